@@ -1,0 +1,21 @@
+// Each module's subcommands are declared in their own file (cli/<module>_commands.cc) and added
+// to the application here. Registration only declares options; work happens in the Action that a
+// subcommand's callback hands to the Context.
+#ifndef HALLMARK_CLI_COMMANDS_H_
+#define HALLMARK_CLI_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.h"
+
+namespace hallmark::cli {
+
+void RegisterImageCommands(CLI::App& app, Context& ctx);      // image, selfcheck
+void RegisterGeneratorCommands(CLI::App& app, Context& ctx);  // train, sample, eval
+void RegisterWatermarkCommands(CLI::App& app, Context& ctx);  // watermark
+void RegisterProvenanceCommands(CLI::App& app, Context& ctx); // keys, provenance
+void RegisterAuditCommands(CLI::App& app, Context& ctx);      // dataset, audit
+
+}  // namespace hallmark::cli
+
+#endif  // HALLMARK_CLI_COMMANDS_H_

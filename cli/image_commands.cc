@@ -1,0 +1,7 @@
+#include "cli/commands.h"
+
+namespace hallmark::cli {
+
+void RegisterImageCommands(CLI::App& /*app*/, Context& /*ctx*/) {}
+
+}  // namespace hallmark::cli

@@ -1,0 +1,71 @@
+// hallmark: the command-line front end. It parses arguments, runs the chosen subcommand's Action
+// and maps its Status to a one-line message and a documented exit code. No exception escapes.
+#include <exception>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "cli/context.h"
+#include "cli/version.h"
+
+namespace {
+
+int Run(int argc, char** argv) {
+  using namespace hallmark::cli;
+  Context ctx;
+  CLI::App app{"Hallmark: attributable image generation — watermark, provenance, audit ledger",
+               "hallmark"};
+  app.set_version_flag("--version", std::string("hallmark ") + kVersion);
+  app.option_defaults()->always_capture_default();
+  app.add_flag("--json", ctx.json, "Machine-readable output: one JSON document per line");
+  app.add_flag("-q,--quiet", ctx.quiet, "Print nothing but errors");
+  app.add_option("--home", ctx.home_flag,
+                 "Folder holding the ledger and keys (default: $HALLMARK_HOME, else ./.hallmark)");
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  RegisterImageCommands(app, ctx);
+  RegisterGeneratorCommands(app, ctx);
+  RegisterWatermarkCommands(app, ctx);
+  RegisterProvenanceCommands(app, ctx);
+  RegisterAuditCommands(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "hallmark: usage error: " << e.what() << " (see 'hallmark --help')\n";
+    return kExitUsage;
+  }
+  if (!ctx.action()) {
+    std::cerr << "hallmark: usage error: no command given (see 'hallmark --help')\n";
+    return kExitUsage;
+  }
+  hallmark::Result<int> result = ctx.action()();
+  if (!result.ok()) {
+    std::cerr << "hallmark: " << result.status().message() << '\n';
+    return ExitCodeFor(result.status());
+  }
+  return *result;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::cerr << "hallmark: internal error: out of memory\n";
+  } catch (const std::exception& e) {
+    std::cerr << "hallmark: internal error: " << e.what() << '\n';
+  } catch (...) {
+    std::cerr << "hallmark: internal error: unknown exception\n";
+  }
+  return hallmark::cli::kExitInternal;
+}

@@ -1,0 +1,26 @@
+// Resampling of planes and images. Area averaging is the right filter for downscaling (it is what
+// thumbnailers do, and it does not alias); bilinear, bicubic (Catmull-Rom, a = -0.5) and
+// Lanczos-3 serve upscaling and small changes of scale. Filters widen by the scale factor when
+// downscaling, so every filter also antialiases.
+#ifndef HALLMARK_IMAGE_RESAMPLE_H_
+#define HALLMARK_IMAGE_RESAMPLE_H_
+
+#include <string_view>
+
+#include "image/image.h"
+#include "image/plane.h"
+
+namespace hallmark::image {
+
+enum class Filter { kArea, kBilinear, kBicubic, kLanczos3 };
+
+// "area", "bilinear", "bicubic", "lanczos" (or "lanczos3").
+Result<Filter> ParseFilter(std::string_view name);
+
+// New size must be positive. Edges are handled by clamping (replicating border samples).
+Plane Resize(const Plane& src, int width, int height, Filter filter);
+Result<Image> Resize(const Image& src, int width, int height, Filter filter);
+
+}  // namespace hallmark::image
+
+#endif  // HALLMARK_IMAGE_RESAMPLE_H_
