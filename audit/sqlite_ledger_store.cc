@@ -244,6 +244,10 @@ class SqliteLedgerStore : public LedgerStore {
   // A cached prepared statement, reset before use.
   Result<SqliteStatement*> Stmt(const std::string& sql);
 
+  // Finishes every cached statement so none keeps a read transaction open.
+  void ResetStatements() {
+    for (auto& entry : stmts_) entry.second->Reset();
+  }
   Status Migrate();
   Status WriteTransaction(const std::function<Status()>& body);
   Status LoadLogState();
@@ -347,9 +351,11 @@ Status SqliteLedgerStore::WriteTransaction(const std::function<Status()>& body) 
     HM_RETURN_IF_ERROR(LoadLogState());
     HM_RETURN_IF_ERROR(body());
     HM_RETURN_IF_ERROR(SignCheckpoint());
+    ResetStatements();
     return db_.Exec("COMMIT");
   }();
   range_.reset();
+  ResetStatements();
   if (!st.ok()) (void)db_.Exec("ROLLBACK");
   return st;
 }
@@ -1066,6 +1072,7 @@ Status SqliteLedgerStore::ExportSnapshot(const std::string& out_path) {
   if (::access(out_path.c_str(), F_OK) == 0) {
     return Status::InvalidArgument(out_path + ": already exists; the export never overwrites");
   }
+  ResetStatements();
   HM_ASSIGN_OR_RETURN(SqliteStatement st, db_.Prepare("VACUUM INTO ?"));
   st.Bind(1, out_path);
   Status s = st.Run();
