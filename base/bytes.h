@@ -16,8 +16,9 @@ class ByteView {
  public:
   ByteView() = default;
   ByteView(const uint8_t* data, size_t size) : data_(data), size_(size) {}
-  ByteView(const Bytes& b) : data_(b.data()), size_(b.size()) {}  // NOLINT(google-explicit-constructor)
-  ByteView(std::string_view s)  // NOLINT(google-explicit-constructor)
+  ByteView(const Bytes& b)
+      : data_(b.data()), size_(b.size()) {}  // NOLINT(google-explicit-constructor)
+  ByteView(std::string_view s)               // NOLINT(google-explicit-constructor)
       : data_(reinterpret_cast<const uint8_t*>(s.data())), size_(s.size()) {}
 
   const uint8_t* data() const { return data_; }
