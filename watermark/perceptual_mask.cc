@@ -18,7 +18,7 @@ image::Plane PerceptualMask(const image::Plane& luma) {
     const float activity = std::sqrt(var);
     const float m = mean.px[i];
     const float luminance = std::clamp(std::min(m, 255.0f - m) / 24.0f, 0.2f, 1.0f);
-    mask.px[i] = std::pow(activity + 3.0f, 0.6f) * luminance;
+    mask.px[i] = std::pow(activity + 3.0f, 0.3f) * luminance;
   }
   return mask;
 }

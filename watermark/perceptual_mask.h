@@ -1,5 +1,5 @@
 // PerceptualMask: how much watermark each canvas pixel can hide. Texture masks noise, so the
-// strength grows with local activity (sub-linearly, so edges are not over-loaded); very dark and
+// strength grows with local activity (weakly: the detector gains most where the host is quiet); very dark and
 // very bright areas get less, because clipping would eat the mark there and because banding
 // shows in them. The mask's scale is arbitrary: the embedder normalises the final amplitude.
 #ifndef HALLMARK_WATERMARK_PERCEPTUAL_MASK_H_

@@ -1,7 +1,6 @@
 #include "watermark/spreading_pattern.h"
 
 #include <cmath>
-#include <numeric>
 #include <string>
 
 #include "watermark/keyed_random.h"
@@ -9,10 +8,8 @@
 namespace hallmark::watermark {
 
 float BandGain(float f) {
-  // Flat between 1/16 and 1/5 cycles per canvas pixel with cosine tapers: wavelengths of 5 to 16
-  // canvas pixels (5 to 16 image pixels on a 256-pixel image, proportionally longer on larger
-  // ones).
-  constexpr float kLo0 = 0.035f, kLo1 = 0.0625f, kHi0 = 0.2f, kHi1 = 0.26f;
+  // Flat between 0.045 and 0.22 cycles per canvas pixel, cosine tapers outside.
+  constexpr float kLo0 = 0.028f, kLo1 = 0.045f, kHi0 = 0.22f, kHi1 = 0.25f;
   constexpr float kPi = 3.14159265f;
   if (f <= kLo0 || f >= kHi1) return 0.0f;
   if (f < kLo1) return 0.5f - 0.5f * std::cos(kPi * (f - kLo0) / (kLo1 - kLo0));
@@ -22,53 +19,62 @@ float BandGain(float f) {
 
 SpreadingPattern::SpreadingPattern(const Key& key, const Mode& mode) : mode_(mode) {
   const int t = mode.tile;
-  const int n = t * t;
-  const std::string label = std::string("hallmark/watermark/v1/") + mode.name;
-  KeyedRandom signs_rng(key, label + "/signs");
-  signs_.resize(size_t(n));
-  for (int8_t& s : signs_) s = int8_t(signs_rng.Sign());
-
-  // Keyed Fisher-Yates permutation of the chips: the first pilot_chips go to the pilot, the rest
-  // are dealt round-robin to the coded bits, which scatters each bit over the whole tile.
-  KeyedRandom layout_rng(key, label + "/layout");
-  std::vector<int> perm(static_cast<size_t>(n));
-  std::iota(perm.begin(), perm.end(), 0);
-  for (int i = n - 1; i > 0; --i) std::swap(perm[size_t(i)], perm[layout_rng.Below(uint32_t(i + 1))]);
-  owner_.assign(size_t(n), kPilot);
-  const int coded = mode.coded_bits();
-  for (int i = mode.pilot_chips; i < n; ++i) {
-    owner_[size_t(perm[size_t(i)])] = int16_t((i - mode.pilot_chips) % coded);
-  }
-
-  band_.resize(size_t(n));
-  for (int ky = 0; ky < t; ++ky) {
-    for (int kx = 0; kx < t; ++kx) {
-      const float fx = float(kx < t / 2 ? kx : kx - t) / float(t);
-      const float fy = float(ky < t / 2 ? ky : ky - t) / float(t);
-      band_[size_t(ky * t + kx)] = BandGain(std::sqrt(fx * fx + fy * fy));
+  // One bin of each conjugate pair: fy > 0, or fy == 0 and fx > 0; Nyquist rows excluded.
+  std::vector<PatternBin> candidates;
+  for (int fy = 0; fy < t / 2; ++fy) {
+    for (int fx = -t / 2 + 1; fx < t / 2; ++fx) {
+      if (fy == 0 && fx <= 0) continue;
+      const float g = BandGain(std::sqrt(float(fx * fx + fy * fy)) / float(t));
+      if (g < 0.05f) continue;
+      PatternBin b{};
+      b.fx = fx;
+      b.fy = fy;
+      b.index = fy * t + (fx + t) % t;
+      b.mirror = ((t - fy) % t) * t + (t - fx) % t;
+      b.gain = g;
+      candidates.push_back(b);
     }
   }
+  const std::string label = std::string("hallmark/watermark/v1/") + mode.name;
+  KeyedRandom layout_rng(key, label + "/layout");
+  for (int i = int(candidates.size()) - 1; i > 0; --i) {
+    std::swap(candidates[size_t(i)], candidates[layout_rng.Below(uint32_t(i + 1))]);
+  }
+  KeyedRandom signs_rng(key, label + "/signs");
+  const int coded = mode.coded_bits();
+  pilot_bins_ = mode.pilot_bins;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    PatternBin& b = candidates[i];
+    b.owner = int(i) < pilot_bins_ ? kPilot : (int(i) - pilot_bins_) % coded;
+    b.sign_re = float(signs_rng.Sign());
+    b.sign_im = float(signs_rng.Sign());
+  }
+  bins_ = std::move(candidates);
 }
 
 std::vector<float> SpreadingPattern::Modulate(const std::vector<uint8_t>& coded_bits,
+                                              const std::vector<float>& amplitudes,
                                               const Fft2d& fft) const {
-  const size_t n = signs_.size();
-  std::vector<Complex> c(n);
-  for (size_t i = 0; i < n; ++i) {
-    int s = signs_[i];
-    if (owner_[i] != kPilot && coded_bits[size_t(owner_[i])]) s = -s;
-    c[i] = Complex(float(s), 0.0f);
+  const int t = mode_.tile;
+  std::vector<Complex> x(size_t(t) * size_t(t), Complex(0, 0));
+  for (const PatternBin& b : bins_) {
+    float a = b.gain;
+    if (b.owner != kPilot) {
+      if (coded_bits[size_t(b.owner)]) a = -a;
+      if (!amplitudes.empty()) a *= amplitudes[size_t(b.owner)];
+    }
+    const Complex v(a * b.sign_re, a * b.sign_im);
+    x[size_t(b.index)] = v;
+    x[size_t(b.mirror)] = std::conj(v);
   }
-  fft.Forward(&c);
-  for (size_t i = 0; i < n; ++i) c[i] *= band_[i];
-  fft.Inverse(&c);
-  std::vector<float> out(n);
+  fft.Inverse(&x);
+  std::vector<float> out(x.size());
   double energy = 0.0;
-  for (size_t i = 0; i < n; ++i) {
-    out[i] = c[i].real();
+  for (size_t i = 0; i < x.size(); ++i) {
+    out[i] = x[i].real();
     energy += double(out[i]) * out[i];
   }
-  const float scale = energy > 0 ? float(1.0 / std::sqrt(energy / double(n))) : 0.0f;
+  const float scale = energy > 0 ? float(1.0 / std::sqrt(energy / double(out.size()))) : 0.0f;
   for (float& v : out) v *= scale;
   return out;
 }

@@ -1,8 +1,12 @@
-// SpreadingPattern: the keyed layout of one mode's tile. Every tile position ("chip") has a secret
-// sign and belongs either to the pilot or to one coded payload bit (a keyed permutation
-// interleaves bits across the tile). The tile's pattern is the signed chips passed through a
-// mid-band filter, so the mark lives at frequencies that survive JPEG and resizing yet stay out
-// of the low band where the host image's own energy (and brightness/contrast changes) sit.
+// SpreadingPattern: the keyed layout of one mode's tile, defined in the tile's frequency domain.
+//
+// The tile's mid-band DFT bins (one of each conjugate pair) are dealt out by a keyed permutation:
+// the first ones to the pilot, the rest round-robin to the coded payload bits. Each bin carries
+// two secret signs, one for its cosine and one for its sine part. Because owners hold disjoint
+// bins, the pilot and every payload bit are exactly orthogonal after any band-limiting, so a
+// strong mark is never limited by its own cross-talk. Mid-band (wavelengths of about 4 to 30
+// canvas pixels) survives JPEG and resizing yet stays out of the low band where the host image's
+// own energy and brightness/contrast changes sit.
 #ifndef HALLMARK_WATERMARK_SPREADING_PATTERN_H_
 #define HALLMARK_WATERMARK_SPREADING_PATTERN_H_
 
@@ -15,6 +19,15 @@
 
 namespace hallmark::watermark {
 
+struct PatternBin {
+  int index;     // ky * tile + kx, in the half plane
+  int mirror;    // index of the conjugate bin
+  int fx, fy;    // signed frequency, cycles per tile
+  int owner;     // SpreadingPattern::kPilot or a coded-bit index
+  float sign_re, sign_im;  // +-1
+  float gain;    // band taper, (0, 1]
+};
+
 class SpreadingPattern {
  public:
   static constexpr int kPilot = -1;
@@ -23,22 +36,21 @@ class SpreadingPattern {
 
   const Mode& mode() const { return mode_; }
   int tile() const { return mode_.tile; }
-  const std::vector<int8_t>& signs() const { return signs_; }   // +-1 per chip
-  const std::vector<int16_t>& owner() const { return owner_; }  // kPilot or coded-bit index
-  // Filter gain per DFT bin of the tile (real, symmetric, so it is its own adjoint).
-  const std::vector<float>& band() const { return band_; }
+  const std::vector<PatternBin>& bins() const { return bins_; }
+  int pilot_bins() const { return pilot_bins_; }
 
-  // The tile pattern carrying `coded_bits` (0/1), with unit RMS.
-  std::vector<float> Modulate(const std::vector<uint8_t>& coded_bits, const Fft2d& fft) const;
+  // The tile pattern carrying `coded_bits` (0/1), with unit RMS. `amplitudes` (one per coded
+  // bit, empty for all 1) weights each bit's bins; the pilot's weight is 1.
+  std::vector<float> Modulate(const std::vector<uint8_t>& coded_bits,
+                              const std::vector<float>& amplitudes, const Fft2d& fft) const;
 
  private:
   Mode mode_;
-  std::vector<int8_t> signs_;
-  std::vector<int16_t> owner_;
-  std::vector<float> band_;
+  std::vector<PatternBin> bins_;
+  int pilot_bins_ = 0;
 };
 
-// Mid-band gain at radial frequency `f` in cycles per canvas pixel.
+// Band gain at radial frequency `f` in cycles per canvas pixel.
 float BandGain(float f);
 
 }  // namespace hallmark::watermark

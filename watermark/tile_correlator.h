@@ -1,11 +1,12 @@
-// TileCorrelator: reads one mode's tile. Given the canvas folded onto the tile (every canvas
-// pixel added into position (x mod T, y mod T)), it correlates the known pilot with every one of
-// the T*T cyclic shifts at once by FFT, picks the best, and returns the soft payload bits there.
+// TileCorrelator: reads one mode's tile. Given the whitened canvas folded onto the tile (every
+// canvas pixel added into position (x mod T, y mod T)), it correlates the known pilot with all
+// T*T cyclic shifts at once by one inverse FFT, picks the best, and returns the soft payload bits
+// there.
 //
-// The score is calibrated: z = sum_j p_j u_j / sqrt(sum_j u_j^2) over the pilot chips, where u is
-// the band-filtered tile and p the key's +-1 pilot signs. For an image that carries no mark of
-// this key the signs are independent of u, so z is a normalised Rademacher sum and
-// P(z >= t) <= exp(-t^2 / 2) (Hoeffding) whatever the image is.
+// The score is calibrated: z = S / sqrt(sum |V_k|^2 over the pilot bins), where S is the pilot
+// correlation, a sum of terms s * v with the key's secret +-1 signs s. For an image that carries
+// no mark of this key the signs are independent of V, so z is a normalised Rademacher sum and
+// P(z >= t) <= exp(-t^2 / 2) (Hoeffding) for every shift, whatever the image is.
 #ifndef HALLMARK_WATERMARK_TILE_CORRELATOR_H_
 #define HALLMARK_WATERMARK_TILE_CORRELATOR_H_
 
@@ -20,7 +21,7 @@ namespace hallmark::watermark {
 struct TileMatch {
   double z = -1e9;
   int dx = 0, dy = 0;
-  std::vector<float> soft;  // per coded bit, > 0 favours 0, unit noise variance
+  std::vector<float> soft;  // per coded bit, > 0 favours 0, about unit noise variance
 };
 
 class TileCorrelator {
@@ -30,21 +31,28 @@ class TileCorrelator {
   int tile() const { return pattern_.tile(); }
   const SpreadingPattern& pattern() const { return pattern_; }
 
-  // `folded` has tile*tile samples.
+  // `folded` has tile*tile samples. Searches every shift.
   TileMatch Match(const std::vector<float>& folded) const;
+  // The statistics at one given shift: what the embedder simulates.
+  TileMatch AtShift(const std::vector<float>& folded, int dx, int dy) const;
 
-  // A cheaper, uncalibrated score for ranking geometry hypotheses: the best pilot correlation
-  // over all shifts divided by the RMS of the correlation surface. `folded` is the canvas at half
-  // resolution folded onto a tile of half the size.
+  // The best pilot z over all shifts of a half-resolution canvas folded onto a tile of half the
+  // size (only the pilot bins below the half-size Nyquist frequency take part). For ranking
+  // geometry hypotheses cheaply.
   double CoarseScore(const std::vector<float>& folded_half) const;
 
  private:
+  // DFT of the folded tile, each bin divided by the tile's own smoothed radial amplitude
+  // (adaptive whitening) and multiplied by the band gain (matched filter). The weights depend on
+  // the tile only, never on the key, so the calibration above still holds.
+  std::vector<Complex> Spectrum(const std::vector<float>& folded, const Fft2d& fft) const;
+  void SoftBits(const std::vector<Complex>& v, TileMatch* m) const;
+
   const SpreadingPattern& pattern_;
   Fft2d fft_;
   Fft2d half_fft_;
-  std::vector<Complex> pilot_conj_;   // conj(FFT(pilot signs))
-  std::vector<Complex> mask_conj_;    // conj(FFT(pilot indicator))
-  std::vector<Complex> half_template_;  // conj(FFT(pilot)) * band^2 on the half-size grid
+  std::vector<int> radius_;       // integer radial frequency of each full-tile bin
+  std::vector<int> half_radius_;  // the same on the half-size tile
 };
 
 // Adds canvas pixel (x, y) into tile position (x mod t, y mod t).
