@@ -1,0 +1,132 @@
+// LedgerStore: the audit ledger's storage contract. Callers (dataset add, train, generate,
+// verify, report, policy) use only this interface; SQLite implements it today
+// (sqlite_ledger_store.h) and a PostgreSQL backend can follow without touching them.
+//
+// Every Record*/Append* call is one atomic transaction that stores the rows, appends one
+// transparency-log entry per record (entry_codec.h) and a newly signed checkpoint covering them.
+// When it returns OK the records are durable; when it fails nothing of it was recorded. The
+// tables and the log are append-only: there is no update or delete.
+#ifndef HALLMARK_AUDIT_LEDGER_STORE_H_
+#define HALLMARK_AUDIT_LEDGER_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/checkpoint.h"
+#include "audit/entry_codec.h"
+#include "audit/ledger_records.h"
+#include "audit/merkle_tree.h"
+#include "base/bytes.h"
+#include "base/result.h"
+
+namespace hallmark::audit {
+
+inline constexpr char kLedgerFileName[] = "ledger.sqlite";
+inline constexpr char kLogKeyFileName[] = "log-key.pem";
+
+struct LedgerOptions {
+  // The Hallmark home: the ledger is <home>/ledger.sqlite, the log key <home>/log-key.pem
+  // (created, mode 0600, on the first write).
+  std::string home;
+  // When set, this file is opened instead, read-only and defensively (a ledger received from
+  // someone else may carry hostile triggers or views); home is then not used.
+  std::string foreign_file;
+  bool read_only = false;  // no writes; the file must exist
+  std::string origin = kDefaultOrigin;
+  int busy_timeout_ms = 10000;  // how long a writer waits for another before kBusy
+  bool quick_check = true;      // PRAGMA quick_check on open
+};
+
+struct LogEntry {
+  uint64_t index = 0;
+  EntryKind kind = EntryKind::kAsset;
+  Bytes body;  // the exact leaf data
+  Hash leaf_hash{};
+};
+
+struct StoredCheckpoint {
+  uint64_t size = 0;
+  Hash root{};
+  std::string note;  // signed note text
+};
+
+// A table row turned back into entry bytes, for verify-log.
+struct TableEntry {
+  EntryKind kind = EntryKind::kAsset;
+  uint64_t log_index = 0;
+  Bytes body;
+  std::string row;            // names the row for messages: "asset a-17"
+  std::string inconsistency;  // non-empty when the row disagrees with its child rows
+};
+
+class LedgerStore {
+ public:
+  virtual ~LedgerStore() = default;
+
+  // The ledger file, for messages.
+  virtual const std::string& path() const = 0;
+
+  // --- writes ------------------------------------------------------------------------------
+  // Items are kept in the given order; the dataset id and items_root are the RFC 9162 root over
+  // the item digests. The name must be new.
+  virtual Result<DatasetRecord> RecordDataset(DatasetRecord dataset,
+                                              const std::vector<DatasetItem>& items) = 0;
+  // Every dataset id must be recorded already; the model id must be new.
+  virtual Result<ModelRecord> RecordModel(ModelRecord model) = 0;
+  // One transaction for the whole batch: all recorded, or none (a duplicate id or payload, an
+  // unknown model). Returns the records with times and log indices filled in.
+  virtual Result<std::vector<AssetRecord>> AppendAssets(std::vector<AssetRecord> assets) = 0;
+  virtual Result<KeyRecord> RecordKey(KeyRecord key) = 0;
+  virtual Result<RevocationRecord> RecordRevocation(RevocationRecord revocation) = 0;
+  virtual Result<PolicyEvaluationRecord> RecordPolicyEvaluation(
+      PolicyEvaluationRecord evaluation) = 0;
+
+  // --- reads (nullopt when absent) -----------------------------------------------------------
+  virtual Result<std::optional<DatasetRecord>> FindDataset(const std::string& id_or_name) = 0;
+  virtual Result<std::vector<DatasetItem>> DatasetItems(const std::string& dataset_id) = 0;
+  virtual Result<std::vector<DatasetRecord>> ListDatasets() = 0;
+  virtual Result<std::optional<ModelRecord>> FindModel(const std::string& id) = 0;
+  virtual Result<std::vector<ModelRecord>> ListModels() = 0;
+  virtual Result<std::optional<AssetRecord>> FindAsset(const std::string& id) = 0;
+  virtual Result<std::optional<AssetRecord>> FindAssetByPayload(ByteView payload) = 0;
+  // In log order; stops at the first error `fn` returns.
+  virtual Status ForEachAsset(const std::function<Status(const AssetRecord&)>& fn) = 0;
+  virtual Result<uint64_t> CountAssets() = 0;
+  virtual Result<std::vector<KeyRecord>> ListKeys() = 0;
+  virtual Result<std::vector<RevocationRecord>> ListRevocations() = 0;
+  virtual Result<std::vector<PolicyEvaluationRecord>> ListPolicyEvaluations() = 0;
+
+  // --- transparency log ----------------------------------------------------------------------
+  virtual Result<uint64_t> TreeSize() = 0;
+  virtual Result<LogEntry> Entry(uint64_t index) = 0;
+  virtual Status ForEachEntry(const std::function<Status(const LogEntry&)>& fn) = 0;
+  // Stored perfect subtree hashes (level >= 1) in (level, index) order.
+  virtual Status ForEachStoredNode(
+      const std::function<Status(int level, uint64_t index, const Hash& hash)>& fn) = 0;
+  // Perfect subtrees of the stored tree, for proofs of any size up to TreeSize().
+  virtual const NodeSource& Nodes() = 0;
+  virtual Result<std::optional<StoredCheckpoint>> LatestCheckpoint() = 0;
+  // Ascending tree size.
+  virtual Status ForEachCheckpoint(const std::function<Status(const StoredCheckpoint&)>& fn) = 0;
+  // The rows of one table rebuilt into entry bytes, in log-index order.
+  virtual Status ForEachTableEntry(EntryKind kind,
+                                   const std::function<Status(const TableEntry&)>& fn) = 0;
+  // The key the log was first signed with (nullopt for a ledger never written to).
+  virtual Result<std::optional<CheckpointVerifier>> LogVerifier() = 0;
+
+  // --- maintenance ---------------------------------------------------------------------------
+  virtual Status CheckIntegrity() = 0;  // full integrity check of the storage
+  // A consistent snapshot in a new file (refuses to overwrite).
+  virtual Status ExportSnapshot(const std::string& out_path) = 0;
+};
+
+// Opens (creating when writable and missing) the ledger described by `options`.
+Result<std::unique_ptr<LedgerStore>> OpenLedger(const LedgerOptions& options);
+
+}  // namespace hallmark::audit
+
+#endif  // HALLMARK_AUDIT_LEDGER_STORE_H_

@@ -1,0 +1,102 @@
+#include "audit/receipt.h"
+
+#include <exception>
+
+#include "audit/merkle_proof.h"
+#include "base/hex.h"
+
+namespace hallmark::audit {
+namespace {
+
+std::string Hex(const Hash& h) { return HexEncode(ByteView(h.data(), h.size())); }
+
+Result<Hash> HashFromHex(const std::string& s, const char* what) {
+  HM_ASSIGN_OR_RETURN(Bytes b, HexDecode(s, what));
+  if (b.size() != 32) return Status::BadInput(std::string(what) + " is not 32 bytes");
+  Hash h{};
+  std::copy(b.begin(), b.end(), h.begin());
+  return h;
+}
+
+}  // namespace
+
+Result<Receipt> ProveEntry(LedgerStore& store, uint64_t index) {
+  HM_ASSIGN_OR_RETURN(std::optional<StoredCheckpoint> cp, store.LatestCheckpoint());
+  if (!cp || cp->size <= index) {
+    return Status::NotFound(store.path() + ": no checkpoint covers log entry " +
+                            std::to_string(index));
+  }
+  HM_ASSIGN_OR_RETURN(std::optional<CheckpointVerifier> key, store.LogVerifier());
+  if (!key) return Status::BadInput(store.path() + ": the ledger records no log key");
+  HM_ASSIGN_OR_RETURN(LogEntry entry, store.Entry(index));
+  Receipt r;
+  r.origin = key->name();
+  r.leaf_index = index;
+  r.tree_size = cp->size;
+  r.leaf_hash = entry.leaf_hash;
+  HM_ASSIGN_OR_RETURN(r.inclusion_path, InclusionProof(store.Nodes(), index, cp->size));
+  r.entry = std::move(entry.body);
+  r.checkpoint = cp->note;
+  r.log_key = key->VerifierKey();
+  return r;
+}
+
+Result<Receipt> ProveAsset(LedgerStore& store, const std::string& asset) {
+  HM_ASSIGN_OR_RETURN(std::optional<AssetRecord> found, store.FindAsset(asset));
+  if (!found) {
+    Result<Bytes> payload = HexDecode(asset, "payload");
+    if (payload.ok() && !payload->empty() && payload->size() <= 8) {
+      HM_ASSIGN_OR_RETURN(found, store.FindAssetByPayload(*payload));
+    }
+  }
+  if (!found) {
+    return Status::NotFound("asset " + asset + ": not in the ledger " + store.path() +
+                            " (neither an asset id nor a watermark payload)");
+  }
+  return ProveEntry(store, found->log_index);
+}
+
+nlohmann::json ReceiptToJson(const Receipt& r) {
+  nlohmann::json path = nlohmann::json::array();
+  for (const Hash& h : r.inclusion_path) path.push_back(Hex(h));
+  return {{"origin", r.origin},         {"leaf_index", r.leaf_index},
+          {"tree_size", r.tree_size},   {"leaf_hash", Hex(r.leaf_hash)},
+          {"inclusion_path", path},     {"entry", std::string(r.entry.begin(), r.entry.end())},
+          {"checkpoint", r.checkpoint}, {"log_key", r.log_key}};
+}
+
+Result<Receipt> ReceiptFromJson(const nlohmann::json& j) {
+  try {
+    Receipt r;
+    r.origin = j.at("origin").get<std::string>();
+    r.leaf_index = j.at("leaf_index").get<uint64_t>();
+    r.tree_size = j.at("tree_size").get<uint64_t>();
+    HM_ASSIGN_OR_RETURN(r.leaf_hash,
+                        HashFromHex(j.at("leaf_hash").get<std::string>(), "leaf_hash"));
+    for (const auto& h : j.at("inclusion_path")) {
+      HM_ASSIGN_OR_RETURN(Hash x, HashFromHex(h.get<std::string>(), "inclusion_path hash"));
+      r.inclusion_path.push_back(x);
+    }
+    std::string entry = j.at("entry").get<std::string>();
+    r.entry.assign(entry.begin(), entry.end());
+    r.checkpoint = j.at("checkpoint").get<std::string>();
+    r.log_key = j.value("log_key", "");
+    return r;
+  } catch (const std::exception& e) {
+    return Status::BadInput(std::string("receipt: malformed JSON (") + e.what() + ")");
+  }
+}
+
+Status VerifyReceipt(const Receipt& r, const CheckpointVerifier& key) {
+  HM_ASSIGN_OR_RETURN(Checkpoint cp, key.Verify(r.checkpoint));
+  if (cp.size != r.tree_size) {
+    return Status::BadInput("receipt: tree size " + std::to_string(r.tree_size) +
+                            " differs from its checkpoint's " + std::to_string(cp.size));
+  }
+  if (HashLeaf(r.entry) != r.leaf_hash) {
+    return Status::BadInput("receipt: the entry bytes do not match the leaf hash");
+  }
+  return VerifyInclusion(r.leaf_index, r.tree_size, r.leaf_hash, r.inclusion_path, cp.root);
+}
+
+}  // namespace hallmark::audit

@@ -1,0 +1,1121 @@
+#include "audit/sqlite_ledger_store.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <ctime>
+#include <optional>
+
+#include "audit/merkle_tree.h"
+#include "audit/sqlite_db.h"
+#include "base/hex.h"
+
+namespace hallmark::audit {
+namespace {
+
+// Tables that only ever grow. Each gets triggers that abort UPDATE and DELETE, so a bug or a
+// careless script cannot rewrite history through SQLite; verify-log catches edits made after
+// dropping the triggers.
+constexpr const char* kAppendOnlyTables[] = {
+    "log_meta", "entries",        "tree_nodes", "checkpoints", "datasets",    "dataset_items",
+    "models",   "model_datasets", "assets",     "keys",        "revocations", "policy_evaluations"};
+
+constexpr char kSchemaV1[] = R"sql(
+CREATE TABLE log_meta(
+  key TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+) STRICT;
+CREATE TABLE entries(
+  idx INTEGER PRIMARY KEY CHECK (idx >= 0),
+  kind TEXT NOT NULL,
+  body BLOB NOT NULL,
+  leaf_hash BLOB NOT NULL CHECK (length(leaf_hash) = 32)
+) STRICT;
+CREATE TABLE tree_nodes(
+  level INTEGER NOT NULL CHECK (level >= 1),
+  idx INTEGER NOT NULL,
+  hash BLOB NOT NULL CHECK (length(hash) = 32),
+  PRIMARY KEY (level, idx)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE checkpoints(
+  tree_size INTEGER PRIMARY KEY CHECK (tree_size >= 1),
+  root_hash BLOB NOT NULL CHECK (length(root_hash) = 32),
+  note TEXT NOT NULL
+) STRICT;
+CREATE TABLE datasets(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  source TEXT NOT NULL,
+  licence TEXT NOT NULL,
+  attribution TEXT NOT NULL,
+  item_count INTEGER NOT NULL,
+  items_root TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  log_index INTEGER NOT NULL UNIQUE REFERENCES entries(idx)
+) STRICT;
+CREATE TABLE dataset_items(
+  dataset_id TEXT NOT NULL REFERENCES datasets(id),
+  position INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  path TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  width INTEGER NOT NULL,
+  height INTEGER NOT NULL,
+  PRIMARY KEY (dataset_id, position)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE models(
+  id TEXT PRIMARY KEY,
+  architecture TEXT NOT NULL,
+  hyperparameters TEXT NOT NULL,
+  training_run TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  log_index INTEGER NOT NULL UNIQUE REFERENCES entries(idx)
+) STRICT;
+CREATE TABLE model_datasets(
+  model_id TEXT NOT NULL REFERENCES models(id),
+  position INTEGER NOT NULL,
+  dataset_id TEXT NOT NULL REFERENCES datasets(id),
+  PRIMARY KEY (model_id, position)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE assets(
+  log_index INTEGER PRIMARY KEY REFERENCES entries(idx),
+  id TEXT NOT NULL UNIQUE,
+  payload BLOB NOT NULL CHECK (length(payload) BETWEEN 1 AND 8),
+  model_id TEXT NOT NULL REFERENCES models(id),
+  parameters TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  manifest_hash TEXT NOT NULL,
+  file_name TEXT NOT NULL,
+  signer_key_id TEXT NOT NULL,
+  created_at TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX assets_by_payload ON assets(payload);
+CREATE INDEX assets_by_model ON assets(model_id);
+CREATE TABLE keys(
+  key_id TEXT PRIMARY KEY,
+  algorithm TEXT NOT NULL,
+  public_key BLOB NOT NULL,
+  label TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  log_index INTEGER NOT NULL UNIQUE REFERENCES entries(idx)
+) STRICT;
+CREATE TABLE revocations(
+  log_index INTEGER PRIMARY KEY REFERENCES entries(idx),
+  key_id TEXT NOT NULL REFERENCES keys(key_id),
+  reason TEXT NOT NULL,
+  revoked_at TEXT NOT NULL
+) STRICT;
+CREATE TABLE policy_evaluations(
+  log_index INTEGER PRIMARY KEY REFERENCES entries(idx),
+  policy_sha256 TEXT NOT NULL,
+  policy_name TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  decision TEXT NOT NULL,
+  evaluated_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX policy_evaluations_by_subject ON policy_evaluations(subject);
+)sql";
+
+std::string AppendOnlyTriggers() {
+  std::string sql;
+  for (const char* t : kAppendOnlyTables) {
+    for (const char* op : {"UPDATE", "DELETE"}) {
+      sql += std::string("CREATE TRIGGER ") + t + "_no_" + (op[0] == 'U' ? "update" : "delete") +
+             " BEFORE " + op + " ON " + t + " BEGIN SELECT RAISE(ABORT, 'the ledger is " +
+             "append-only: " + t + " rows cannot be changed or deleted'); END;\n";
+    }
+  }
+  return sql;
+}
+
+std::string UtcNow() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string FileUri(const std::string& path, bool read_only) {
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '?' || c == '#' || c == '%') {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
+      uri += buf;
+    } else {
+      uri += c;
+    }
+  }
+  if (read_only) uri += "?mode=ro";
+  return uri;
+}
+
+bool IsHexDigest(const std::string& s) {
+  if (s.size() != 64) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+Hash ToHash(const Bytes& b) {
+  Hash h{};
+  if (b.size() == h.size()) std::copy(b.begin(), b.end(), h.begin());
+  return h;
+}
+
+Result<std::string> ItemsRoot(const std::vector<DatasetItem>& items) {
+  MemoryMerkleTree tree;
+  for (const DatasetItem& item : items) {
+    if (!IsHexDigest(item.sha256)) {
+      return Status::InvalidArgument("dataset item " + item.path +
+                                     ": SHA-256 must be 64 lower-case hex digits");
+    }
+    HM_ASSIGN_OR_RETURN(Bytes digest, HexDecode(item.sha256));
+    tree.AppendEntry(digest);
+  }
+  return HexEncode(ByteView(tree.Root().data(), 32));
+}
+
+class SqliteLedgerStore;
+
+class StoredNodes : public NodeSource {
+ public:
+  explicit StoredNodes(SqliteLedgerStore* store) : store_(store) {}
+  Result<Hash> PerfectNode(int level, uint64_t index) const override;
+
+ private:
+  SqliteLedgerStore* store_;
+};
+
+class SqliteLedgerStore : public LedgerStore {
+ public:
+  SqliteLedgerStore(SqliteDb db, LedgerOptions options, std::shared_ptr<CheckpointSigner> signer)
+      : db_(std::move(db)),
+        options_(std::move(options)),
+        signer_(std::move(signer)),
+        nodes_(this) {}
+
+  Status Initialise();
+
+  const std::string& path() const override { return db_.path(); }
+
+  Result<DatasetRecord> RecordDataset(DatasetRecord d,
+                                      const std::vector<DatasetItem>& items) override;
+  Result<ModelRecord> RecordModel(ModelRecord m) override;
+  Result<std::vector<AssetRecord>> AppendAssets(std::vector<AssetRecord> assets) override;
+  Result<KeyRecord> RecordKey(KeyRecord k) override;
+  Result<RevocationRecord> RecordRevocation(RevocationRecord r) override;
+  Result<PolicyEvaluationRecord> RecordPolicyEvaluation(PolicyEvaluationRecord p) override;
+
+  Result<std::optional<DatasetRecord>> FindDataset(const std::string& id_or_name) override;
+  Result<std::vector<DatasetItem>> DatasetItems(const std::string& dataset_id) override;
+  Result<std::vector<DatasetRecord>> ListDatasets() override;
+  Result<std::optional<ModelRecord>> FindModel(const std::string& id) override;
+  Result<std::vector<ModelRecord>> ListModels() override;
+  Result<std::optional<AssetRecord>> FindAsset(const std::string& id) override;
+  Result<std::optional<AssetRecord>> FindAssetByPayload(ByteView payload) override;
+  Status ForEachAsset(const std::function<Status(const AssetRecord&)>& fn) override;
+  Result<uint64_t> CountAssets() override;
+  Result<std::vector<KeyRecord>> ListKeys() override;
+  Result<std::vector<RevocationRecord>> ListRevocations() override;
+  Result<std::vector<PolicyEvaluationRecord>> ListPolicyEvaluations() override;
+
+  Result<uint64_t> TreeSize() override;
+  Result<LogEntry> Entry(uint64_t index) override;
+  Status ForEachEntry(const std::function<Status(const LogEntry&)>& fn) override;
+  Status ForEachStoredNode(const std::function<Status(int, uint64_t, const Hash&)>& fn) override;
+  const NodeSource& Nodes() override { return nodes_; }
+  Result<std::optional<StoredCheckpoint>> LatestCheckpoint() override;
+  Status ForEachCheckpoint(const std::function<Status(const StoredCheckpoint&)>& fn) override;
+  Status ForEachTableEntry(EntryKind kind,
+                           const std::function<Status(const TableEntry&)>& fn) override;
+  Result<std::optional<CheckpointVerifier>> LogVerifier() override;
+
+  Status CheckIntegrity() override;
+  Status ExportSnapshot(const std::string& out_path) override;
+
+  Result<Hash> ReadNode(int level, uint64_t index);
+
+ private:
+  // A cached prepared statement, reset before use.
+  Result<SqliteStatement*> Stmt(const std::string& sql);
+
+  // Finishes every cached statement so none keeps a read transaction open.
+  void ResetStatements() {
+    for (auto& entry : stmts_) entry.second->Reset();
+  }
+  Status Migrate();
+  Status WriteTransaction(const std::function<Status()>& body);
+  Status LoadLogState();
+  Result<uint64_t> AppendEntry(EntryKind kind, const Bytes& body);
+  Status SignCheckpoint();
+
+  Result<std::vector<std::string>> ModelDatasets(const std::string& model_id);
+  static AssetRecord AssetFromRow(const SqliteStatement& st);
+  Result<DatasetRecord> DatasetFromRow(const SqliteStatement& st);
+  Result<ModelRecord> ModelFromRow(const SqliteStatement& st);
+
+  SqliteDb db_;
+  LedgerOptions options_;
+  std::shared_ptr<CheckpointSigner> signer_;
+  StoredNodes nodes_;
+  std::vector<std::pair<std::string, std::unique_ptr<SqliteStatement>>> stmts_;
+  std::optional<CompactRange> range_;  // valid inside a write transaction
+};
+
+Result<Hash> StoredNodes::PerfectNode(int level, uint64_t index) const {
+  return store_->ReadNode(level, index);
+}
+
+Result<SqliteStatement*> SqliteLedgerStore::Stmt(const std::string& sql) {
+  for (auto& [text, st] : stmts_) {
+    if (text == sql) return &st->Reset();
+  }
+  HM_ASSIGN_OR_RETURN(SqliteStatement st, db_.Prepare(sql));
+  stmts_.emplace_back(sql, std::make_unique<SqliteStatement>(std::move(st)));
+  return stmts_.back().second.get();
+}
+
+Status SqliteLedgerStore::Initialise() {
+  sqlite3* db = db_.get();
+  sqlite3_busy_timeout(db, options_.busy_timeout_ms);
+  // A ledger file may come from someone else: refuse schema tricks and hostile pages
+  // (sqlite.org/security.html).
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+  HM_RETURN_IF_ERROR(db_.Exec("PRAGMA cell_size_check=ON; PRAGMA mmap_size=0;"));
+  if (!options_.read_only) {
+    HM_ASSIGN_OR_RETURN(SqliteStatement wal, db_.Prepare("PRAGMA journal_mode=WAL"));
+    HM_ASSIGN_OR_RETURN(bool row, wal.Step());
+    if (!row || wal.Text(0) != "wal") {
+      return Status::IoError(path() + ": cannot switch the ledger to WAL journaling");
+    }
+    HM_RETURN_IF_ERROR(db_.Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+  }
+  if (options_.quick_check) {
+    HM_ASSIGN_OR_RETURN(SqliteStatement qc, db_.Prepare("PRAGMA quick_check"));
+    HM_ASSIGN_OR_RETURN(bool row, qc.Step());
+    if (row && qc.Text(0) != "ok") {
+      return Status::BadInput(path() + ": the ledger file is corrupt (quick_check: " + qc.Text(0) +
+                              ")");
+    }
+  }
+  return Migrate();
+}
+
+Status SqliteLedgerStore::Migrate() {
+  HM_ASSIGN_OR_RETURN(int64_t app_id, db_.QueryInt("PRAGMA application_id"));
+  HM_ASSIGN_OR_RETURN(int64_t version, db_.QueryInt("PRAGMA user_version"));
+  HM_ASSIGN_OR_RETURN(int64_t objects, db_.QueryInt("SELECT count(*) FROM sqlite_schema"));
+  bool fresh = app_id == 0 && version == 0 && objects == 0;
+  if (!fresh && app_id != kLedgerApplicationId) {
+    return Status::BadInput(path() + ": not a Hallmark ledger (SQLite application_id " +
+                            std::to_string(app_id) + ")");
+  }
+  if (version > kLedgerSchemaVersion) {
+    return Status::Unsupported(path() + ": ledger schema " + std::to_string(version) +
+                               " was written by a newer Hallmark (this one knows " +
+                               std::to_string(kLedgerSchemaVersion) + ")");
+  }
+  if (version == kLedgerSchemaVersion) return Status::Ok();
+  if (options_.read_only) {
+    return Status::BadInput(path() + ": the ledger is empty or unfinished, and opened read-only");
+  }
+  // Forward-only migrations, each in one transaction; user_version is re-read under the write
+  // lock because another process may have migrated meanwhile.
+  HM_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+  Status st = [&]() -> Status {
+    HM_ASSIGN_OR_RETURN(int64_t v, db_.QueryInt("PRAGMA user_version"));
+    if (v == 0) {
+      HM_RETURN_IF_ERROR(db_.Exec(kSchemaV1));
+      HM_RETURN_IF_ERROR(db_.Exec(AppendOnlyTriggers()));
+      HM_RETURN_IF_ERROR(db_.Exec("PRAGMA application_id=" + std::to_string(kLedgerApplicationId) +
+                                  "; PRAGMA user_version=1;"));
+    }
+    return db_.Exec("COMMIT");
+  }();
+  if (!st.ok()) (void)db_.Exec("ROLLBACK");
+  return st;
+}
+
+Status SqliteLedgerStore::WriteTransaction(const std::function<Status()>& body) {
+  if (!signer_) {
+    return Status::InvalidArgument(path() + ": the ledger is open read-only");
+  }
+  HM_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+  Status st = [&]() -> Status {
+    HM_RETURN_IF_ERROR(LoadLogState());
+    HM_RETURN_IF_ERROR(body());
+    HM_RETURN_IF_ERROR(SignCheckpoint());
+    ResetStatements();
+    return db_.Exec("COMMIT");
+  }();
+  range_.reset();
+  ResetStatements();
+  if (!st.ok()) (void)db_.Exec("ROLLBACK");
+  return st;
+}
+
+Status SqliteLedgerStore::LoadLogState() {
+  HM_ASSIGN_OR_RETURN(int64_t size, db_.QueryInt("SELECT coalesce(max(idx) + 1, 0) FROM entries"));
+  std::vector<Hash> nodes;
+  for (const auto& pos : CompactRange::Positions(static_cast<uint64_t>(size))) {
+    HM_ASSIGN_OR_RETURN(Hash h, ReadNode(pos.level, pos.index));
+    nodes.push_back(h);
+  }
+  HM_ASSIGN_OR_RETURN(CompactRange range,
+                      CompactRange::FromNodes(static_cast<uint64_t>(size), std::move(nodes)));
+  range_ = std::move(range);
+
+  // The first write fixes the log's identity; later writers must use the same key and origin.
+  HM_ASSIGN_OR_RETURN(SqliteStatement * get, Stmt("SELECT value FROM log_meta WHERE key = ?"));
+  get->Bind(1, "public_key");
+  HM_ASSIGN_OR_RETURN(bool have, get->Step());
+  if (!have) {
+    HM_ASSIGN_OR_RETURN(SqliteStatement * put,
+                        Stmt("INSERT INTO log_meta(key, value) VALUES (?, ?)"));
+    put->Bind(1, "public_key").BindBlob(2, signer_->public_key());
+    HM_RETURN_IF_ERROR(put->Run());
+    HM_ASSIGN_OR_RETURN(put, Stmt("INSERT INTO log_meta(key, value) VALUES (?, ?)"));
+    put->Bind(1, "origin").BindBlob(2, ByteView(signer_->name()));
+    return put->Run();
+  }
+  if (get->Blob(0) != signer_->public_key()) {
+    return Status::BadInput(path() + ": the log key " + options_.home + "/" + kLogKeyFileName +
+                            " is not the key this ledger was signed with");
+  }
+  HM_ASSIGN_OR_RETURN(get, Stmt("SELECT value FROM log_meta WHERE key = ?"));
+  get->Bind(1, "origin");
+  HM_ASSIGN_OR_RETURN(have, get->Step());
+  Bytes origin = have ? get->Blob(0) : Bytes();
+  if (std::string(origin.begin(), origin.end()) != signer_->name()) {
+    return Status::InvalidArgument(path() + ": this ledger's origin is '" +
+                                   std::string(origin.begin(), origin.end()) + "', not '" +
+                                   signer_->name() + "'");
+  }
+  return Status::Ok();
+}
+
+Result<uint64_t> SqliteLedgerStore::AppendEntry(EntryKind kind, const Bytes& body) {
+  uint64_t index = range_->size();
+  Hash leaf = HashLeaf(body);
+  HM_ASSIGN_OR_RETURN(SqliteStatement * ins,
+                      Stmt("INSERT INTO entries(idx, kind, body, leaf_hash) VALUES (?, ?, ?, ?)"));
+  ins->Bind(1, static_cast<int64_t>(index))
+      .Bind(2, EntryKindName(kind))
+      .BindBlob(3, body)
+      .BindBlob(4, ByteView(leaf.data(), leaf.size()));
+  HM_RETURN_IF_ERROR(ins->Run());
+  Status node_status;
+  range_->Append(leaf, [&](int level, uint64_t idx, const Hash& h) {
+    if (!node_status.ok()) return;
+    auto st = Stmt("INSERT INTO tree_nodes(level, idx, hash) VALUES (?, ?, ?)");
+    if (!st.ok()) {
+      node_status = st.status();
+      return;
+    }
+    (*st)->Bind(1, level).Bind(2, static_cast<int64_t>(idx)).BindBlob(3, ByteView(h.data(), 32));
+    node_status = (*st)->Run();
+  });
+  HM_RETURN_IF_ERROR(node_status);
+  return index;
+}
+
+Status SqliteLedgerStore::SignCheckpoint() {
+  Checkpoint cp{signer_->name(), range_->size(), range_->Root()};
+  HM_ASSIGN_OR_RETURN(std::string note, signer_->Sign(cp));
+  HM_ASSIGN_OR_RETURN(SqliteStatement * ins,
+                      Stmt("INSERT INTO checkpoints(tree_size, root_hash, note) VALUES (?, ?, ?)"));
+  ins->Bind(1, static_cast<int64_t>(cp.size))
+      .BindBlob(2, ByteView(cp.root.data(), 32))
+      .Bind(3, note);
+  return ins->Run();
+}
+
+Result<Hash> SqliteLedgerStore::ReadNode(int level, uint64_t index) {
+  SqliteStatement* st;
+  if (level == 0) {
+    HM_ASSIGN_OR_RETURN(st, Stmt("SELECT leaf_hash FROM entries WHERE idx = ?"));
+    st->Bind(1, static_cast<int64_t>(index));
+  } else {
+    HM_ASSIGN_OR_RETURN(st, Stmt("SELECT hash FROM tree_nodes WHERE level = ? AND idx = ?"));
+    st->Bind(1, level).Bind(2, static_cast<int64_t>(index));
+  }
+  HM_ASSIGN_OR_RETURN(bool row, st->Step());
+  Bytes b = row ? st->Blob(0) : Bytes();
+  st->Reset();
+  if (b.size() != 32) {
+    return Status::BadInput(path() + ": Merkle tree node (level " + std::to_string(level) +
+                            ", index " + std::to_string(index) + ") is missing or damaged");
+  }
+  return ToHash(b);
+}
+
+// --- writes --------------------------------------------------------------------------------
+
+Result<DatasetRecord> SqliteLedgerStore::RecordDataset(DatasetRecord d,
+                                                       const std::vector<DatasetItem>& items) {
+  if (items.empty()) return Status::InvalidArgument("dataset '" + d.name + "' has no items");
+  if (d.name.empty()) return Status::InvalidArgument("a dataset needs a name");
+  HM_ASSIGN_OR_RETURN(d.items_root, ItemsRoot(items));
+  d.id = d.items_root;
+  d.item_count = items.size();
+  if (d.recorded_at.empty()) d.recorded_at = UtcNow();
+  Status st = WriteTransaction([&]() -> Status {
+    HM_ASSIGN_OR_RETURN(SqliteStatement * dup,
+                        Stmt("SELECT name FROM datasets WHERE id = ? OR name = ?"));
+    dup->Bind(1, d.id).Bind(2, d.name);
+    HM_ASSIGN_OR_RETURN(bool exists, dup->Step());
+    if (exists) {
+      return Status::BadInput("dataset '" + d.name + "': already recorded as '" + dup->Text(0) +
+                              "' (same name or same items)");
+    }
+    HM_ASSIGN_OR_RETURN(Bytes body, EncodeDatasetEntry(d));
+    HM_ASSIGN_OR_RETURN(d.log_index, AppendEntry(EntryKind::kDataset, body));
+    HM_ASSIGN_OR_RETURN(SqliteStatement * ins,
+                        Stmt("INSERT INTO datasets(id, name, source, licence, attribution, "
+                             "item_count, items_root, recorded_at, log_index) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    ins->Bind(1, d.id)
+        .Bind(2, d.name)
+        .Bind(3, d.source)
+        .Bind(4, d.licence)
+        .Bind(5, d.attribution)
+        .Bind(6, static_cast<int64_t>(d.item_count))
+        .Bind(7, d.items_root)
+        .Bind(8, d.recorded_at)
+        .Bind(9, static_cast<int64_t>(d.log_index));
+    HM_RETURN_IF_ERROR(ins->Run());
+    int64_t position = 0;
+    for (const DatasetItem& item : items) {
+      HM_ASSIGN_OR_RETURN(SqliteStatement * it,
+                          Stmt("INSERT INTO dataset_items(dataset_id, position, sha256, path, "
+                               "size, width, height) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+      it->Bind(1, d.id)
+          .Bind(2, position++)
+          .Bind(3, item.sha256)
+          .Bind(4, item.path)
+          .Bind(5, static_cast<int64_t>(item.size))
+          .Bind(6, item.width)
+          .Bind(7, item.height);
+      HM_RETURN_IF_ERROR(it->Run());
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return d;
+}
+
+Result<ModelRecord> SqliteLedgerStore::RecordModel(ModelRecord m) {
+  if (!IsHexDigest(m.id)) {
+    return Status::InvalidArgument("model id '" + m.id +
+                                   "' must be the checkpoint's SHA-256 (64 lower-case hex digits)");
+  }
+  if (m.recorded_at.empty()) m.recorded_at = UtcNow();
+  if (m.hyperparameters_json.empty()) m.hyperparameters_json = "{}";
+  Status st = WriteTransaction([&]() -> Status {
+    HM_ASSIGN_OR_RETURN(SqliteStatement * dup, Stmt("SELECT 1 FROM models WHERE id = ?"));
+    dup->Bind(1, m.id);
+    HM_ASSIGN_OR_RETURN(bool exists, dup->Step());
+    if (exists) return Status::BadInput("model " + m.id + " is already recorded");
+    for (const std::string& ds : m.dataset_ids) {
+      HM_ASSIGN_OR_RETURN(SqliteStatement * q, Stmt("SELECT 1 FROM datasets WHERE id = ?"));
+      q->Bind(1, ds);
+      HM_ASSIGN_OR_RETURN(bool found, q->Step());
+      if (!found) return Status::NotFound("model " + m.id + ": dataset " + ds + " is not recorded");
+    }
+    HM_ASSIGN_OR_RETURN(Bytes body, EncodeModelEntry(m));
+    HM_ASSIGN_OR_RETURN(m.log_index, AppendEntry(EntryKind::kModel, body));
+    HM_ASSIGN_OR_RETURN(SqliteStatement * ins,
+                        Stmt("INSERT INTO models(id, architecture, hyperparameters, training_run, "
+                             "recorded_at, log_index) VALUES (?, ?, ?, ?, ?, ?)"));
+    ins->Bind(1, m.id)
+        .Bind(2, m.architecture)
+        .Bind(3, m.hyperparameters_json)
+        .Bind(4, m.training_run)
+        .Bind(5, m.recorded_at)
+        .Bind(6, static_cast<int64_t>(m.log_index));
+    HM_RETURN_IF_ERROR(ins->Run());
+    int64_t position = 0;
+    for (const std::string& ds : m.dataset_ids) {
+      HM_ASSIGN_OR_RETURN(SqliteStatement * md,
+                          Stmt("INSERT INTO model_datasets(model_id, position, dataset_id) "
+                               "VALUES (?, ?, ?)"));
+      md->Bind(1, m.id).Bind(2, position++).Bind(3, ds);
+      HM_RETURN_IF_ERROR(md->Run());
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return m;
+}
+
+Result<std::vector<AssetRecord>> SqliteLedgerStore::AppendAssets(std::vector<AssetRecord> assets) {
+  if (assets.empty()) return assets;
+  std::string now = UtcNow();
+  for (AssetRecord& a : assets) {
+    if (a.id.empty()) return Status::InvalidArgument("an asset needs an id");
+    if (a.payload.empty() || a.payload.size() > 8) {
+      return Status::InvalidArgument("asset " + a.id + ": watermark payload must be 1 to 8 bytes");
+    }
+    if (!IsHexDigest(a.content_hash) ||
+        (!a.manifest_hash.empty() && !IsHexDigest(a.manifest_hash))) {
+      return Status::InvalidArgument("asset " + a.id +
+                                     ": content and manifest hashes must be hex SHA-256");
+    }
+    if (a.parameters_json.empty()) a.parameters_json = "{}";
+    if (a.created_at.empty()) a.created_at = now;
+  }
+  Status st = WriteTransaction([&]() -> Status {
+    for (AssetRecord& a : assets) {
+      HM_ASSIGN_OR_RETURN(Bytes body, EncodeAssetEntry(a));
+      HM_ASSIGN_OR_RETURN(a.log_index, AppendEntry(EntryKind::kAsset, body));
+      HM_ASSIGN_OR_RETURN(SqliteStatement * ins,
+                          Stmt("INSERT INTO assets(log_index, id, payload, model_id, parameters, "
+                               "content_hash, manifest_hash, file_name, signer_key_id, created_at)"
+                               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+      ins->Bind(1, static_cast<int64_t>(a.log_index))
+          .Bind(2, a.id)
+          .BindBlob(3, a.payload)
+          .Bind(4, a.model_id)
+          .Bind(5, a.parameters_json)
+          .Bind(6, a.content_hash)
+          .Bind(7, a.manifest_hash)
+          .Bind(8, a.file_name)
+          .Bind(9, a.signer_key_id)
+          .Bind(10, a.created_at);
+      Status s = ins->Run();
+      if (!s.ok()) {
+        std::string why = s.message();
+        if (why.find("assets.payload") != std::string::npos) {
+          return Status::BadInput("asset " + a.id + ": watermark payload " + HexEncode(a.payload) +
+                                  " is already used by another asset");
+        }
+        if (why.find("assets.id") != std::string::npos) {
+          return Status::BadInput("asset " + a.id + " is already recorded");
+        }
+        if (why.find("FOREIGN KEY") != std::string::npos) {
+          return Status::NotFound("asset " + a.id + ": model " + a.model_id + " is not recorded");
+        }
+        return s;
+      }
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return assets;
+}
+
+Result<KeyRecord> SqliteLedgerStore::RecordKey(KeyRecord k) {
+  if (k.key_id.empty()) return Status::InvalidArgument("a key needs an id");
+  if (k.recorded_at.empty()) k.recorded_at = UtcNow();
+  Status st = WriteTransaction([&]() -> Status {
+    HM_ASSIGN_OR_RETURN(SqliteStatement * dup, Stmt("SELECT 1 FROM keys WHERE key_id = ?"));
+    dup->Bind(1, k.key_id);
+    HM_ASSIGN_OR_RETURN(bool exists, dup->Step());
+    if (exists) return Status::BadInput("key " + k.key_id + " is already recorded");
+    HM_ASSIGN_OR_RETURN(Bytes body, EncodeKeyEntry(k));
+    HM_ASSIGN_OR_RETURN(k.log_index, AppendEntry(EntryKind::kKey, body));
+    HM_ASSIGN_OR_RETURN(SqliteStatement * ins,
+                        Stmt("INSERT INTO keys(key_id, algorithm, public_key, label, recorded_at, "
+                             "log_index) VALUES (?, ?, ?, ?, ?, ?)"));
+    ins->Bind(1, k.key_id)
+        .Bind(2, k.algorithm)
+        .BindBlob(3, k.public_key)
+        .Bind(4, k.label)
+        .Bind(5, k.recorded_at)
+        .Bind(6, static_cast<int64_t>(k.log_index));
+    return ins->Run();
+  });
+  if (!st.ok()) return st;
+  return k;
+}
+
+Result<RevocationRecord> SqliteLedgerStore::RecordRevocation(RevocationRecord r) {
+  if (r.revoked_at.empty()) r.revoked_at = UtcNow();
+  Status st = WriteTransaction([&]() -> Status {
+    HM_ASSIGN_OR_RETURN(SqliteStatement * q, Stmt("SELECT 1 FROM keys WHERE key_id = ?"));
+    q->Bind(1, r.key_id);
+    HM_ASSIGN_OR_RETURN(bool exists, q->Step());
+    if (!exists) return Status::NotFound("key " + r.key_id + " is not recorded");
+    HM_ASSIGN_OR_RETURN(Bytes body, EncodeRevocationEntry(r));
+    HM_ASSIGN_OR_RETURN(r.log_index, AppendEntry(EntryKind::kRevocation, body));
+    HM_ASSIGN_OR_RETURN(SqliteStatement * ins,
+                        Stmt("INSERT INTO revocations(log_index, key_id, reason, revoked_at) "
+                             "VALUES (?, ?, ?, ?)"));
+    ins->Bind(1, static_cast<int64_t>(r.log_index))
+        .Bind(2, r.key_id)
+        .Bind(3, r.reason)
+        .Bind(4, r.revoked_at);
+    return ins->Run();
+  });
+  if (!st.ok()) return st;
+  return r;
+}
+
+Result<PolicyEvaluationRecord> SqliteLedgerStore::RecordPolicyEvaluation(PolicyEvaluationRecord p) {
+  if (p.evaluated_at.empty()) p.evaluated_at = UtcNow();
+  if (p.decision_json.empty()) p.decision_json = "{}";
+  Status st = WriteTransaction([&]() -> Status {
+    HM_ASSIGN_OR_RETURN(Bytes body, EncodePolicyEvaluationEntry(p));
+    HM_ASSIGN_OR_RETURN(p.log_index, AppendEntry(EntryKind::kPolicyEvaluation, body));
+    HM_ASSIGN_OR_RETURN(SqliteStatement * ins,
+                        Stmt("INSERT INTO policy_evaluations(log_index, policy_sha256, "
+                             "policy_name, subject, decision, evaluated_at) "
+                             "VALUES (?, ?, ?, ?, ?, ?)"));
+    ins->Bind(1, static_cast<int64_t>(p.log_index))
+        .Bind(2, p.policy_sha256)
+        .Bind(3, p.policy_name)
+        .Bind(4, p.subject)
+        .Bind(5, p.decision_json)
+        .Bind(6, p.evaluated_at);
+    return ins->Run();
+  });
+  if (!st.ok()) return st;
+  return p;
+}
+
+// --- reads ---------------------------------------------------------------------------------
+
+constexpr char kDatasetColumns[] =
+    "SELECT id, name, source, licence, attribution, item_count, items_root, recorded_at, "
+    "log_index FROM datasets ";
+constexpr char kModelColumns[] =
+    "SELECT id, architecture, hyperparameters, training_run, recorded_at, log_index FROM models ";
+constexpr char kAssetColumns[] =
+    "SELECT id, payload, model_id, parameters, content_hash, manifest_hash, file_name, "
+    "signer_key_id, created_at, log_index FROM assets ";
+
+Result<DatasetRecord> SqliteLedgerStore::DatasetFromRow(const SqliteStatement& st) {
+  DatasetRecord d;
+  d.id = st.Text(0);
+  d.name = st.Text(1);
+  d.source = st.Text(2);
+  d.licence = st.Text(3);
+  d.attribution = st.Text(4);
+  d.item_count = static_cast<uint64_t>(st.Int(5));
+  d.items_root = st.Text(6);
+  d.recorded_at = st.Text(7);
+  d.log_index = static_cast<uint64_t>(st.Int(8));
+  return d;
+}
+
+Result<std::vector<std::string>> SqliteLedgerStore::ModelDatasets(const std::string& model_id) {
+  HM_ASSIGN_OR_RETURN(SqliteStatement st,
+                      db_.Prepare("SELECT dataset_id FROM model_datasets WHERE model_id = ? "
+                                  "ORDER BY position"));
+  st.Bind(1, model_id);
+  std::vector<std::string> out;
+  while (true) {
+    HM_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(st.Text(0));
+  }
+  return out;
+}
+
+Result<ModelRecord> SqliteLedgerStore::ModelFromRow(const SqliteStatement& st) {
+  ModelRecord m;
+  m.id = st.Text(0);
+  m.architecture = st.Text(1);
+  m.hyperparameters_json = st.Text(2);
+  m.training_run = st.Text(3);
+  m.recorded_at = st.Text(4);
+  m.log_index = static_cast<uint64_t>(st.Int(5));
+  HM_ASSIGN_OR_RETURN(m.dataset_ids, ModelDatasets(m.id));
+  return m;
+}
+
+AssetRecord SqliteLedgerStore::AssetFromRow(const SqliteStatement& st) {
+  AssetRecord a;
+  a.id = st.Text(0);
+  a.payload = st.Blob(1);
+  a.model_id = st.Text(2);
+  a.parameters_json = st.Text(3);
+  a.content_hash = st.Text(4);
+  a.manifest_hash = st.Text(5);
+  a.file_name = st.Text(6);
+  a.signer_key_id = st.Text(7);
+  a.created_at = st.Text(8);
+  a.log_index = static_cast<uint64_t>(st.Int(9));
+  return a;
+}
+
+Result<std::optional<DatasetRecord>> SqliteLedgerStore::FindDataset(const std::string& id_or_name) {
+  HM_ASSIGN_OR_RETURN(SqliteStatement st,
+                      db_.Prepare(std::string(kDatasetColumns) + "WHERE id = ? OR name = ?"));
+  st.Bind(1, id_or_name).Bind(2, id_or_name);
+  HM_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<DatasetRecord>();
+  HM_ASSIGN_OR_RETURN(DatasetRecord d, DatasetFromRow(st));
+  return std::optional<DatasetRecord>(std::move(d));
+}
+
+Result<std::vector<DatasetItem>> SqliteLedgerStore::DatasetItems(const std::string& dataset_id) {
+  HM_ASSIGN_OR_RETURN(SqliteStatement st,
+                      db_.Prepare("SELECT sha256, path, size, width, height FROM dataset_items "
+                                  "WHERE dataset_id = ? ORDER BY position"));
+  st.Bind(1, dataset_id);
+  std::vector<DatasetItem> out;
+  while (true) {
+    HM_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back({st.Text(0), st.Text(1), static_cast<uint64_t>(st.Int(2)),
+                   static_cast<int>(st.Int(3)), static_cast<int>(st.Int(4))});
+  }
+  return out;
+}
+
+Result<std::vector<DatasetRecord>> SqliteLedgerStore::ListDatasets() {
+  HM_ASSIGN_OR_RETURN(SqliteStatement st,
+                      db_.Prepare(std::string(kDatasetColumns) + "ORDER BY log_index"));
+  std::vector<DatasetRecord> out;
+  while (true) {
+    HM_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    HM_ASSIGN_OR_RETURN(DatasetRecord d, DatasetFromRow(st));
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+Result<std::optional<ModelRecord>> SqliteLedgerStore::FindModel(const std::string& id) {
+  HM_ASSIGN_OR_RETURN(SqliteStatement st, db_.Prepare(std::string(kModelColumns) + "WHERE id = ?"));
+  st.Bind(1, id);
+  HM_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<ModelRecord>();
+  HM_ASSIGN_OR_RETURN(ModelRecord m, ModelFromRow(st));
+  return std::optional<ModelRecord>(std::move(m));
+}
+
+Result<std::vector<ModelRecord>> SqliteLedgerStore::ListModels() {
+  HM_ASSIGN_OR_RETURN(SqliteStatement st,
+                      db_.Prepare(std::string(kModelColumns) + "ORDER BY log_index"));
+  std::vector<ModelRecord> out;
+  while (true) {
+    HM_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    HM_ASSIGN_OR_RETURN(ModelRecord m, ModelFromRow(st));
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+Result<std::optional<AssetRecord>> SqliteLedgerStore::FindAsset(const std::string& id) {
+  HM_ASSIGN_OR_RETURN(SqliteStatement * st, Stmt(std::string(kAssetColumns) + "WHERE id = ?"));
+  st->Bind(1, id);
+  HM_ASSIGN_OR_RETURN(bool row, st->Step());
+  std::optional<AssetRecord> out;
+  if (row) out = AssetFromRow(*st);
+  st->Reset();
+  return out;
+}
+
+Result<std::optional<AssetRecord>> SqliteLedgerStore::FindAssetByPayload(ByteView payload) {
+  HM_ASSIGN_OR_RETURN(SqliteStatement * st, Stmt(std::string(kAssetColumns) + "WHERE payload = ?"));
+  st->BindBlob(1, payload);
+  HM_ASSIGN_OR_RETURN(bool row, st->Step());
+  std::optional<AssetRecord> out;
+  if (row) out = AssetFromRow(*st);
+  st->Reset();
+  return out;
+}
+
+Status SqliteLedgerStore::ForEachAsset(const std::function<Status(const AssetRecord&)>& fn) {
+  HM_ASSIGN_OR_RETURN(SqliteStatement st,
+                      db_.Prepare(std::string(kAssetColumns) + "ORDER BY log_index"));
+  while (true) {
+    HM_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::Ok();
+    HM_RETURN_IF_ERROR(fn(AssetFromRow(st)));
+  }
+}
+
+Result<uint64_t> SqliteLedgerStore::CountAssets() {
+  HM_ASSIGN_OR_RETURN(int64_t n, db_.QueryInt("SELECT count(*) FROM assets"));
+  return static_cast<uint64_t>(n);
+}
+
+Result<std::vector<KeyRecord>> SqliteLedgerStore::ListKeys() {
+  HM_ASSIGN_OR_RETURN(SqliteStatement st,
+                      db_.Prepare("SELECT key_id, algorithm, public_key, label, recorded_at, "
+                                  "log_index FROM keys ORDER BY log_index"));
+  std::vector<KeyRecord> out;
+  while (true) {
+    HM_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return out;
+    out.push_back({st.Text(0), st.Text(1), st.Blob(2), st.Text(3), st.Text(4),
+                   static_cast<uint64_t>(st.Int(5))});
+  }
+}
+
+Result<std::vector<RevocationRecord>> SqliteLedgerStore::ListRevocations() {
+  HM_ASSIGN_OR_RETURN(SqliteStatement st,
+                      db_.Prepare("SELECT key_id, reason, revoked_at, log_index FROM revocations "
+                                  "ORDER BY log_index"));
+  std::vector<RevocationRecord> out;
+  while (true) {
+    HM_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return out;
+    out.push_back({st.Text(0), st.Text(1), st.Text(2), static_cast<uint64_t>(st.Int(3))});
+  }
+}
+
+Result<std::vector<PolicyEvaluationRecord>> SqliteLedgerStore::ListPolicyEvaluations() {
+  HM_ASSIGN_OR_RETURN(SqliteStatement st,
+                      db_.Prepare("SELECT policy_sha256, policy_name, subject, decision, "
+                                  "evaluated_at, log_index FROM policy_evaluations "
+                                  "ORDER BY log_index"));
+  std::vector<PolicyEvaluationRecord> out;
+  while (true) {
+    HM_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return out;
+    out.push_back({st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4),
+                   static_cast<uint64_t>(st.Int(5))});
+  }
+}
+
+// --- log -----------------------------------------------------------------------------------
+
+Result<uint64_t> SqliteLedgerStore::TreeSize() {
+  HM_ASSIGN_OR_RETURN(int64_t n, db_.QueryInt("SELECT coalesce(max(idx) + 1, 0) FROM entries"));
+  return static_cast<uint64_t>(n);
+}
+
+Result<LogEntry> SqliteLedgerStore::Entry(uint64_t index) {
+  HM_ASSIGN_OR_RETURN(SqliteStatement st,
+                      db_.Prepare("SELECT kind, body, leaf_hash FROM entries WHERE idx = ?"));
+  st.Bind(1, static_cast<int64_t>(index));
+  HM_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::NotFound(path() + ": no log entry " + std::to_string(index));
+  HM_ASSIGN_OR_RETURN(EntryKind kind, ParseEntryKind(st.Text(0)));
+  return LogEntry{index, kind, st.Blob(1), ToHash(st.Blob(2))};
+}
+
+Status SqliteLedgerStore::ForEachEntry(const std::function<Status(const LogEntry&)>& fn) {
+  HM_ASSIGN_OR_RETURN(SqliteStatement st,
+                      db_.Prepare("SELECT idx, kind, body, leaf_hash FROM entries ORDER BY idx"));
+  LogEntry e;
+  while (true) {
+    HM_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::Ok();
+    e.index = static_cast<uint64_t>(st.Int(0));
+    Result<EntryKind> kind = ParseEntryKind(st.Text(1));
+    e.kind = kind.ok() ? *kind : EntryKind::kAsset;
+    e.body = st.Blob(2);
+    Bytes leaf = st.Blob(3);
+    e.leaf_hash = ToHash(leaf);
+    if (!kind.ok() || leaf.size() != 32) {
+      return Status::BadInput(path() + ": log entry " + std::to_string(e.index) +
+                              " has a damaged kind or leaf hash");
+    }
+    HM_RETURN_IF_ERROR(fn(e));
+  }
+}
+
+Status SqliteLedgerStore::ForEachStoredNode(
+    const std::function<Status(int, uint64_t, const Hash&)>& fn) {
+  HM_ASSIGN_OR_RETURN(SqliteStatement st,
+                      db_.Prepare("SELECT level, idx, hash FROM tree_nodes ORDER BY level, idx"));
+  while (true) {
+    HM_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::Ok();
+    HM_RETURN_IF_ERROR(
+        fn(static_cast<int>(st.Int(0)), static_cast<uint64_t>(st.Int(1)), ToHash(st.Blob(2))));
+  }
+}
+
+Result<std::optional<StoredCheckpoint>> SqliteLedgerStore::LatestCheckpoint() {
+  HM_ASSIGN_OR_RETURN(SqliteStatement st,
+                      db_.Prepare("SELECT tree_size, root_hash, note FROM checkpoints "
+                                  "ORDER BY tree_size DESC LIMIT 1"));
+  HM_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<StoredCheckpoint>();
+  return std::optional<StoredCheckpoint>(
+      StoredCheckpoint{static_cast<uint64_t>(st.Int(0)), ToHash(st.Blob(1)), st.Text(2)});
+}
+
+Status SqliteLedgerStore::ForEachCheckpoint(
+    const std::function<Status(const StoredCheckpoint&)>& fn) {
+  HM_ASSIGN_OR_RETURN(SqliteStatement st,
+                      db_.Prepare("SELECT tree_size, root_hash, note FROM checkpoints "
+                                  "ORDER BY tree_size"));
+  while (true) {
+    HM_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::Ok();
+    HM_RETURN_IF_ERROR(
+        fn(StoredCheckpoint{static_cast<uint64_t>(st.Int(0)), ToHash(st.Blob(1)), st.Text(2)}));
+  }
+}
+
+Status SqliteLedgerStore::ForEachTableEntry(EntryKind kind,
+                                            const std::function<Status(const TableEntry&)>& fn) {
+  TableEntry te;
+  te.kind = kind;
+  auto emit = [&](Result<Bytes> body, uint64_t index, std::string row) -> Status {
+    te.log_index = index;
+    te.row = std::move(row);
+    if (body.ok()) {
+      te.body = std::move(*body);
+    } else {
+      te.body.clear();
+      te.inconsistency = body.status().message();
+    }
+    Status s = fn(te);
+    te.inconsistency.clear();
+    return s;
+  };
+  switch (kind) {
+    case EntryKind::kDataset: {
+      HM_ASSIGN_OR_RETURN(SqliteStatement st,
+                          db_.Prepare(std::string(kDatasetColumns) + "ORDER BY log_index"));
+      while (true) {
+        HM_ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row) return Status::Ok();
+        HM_ASSIGN_OR_RETURN(DatasetRecord d, DatasetFromRow(st));
+        HM_ASSIGN_OR_RETURN(std::vector<DatasetItem> items, DatasetItems(d.id));
+        Result<std::string> root =
+            items.empty() ? Result<std::string>(std::string("none")) : ItemsRoot(items);
+        if (!root.ok() || *root != d.items_root || items.size() != d.item_count) {
+          te.inconsistency = "its dataset_items rows no longer match its item count and root";
+        }
+        HM_RETURN_IF_ERROR(emit(EncodeDatasetEntry(d), d.log_index, "dataset " + d.name));
+      }
+    }
+    case EntryKind::kModel: {
+      HM_ASSIGN_OR_RETURN(SqliteStatement st,
+                          db_.Prepare(std::string(kModelColumns) + "ORDER BY log_index"));
+      while (true) {
+        HM_ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row) return Status::Ok();
+        HM_ASSIGN_OR_RETURN(ModelRecord m, ModelFromRow(st));
+        HM_RETURN_IF_ERROR(emit(EncodeModelEntry(m), m.log_index, "model " + m.id));
+      }
+    }
+    case EntryKind::kAsset: {
+      HM_ASSIGN_OR_RETURN(SqliteStatement st,
+                          db_.Prepare(std::string(kAssetColumns) + "ORDER BY log_index"));
+      while (true) {
+        HM_ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row) return Status::Ok();
+        AssetRecord a = AssetFromRow(st);
+        HM_RETURN_IF_ERROR(emit(EncodeAssetEntry(a), a.log_index, "asset " + a.id));
+      }
+    }
+    case EntryKind::kKey: {
+      HM_ASSIGN_OR_RETURN(std::vector<KeyRecord> keys, ListKeys());
+      for (const KeyRecord& k : keys) {
+        HM_RETURN_IF_ERROR(emit(EncodeKeyEntry(k), k.log_index, "key " + k.key_id));
+      }
+      return Status::Ok();
+    }
+    case EntryKind::kRevocation: {
+      HM_ASSIGN_OR_RETURN(std::vector<RevocationRecord> revs, ListRevocations());
+      for (const RevocationRecord& r : revs) {
+        HM_RETURN_IF_ERROR(
+            emit(EncodeRevocationEntry(r), r.log_index, "revocation of key " + r.key_id));
+      }
+      return Status::Ok();
+    }
+    case EntryKind::kPolicyEvaluation: {
+      HM_ASSIGN_OR_RETURN(std::vector<PolicyEvaluationRecord> evs, ListPolicyEvaluations());
+      for (const PolicyEvaluationRecord& p : evs) {
+        HM_RETURN_IF_ERROR(
+            emit(EncodePolicyEvaluationEntry(p), p.log_index, "policy evaluation of " + p.subject));
+      }
+      return Status::Ok();
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<CheckpointVerifier>> SqliteLedgerStore::LogVerifier() {
+  HM_ASSIGN_OR_RETURN(SqliteStatement st, db_.Prepare("SELECT key, value FROM log_meta"));
+  Bytes key;
+  std::string origin;
+  while (true) {
+    HM_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    if (st.Text(0) == "public_key") key = st.Blob(1);
+    if (st.Text(0) == "origin") {
+      Bytes o = st.Blob(1);
+      origin.assign(o.begin(), o.end());
+    }
+  }
+  if (key.empty() && origin.empty()) return std::optional<CheckpointVerifier>();
+  if (key.size() != 32 || origin.empty()) {
+    return Status::BadInput(path() + ": the log's public key or origin is damaged");
+  }
+  return std::optional<CheckpointVerifier>(CheckpointVerifier(origin, key));
+}
+
+Status SqliteLedgerStore::CheckIntegrity() {
+  HM_ASSIGN_OR_RETURN(SqliteStatement st, db_.Prepare("PRAGMA integrity_check"));
+  HM_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (row && st.Text(0) != "ok") {
+    return Status::BadInput(path() + ": integrity check failed: " + st.Text(0));
+  }
+  HM_ASSIGN_OR_RETURN(SqliteStatement fk, db_.Prepare("PRAGMA foreign_key_check"));
+  HM_ASSIGN_OR_RETURN(bool bad, fk.Step());
+  if (bad) {
+    return Status::BadInput(path() + ": a " + fk.Text(0) +
+                            " row refers to a missing parent (foreign key check)");
+  }
+  return Status::Ok();
+}
+
+Status SqliteLedgerStore::ExportSnapshot(const std::string& out_path) {
+  if (::access(out_path.c_str(), F_OK) == 0) {
+    return Status::InvalidArgument(out_path + ": already exists; the export never overwrites");
+  }
+  ResetStatements();
+  HM_ASSIGN_OR_RETURN(SqliteStatement st, db_.Prepare("VACUUM INTO ?"));
+  st.Bind(1, out_path);
+  Status s = st.Run();
+  if (!s.ok()) return s.WithContext("exporting to " + out_path);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<LedgerStore>> OpenSqliteLedger(const std::string& path,
+                                                      const LedgerOptions& options,
+                                                      std::shared_ptr<CheckpointSigner> signer) {
+  bool read_only = options.read_only || !options.foreign_file.empty();
+  if (read_only && ::access(path.c_str(), F_OK) != 0) {
+    return Status::NotFound(path + ": no ledger here (nothing has been recorded yet)");
+  }
+  int flags = SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX |
+              (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  HM_ASSIGN_OR_RETURN(SqliteDb db, SqliteDb::Open(FileUri(path, read_only), path, flags));
+  LedgerOptions opts = options;
+  opts.read_only = read_only;
+  auto store = std::make_unique<SqliteLedgerStore>(std::move(db), opts,
+                                                   read_only ? nullptr : std::move(signer));
+  HM_RETURN_IF_ERROR(store->Initialise());
+  return std::unique_ptr<LedgerStore>(std::move(store));
+}
+
+Result<std::unique_ptr<LedgerStore>> OpenLedger(const LedgerOptions& options) {
+  if (!options.foreign_file.empty()) {
+    return OpenSqliteLedger(options.foreign_file, options, nullptr);
+  }
+  if (options.home.empty()) return Status::InvalidArgument("no Hallmark home given for the ledger");
+  std::string path = options.home + "/" + kLedgerFileName;
+  std::shared_ptr<CheckpointSigner> signer;
+  if (!options.read_only) {
+    // A file-size limit must surface as a write error, not kill the process mid-transaction.
+    std::signal(SIGXFSZ, SIG_IGN);
+    HM_ASSIGN_OR_RETURN(
+        CheckpointSigner s,
+        CheckpointSigner::LoadOrCreate(options.home + "/" + kLogKeyFileName, options.origin));
+    signer = std::make_shared<CheckpointSigner>(std::move(s));
+  }
+  return OpenSqliteLedger(path, options, std::move(signer));
+}
+
+}  // namespace hallmark::audit

@@ -1,0 +1,47 @@
+// COSE_Sign1 (RFC 9052) as C2PA uses it for claim signatures: tag 18, detached payload (the claim
+// bytes), protected header {1: alg, 33: x5chain} (RFC 9360; one certificate as a bstr, several
+// as an array), unprotected header holding only zero padding ("pad", "pad2") so that the
+// signature fills a box whose size was reserved before the asset was hashed.
+#ifndef HALLMARK_PROVENANCE_COSE_SIGN1_H_
+#define HALLMARK_PROVENANCE_COSE_SIGN1_H_
+
+#include <optional>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "provenance/cbor.h"
+#include "provenance/signer.h"
+
+namespace hallmark::provenance {
+
+// ["Signature1", protected, h'', payload], the bytes that are actually signed.
+Bytes CoseSigStructure(ByteView protected_bytes, ByteView payload);
+
+// The length of the unpadded COSE_Sign1 that `signer` produces; reserve at least this much.
+size_t CoseSign1UnpaddedSize(const Signer& signer);
+
+// Signs `payload` (detached) and pads the encoding to exactly `reserved_size` bytes; 0 means no
+// padding. Fails when the signature does not fit the reservation.
+Result<Bytes> CoseSign1Sign(const Signer& signer, ByteView payload, size_t reserved_size = 0);
+
+struct CoseSign1 {
+  Bytes protected_bytes;  // as found, for the Sig_structure
+  Cbor protected_header;
+  Cbor unprotected_header;
+  Bytes signature;
+  std::optional<int64_t> alg;      // header 1
+  std::vector<Bytes> x5chain;      // header 33, protected first, else unprotected (claim v1)
+  bool x5chain_unprotected = false;
+};
+
+// Parses a COSE_Sign1 (tagged or untagged). Errors are BadInput.
+Result<CoseSign1> ParseCoseSign1(ByteView data);
+
+// Pads a CBOR map `unprotected` with "pad" (and "pad2" when one field cannot hit the size) so
+// that `encode(unprotected)` grows by exactly `extra` bytes.
+Status PadUnprotected(Cbor& unprotected, size_t extra);
+
+}  // namespace hallmark::provenance
+
+#endif  // HALLMARK_PROVENANCE_COSE_SIGN1_H_

@@ -1,0 +1,97 @@
+// The studio's keys on disk, under <home>/keys/:
+//
+//   ca.key, ca.crt         the studio root CA (key: encrypted PKCS#8 PEM, mode 0600)
+//   <id>.key, <id>.crt     a claim-signing key and its chain (leaf first; PEM)
+//   active                 the id of the key `sign` uses
+//   revoked.crl            the CA-signed revocation list (also copied to <home>/trust/)
+//
+// and the trust store <home>/trust/ (anchors as PEM certificates, plus revocation lists) that
+// `provenance verify` reads by default. `init` puts the studio CA there.
+//
+// Private keys are encrypted at rest with AES-256-CBC under a passphrase (PKCS#8, PBKDF2); they
+// are written with mode 0600, never printed, and loading one that group or others can read is
+// refused. A key id is the first 12 hex digits of SHA-256 over the public key (SPKI DER).
+#ifndef HALLMARK_PROVENANCE_KEY_STORE_H_
+#define HALLMARK_PROVENANCE_KEY_STORE_H_
+
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "provenance/certificate_authority.h"
+#include "provenance/signer.h"
+
+namespace hallmark::provenance {
+
+// The passphrase from `passphrase_file` when given, else $HALLMARK_PASSPHRASE; one trailing
+// newline is dropped. An empty passphrase is refused.
+Result<std::string> ReadPassphrase(const std::string& passphrase_file);
+
+// Private-key files: writes encrypted PKCS#8 with mode 0600; reads refuse modes open to group or
+// others and wrong passphrases, naming the file.
+Status WritePrivateKey(const std::string& path, EVP_PKEY* key, const std::string& passphrase);
+Result<UniquePkey> ReadPrivateKey(const std::string& path, const std::string& passphrase);
+// All certificates in a PEM file, in order.
+Result<std::vector<UniqueX509>> ReadCertificatesPem(const std::string& path);
+
+struct KeyInfo {
+  std::string id;
+  std::string algorithm;  // "ES256", "EdDSA", ...
+  std::string subject;
+  std::string issuer;
+  std::string serial;  // hex
+  std::time_t not_before = 0;
+  std::time_t not_after = 0;
+  bool active = false;
+  bool revoked = false;
+  bool is_ca = false;
+  std::string certificate_pem;  // public chain, leaf first
+};
+
+struct KeyOptions {
+  KeyAlgorithm algorithm = KeyAlgorithm::kEs256;
+  std::string organization = "Hallmark Studio";
+  int ca_days = 3650;
+  int signing_days = 397;
+  std::time_t start = 0;  // 0: now. Tests back-date certificates with it.
+};
+
+class KeyStore {
+ public:
+  explicit KeyStore(std::string home);
+
+  const std::string& keys_dir() const { return keys_dir_; }
+  const std::string& trust_dir() const { return trust_dir_; }
+
+  // Creates the CA and a first signing key. Refuses when a CA already exists.
+  Result<KeyInfo> Init(const KeyOptions& options, const std::string& passphrase);
+  // A new signing key under the studio CA that becomes active; older keys stay valid.
+  Result<KeyInfo> Rotate(const KeyOptions& options, const std::string& passphrase);
+  // Adds the key's certificate to the CA-signed revocation list.
+  Result<KeyInfo> Revoke(const std::string& id, const std::string& passphrase);
+  // Brings in a key and chain issued by an outside CA (chain leaf first) and makes it active.
+  // The key file may be unencrypted or encrypted with the same passphrase.
+  Result<KeyInfo> Import(const std::string& chain_pem_path, const std::string& key_path,
+                         const std::string& passphrase);
+
+  Result<std::vector<KeyInfo>> List() const;  // the CA first, then signing keys
+  Result<KeyInfo> Show(const std::string& id) const;  // "" = the active key; "ca" = the CA
+  Result<Signer> LoadSigner(const std::string& passphrase, const std::string& id = "") const;
+
+ private:
+  Result<std::string> ActiveId() const;
+  Result<KeyInfo> Describe(const std::string& id) const;
+  Result<KeyInfo> IssueSigningKey(const KeyOptions& options, const std::string& passphrase);
+  Status PublishRevocationList(X509_CRL* crl) const;
+
+  std::string home_;
+  std::string keys_dir_;
+  std::string trust_dir_;
+};
+
+std::string KeyIdFor(X509* cert);
+
+}  // namespace hallmark::provenance
+
+#endif  // HALLMARK_PROVENANCE_KEY_STORE_H_

@@ -1,0 +1,39 @@
+// Where a C2PA manifest store lives inside an encoded image, and how it is put there:
+//   PNG : an ancillary `caBX` chunk right after IHDR (length, type, JUMBF, CRC)
+//   JPEG: a run of APP11 segments right after SOI and the leading APP0/APP1 segments, each
+//         `FFEB Lp 'JP' En Z` + the superbox's LBox/TBox + up to 64 KB of the store
+// The hard-binding exclusion covers the whole chunk / the whole APP11 run.
+#ifndef HALLMARK_PROVENANCE_MANIFEST_CONTAINER_H_
+#define HALLMARK_PROVENANCE_MANIFEST_CONTAINER_H_
+
+#include <optional>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "image/codec.h"
+
+namespace hallmark::provenance {
+
+struct EmbeddedStore {
+  size_t offset = 0;  // the first byte of the caBX chunk / first APP11 segment
+  size_t length = 0;  // the whole chunk / run
+  Bytes store;        // the JUMBF manifest store, reassembled
+};
+
+// Finds the manifest store; nullopt when the image has none. BadInput for broken containers.
+Result<std::optional<EmbeddedStore>> FindManifestStore(ByteView file, image::Format format);
+
+// The image without its manifest store (unchanged when it has none).
+Result<Bytes> RemoveManifestStore(ByteView file, image::Format format);
+
+// Where a new store goes.
+Result<size_t> ManifestInsertionOffset(ByteView file, image::Format format);
+
+// The container bytes (chunk or segments) that carry `store`, and their length for a store of
+// `store_size` bytes, known before the store exists.
+Result<Bytes> WrapManifestStore(ByteView store, image::Format format);
+size_t WrappedManifestSize(size_t store_size, image::Format format);
+
+}  // namespace hallmark::provenance
+
+#endif  // HALLMARK_PROVENANCE_MANIFEST_CONTAINER_H_

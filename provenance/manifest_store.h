@@ -1,0 +1,81 @@
+// A parsed C2PA manifest store: the JUMBF tree of the `c2pa` superbox, each manifest's claim
+// (v1 `c2pa.claim` or v2 `c2pa.claim.v2`), signature box and assertion boxes, as views into the
+// store's bytes, which the object owns. Parsing checks structure only; ManifestValidator judges.
+#ifndef HALLMARK_PROVENANCE_MANIFEST_STORE_H_
+#define HALLMARK_PROVENANCE_MANIFEST_STORE_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "provenance/cbor.h"
+#include "provenance/jumbf.h"
+
+namespace hallmark::provenance {
+
+struct HashedUri {
+  std::string url;
+  Bytes hash;
+  std::string alg;  // empty: the claim's
+};
+
+struct AssertionBox {
+  std::string label;      // e.g. "c2pa.hash.data", "c2pa.actions.v2", "c2pa.thumbnail.claim"
+  std::string box_type;   // "cbor", "json", or the description's four-cc
+  ByteView contents;      // what a hashed URI covers
+  std::optional<Cbor> cbor;  // decoded content of a cbor assertion (nullopt if undecodable)
+  std::string json_text;     // content of a json assertion
+};
+
+struct Manifest {
+  std::string label;          // "urn:c2pa:..." or "urn:uuid:..."
+  ByteView contents;          // the manifest superbox's contents
+  int claim_version = 0;      // 1 or 2; 0 when no claim box was found
+  ByteView claim_bytes;       // the CBOR that the signature covers
+  std::optional<Cbor> claim;  // nullopt when the CBOR does not decode
+  bool has_signature = false;
+  ByteView signature_bytes;     // COSE_Sign1
+  ByteView signature_contents;  // the signature superbox's contents (ingredient v3 hash)
+  std::vector<AssertionBox> assertions;
+
+  // From the claim.
+  std::vector<HashedUri> created_assertions;   // v1: "assertions"
+  std::vector<HashedUri> gathered_assertions;
+  std::string claim_alg = "sha256";
+  std::string instance_id;
+  std::string title;
+  std::string generator;  // claim_generator_info name (+ version)
+
+  const AssertionBox* FindAssertion(const std::string& name) const;
+};
+
+class ManifestStore {
+ public:
+  // Fails with BadInput when the JUMBF is malformed or is not a C2PA store.
+  static Result<ManifestStore> Parse(Bytes store);
+
+  const std::vector<Manifest>& manifests() const { return manifests_; }
+  // The active manifest is the last one in the store.
+  const Manifest* active() const { return manifests_.empty() ? nullptr : &manifests_.back(); }
+  const Manifest* Find(const std::string& label) const;
+  const JumbfSuperBox& root() const { return root_; }
+  ByteView bytes() const { return *data_; }
+
+  // Resolves "self#jumbf=..." against `from`: "c2pa.assertions/x" (relative) or
+  // "/c2pa/<manifest>/c2pa.assertions/x" (absolute). Returns the superbox and its manifest.
+  const JumbfSuperBox* ResolveBox(const std::string& url, const Manifest& from,
+                                  const Manifest** owner = nullptr) const;
+
+ private:
+  std::shared_ptr<const Bytes> data_;
+  JumbfSuperBox root_;
+  std::vector<Manifest> manifests_;
+  std::vector<size_t> manifest_boxes_;  // index in root_.boxes of each manifest
+};
+
+}  // namespace hallmark::provenance
+
+#endif  // HALLMARK_PROVENANCE_MANIFEST_STORE_H_

@@ -1,0 +1,549 @@
+#include "provenance/manifest_validator.h"
+
+#include <openssl/evp.h>
+#include <openssl/ts.h>
+
+#include <algorithm>
+
+#include "base/hex.h"
+#include "image/codec.h"
+#include "provenance/c2pa_labels.h"
+#include "provenance/certificate_authority.h"
+#include "provenance/cose_sign1.h"
+#include "provenance/manifest_container.h"
+#include "provenance/manifest_store.h"
+#include "provenance/signer.h"
+#include "provenance/xmp_metadata.h"
+
+namespace hallmark::provenance {
+namespace {
+
+using namespace status;  // NOLINT(build/namespaces): the status codes read best unqualified
+
+std::time_t AsnTime(const ASN1_TIME* t) {
+  struct tm tm {};
+  if (!t || ASN1_TIME_to_tm(t, &tm) != 1) return 0;
+  return timegm(&tm);
+}
+
+const EVP_MD* DigestByName(const std::string& alg) {
+  if (alg == "sha256") return EVP_sha256();
+  if (alg == "sha384") return EVP_sha384();
+  if (alg == "sha512") return EVP_sha512();
+  return nullptr;
+}
+
+Bytes Digest(const EVP_MD* md, ByteView data) {
+  Bytes out(EVP_MAX_MD_SIZE);
+  unsigned int n = 0;
+  EVP_Digest(data.data(), data.size(), out.data(), &n, md, nullptr);
+  out.resize(n);
+  return out;
+}
+
+// The genTime of the first RFC 3161 token in the COSE unprotected header (sigTst2 in claim v2,
+// sigTst in v1), or 0. The token's own signature is not checked: the time only moves the
+// certificate-validity check, and the report says the time-stamp is untrusted.
+std::time_t TimeStampTime(const Cbor& unprotected) {
+  const Cbor* tst = unprotected.Find("sigTst2");
+  if (!tst) tst = unprotected.Find("sigTst");
+  if (!tst) return 0;
+  const Cbor* tokens = tst->Find("tstTokens");
+  if (!tokens || !tokens->is_array() || tokens->items().empty()) return 0;
+  const Cbor* val = tokens->items()[0].Find("val");
+  if (!val || !val->is_bytes()) return 0;
+  const unsigned char* p = val->bytes().data();
+  std::time_t when = 0;
+  if (PKCS7* token = d2i_PKCS7(nullptr, &p, static_cast<long>(val->bytes().size()))) {
+    if (TS_TST_INFO* info = PKCS7_to_TS_TST_INFO(token)) {
+      when = AsnTime(TS_TST_INFO_get_time(info));
+      TS_TST_INFO_free(info);
+    }
+    PKCS7_free(token);
+  } else {
+    p = val->bytes().data();
+    if (TS_RESP* resp = d2i_TS_RESP(nullptr, &p, static_cast<long>(val->bytes().size()))) {
+      if (TS_TST_INFO* info = TS_RESP_get_tst_info(resp)) {
+        when = AsnTime(TS_TST_INFO_get_time(info));
+      }
+      TS_RESP_free(resp);
+    }
+  }
+  DrainOpenSslErrors();
+  return when;
+}
+
+bool IsHardBinding(const std::string& label) {
+  return label == kDataHashLabel || label.rfind("c2pa.hash.boxes", 0) == 0 ||
+         label.rfind("c2pa.hash.bmff", 0) == 0 || label.rfind("c2pa.hash.collection", 0) == 0;
+}
+
+std::string BaseLabel(const std::string& label) {
+  // "c2pa.ingredient__1" -> "c2pa.ingredient" (multiple instances of one label)
+  const size_t pos = label.find("__");
+  return pos == std::string::npos ? label : label.substr(0, pos);
+}
+
+class Validation {
+ public:
+  Validation(ByteView file, const TrustStore& trust, const VerifyOptions& options,
+             VerificationReport& report)
+      : file_(file), trust_(trust), options_(options), r_(report) {}
+
+  void Run(const ManifestStore& store, const EmbeddedStore& embedded);
+
+ private:
+  void Fail(const char* code, const std::string& url, const std::string& why) {
+    r_.failure.push_back({code, url, why});
+  }
+  void Ok(const char* code, const std::string& url, const std::string& why) {
+    r_.success.push_back({code, url, why});
+  }
+  void Info(const char* code, const std::string& url, const std::string& why) {
+    r_.informational.push_back({code, url, why});
+  }
+
+  void CheckSignature(const Manifest& m);
+  void CheckAssertions(const ManifestStore& store, const Manifest& m);
+  void CheckDataHash(const Manifest& m, const AssertionBox& a, const std::string& url);
+  void CheckIngredients(const ManifestStore& store, const Manifest& m);
+  void Describe(const Manifest& m);
+
+  ByteView file_;
+  const TrustStore& trust_;
+  const VerifyOptions& options_;
+  VerificationReport& r_;
+  std::string sig_url_;
+};
+
+void Validation::Run(const ManifestStore& store, const EmbeddedStore& /*embedded*/) {
+  const Manifest* m = store.active();
+  if (!m) {
+    Fail(kClaimMissing, "self#jumbf=/c2pa", "the store holds no manifest");
+    return;
+  }
+  r_.active_manifest = m->label;
+  r_.claim_version = m->claim_version;
+  const std::string base = "self#jumbf=/c2pa/" + m->label;
+  if (m->claim_version == 0) {
+    Fail(kClaimMissing, base, "the active manifest has no claim");
+    return;
+  }
+  if (!m->claim) {
+    Fail(kClaimCborInvalid, base + "/" + (m->claim_version == 2 ? kClaimV2Label : kClaimV1Label),
+         "the claim is not valid CBOR");
+    return;
+  }
+  sig_url_ = base + "/" + kSignatureLabel;
+  Describe(*m);
+  CheckSignature(*m);
+  CheckAssertions(store, *m);
+  CheckIngredients(store, *m);
+}
+
+void Validation::Describe(const Manifest& m) {
+  r_.instance_id = m.instance_id;
+  r_.claim_generator = m.generator;
+  r_.title = m.title;
+  for (const AssertionBox& a : m.assertions) {
+    if (a.cbor) {
+      r_.assertions[a.label] = a.cbor->ToJson();
+    } else if (!a.json_text.empty()) {
+      auto j = nlohmann::json::parse(a.json_text, nullptr, false);
+      r_.assertions[a.label] = j.is_discarded() ? nlohmann::json(a.json_text) : j;
+    } else {
+      r_.assertions[a.label] = "<" + a.box_type + " box>";
+    }
+    const std::string base = BaseLabel(a.label);
+    if (!a.cbor) continue;
+    if (base == kActionsV2Label || base == kActionsV1Label) {
+      if (const Cbor* actions = a.cbor->Find("actions"); actions && actions->is_array()) {
+        for (const Cbor& act : actions->items()) {
+          const Cbor* dst = act.Find("digitalSourceType");
+          if (dst && dst->is_text() && r_.digital_source_type.empty()) {
+            r_.digital_source_type = dst->text();
+          }
+        }
+      }
+    } else if (base == kHallmarkGenerationLabel) {
+      if (const Cbor* id = a.cbor->Find("asset_id"); id && id->is_text()) r_.asset_id = id->text();
+    } else if (base == kSoftBindingLabel) {
+      if (const Cbor* alg = a.cbor->Find("alg"); alg && alg->is_text()) {
+        r_.watermark_algorithm = alg->text();
+      }
+      const Cbor* blocks = a.cbor->Find("blocks");
+      if (blocks && blocks->is_array() && !blocks->items().empty()) {
+        const Cbor* value = blocks->items()[0].Find("value");
+        if (value && value->is_text()) {
+          auto decoded = HexDecode(value->text(), "soft-binding value");
+          if (decoded.ok()) r_.watermark_payload = *decoded;
+        }
+      }
+    } else if (base.rfind("c2pa.ingredient", 0) == 0) {
+      const Cbor* title = a.cbor->Find("dc:title");
+      r_.ingredients.push_back(title && title->is_text() ? title->text() : a.label);
+    }
+  }
+}
+
+void Validation::CheckSignature(const Manifest& m) {
+  if (!m.has_signature) {
+    Fail(kClaimSignatureMissing, sig_url_, "the manifest has no signature box");
+    return;
+  }
+  auto cose = ParseCoseSign1(m.signature_bytes);
+  if (!cose.ok()) {
+    Fail(kClaimSignatureMismatch, sig_url_, cose.status().message());
+    return;
+  }
+  if (!cose->alg) {
+    Fail(kAlgorithmUnsupported, sig_url_, "the signature names no algorithm");
+    return;
+  }
+  auto alg = CoseAlgorithmFromId(*cose->alg);
+  if (!alg.ok()) {
+    Fail(kAlgorithmUnsupported, sig_url_, alg.status().message());
+    return;
+  }
+  r_.signature_algorithm = CoseAlgorithmName(*alg);
+  if (cose->x5chain.empty()) {
+    Fail(kSigningCredentialInvalid, sig_url_, "the signature carries no certificate (x5chain)");
+    return;
+  }
+  std::vector<UniqueX509> chain;
+  for (size_t i = 0; i < cose->x5chain.size(); ++i) {
+    auto cert = ParseCertificateDer(cose->x5chain[i], "x5chain[" + std::to_string(i) + "]");
+    if (!cert.ok()) {
+      Fail(kSigningCredentialInvalid, sig_url_, cert.status().message());
+      return;
+    }
+    chain.push_back(std::move(*cert));
+  }
+  X509* leaf = chain.front().get();
+  r_.signer_subject = X509NameString(X509_get_subject_name(leaf));
+  r_.signer_issuer = X509NameString(X509_get_issuer_name(leaf));
+  r_.signer_not_before = AsnTime(X509_get0_notBefore(leaf));
+  r_.signer_not_after = AsnTime(X509_get0_notAfter(leaf));
+
+  auto verified = VerifyRaw(*alg, X509_get0_pubkey(leaf),
+                            CoseSigStructure(cose->protected_bytes, m.claim_bytes),
+                            cose->signature);
+  if (!verified.ok() || !*verified) {
+    Fail(kClaimSignatureMismatch, sig_url_, "the claim signature does not verify");
+  } else {
+    Ok(kClaimSignatureValidated, sig_url_, "claim signature valid");
+  }
+
+  const std::string problem = C2paSignerProfileProblem(leaf);
+  if (!problem.empty()) {
+    Fail(kSigningCredentialInvalid, sig_url_, problem);
+    return;
+  }
+
+  // Certificate validity at the signing time (the time-stamp's, when there is one).
+  std::time_t at = options_.now ? options_.now : std::time(nullptr);
+  if (const std::time_t ts = TimeStampTime(cose->unprotected_header); ts != 0) {
+    at = ts;
+    Info("timeStamp.untrusted", sig_url_,
+         "validity judged at the time-stamp's time; the time-stamp authority is not checked");
+  }
+  for (const auto& c : chain) {
+    if (at < AsnTime(X509_get0_notBefore(c.get())) || at > AsnTime(X509_get0_notAfter(c.get()))) {
+      Fail(kSigningCredentialExpired, sig_url_,
+           "certificate " + X509NameString(X509_get_subject_name(c.get())) +
+               " is outside its validity period");
+      break;
+    }
+  }
+
+  std::vector<X509*> intermediates;
+  for (size_t i = 1; i < chain.size(); ++i) intermediates.push_back(chain[i].get());
+  const ChainCheck trust = trust_.Check(leaf, intermediates);
+  if (!trust.trusted) {
+    Fail(kSigningCredentialUntrusted, sig_url_, "signer not in the trust store: " + trust.detail);
+  } else if (trust.revoked) {
+    Fail(kSigningCredentialRevoked, sig_url_, trust.detail);
+  } else {
+    Ok(kSigningCredentialTrusted, sig_url_, "signer chains to a trust anchor");
+  }
+}
+
+void Validation::CheckAssertions(const ManifestStore& store, const Manifest& m) {
+  std::vector<HashedUri> refs = m.created_assertions;
+  refs.insert(refs.end(), m.gathered_assertions.begin(), m.gathered_assertions.end());
+  int hard_bindings = 0;
+  const AssertionBox* data_hash = nullptr;
+  std::string data_hash_url;
+  for (const HashedUri& ref : refs) {
+    const Manifest* owner = nullptr;
+    const JumbfSuperBox* box = store.ResolveBox(ref.url, m, &owner);
+    if (!box) {
+      Fail(kAssertionMissing, ref.url, "the claim names an assertion that is not in the store");
+      continue;
+    }
+    const EVP_MD* md = DigestByName(ref.alg.empty() ? m.claim_alg : ref.alg);
+    if (!md) {
+      Fail(kAlgorithmUnsupported, ref.url, "unsupported hash algorithm");
+      continue;
+    }
+    if (Digest(md, box->contents) != ref.hash) {
+      Fail(kAssertionHashedUriMismatch, ref.url, "the assertion does not match its hash in the claim");
+    } else {
+      Ok(kAssertionHashedUriMatch, ref.url, "hashed URI matched: " + box->label);
+    }
+    if (owner == &m && IsHardBinding(BaseLabel(box->label))) {
+      ++hard_bindings;
+      if (BaseLabel(box->label) == kDataHashLabel) {
+        data_hash = m.FindAssertion(box->label);
+        data_hash_url = ref.url;
+      }
+    }
+  }
+  if (hard_bindings == 0) {
+    Fail(kHardBindingsMissing, "self#jumbf=/c2pa/" + m.label, "the claim has no hard binding");
+    return;
+  }
+  if (hard_bindings > 1) {
+    Fail(kAssertionMultipleHardBindings, "self#jumbf=/c2pa/" + m.label,
+         "the claim has more than one hard binding");
+    return;
+  }
+  if (!data_hash) {
+    Info(kAlgorithmUnsupported, "self#jumbf=/c2pa/" + m.label,
+         "hard binding type not supported by this validator (only c2pa.hash.data)");
+    return;
+  }
+  CheckDataHash(m, *data_hash, data_hash_url);
+}
+
+void Validation::CheckDataHash(const Manifest& m, const AssertionBox& a, const std::string& url) {
+  const Cbor* hash = a.cbor ? a.cbor->Find("hash") : nullptr;
+  const Cbor* exclusions = a.cbor ? a.cbor->Find("exclusions") : nullptr;
+  std::string alg_name = m.claim_alg;
+  if (a.cbor) {
+    if (const Cbor* alg = a.cbor->Find("alg"); alg && alg->is_text()) alg_name = alg->text();
+  }
+  const EVP_MD* md = DigestByName(alg_name);
+  if (!hash || !hash->is_bytes() || (exclusions && !exclusions->is_array()) || !md) {
+    Fail(kAssertionDataHashMalformed, url, "c2pa.hash.data is malformed");
+    return;
+  }
+  std::vector<std::pair<uint64_t, uint64_t>> ranges;
+  if (exclusions) {
+    for (const Cbor& e : exclusions->items()) {
+      const Cbor* start = e.Find("start");
+      const Cbor* length = e.Find("length");
+      if (!start || !length || !start->is_int() || !length->is_int() || start->negative() ||
+          length->negative()) {
+        Fail(kAssertionDataHashMalformed, url, "exclusion range is malformed");
+        return;
+      }
+      ranges.emplace_back(start->magnitude(), length->magnitude());
+    }
+  }
+  std::sort(ranges.begin(), ranges.end());
+  UniqueMdCtx ctx(EVP_MD_CTX_new());
+  EVP_DigestInit_ex(ctx.get(), md, nullptr);
+  uint64_t pos = 0;
+  bool out_of_range = false;
+  for (const auto& [start, length] : ranges) {
+    if (start > file_.size() || length > file_.size() - start || start < pos) {
+      out_of_range = true;
+      break;
+    }
+    EVP_DigestUpdate(ctx.get(), file_.data() + pos, start - pos);
+    pos = start + length;
+  }
+  if (out_of_range) {
+    Fail(kAssertionDataHashMismatch, url, "exclusion ranges fall outside the file");
+    return;
+  }
+  EVP_DigestUpdate(ctx.get(), file_.data() + pos, file_.size() - pos);
+  Bytes digest(EVP_MAX_MD_SIZE);
+  unsigned int n = 0;
+  EVP_DigestFinal_ex(ctx.get(), digest.data(), &n);
+  digest.resize(n);
+  if (digest == hash->bytes()) {
+    Ok(kAssertionDataHashMatch, url, "the image bytes match the signed hash");
+    return;
+  }
+  Fail(kAssertionDataHashMismatch, url, "the image bytes differ from the signed hash");
+  // A manifest lifted onto another file also disagrees with that file's XMP instance id.
+  const auto xmp_id = FindXmpInstanceId(file_);
+  if (!m.instance_id.empty() && (!xmp_id || *xmp_id != m.instance_id)) {
+    Fail(kInstanceIdMismatch, url,
+         "the file's xmpMM:InstanceID (" + xmp_id.value_or("none") +
+             ") differs from the claim's instanceID: the manifest belongs to another file");
+  }
+}
+
+void Validation::CheckIngredients(const ManifestStore& store, const Manifest& m) {
+  for (const AssertionBox& a : m.assertions) {
+    if (BaseLabel(a.label).rfind("c2pa.ingredient", 0) != 0 || !a.cbor) continue;
+    const Cbor* ref = a.cbor->Find("activeManifest");
+    if (!ref) ref = a.cbor->Find("c2pa_manifest");
+    if (!ref) continue;  // an ingredient without provenance of its own
+    const Cbor* url = ref->Find("url");
+    const Cbor* hash = ref->Find("hash");
+    if (!url || !url->is_text() || !hash || !hash->is_bytes()) {
+      Fail(kIngredientManifestMissing, a.label, "ingredient manifest reference is malformed");
+      continue;
+    }
+    const JumbfSuperBox* box = store.ResolveBox(url->text(), m);
+    if (!box) {
+      Fail(kIngredientManifestMissing, url->text(), "the ingredient's manifest is not in the store");
+      continue;
+    }
+    const Cbor* alg = ref->Find("alg");
+    const EVP_MD* md = DigestByName(alg && alg->is_text() ? alg->text() : m.claim_alg);
+    if (md && Digest(md, box->contents) == hash->bytes()) {
+      Ok(kIngredientManifestValidated, url->text(), "ingredient manifest matches");
+    } else {
+      Fail(kIngredientManifestMismatch, url->text(), "ingredient manifest does not match its hash");
+    }
+  }
+}
+
+Verdict Summarize(const VerificationReport& r) {
+  auto has = [&](const char* code) { return r.HasFailure(code); };
+  if (has(kClaimMissing) && r.active_manifest.empty() && r.claim_version == 0 &&
+      r.failure.size() == 1 && r.failure[0].url.empty()) {
+    return Verdict::kNoManifest;
+  }
+  if (has(kClaimMalformed) || has(kClaimMissing) || has(kClaimCborInvalid) ||
+      has(kClaimSignatureMissing)) {
+    return Verdict::kManifestMalformed;
+  }
+  if (has(kClaimSignatureMismatch)) return Verdict::kSignatureMismatch;
+  if (has(kSigningCredentialInvalid) || has(kAlgorithmUnsupported)) {
+    return Verdict::kCredentialInvalid;
+  }
+  if (has(kAssertionHashedUriMismatch) || has(kAssertionMissing) ||
+      has(kAssertionDataHashMalformed) || has(kHardBindingsMissing) ||
+      has(kAssertionMultipleHardBindings)) {
+    return Verdict::kAssertionTampered;
+  }
+  if (has(kInstanceIdMismatch)) return Verdict::kManifestTransplanted;
+  if (has(kAssertionDataHashMismatch)) return Verdict::kContentAltered;
+  if (has(kIngredientManifestMismatch) || has(kIngredientManifestMissing)) {
+    return Verdict::kAssertionTampered;
+  }
+  if (has(kSigningCredentialRevoked)) return Verdict::kCredentialRevoked;
+  if (has(kSigningCredentialExpired)) return Verdict::kCredentialExpired;
+  if (has(kSigningCredentialUntrusted)) return Verdict::kUntrusted;
+  return Verdict::kTrusted;
+}
+
+}  // namespace
+
+const char* ValidationStateName(ValidationState s) {
+  switch (s) {
+    case ValidationState::kNoManifest: return "None";
+    case ValidationState::kInvalid: return "Invalid";
+    case ValidationState::kValid: return "Valid";
+    case ValidationState::kTrusted: return "Trusted";
+  }
+  return "?";
+}
+
+const char* VerdictName(Verdict v) {
+  switch (v) {
+    case Verdict::kTrusted: return "trusted";
+    case Verdict::kUntrusted: return "untrusted";
+    case Verdict::kNoManifest: return "no_manifest";
+    case Verdict::kManifestMalformed: return "manifest_malformed";
+    case Verdict::kSignatureMismatch: return "signature_mismatch";
+    case Verdict::kCredentialInvalid: return "credential_invalid";
+    case Verdict::kAssertionTampered: return "assertion_tampered";
+    case Verdict::kManifestTransplanted: return "manifest_transplanted";
+    case Verdict::kContentAltered: return "content_altered";
+    case Verdict::kCredentialRevoked: return "credential_revoked";
+    case Verdict::kCredentialExpired: return "credential_expired";
+  }
+  return "?";
+}
+
+bool VerificationReport::HasFailure(const std::string& code) const {
+  return std::any_of(failure.begin(), failure.end(),
+                     [&](const StatusEntry& e) { return e.code == code; });
+}
+
+bool VerificationReport::HasSuccess(const std::string& code) const {
+  return std::any_of(success.begin(), success.end(),
+                     [&](const StatusEntry& e) { return e.code == code; });
+}
+
+nlohmann::json VerificationReport::ToJson() const {
+  auto entries = [](const std::vector<StatusEntry>& list) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const StatusEntry& e : list) {
+      nlohmann::json j = {{"code", e.code}, {"explanation", e.explanation}};
+      if (!e.url.empty()) j["url"] = e.url;
+      a.push_back(j);
+    }
+    return a;
+  };
+  nlohmann::json j = {
+      {"validation_state", ValidationStateName(state)},
+      {"verdict", VerdictName(verdict)},
+      {"active_manifest", active_manifest},
+      {"claim_version", claim_version},
+      {"validation_results",
+       {{"success", entries(success)},
+        {"informational", entries(informational)},
+        {"failure", entries(failure)}}},
+  };
+  if (!active_manifest.empty()) {
+    j["instance_id"] = instance_id;
+    j["claim_generator"] = claim_generator;
+    if (!title.empty()) j["title"] = title;
+    j["signature"] = {{"algorithm", signature_algorithm},
+                      {"subject", signer_subject},
+                      {"issuer", signer_issuer},
+                      {"not_before", signer_not_before},
+                      {"not_after", signer_not_after}};
+    if (!digital_source_type.empty()) j["digital_source_type"] = digital_source_type;
+    if (!asset_id.empty()) j["asset_id"] = asset_id;
+    if (!watermark_algorithm.empty()) {
+      j["watermark"] = {{"algorithm", watermark_algorithm},
+                        {"payload", HexEncode(watermark_payload)}};
+    }
+    if (!ingredients.empty()) j["ingredients"] = ingredients;
+    j["assertions"] = assertions;
+  }
+  return j;
+}
+
+Result<VerificationReport> VerifyImage(ByteView file, const TrustStore& trust,
+                                       const VerifyOptions& options) {
+  HM_ASSIGN_OR_RETURN(image::Format format, image::SniffFormat(file));
+  HM_ASSIGN_OR_RETURN(auto embedded, FindManifestStore(file, format));
+  VerificationReport report;
+  if (!embedded) {
+    report.failure.push_back({kClaimMissing, "", "the file carries no C2PA manifest"});
+    report.state = ValidationState::kNoManifest;
+    report.verdict = Verdict::kNoManifest;
+    return report;
+  }
+  auto store = ManifestStore::Parse(embedded->store);
+  if (!store.ok()) {
+    report.failure.push_back({kClaimMalformed, "self#jumbf=/c2pa", store.status().message()});
+  } else {
+    Validation(file, trust, options, report).Run(*store, *embedded);
+  }
+  report.verdict = Summarize(report);
+  const bool only_untrusted =
+      std::all_of(report.failure.begin(), report.failure.end(), [](const StatusEntry& e) {
+        return e.code == kSigningCredentialUntrusted;
+      });
+  if (!only_untrusted) {
+    report.state = ValidationState::kInvalid;
+  } else if (report.failure.empty()) {
+    report.state = ValidationState::kTrusted;
+  } else {
+    report.state = ValidationState::kValid;
+  }
+  return report;
+}
+
+}  // namespace hallmark::provenance

@@ -1,0 +1,109 @@
+#include "provenance/trust_store.h"
+
+#include <openssl/pem.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "base/file.h"
+
+namespace hallmark::provenance {
+namespace fs = std::filesystem;
+
+Status TrustStore::AddPem(ByteView pem, const std::string& what) {
+  UniqueBio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  STACK_OF(X509_INFO)* infos = PEM_X509_INFO_read_bio(bio.get(), nullptr, nullptr, nullptr);
+  DrainOpenSslErrors();
+  if (!infos) return Status::BadInput(what + ": no PEM certificate or revocation list");
+  size_t found = 0;
+  for (int i = 0; i < sk_X509_INFO_num(infos); ++i) {
+    X509_INFO* info = sk_X509_INFO_value(infos, i);
+    if (info->x509) {
+      X509_up_ref(info->x509);
+      anchors_.emplace_back(info->x509);
+      ++found;
+    }
+    if (info->crl) {
+      X509_CRL_up_ref(info->crl);
+      crls_.emplace_back(info->crl);
+      ++found;
+    }
+  }
+  sk_X509_INFO_pop_free(infos, X509_INFO_free);
+  if (found == 0) return Status::BadInput(what + ": no PEM certificate or revocation list");
+  return Status::Ok();
+}
+
+Result<TrustStore> TrustStore::LoadDirectory(const std::string& dir) {
+  TrustStore store;
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return store;
+  if (!fs::is_directory(dir, ec)) {
+    // A single PEM file works too.
+    HM_ASSIGN_OR_RETURN(Bytes data, ReadFile(dir, 1 << 24));
+    HM_RETURN_IF_ERROR(store.AddPem(data, dir));
+    return store;
+  }
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string ext = e.path().extension().string();
+    if (ext == ".pem" || ext == ".crt" || ext == ".cer" || ext == ".crl") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const fs::path& f : files) {
+    HM_ASSIGN_OR_RETURN(Bytes data, ReadFile(f.string(), 1 << 24));
+    HM_RETURN_IF_ERROR(store.AddPem(data, f.string()));
+  }
+  return store;
+}
+
+ChainCheck TrustStore::Check(X509* leaf, const std::vector<X509*>& intermediates) const {
+  ChainCheck result;
+  if (anchors_.empty()) {
+    result.detail = "no trust anchors configured";
+    return result;
+  }
+  UniqueX509Store store(X509_STORE_new());
+  for (const auto& a : anchors_) X509_STORE_add_cert(store.get(), a.get());
+  UniqueX509Stack untrusted(sk_X509_new_null());
+  for (X509* c : intermediates) {
+    X509_up_ref(c);
+    sk_X509_push(untrusted.get(), c);
+  }
+  UniqueX509StoreCtx ctx(X509_STORE_CTX_new());
+  X509_STORE_CTX_init(ctx.get(), store.get(), leaf, untrusted.get());
+  X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
+  // Anchors may be intermediates (partial chain); dates are judged by the caller.
+  X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_NO_CHECK_TIME);
+  const int ok = X509_verify_cert(ctx.get());
+  if (ok != 1) {
+    result.detail = X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get()));
+    DrainOpenSslErrors();
+    return result;
+  }
+  result.trusted = true;
+  STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx.get());
+  // Each certificate but the anchor: look it up in every CRL issued (and signed) by its issuer.
+  for (int i = 0; i + 1 < sk_X509_num(chain); ++i) {
+    X509* cert = sk_X509_value(chain, i);
+    X509* issuer = sk_X509_value(chain, i + 1);
+    for (const auto& crl : crls_) {
+      if (X509_NAME_cmp(X509_CRL_get_issuer(crl.get()), X509_get_subject_name(issuer)) != 0) {
+        continue;
+      }
+      if (X509_CRL_verify(crl.get(), X509_get0_pubkey(issuer)) != 1) {
+        DrainOpenSslErrors();
+        continue;  // a forged or damaged list is ignored, not believed
+      }
+      X509_REVOKED* entry = nullptr;
+      if (X509_CRL_get0_by_serial(crl.get(), &entry, X509_get_serialNumber(cert)) == 1) {
+        result.revoked = true;
+        result.detail = "certificate " + X509NameString(X509_get_subject_name(cert)) +
+                        " is on its issuer's revocation list";
+      }
+    }
+  }
+  return result;
+}
+
+}  // namespace hallmark::provenance

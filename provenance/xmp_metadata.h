@@ -1,0 +1,54 @@
+// IPTC/XMP labels for AI-generated images, written with exiv2 before the C2PA manifest is added
+// (any rewrite after signing would break the manifest's data hash):
+//   Iptc4xmpExt:DigitalSourceType, AISystemUsed, AISystemVersionUsed, AIPromptInformation,
+//   dc:creator, dc:rights, dc:title, xmpRights:UsageTerms, plus:DataMining, xmp:CreatorTool,
+//   xmpMM:InstanceID (= the claim's instanceID), and TC260:AIGC, the implicit label of China's
+//   GB 45438-2025 (a JSON string).
+// exiv2 exceptions stop here and become a Status.
+#ifndef HALLMARK_PROVENANCE_XMP_METADATA_H_
+#define HALLMARK_PROVENANCE_XMP_METADATA_H_
+
+#include <optional>
+#include <string>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "provenance/manifest_spec.h"
+
+namespace hallmark::provenance {
+
+inline constexpr const char* kTc260Namespace = "http://www.tc260.org.cn/ns/AIGC/1.0/";
+inline constexpr const char* kHallmarkXmpNamespace = "http://ns.hallmark.org/xmp/1.0/";
+
+struct XmpFields {
+  std::string instance_id;
+  std::string digital_source_type;
+  std::string ai_system;
+  std::string ai_system_version;
+  std::string prompt;
+  std::string creator;
+  std::string rights;
+  std::string usage_terms;
+  std::string title;
+  std::string data_mining;  // a PLUS DMI- vocabulary URL
+  std::string creator_tool;
+  std::string tc260_aigc;   // JSON text
+  std::string asset_id;     // hallmark:AssetID
+};
+
+XmpFields XmpFieldsFor(const ManifestSpec& spec, const std::string& instance_id);
+
+// The PLUS data-mining value that matches the CAWG choices.
+std::string PlusDataMiningFor(const TrainingMining& tm);
+
+// Returns the file with the fields set (others kept). Refuses a file that already carries a
+// C2PA manifest: rewriting it would invalidate the signature.
+Result<Bytes> WriteXmp(ByteView file, const XmpFields& fields);
+
+// Reads xmpMM:InstanceID from the file's XMP packet, if any (used by the validator to tell a
+// manifest moved onto another file from edited pixels).
+std::optional<std::string> FindXmpInstanceId(ByteView file);
+
+}  // namespace hallmark::provenance
+
+#endif  // HALLMARK_PROVENANCE_XMP_METADATA_H_

@@ -1,0 +1,207 @@
+// Embed(): draws the payload's tile pattern on the canonical canvas, shapes it with the
+// perceptual mask, scales it to the target amplitude, resamples it to the image and adds it to the
+// luma of every pixel. The same offset is added to R, G and B, so chroma is untouched, and it is
+// limited to each pixel's headroom first, so nothing clips and saturated colours do not shift hue.
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "watermark/canvas.h"
+#include "watermark/convolutional_code.h"
+#include "watermark/crc.h"
+#include "watermark/fft2d.h"
+#include "watermark/local_statistics.h"
+#include "watermark/perceptual_mask.h"
+#include "watermark/spreading_pattern.h"
+#include "watermark/tile_correlator.h"
+#include "watermark/watermark.h"
+#include "watermark/whitening.h"
+
+namespace hallmark::watermark {
+namespace {
+
+// RMS luma amplitude at strength 1 for an image of typical texture, in grey levels
+// (20*log10(255/2) = 42.1 dB).
+constexpr float kAmplitude = 2.0f;
+
+// Busy images hide more and need more (their texture is the detector's noise); flat ones show
+// noise sooner. The factor follows the median local contrast, bounded so PSNR stays within about
+// 39..44 dB at strength 1.
+float TextureFactor(const image::Plane& canvas) {
+  image::Plane sq(canvas.width, canvas.height);
+  for (size_t i = 0; i < canvas.px.size(); ++i) sq.px[i] = canvas.px[i] * canvas.px[i];
+  const image::Plane mean = LocalMean(canvas, 2), mean_sq = LocalMean(sq, 2);
+  std::vector<float> activity(canvas.px.size());
+  for (size_t i = 0; i < activity.size(); ++i) {
+    activity[i] = std::sqrt(std::max(0.0f, mean_sq.px[i] - mean.px[i] * mean.px[i]));
+  }
+  auto mid = activity.begin() + std::ptrdiff_t(activity.size() / 2);
+  std::nth_element(activity.begin(), mid, activity.end());
+  return std::clamp(std::sqrt(*mid / 7.0f), 0.8f, 1.4f);
+}
+
+Status CheckImage(const image::Image& img) {
+  if (img.empty()) return Status::InvalidArgument("watermark: the image is empty");
+  if (img.bit_depth() != 8 && img.bit_depth() != 16) {
+    return Status::Unsupported("watermark: " + std::to_string(img.bit_depth()) +
+                               "-bit samples are not supported");
+  }
+  return Status::Ok();
+}
+
+// Adds `delta` (luma, 0..255 scale) to the colour channels of every pixel, clamped to headroom.
+template <typename T>
+void AddLuma(const image::Plane& delta, image::Image* img, float scale, int max_value) {
+  const int n = img->channels();
+  const int colour = n >= 3 ? 3 : 1;
+  for (int y = 0; y < img->height(); ++y) {
+    T* p = reinterpret_cast<T*>(img->row(y));
+    const float* d = delta.row(y);
+    for (int x = 0; x < img->width(); ++x, p += n) {
+      int lo = p[0], hi = p[0];
+      for (int c = 1; c < colour; ++c) {
+        lo = std::min<int>(lo, p[c]);
+        hi = std::max<int>(hi, p[c]);
+      }
+      const float v = std::clamp(d[x] * scale, float(-lo), float(max_value - hi));
+      const int step = int(std::lrint(v));
+      if (step == 0) continue;
+      for (int c = 0; c < colour; ++c) p[c] = T(p[c] + step);
+    }
+  }
+}
+
+// mask x periodic tile, scaled to RMS `amplitude` over the canvas.
+image::Plane DrawResidual(const image::Plane& mask, const std::vector<float>& tile, int t,
+                          float amplitude) {
+  image::Plane r = mask;
+  double energy = 0.0;
+  for (int y = 0; y < r.height; ++y) {
+    float* row = r.row(y);
+    const float* trow = &tile[size_t(y % t) * size_t(t)];
+    for (int x = 0; x < r.width; ++x) {
+      row[x] *= trow[x % t];
+      energy += double(row[x]) * row[x];
+    }
+  }
+  const double rms = std::sqrt(energy / double(r.px.size()));
+  const float gain = rms > 0 ? float(amplitude / rms) : 0.0f;
+  for (float& v : r.px) v *= gain;
+  return r;
+}
+
+// Per-bit statistics the detector would see on `canvas` at the embedding geometry, signed so
+// that positive means "reads the intended bit".
+std::vector<double> SignedSoftBits(const image::Plane& canvas, const TileCorrelator& correlator,
+                                   const std::vector<uint8_t>& coded) {
+  const TileMatch m = correlator.AtShift(Fold(Whiten(canvas), correlator.tile()), 0, 0);
+  std::vector<double> out(coded.size());
+  for (size_t b = 0; b < coded.size(); ++b) out[b] = coded[b] ? -m.soft[b] : m.soft[b];
+  return out;
+}
+
+// Informed embedding. The host image already correlates with every bit's chips, helping some
+// bits and fighting others; at blind-detection strengths that host interference, not the
+// attacks, is the main source of bit errors. Knowing the host, the embedder moves energy from
+// bits the host already supports to bits it opposes, maximising the weakest bit's margin at a
+// fixed total energy (amplitudes bounded so every bit keeps some energy for when an attack
+// changes the host's contribution).
+std::vector<float> AllocateBitAmplitudes(const image::Plane& canvas, const image::Plane& mask,
+                                         const SpreadingPattern& pattern, const Fft2d& fft,
+                                         const std::vector<uint8_t>& coded, float amplitude) {
+  constexpr double kMin = 0.5, kMax = 2.5;
+  const TileCorrelator correlator(pattern);
+  const int t = pattern.tile();
+  const std::vector<double> host = SignedSoftBits(canvas, correlator, coded);
+  image::Plane marked = DrawResidual(mask, pattern.Modulate(coded, {}, fft), t, amplitude);
+  for (size_t i = 0; i < marked.px.size(); ++i) marked.px[i] += canvas.px[i];
+  const std::vector<double> with_mark = SignedSoftBits(marked, correlator, coded);
+  const size_t n = coded.size();
+  std::vector<double> gain(n);
+  double mean_gain = 0.0;
+  for (size_t b = 0; b < n; ++b) {
+    gain[b] = with_mark[b] - host[b];
+    mean_gain += gain[b] / double(n);
+  }
+  if (mean_gain <= 0) return {};
+  for (double& g : gain) g = std::max(g, 0.3 * mean_gain);
+  auto amplitudes_for = [&](double target) {
+    std::vector<float> a(n);
+    for (size_t b = 0; b < n; ++b) {
+      a[b] = float(std::clamp((target - host[b]) / gain[b], kMin, kMax));
+    }
+    return a;
+  };
+  auto energy = [](const std::vector<float>& a) {
+    double e = 0.0;
+    for (float v : a) e += double(v) * v;
+    return e;
+  };
+  double lo = -50.0, hi = 50.0;
+  for (int it = 0; it < 60; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (energy(amplitudes_for(mid)) > double(n) ? hi : lo) = mid;
+  }
+  return amplitudes_for(lo);
+}
+
+}  // namespace
+
+Result<int> PayloadCapacity(int width, int height) {
+  const int short_side = std::min(width, height);
+  if (short_side >= kStandardMode.canvas_short) return kStandardMode.data_bits;
+  if (short_side >= kSmallMode.canvas_short) return kSmallMode.data_bits;
+  return Status::InvalidArgument("watermark: image " + std::to_string(width) + "x" +
+                                 std::to_string(height) + " is too small (short side under " +
+                                 std::to_string(kSmallMode.canvas_short) + " px)");
+}
+
+Result<image::Image> Embed(const image::Image& img, const Key& key, const Payload& payload,
+                           const EmbedOptions& options) {
+  HM_RETURN_IF_ERROR(CheckImage(img));
+  if (!std::isfinite(options.strength) || options.strength < 0.0f || options.strength > 10.0f) {
+    return Status::InvalidArgument("watermark: strength must be between 0 and 10");
+  }
+  HM_ASSIGN_OR_RETURN(int capacity, PayloadCapacity(img.width(), img.height()));
+  int bits = options.payload_bits == 0 ? capacity : options.payload_bits;
+  if (bits != kStandardMode.data_bits && bits != kSmallMode.data_bits) {
+    return Status::InvalidArgument("watermark: payload size must be " +
+                                   std::to_string(kStandardMode.data_bits) + " or " +
+                                   std::to_string(kSmallMode.data_bits) + " bits");
+  }
+  if (bits > capacity) {
+    return Status::InvalidArgument("watermark: image " + std::to_string(img.width()) + "x" +
+                                   std::to_string(img.height()) + " carries at most " +
+                                   std::to_string(capacity) + " payload bits");
+  }
+  if (payload.empty()) return Status::InvalidArgument("watermark: the payload is empty");
+  HM_ASSIGN_OR_RETURN(Payload sized, payload.Resized(bits));
+  if (options.strength == 0.0f) return img;
+  const Mode& mode = bits == kStandardMode.data_bits ? kStandardMode : kSmallMode;
+
+  const std::vector<uint8_t> coded =
+      ConvolutionalCode::Encode(AppendCrc(sized.bits(), mode.crc_bits));
+  const SpreadingPattern pattern(key, mode);
+  const Fft2d fft(mode.tile);
+
+  const image::Plane luma = LumaPlane(img);
+  const CanvasSize cs = CanvasFor(img.width(), img.height(), mode);
+  const image::Plane canvas = ResampleCanvas(luma, cs.width, cs.height);
+  const image::Plane mask = PerceptualMask(canvas);
+  const float amplitude = kAmplitude * TextureFactor(canvas) * options.strength;
+  const std::vector<float> amplitudes =
+      AllocateBitAmplitudes(canvas, mask, pattern, fft, coded, amplitude);
+  const image::Plane residual =
+      DrawResidual(mask, pattern.Modulate(coded, amplitudes, fft), mode.tile, amplitude);
+  const image::Plane delta = ResampleCanvas(residual, img.width(), img.height());
+
+  image::Image out = img;
+  if (img.bit_depth() == 8) {
+    AddLuma<uint8_t>(delta, &out, 1.0f, 255);
+  } else {
+    AddLuma<uint16_t>(delta, &out, 257.0f, 65535);
+  }
+  return out;
+}
+
+}  // namespace hallmark::watermark

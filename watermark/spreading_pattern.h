@@ -1,0 +1,58 @@
+// SpreadingPattern: the keyed layout of one mode's tile, defined in the tile's frequency domain.
+//
+// The tile's mid-band DFT bins (one of each conjugate pair) are dealt out by a keyed permutation:
+// the first ones to the pilot, the rest round-robin to the coded payload bits. Each bin carries
+// two secret signs, one for its cosine and one for its sine part. Because owners hold disjoint
+// bins, the pilot and every payload bit are exactly orthogonal after any band-limiting, so a
+// strong mark is never limited by its own cross-talk. Mid-band (wavelengths of about 4 to 30
+// canvas pixels) survives JPEG and resizing yet stays out of the low band where the host image's
+// own energy and brightness/contrast changes sit.
+#ifndef HALLMARK_WATERMARK_SPREADING_PATTERN_H_
+#define HALLMARK_WATERMARK_SPREADING_PATTERN_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "watermark/fft2d.h"
+#include "watermark/key.h"
+#include "watermark/mode.h"
+
+namespace hallmark::watermark {
+
+struct PatternBin {
+  int index;     // ky * tile + kx, in the half plane
+  int mirror;    // index of the conjugate bin
+  int fx, fy;    // signed frequency, cycles per tile
+  int owner;     // SpreadingPattern::kPilot or a coded-bit index
+  float sign_re, sign_im;  // +-1
+  float gain;    // band taper, (0, 1]
+};
+
+class SpreadingPattern {
+ public:
+  static constexpr int kPilot = -1;
+
+  SpreadingPattern(const Key& key, const Mode& mode);
+
+  const Mode& mode() const { return mode_; }
+  int tile() const { return mode_.tile; }
+  const std::vector<PatternBin>& bins() const { return bins_; }
+  int pilot_bins() const { return pilot_bins_; }
+
+  // The tile pattern carrying `coded_bits` (0/1), with unit RMS. `amplitudes` (one per coded
+  // bit, empty for all 1) weights each bit's bins; the pilot's weight is 1.
+  std::vector<float> Modulate(const std::vector<uint8_t>& coded_bits,
+                              const std::vector<float>& amplitudes, const Fft2d& fft) const;
+
+ private:
+  Mode mode_;
+  std::vector<PatternBin> bins_;
+  int pilot_bins_ = 0;
+};
+
+// Band gain at radial frequency `f` in cycles per canvas pixel.
+float BandGain(float f);
+
+}  // namespace hallmark::watermark
+
+#endif  // HALLMARK_WATERMARK_SPREADING_PATTERN_H_

@@ -1,0 +1,37 @@
+// SyncSearch: recovers scale and rotation when the canvas no longer lines up with the embedded
+// one (a crop changes the short side, a rotation turns the tile). Translation never needs a
+// search here: the tile correlator tries every cyclic shift at once.
+//
+// Coarse-to-fine: a grid of (scale, angle) hypotheses is ranked on a half-resolution canvas,
+// where the pattern's lower frequencies tolerate about twice the misalignment; the best few are
+// refined on the full canvas with the calibrated correlator. The false-positive bound counts the
+// whole fine grid (every hypothesis the refinement could have reached) times every shift.
+#ifndef HALLMARK_WATERMARK_SYNC_SEARCH_H_
+#define HALLMARK_WATERMARK_SYNC_SEARCH_H_
+
+#include <cstdint>
+
+#include "image/plane.h"
+#include "watermark/tile_correlator.h"
+
+namespace hallmark::watermark {
+
+struct Geometry {
+  double scale = 1.0;     // canvas content is magnified by this much relative to the embedding
+  double rotation = 0.0;  // radians, counter-clockwise
+};
+
+// Folds the canvas resampled under `g` (bilinear, about the canvas centre) onto a t x t tile.
+std::vector<float> FoldWarped(const image::Plane& canvas, const Geometry& g, int t);
+
+struct SyncResult {
+  TileMatch match;
+  Geometry geometry;
+  uint64_t hypotheses = 0;  // fine-grid size x tile^2: what the bound must count
+};
+
+SyncResult SearchGeometry(const image::Plane& whitened_canvas, const TileCorrelator& correlator);
+
+}  // namespace hallmark::watermark
+
+#endif  // HALLMARK_WATERMARK_SYNC_SEARCH_H_

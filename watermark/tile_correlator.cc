@@ -1,0 +1,162 @@
+#include "watermark/tile_correlator.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace hallmark::watermark {
+namespace {
+
+constexpr double kTwoPi = 6.283185307179586;
+
+std::vector<int> Radii(int t) {
+  std::vector<int> r(size_t(t) * size_t(t));
+  for (int ky = 0; ky < t; ++ky) {
+    for (int kx = 0; kx < t; ++kx) {
+      const int fx = kx < t / 2 ? kx : kx - t, fy = ky < t / 2 ? ky : ky - t;
+      r[size_t(ky * t + kx)] = int(std::lround(std::sqrt(double(fx * fx + fy * fy))));
+    }
+  }
+  return r;
+}
+
+// Divides each bin by the RMS amplitude of the bins at about the same radial frequency.
+void WhitenSpectrum(std::vector<Complex>* u, const std::vector<int>& radius, int t) {
+  const size_t nr = size_t(t) + 2;
+  std::vector<double> power(nr, 0.0), count(nr, 0.0);
+  for (size_t i = 0; i < u->size(); ++i) {
+    power[size_t(radius[i])] += std::norm((*u)[i]);
+    count[size_t(radius[i])] += 1.0;
+  }
+  std::vector<float> inv(nr, 0.0f);
+  for (size_t r = 0; r + 1 < nr; ++r) {
+    double p = 0.0, c = 0.0;
+    for (size_t k = r > 0 ? r - 1 : 0; k <= r + 1; ++k) {
+      p += power[k];
+      c += count[k];
+    }
+    inv[r] = (c > 0 && p > 0) ? float(1.0 / std::sqrt(p / c)) : 0.0f;
+  }
+  for (size_t i = 0; i < u->size(); ++i) (*u)[i] *= inv[size_t(radius[i])];
+}
+
+}  // namespace
+
+std::vector<float> Fold(const image::Plane& canvas, int t) {
+  std::vector<float> tile(size_t(t) * size_t(t), 0.0f);
+  for (int y = 0; y < canvas.height; ++y) {
+    float* trow = &tile[size_t(y % t) * size_t(t)];
+    const float* row = canvas.row(y);
+    int tx = 0;
+    for (int x = 0; x < canvas.width; ++x) {
+      trow[tx] += row[x];
+      if (++tx == t) tx = 0;
+    }
+  }
+  return tile;
+}
+
+TileCorrelator::TileCorrelator(const SpreadingPattern& pattern)
+    : pattern_(pattern),
+      fft_(pattern.tile()),
+      half_fft_(pattern.tile() / 2),
+      radius_(Radii(pattern.tile())),
+      half_radius_(Radii(pattern.tile() / 2)) {}
+
+std::vector<Complex> TileCorrelator::Spectrum(const std::vector<float>& folded,
+                                              const Fft2d& fft) const {
+  std::vector<Complex> u(folded.size());
+  for (size_t i = 0; i < folded.size(); ++i) u[i] = Complex(folded[i], 0.0f);
+  fft.Forward(&u);
+  WhitenSpectrum(&u, fft.n() == pattern_.tile() ? radius_ : half_radius_, fft.n());
+  return u;
+}
+
+void TileCorrelator::SoftBits(const std::vector<Complex>& v, TileMatch* m) const {
+  const int t = pattern_.tile();
+  const int coded = pattern_.mode().coded_bits();
+  std::vector<double> num(static_cast<size_t>(coded), 0.0), dof(static_cast<size_t>(coded), 0.0);
+  double noise = 0.0, noise_dof = 0.0, pnum = 0.0, pden = 0.0;
+  for (const PatternBin& b : pattern_.bins()) {
+    const double phase = kTwoPi * double(b.fx * m->dx + b.fy * m->dy) / double(t);
+    const Complex rot = v[size_t(b.index)] * Complex(float(std::cos(phase)), float(std::sin(phase)));
+    const double proj = b.gain * (b.sign_re * rot.real() + b.sign_im * rot.imag());
+    const double g2 = double(b.gain) * b.gain;
+    if (b.owner == SpreadingPattern::kPilot) {
+      pnum += proj;
+      pden += g2 * std::norm(rot);
+    } else {
+      num[size_t(b.owner)] += proj;
+      dof[size_t(b.owner)] += 2.0 * g2;
+      noise += g2 * std::norm(rot);
+      noise_dof += 2.0 * g2;
+    }
+  }
+  // Few bins per bit: normalise by the noise level of all payload bins together.
+  const double sigma = noise_dof > 0 ? std::sqrt(noise / noise_dof) : 1.0;
+  m->soft.resize(size_t(coded));
+  for (int b = 0; b < coded; ++b) {
+    const double d = dof[size_t(b)];
+    m->soft[size_t(b)] = d > 0 && sigma > 0 ? float(num[size_t(b)] / (sigma * std::sqrt(d))) : 0.0f;
+  }
+  m->z = pden > 0 ? pnum / std::sqrt(pden) : 0.0;
+}
+
+TileMatch TileCorrelator::AtShift(const std::vector<float>& folded, int dx, int dy) const {
+  TileMatch m;
+  m.dx = dx;
+  m.dy = dy;
+  SoftBits(Spectrum(folded, fft_), &m);
+  return m;
+}
+
+TileMatch TileCorrelator::Match(const std::vector<float>& folded) const {
+  const int t = pattern_.tile();
+  const size_t n = size_t(t) * size_t(t);
+  const std::vector<Complex> v = Spectrum(folded, fft_);
+  // S(d) = Re sum_k conj(P_k) V_k e^{2 pi i k.d / t} over the pilot's half-plane bins.
+  std::vector<Complex> y(n, Complex(0, 0));
+  double den = 0.0;
+  for (const PatternBin& b : pattern_.bins()) {
+    if (b.owner != SpreadingPattern::kPilot) continue;
+    const Complex p(b.gain * b.sign_re, b.gain * b.sign_im);
+    y[size_t(b.index)] = std::conj(p) * v[size_t(b.index)];
+    den += double(b.gain) * b.gain * std::norm(v[size_t(b.index)]);
+  }
+  fft_.Inverse(&y);  // normalised by 1/n: undo
+  TileMatch best;
+  if (den <= 0) return best;
+  const double scale = double(n) / std::sqrt(den);
+  for (size_t d = 0; d < n; ++d) {
+    const double z = double(y[d].real()) * scale;
+    if (z > best.z) {
+      best.z = z;
+      best.dx = int(d % size_t(t));
+      best.dy = int(d / size_t(t));
+    }
+  }
+  SoftBits(v, &best);  // recomputes z at the chosen shift directly: the same value
+  return best;
+}
+
+double TileCorrelator::CoarseScore(const std::vector<float>& folded_half) const {
+  const int h = pattern_.tile() / 2;
+  const size_t n = size_t(h) * size_t(h);
+  const std::vector<Complex> v = Spectrum(folded_half, half_fft_);
+  std::vector<Complex> y(n, Complex(0, 0));
+  double den = 0.0;
+  for (const PatternBin& b : pattern_.bins()) {
+    if (b.owner != SpreadingPattern::kPilot) continue;
+    if (std::abs(b.fx) >= h / 2 || b.fy >= h / 2) continue;
+    const size_t idx = size_t(b.fy * h + (b.fx + h) % h);
+    const Complex p(b.gain * b.sign_re, b.gain * b.sign_im);
+    y[idx] += std::conj(p) * v[idx];
+    den += double(b.gain) * b.gain * std::norm(v[idx]);
+  }
+  if (den <= 0) return 0.0;
+  half_fft_.Inverse(&y);
+  double best = -1e30;
+  for (size_t d = 0; d < n; ++d) best = std::max(best, double(y[d].real()));
+  return best * double(n) / std::sqrt(den);
+}
+
+}  // namespace hallmark::watermark

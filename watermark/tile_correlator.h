@@ -1,0 +1,63 @@
+// TileCorrelator: reads one mode's tile. Given the whitened canvas folded onto the tile (every
+// canvas pixel added into position (x mod T, y mod T)), it correlates the known pilot with all
+// T*T cyclic shifts at once by one inverse FFT, picks the best, and returns the soft payload bits
+// there.
+//
+// The score is calibrated: z = S / sqrt(sum |V_k|^2 over the pilot bins), where S is the pilot
+// correlation, a sum of terms s * v with the key's secret +-1 signs s. For an image that carries
+// no mark of this key the signs are independent of V, so z is a normalised Rademacher sum and
+// P(z >= t) <= exp(-t^2 / 2) (Hoeffding) for every shift, whatever the image is.
+#ifndef HALLMARK_WATERMARK_TILE_CORRELATOR_H_
+#define HALLMARK_WATERMARK_TILE_CORRELATOR_H_
+
+#include <vector>
+
+#include "image/plane.h"
+#include "watermark/fft2d.h"
+#include "watermark/spreading_pattern.h"
+
+namespace hallmark::watermark {
+
+struct TileMatch {
+  double z = -1e9;
+  int dx = 0, dy = 0;
+  std::vector<float> soft;  // per coded bit, > 0 favours 0, about unit noise variance
+};
+
+class TileCorrelator {
+ public:
+  explicit TileCorrelator(const SpreadingPattern& pattern);
+
+  int tile() const { return pattern_.tile(); }
+  const SpreadingPattern& pattern() const { return pattern_; }
+
+  // `folded` has tile*tile samples. Searches every shift.
+  TileMatch Match(const std::vector<float>& folded) const;
+  // The statistics at one given shift: what the embedder simulates.
+  TileMatch AtShift(const std::vector<float>& folded, int dx, int dy) const;
+
+  // The best pilot z over all shifts of a half-resolution canvas folded onto a tile of half the
+  // size (only the pilot bins below the half-size Nyquist frequency take part). For ranking
+  // geometry hypotheses cheaply.
+  double CoarseScore(const std::vector<float>& folded_half) const;
+
+ private:
+  // DFT of the folded tile, each bin divided by the tile's own smoothed radial amplitude
+  // (adaptive whitening) and multiplied by the band gain (matched filter). The weights depend on
+  // the tile only, never on the key, so the calibration above still holds.
+  std::vector<Complex> Spectrum(const std::vector<float>& folded, const Fft2d& fft) const;
+  void SoftBits(const std::vector<Complex>& v, TileMatch* m) const;
+
+  const SpreadingPattern& pattern_;
+  Fft2d fft_;
+  Fft2d half_fft_;
+  std::vector<int> radius_;       // integer radial frequency of each full-tile bin
+  std::vector<int> half_radius_;  // the same on the half-size tile
+};
+
+// Adds canvas pixel (x, y) into tile position (x mod t, y mod t).
+std::vector<float> Fold(const image::Plane& canvas, int t);
+
+}  // namespace hallmark::watermark
+
+#endif  // HALLMARK_WATERMARK_TILE_CORRELATOR_H_

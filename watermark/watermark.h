@@ -1,0 +1,77 @@
+// Hallmark's invisible watermark: a keyed, spread-spectrum mark in the luma of an image, carrying
+// a short payload (a ledger record id) protected by a convolutional code and a CRC.
+//
+//   HM_ASSIGN_OR_RETURN(Key key, Key::FromFile("studio.wmkey"));
+//   HM_ASSIGN_OR_RETURN(Payload p, Payload::FromHex("0123456789abcdef"));
+//   HM_ASSIGN_OR_RETURN(Image marked, Embed(img, key, p, EmbedOptions{}));
+//   HM_ASSIGN_OR_RETURN(Detection d, Detect(marked, key, DetectOptions{}));
+//   // d.found, d.payload, d.false_positive_probability
+//
+// Contract:
+// - The mark lives in a periodic pattern drawn on a canonical canvas (the image resampled so its
+//   short side is 256, or 64 for small images), so uniform resizing is absorbed; the detector
+//   searches translation exhaustively and, if that fails, scale and rotation.
+// - Detect() answers found = true only when a pilot correlation, calibrated so that its tail
+//   probability on any unmarked image is bounded (counting every hypothesis tried), and the
+//   payload CRC both agree. `false_positive_probability` is that bound.
+// - Images whose short side is >= 256 carry 64 data bits; smaller ones (down to 64 px) carry 24.
+// - Embed() with strength 0 returns the input unchanged, bit for bit.
+#ifndef HALLMARK_WATERMARK_WATERMARK_H_
+#define HALLMARK_WATERMARK_WATERMARK_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "image/image.h"
+#include "watermark/key.h"
+#include "watermark/payload.h"
+
+namespace hallmark::watermark {
+
+struct EmbedOptions {
+  // Multiplies the default amplitude (about 1.7 grey levels RMS in luma, ~43 dB PSNR). 0 leaves
+  // the image untouched; 0.5..2 trades invisibility for robustness.
+  float strength = 1.0f;
+  // 0 picks the capacity for the image size (PayloadCapacity); 64 or 24 forces a mode. The
+  // payload given to Embed may be shorter: it is zero-extended at the most significant end.
+  int payload_bits = 0;
+};
+
+struct DetectOptions {
+  // Search scale and rotation when the mark is not found at the image's own geometry
+  // (crops, rotations). Costs up to ~0.1 s per image.
+  bool search_geometry = true;
+  // The decision threshold: found only if the bound on the false-positive probability (per
+  // image, all hypotheses counted) is at most this.
+  double max_false_positive = 1e-6;
+};
+
+struct Detection {
+  bool found = false;
+  Payload payload;        // empty unless found
+  std::string mode;       // "standard" (64-bit) or "small" (24-bit), when found
+  double score = 0.0;     // pilot correlation z-score of the best hypothesis (~N(0,1) unmarked)
+  double false_positive_probability = 1.0;  // bound behind the decision, CRC included
+  uint64_t hypotheses_tried = 0;           // sync hypotheses the bound accounts for
+  double scale = 1.0;                      // geometry of the best hypothesis
+  double rotation_degrees = 0.0;
+  int shift_x = 0, shift_y = 0;  // canvas pixels, modulo the tile
+  double bit_margin = 0.0;  // mean |soft bit| / noise: how far the payload is from failing
+};
+
+// Payload bits an image of this size carries: 64 for short side >= 256, 24 for 64..255, and an
+// error below 64.
+Result<int> PayloadCapacity(int width, int height);
+
+Result<image::Image> Embed(const image::Image& img, const Key& key, const Payload& payload,
+                           const EmbedOptions& options = {});
+
+Result<Detection> Detect(const image::Image& img, const Key& key,
+                         const DetectOptions& options = {});
+
+}  // namespace hallmark::watermark
+
+#endif  // HALLMARK_WATERMARK_WATERMARK_H_
