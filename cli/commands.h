@@ -15,6 +15,7 @@ void RegisterGeneratorCommands(CLI::App& app, Context& ctx);   // train, sample,
 void RegisterWatermarkCommands(CLI::App& app, Context& ctx);   // watermark
 void RegisterProvenanceCommands(CLI::App& app, Context& ctx);  // keys, provenance
 void RegisterAuditCommands(CLI::App& app, Context& ctx);       // dataset, audit
+void RegisterPipelineCommands(CLI::App& app, Context& ctx);    // generate, verify, model
 
 }  // namespace hallmark::cli
 

@@ -33,6 +33,7 @@ int Run(int argc, char** argv) {
   RegisterWatermarkCommands(app, ctx);
   RegisterProvenanceCommands(app, ctx);
   RegisterAuditCommands(app, ctx);
+  RegisterPipelineCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

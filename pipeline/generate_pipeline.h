@@ -1,0 +1,81 @@
+// The studio's journey: sample images from a model and deliver each as an attributable asset.
+// Per image: sample -> allocate the asset record -> embed the watermark carrying the asset's
+// payload -> encode -> write IPTC/XMP and sign the C2PA manifest -> stage the file; per batch: one
+// ledger transaction for all records, then the files move into place (pending_outputs.h explains
+// why a kill at any point loses nothing and leaves nothing dangling).
+#ifndef HALLMARK_PIPELINE_GENERATE_PIPELINE_H_
+#define HALLMARK_PIPELINE_GENERATE_PIPELINE_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "generator/backend.h"
+#include "image/codec.h"
+#include "pipeline/studio.h"
+#include "provenance/manifest_spec.h"
+
+namespace hallmark::pipeline {
+
+struct GenerateRequest {
+  std::string model_path;
+  int count = 16;
+  std::string class_name;  // index or name; empty cycles through the classes
+  uint64_t seed = 0;
+  double truncation = 0;
+  std::string palette;  // "#rrggbb,..." or empty
+  int out_size = 256;   // delivered size; 256 leaves the watermark room for a 64-bit payload
+  image::Format format = image::Format::kPng;
+  int jpeg_quality = 92;
+  std::string out_dir = "assets";
+  std::string purpose;  // "commercial", "research" or empty; recorded with every asset
+  std::string device = "auto";
+  int threads = 1;
+  int batch = 32;  // images per sampling batch and per ledger transaction
+  std::string passphrase_file;
+  float watermark_strength = 1.0f;
+  provenance::TrainingMining training_mining;
+  std::string creator;      // dc:creator; default: the signing certificate's organisation
+  std::string rights;       // dc:rights
+  std::string usage_terms;  // xmpRights:UsageTerms
+};
+
+struct GeneratedAsset {
+  std::string id;
+  std::string file;  // path of the delivered file
+  std::string payload_hex;
+  std::string content_hash;
+  int class_index = 0;
+  std::string class_name;
+  uint64_t seed = 0;
+};
+
+// Where the time went, for the benchmark.
+struct StageTimes {
+  double sample = 0, watermark = 0, encode = 0, sign = 0, stage = 0, ledger = 0, publish = 0;
+  double Total() const { return sample + watermark + encode + sign + stage + ledger + publish; }
+};
+
+struct GenerateSummary {
+  std::vector<GeneratedAsset> assets;
+  std::string model_id;
+  int recovered = 0;  // pending files of an interrupted run moved into place
+  int discarded = 0;  // pending files of an interrupted run deleted
+  StageTimes times;
+};
+
+// Called once before sampling with the model's ledger id: a non-OK Status refuses the run (the
+// `--purpose` licence policy check plugs in here).
+using ModelGate = std::function<Status(const std::string& model_id)>;
+// Called after each committed batch with the number of assets delivered so far.
+using ProgressFn = std::function<void(int done)>;
+
+Result<GenerateSummary> Generate(const GenerateRequest& request, Studio& studio,
+                                 generator::Backend& backend, const ModelGate& gate = {},
+                                 const ProgressFn& progress = {});
+
+}  // namespace hallmark::pipeline
+
+#endif  // HALLMARK_PIPELINE_GENERATE_PIPELINE_H_
