@@ -1,0 +1,19 @@
+// Finds and loads libhallmark_generator.so (the LibTorch half of the generator) at run time.
+//
+// Search order: $HALLMARK_GENERATOR_LIB; <dir of the running binary>/libhallmark_generator.so;
+// <dir>/../lib/hallmark/ and <dir>/../lib/ (installed layout); the build tree's copy. A missing or
+// mismatched library is a clear Unsupported error that says where it looked.
+#ifndef HALLMARK_GENERATOR_BACKEND_LOADER_H_
+#define HALLMARK_GENERATOR_BACKEND_LOADER_H_
+
+#include "base/result.h"
+#include "generator/backend.h"
+
+namespace hallmark::generator {
+
+// Loads the library once per process; later calls return the same object.
+Result<Backend*> LoadBackend();
+
+}  // namespace hallmark::generator
+
+#endif  // HALLMARK_GENERATOR_BACKEND_LOADER_H_

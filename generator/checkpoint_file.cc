@@ -1,0 +1,170 @@
+#include "generator/checkpoint_file.h"
+
+#include <cstring>
+#include <numeric>
+
+#include "base/file.h"
+#include "base/sha256.h"
+
+namespace hallmark::generator {
+namespace {
+
+constexpr char kMagic[8] = {'H', 'M', 'M', 'O', 'D', 'E', 'L', '1'};
+constexpr uint64_t kMaxHeaderBytes = 16u << 20;
+constexpr uint64_t kMaxCheckpointBytes = uint64_t{4} << 30;
+
+void PutU64(Bytes& out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+
+uint64_t GetU64(const uint8_t* p) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
+  return v;
+}
+
+// float32 <-> little-endian bytes; this is a no-op copy on every platform LibTorch supports but
+// spelled out so the format does not depend on the host.
+void PutFloats(Bytes& out, const std::vector<float>& values) {
+  size_t at = out.size();
+  out.resize(at + values.size() * 4);
+  for (float f : values) {
+    uint32_t u;
+    std::memcpy(&u, &f, 4);
+    for (int i = 0; i < 4; ++i) out[at++] = static_cast<uint8_t>(u >> (8 * i));
+  }
+}
+
+Result<int64_t> Elements(const std::vector<int64_t>& shape, const std::string& name) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || d > (int64_t{1} << 32) || (d > 0 && n > (int64_t{1} << 40) / d)) {
+      return Status::BadInput(name + ": tensor shape out of range");
+    }
+    n *= d;
+  }
+  return n;
+}
+
+Result<nlohmann::json> ParseHeader(ByteView bytes, const std::string& name, uint64_t* payload_at) {
+  if (bytes.size() < 16 || std::memcmp(bytes.data(), kMagic, 8) != 0) {
+    return Status::BadInput(name + ": not a Hallmark model file (bad magic)");
+  }
+  uint64_t header_len = GetU64(bytes.data() + 8);
+  if (header_len > kMaxHeaderBytes || header_len > bytes.size() - 16) {
+    return Status::BadInput(name + ": truncated or corrupt model file (header length)");
+  }
+  nlohmann::json header =
+      nlohmann::json::parse(bytes.Slice(16, header_len).AsStringView(), nullptr, false);
+  if (header.is_discarded() || !header.is_object()) {
+    return Status::BadInput(name + ": corrupt model file (header is not JSON)");
+  }
+  *payload_at = 16 + header_len;
+  return header;
+}
+
+}  // namespace
+
+const TensorRecord* Checkpoint::Find(const std::string& name) const {
+  for (const TensorRecord& t : tensors) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+Bytes EncodeCheckpoint(const Checkpoint& checkpoint) {
+  Bytes payload;
+  nlohmann::json table = nlohmann::json::array();
+  for (const TensorRecord& t : checkpoint.tensors) {
+    table.push_back({{"name", t.name}, {"shape", t.shape}});
+    PutFloats(payload, t.values);
+  }
+  nlohmann::json header = checkpoint.header;
+  header["tensors"] = std::move(table);
+  header["payload_sha256"] = Sha256Hex(payload);
+  std::string text = header.dump();
+
+  Bytes out(kMagic, kMagic + 8);
+  PutU64(out, text.size());
+  out.insert(out.end(), text.begin(), text.end());
+  out.insert(out.end(), payload.begin(), payload.end());
+  return out;
+}
+
+Result<Checkpoint> DecodeCheckpoint(ByteView bytes, const std::string& name) {
+  uint64_t at = 0;
+  HM_ASSIGN_OR_RETURN(nlohmann::json header, ParseHeader(bytes, name, &at));
+  ByteView payload = bytes.Slice(at);
+  auto digest = header.find("payload_sha256");
+  if (digest == header.end() || !digest->is_string() || *digest != Sha256Hex(payload)) {
+    return Status::BadInput(name + ": corrupt model file (weights do not match their digest)");
+  }
+  auto table = header.find("tensors");
+  if (table == header.end() || !table->is_array()) {
+    return Status::BadInput(name + ": corrupt model file (no tensor table)");
+  }
+  Checkpoint ckpt;
+  size_t offset = 0;
+  try {
+    for (const auto& entry : *table) {
+      TensorRecord t;
+      t.name = entry.at("name").get<std::string>();
+      t.shape = entry.at("shape").get<std::vector<int64_t>>();
+      HM_ASSIGN_OR_RETURN(int64_t n, Elements(t.shape, name));
+      if (uint64_t(n) * 4 > payload.size() - offset) {
+        return Status::BadInput(name + ": corrupt model file (tensor " + t.name +
+                                " runs past the end)");
+      }
+      t.values.resize(size_t(n));
+      const uint8_t* p = payload.data() + offset;
+      for (int64_t i = 0; i < n; ++i, p += 4) {
+        uint32_t u = uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 |
+                     uint32_t(p[3]) << 24;
+        std::memcpy(&t.values[size_t(i)], &u, 4);
+      }
+      offset += size_t(n) * 4;
+      ckpt.tensors.push_back(std::move(t));
+    }
+  } catch (const nlohmann::json::exception&) {
+    return Status::BadInput(name + ": corrupt model file (malformed tensor table)");
+  }
+  if (offset != payload.size()) {
+    return Status::BadInput(name + ": corrupt model file (trailing bytes after the weights)");
+  }
+  header.erase("tensors");
+  header.erase("payload_sha256");
+  ckpt.header = std::move(header);
+  return ckpt;
+}
+
+Result<nlohmann::json> ReadCheckpointHeader(const std::string& path) {
+  HM_ASSIGN_OR_RETURN(UniqueFile f, OpenFile(path, "rb"));
+  uint8_t head[16];
+  if (std::fread(head, 1, 16, f.get()) != 16 || std::memcmp(head, kMagic, 8) != 0) {
+    return Status::BadInput(path + ": not a Hallmark model file (bad magic)");
+  }
+  uint64_t header_len = GetU64(head + 8);
+  if (header_len > kMaxHeaderBytes) {
+    return Status::BadInput(path + ": corrupt model file (header length)");
+  }
+  Bytes buf(head, head + 16);
+  buf.resize(16 + header_len);
+  if (std::fread(buf.data() + 16, 1, header_len, f.get()) != header_len) {
+    return Status::BadInput(path + ": truncated model file");
+  }
+  uint64_t at = 0;
+  return ParseHeader(buf, path, &at);
+}
+
+Result<Checkpoint> ReadCheckpoint(const std::string& path) {
+  HM_ASSIGN_OR_RETURN(Bytes bytes, ReadFile(path, kMaxCheckpointBytes));
+  return DecodeCheckpoint(bytes, path);
+}
+
+Result<std::string> WriteCheckpoint(const std::string& path, const Checkpoint& checkpoint) {
+  Bytes bytes = EncodeCheckpoint(checkpoint);
+  HM_RETURN_IF_ERROR(WriteFileAtomic(path, bytes));
+  return Sha256Hex(bytes);
+}
+
+}  // namespace hallmark::generator
