@@ -1,0 +1,165 @@
+// generate and model register: the studio's side of the journey. Without the generator (a build
+// configured with -DHALLMARK_WITH_GENERATOR=OFF) these commands are absent.
+#include <memory>
+
+#include "base/progress.h"
+#include "base/sha256.h"
+#include "cli/commands.h"
+#include "pipeline/studio.h"
+
+#ifdef HALLMARK_HAVE_GENERATOR
+#include "base/hex.h"
+#include "generator/backend_loader.h"
+#include "generator/checkpoint_file.h"
+#include "pipeline/generate_pipeline.h"
+#endif
+
+namespace hallmark::cli {
+
+#ifdef HALLMARK_HAVE_GENERATOR
+namespace {
+
+void AddGenerate(CLI::App& app, Context& ctx) {
+  struct Args {
+    pipeline::GenerateRequest request;
+    std::string format = "png";
+    std::string mining;
+  };
+  auto a = std::make_shared<Args>();
+  pipeline::GenerateRequest& r = a->request;
+  auto* cmd = app.add_subcommand(
+      "generate", "Sample attributable images: watermark, signed C2PA manifest, IPTC, ledger");
+  cmd->add_option("--model", r.model_path, "Model file written by 'hallmark train'")->required();
+  cmd->add_option("--count", r.count, "Number of images")->check(CLI::Range(1, 1000000));
+  cmd->add_option("--class", r.class_name, "Class index or name (default: cycle through all)");
+  cmd->add_option("--seed", r.seed, "Seed of the first image; image i uses seed + i");
+  cmd->add_option("--truncation", r.truncation, "Latent truncation (0: off)")
+      ->check(CLI::Range(0.0, 10.0));
+  cmd->add_option("--palette", r.palette, "Map colours onto a palette: '#rrggbb,#rrggbb,...'");
+  cmd->add_option("--out-size", r.out_size, "Delivered size in pixels")
+      ->check(CLI::Range(64, 4096));
+  cmd->add_option("--out", r.out_dir, "Output folder");
+  cmd->add_option("--format", a->format, "png or jpeg")->check(CLI::IsMember({"png", "jpeg", "jpg"}));
+  cmd->add_option("--quality", r.jpeg_quality, "JPEG quality")->check(CLI::Range(50, 100));
+  cmd->add_option("--purpose", r.purpose, "Intended use, checked against the datasets' licences")
+      ->check(CLI::IsMember({"commercial", "research"}));
+  cmd->add_option("--device", r.device, "auto, cpu or cuda");
+  cmd->add_option("--threads", r.threads, "Intra-op threads")->check(CLI::Range(1, 256));
+  cmd->add_option("--batch", r.batch, "Images per batch and per ledger transaction")
+      ->check(CLI::Range(1, 4096));
+  cmd->add_option("--passphrase-file", r.passphrase_file,
+                  "File holding the signing key's passphrase (default: $HALLMARK_PASSPHRASE)");
+  cmd->add_option("--training-mining", a->mining,
+                  "CAWG training-and-data-mining for these assets: allowed, notAllowed, constrained")
+      ->check(CLI::IsMember({"allowed", "notAllowed", "constrained"}));
+  cmd->add_option("--rights", r.rights, "dc:rights text");
+  cmd->add_option("--usage-terms", r.usage_terms, "xmpRights:UsageTerms text");
+  cmd->callback([&ctx, a] {
+    ctx.SetAction([&ctx, a]() -> Result<int> {
+      pipeline::GenerateRequest request = a->request;
+      request.format = a->format == "png" ? image::Format::kPng : image::Format::kJpeg;
+      if (!a->mining.empty()) {
+        auto& m = request.training_mining;
+        m.data_mining = m.ai_inference = m.ai_training = m.ai_generative_training = a->mining;
+      }
+      HM_ASSIGN_OR_RETURN(std::string home, ctx.EnsureHome());
+      HM_ASSIGN_OR_RETURN(pipeline::Studio studio, pipeline::Studio::Open(home));
+      HM_ASSIGN_OR_RETURN(generator::Backend * backend, generator::LoadBackend());
+      ProgressBar bar("generate", uint64_t(request.count), "images", !ctx.quiet && !ctx.json);
+      HM_ASSIGN_OR_RETURN(
+          pipeline::GenerateSummary summary,
+          pipeline::Generate(request, studio, *backend, {},
+                             [&bar](int done) { bar.Update(uint64_t(done)); }));
+      bar.Finish();
+      if (summary.recovered || summary.discarded) {
+        ctx.Say("settled an interrupted run: " + std::to_string(summary.recovered) +
+                " files moved into place, " + std::to_string(summary.discarded) +
+                " unrecorded files discarded");
+      }
+      for (const pipeline::GeneratedAsset& asset : summary.assets) {
+        ctx.EmitJson({{"asset_id", asset.id},
+                      {"file", asset.file},
+                      {"payload", asset.payload_hex},
+                      {"content_hash", asset.content_hash},
+                      {"class", asset.class_name},
+                      {"seed", asset.seed},
+                      {"model_id", summary.model_id}});
+      }
+      char line[256];
+      const pipeline::StageTimes& t = summary.times;
+      std::snprintf(line, sizeof line,
+                    "generated %zu attributable images in %s (%.2f s: sample %.2f, watermark %.2f, "
+                    "encode %.2f, sign %.2f, write %.2f, ledger %.2f)",
+                    summary.assets.size(), request.out_dir.c_str(), t.Total(), t.sample,
+                    t.watermark, t.encode, t.sign, t.stage + t.publish, t.ledger);
+      ctx.Say(line);
+      return kExitOk;
+    });
+  });
+}
+
+void AddModelRegister(CLI::App& app, Context& ctx) {
+  struct Args {
+    std::string model;
+    std::vector<std::string> datasets;
+    std::string run;
+  };
+  auto a = std::make_shared<Args>();
+  auto* model = app.add_subcommand("model", "Models in the ledger");
+  model->require_subcommand(1);
+  auto* cmd = model->add_subcommand(
+      "register", "Record a trained model and the datasets it was trained on in the ledger");
+  cmd->add_option("MODEL", a->model, "Model file written by 'hallmark train'")->required();
+  cmd->add_option("--dataset", a->datasets, "Name or id of a registered training dataset")
+      ->required();
+  cmd->add_option("--run", a->run, "Free text about the training run (host, command)");
+  cmd->callback([&ctx, a] {
+    ctx.SetAction([&ctx, a]() -> Result<int> {
+      HM_ASSIGN_OR_RETURN(nlohmann::json header, generator::ReadCheckpointHeader(a->model));
+      HM_ASSIGN_OR_RETURN(Sha256Digest digest, Sha256File(a->model));
+      HM_ASSIGN_OR_RETURN(std::string home, ctx.EnsureHome());
+      HM_ASSIGN_OR_RETURN(pipeline::Studio studio, pipeline::Studio::Open(home));
+      audit::ModelRecord record;
+      record.id = HexEncode(ByteView(digest.data(), digest.size()));
+      record.architecture = header.value("model", nlohmann::json::object()).value("arch", "");
+      record.hyperparameters_json = header.dump();
+      record.training_run = a->run;
+      for (const std::string& name : a->datasets) {
+        HM_ASSIGN_OR_RETURN(auto ds, studio.ledger().FindDataset(name));
+        if (!ds) {
+          return Status::NotFound("dataset '" + name +
+                                  "' is not in the ledger (register it with 'hallmark dataset add')");
+        }
+        record.dataset_ids.push_back(ds->id);
+      }
+      HM_ASSIGN_OR_RETURN(auto existing, studio.ledger().FindModel(record.id));
+      if (existing) {
+        ctx.Say("model " + record.id + " is already recorded (log index " +
+                std::to_string(existing->log_index) + ")");
+        ctx.EmitJson({{"model_id", record.id}, {"log_index", existing->log_index}, {"new", false}});
+        return kExitOk;
+      }
+      HM_ASSIGN_OR_RETURN(audit::ModelRecord stored, studio.ledger().RecordModel(record));
+      ctx.Say("recorded model " + stored.id + " (" + stored.architecture + ", " +
+              std::to_string(stored.dataset_ids.size()) + " dataset(s)) at log index " +
+              std::to_string(stored.log_index));
+      ctx.EmitJson({{"model_id", stored.id}, {"log_index", stored.log_index}, {"new", true}});
+      return kExitOk;
+    });
+  });
+}
+
+}  // namespace
+#endif
+
+void AddGenerateCommands(CLI::App& app, Context& ctx) {
+#ifdef HALLMARK_HAVE_GENERATOR
+  AddGenerate(app, ctx);
+  AddModelRegister(app, ctx);
+#else
+  (void)app;
+  (void)ctx;
+#endif
+}
+
+}  // namespace hallmark::cli
