@@ -9,6 +9,7 @@
 #include "pipeline/asset_identity.h"
 #include "pipeline/pending_outputs.h"
 #include "provenance/image_signer.h"
+#include "provenance/key_store.h"
 #include "provenance/manifest_container.h"
 #include "watermark/watermark.h"
 
@@ -60,7 +61,7 @@ Result<GenerateSummary> Generate(const GenerateRequest& request, Studio& studio,
     return Status::InvalidArgument("generate writes png or jpeg (C2PA embedding is defined there)");
   }
   // Everything that can refuse the run is checked before the first sample is drawn.
-  HM_ASSIGN_OR_RETURN(watermark::Key wm_key, studio.LoadWatermarkKey());
+  HM_ASSIGN_OR_RETURN(watermark::Key wm_key, studio.EnsureWatermarkKey());
   HM_ASSIGN_OR_RETURN(provenance::Signer signer, studio.LoadSigner(request.passphrase_file));
   HM_ASSIGN_OR_RETURN(std::unique_ptr<generator::Model> model,
                       backend.Load(request.model_path, request.device));

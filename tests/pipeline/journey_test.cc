@@ -1,0 +1,174 @@
+// The product's two journeys end to end, through the hallmark binary: a studio registers a
+// dataset, trains a model, generates attributable images; an auditor verifies originals,
+// re-encoded copies without metadata, a tampered copy, images from an untrusted or revoked signer
+// and an unrelated photograph, and every verdict is asserted.
+#define BOOST_TEST_MODULE journey
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "tests/support/subprocess.h"
+
+using hallmark::testing::ProcessResult;
+using hallmark::testing::RunHallmark;
+using hallmark::testing::RunProcess;
+using hallmark::testing::TempDir;
+
+namespace {
+
+std::vector<nlohmann::json> JsonLines(const std::string& out) {
+  std::vector<nlohmann::json> docs;
+  std::istringstream in(out);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) docs.push_back(nlohmann::json::parse(line));
+  }
+  return docs;
+}
+
+// One studio shared by the test cases, built once: training dominates the cost.
+struct Studio {
+  TempDir dir;
+  std::vector<std::string> env;
+  std::vector<std::string> assets;  // delivered PNG files
+  std::vector<std::string> asset_ids;
+
+  Studio() {
+    env = {"HALLMARK_HOME=" + dir.File("home"), "HALLMARK_PASSPHRASE=journey test passphrase"};
+    Must({"keys", "init", "--org", "Journey Test Studio"});
+    Must({"dataset", "add", HALLMARK_BUNDLED_DATA, "--name", "fashion-mnist-1k", "--licence",
+          "MIT", "--source", "https://github.com/zalandoresearch/fashion-mnist", "--attribution",
+          "Fashion-MNIST (c) 2017 Zalando SE"});
+    Must({"train", "--arch", "dcgan", "--data", HALLMARK_BUNDLED_DATA, "--size", "32", "--steps",
+          "12", "--batch", "32", "--sample-every", "0", "--out", dir.File("run")});
+  }
+
+  ProcessResult Run(const std::vector<std::string>& args) const { return RunHallmark(args, env); }
+  ProcessResult Must(const std::vector<std::string>& args) const {
+    ProcessResult r = Run(args);
+    BOOST_REQUIRE_MESSAGE(r.exit_code == 0, args[0] + " failed: " + r.err + r.out);
+    return r;
+  }
+  std::string Model() const { return dir.File("run/model.hmk"); }
+};
+
+Studio& TheStudio() {
+  static Studio studio;
+  return studio;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(generate_refuses_a_model_missing_from_the_ledger) {
+  Studio& s = TheStudio();
+  ProcessResult r = s.Run({"generate", "--model", s.Model(), "--count", "1", "--out",
+                           s.dir.File("refused")});
+  BOOST_TEST(r.exit_code == 3);
+  BOOST_TEST(r.err.find("is not in the ledger") != std::string::npos, r.err);
+  BOOST_TEST(!std::filesystem::exists(s.dir.File("refused")));
+}
+
+BOOST_AUTO_TEST_CASE(generate_delivers_signed_watermarked_recorded_assets) {
+  Studio& s = TheStudio();
+  s.Must({"model", "register", s.Model(), "--dataset", "fashion-mnist-1k"});
+  ProcessResult r = s.Must({"--json", "generate", "--model", s.Model(), "--count", "6", "--seed",
+                            "3", "--batch", "4", "--out", s.dir.File("assets")});
+  auto docs = JsonLines(r.out);
+  BOOST_REQUIRE(docs.size() == 6u);
+  for (const auto& d : docs) {
+    const std::string file = d["file"].get<std::string>();
+    BOOST_TEST(std::filesystem::exists(file));
+    BOOST_TEST(d["asset_id"].get<std::string>() == "hm-" + d["payload"].get<std::string>());
+    BOOST_TEST(d["payload"].get<std::string>().size() == 16u);  // 64-bit payload at 256 px
+    s.assets.push_back(file);
+    s.asset_ids.push_back(d["asset_id"].get<std::string>());
+  }
+  BOOST_TEST(std::filesystem::is_empty(s.dir.File("assets/.pending")));
+  // The ledger knows each one and proves its inclusion.
+  ProcessResult proof = s.Must({"audit", "prove", s.asset_ids[0]});
+  BOOST_TEST(!proof.out.empty());
+}
+
+BOOST_AUTO_TEST_CASE(originals_and_reencoded_copies_verify) {
+  Studio& s = TheStudio();
+  BOOST_REQUIRE(s.assets.size() == 6u);
+  std::filesystem::create_directories(s.dir.File("reencoded"));
+  for (int i = 0; i < 2; ++i) {
+    s.Must({"image", "convert", s.assets[size_t(i)],
+            s.dir.File("reencoded/copy" + std::to_string(i) + ".jpg"), "--quality", "75"});
+  }
+  ProcessResult r = s.Run({"--json", "verify", s.dir.File("assets"), s.dir.File("reencoded")});
+  BOOST_TEST(r.exit_code == 0, r.err + r.out);
+  std::map<std::string, int> verdicts;
+  for (const auto& d : JsonLines(r.out)) {
+    const std::string verdict = d["verdict"].get<std::string>();
+    ++verdicts[verdict];
+    if (verdict == "VERIFIED") {
+      BOOST_TEST(d["manifest"]["state"].get<std::string>() == "valid");
+      BOOST_TEST(d["manifest"]["signer"].get<std::string>() == "trusted");
+      BOOST_TEST(d["content_binding"].get<std::string>() == "intact");
+      BOOST_TEST(d["watermark"]["found"].get<bool>());
+      BOOST_TEST(d["agreement"].get<std::string>() == "agree");
+      BOOST_TEST(d["ledger"]["inclusion_proof"].get<std::string>() == "verified");
+      BOOST_TEST(d["ledger"]["content_hash_match"].get<bool>());
+    } else {
+      BOOST_TEST(d["manifest"]["state"].get<std::string>() == "absent");
+      BOOST_TEST(d["watermark"]["found"].get<bool>());
+      BOOST_TEST(d["watermark"]["false_positive_probability"].get<double>() <= 1e-6);
+      BOOST_TEST(d["ledger"]["state"].get<std::string>() == "recorded");
+    }
+  }
+  BOOST_TEST(verdicts["VERIFIED"] == 6);
+  BOOST_TEST(verdicts["VERIFIED_BY_WATERMARK"] == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_pixel_edit_that_keeps_the_credentials_is_tampered) {
+  Studio& s = TheStudio();
+  BOOST_REQUIRE(!s.assets.empty());
+  const std::string tampered = s.dir.File("tampered.png");
+  ProcessResult edit =
+      RunProcess({HALLMARK_PIXEL_EDIT, s.assets.back(), tampered, "10", "10", "20", "20"});
+  BOOST_REQUIRE_MESSAGE(edit.exit_code == 0, edit.err);
+  ProcessResult r = s.Run({"--json", "verify", tampered});
+  BOOST_TEST(r.exit_code == 1);
+  auto d = JsonLines(r.out).at(0);
+  BOOST_TEST(d["verdict"].get<std::string>() == "TAMPERED");
+  BOOST_TEST(d["content_binding"].get<std::string>() == "pixels changed");
+  BOOST_TEST(!d["ledger"]["content_hash_match"].get<bool>());
+}
+
+BOOST_AUTO_TEST_CASE(unknown_signers_and_unrelated_photos) {
+  Studio& s = TheStudio();
+  BOOST_REQUIRE(!s.assets.empty());
+  TempDir empty_trust;
+  ProcessResult untrusted =
+      s.Run({"--json", "verify", "--trust", empty_trust.path(), s.assets[0]});
+  BOOST_TEST(untrusted.exit_code == 1);
+  BOOST_TEST(JsonLines(untrusted.out).at(0)["verdict"].get<std::string>() == "UNTRUSTED_SIGNER");
+
+  const std::string photo = std::string(HALLMARK_TEST_DATA) + "/photos/chelsea.png";
+  ProcessResult none = s.Run({"--json", "verify", photo});
+  BOOST_TEST(none.exit_code == 1);
+  auto d = JsonLines(none.out).at(0);
+  BOOST_TEST(d["verdict"].get<std::string>() == "NO_PROVENANCE");
+  BOOST_TEST(!d["watermark"]["found"].get<bool>());
+
+  ProcessResult broken = s.Run({"verify", std::string(HALLMARK_TEST_DATA) + "/broken/truncated.png"});
+  BOOST_TEST(broken.exit_code == 3);
+  BOOST_TEST(broken.err.find("truncated.png") != std::string::npos);
+}
+
+// Runs last: revoking the signing key changes the studio for good.
+BOOST_AUTO_TEST_CASE(zz_a_revoked_signer_is_reported) {
+  Studio& s = TheStudio();
+  BOOST_REQUIRE(!s.assets.empty());
+  ProcessResult show = s.Must({"--json", "keys", "show"});
+  auto key = nlohmann::json::parse(show.out);
+  s.Must({"keys", "revoke", key["id"].get<std::string>()});
+  ProcessResult r = s.Run({"--json", "verify", s.assets[0]});
+  BOOST_TEST(r.exit_code == 1);
+  BOOST_TEST(JsonLines(r.out).at(0)["verdict"].get<std::string>() == "REVOKED");
+}
