@@ -1,0 +1,107 @@
+// Training and sampling throughput of the generator's C++ path, one configuration per process so
+// that peak RSS belongs to that configuration alone. Mirrors python_twin.py and prints the same
+// JSON line.
+//
+//   generator_bench train|sample dcgan|vae BATCH STEPS_OR_IMAGES
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "generator/backend.h"
+
+using namespace hallmark::generator;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+ModelSpec Spec(const std::string& arch) {
+  ModelSpec s;
+  s.arch = arch;
+  s.image_size = 32;
+  s.channels = 1;
+  for (int i = 0; i < 10; ++i) s.class_names.push_back(std::to_string(i));
+  s.width = arch == "dcgan" ? 64 : 32;
+  return s;
+}
+
+class StepClock : public TrainObserver {
+ public:
+  void OnStart(int64_t, int64_t) override {}
+  void OnStep(int64_t step, const std::vector<std::pair<std::string, double>>&, int) override {
+    if (step == 3) start = Clock::now();  // the first steps warm up allocators and oneDNN
+    end = Clock::now();
+    last = step;
+  }
+  void OnSamples(int64_t, const std::vector<hallmark::image::Image>&, int) override {}
+  void OnCheckpoint(int64_t, const std::string&) override {}
+  bool StopRequested() override { return false; }
+  Clock::time_point start, end;
+  int64_t last = 0;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 5) {
+    std::fprintf(stderr, "usage: %s train|sample dcgan|vae BATCH N\n", argv[0]);
+    return 2;
+  }
+  const std::string mode = argv[1], arch = argv[2];
+  const int batch = std::atoi(argv[3]);
+  const int n = std::atoi(argv[4]);
+  int abi = 0;
+  Backend& backend = *HallmarkGeneratorBackend(&abi);
+  double rate = 0;
+  if (mode == "train") {
+    LabeledImages data{32, 1, {}, {}, Spec(arch).class_names};
+    std::mt19937 rng(1);
+    data.pixels.resize(4096 * data.image_bytes());
+    for (auto& p : data.pixels) p = uint8_t(rng() & 255);
+    for (int i = 0; i < 4096; ++i) data.labels.push_back(int32_t(rng() % 10));
+    std::string dir = std::filesystem::temp_directory_path() / ("hallmark-bench-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    TrainConfig c;
+    c.spec = Spec(arch);
+    c.steps = n;
+    c.batch = batch;
+    c.device = "cpu";
+    c.sample_every = 0;
+    c.checkpoint_every = 0;
+    c.model_path = dir + "/model.hmk";
+    StepClock clock;
+    auto r = backend.Train(c, data, clock);
+    std::filesystem::remove_all(dir);
+    if (!r.ok()) {
+      std::fprintf(stderr, "%s\n", r.status().message().c_str());
+      return 1;
+    }
+    rate = double(clock.last - 3) / std::chrono::duration<double>(clock.end - clock.start).count();
+  } else {
+    auto model = backend.Create(Spec(arch), 1, "cpu");
+    SampleRequest warm;
+    warm.count = batch;
+    warm.batch = batch;
+    if (!model.ok() || !(*model)->Sample(warm).ok()) return 1;
+    SampleRequest r;
+    r.count = n;
+    r.batch = batch;
+    r.seed = 100;
+    auto start = Clock::now();
+    auto images = (*model)->Sample(r);
+    rate = double(n) / std::chrono::duration<double>(Clock::now() - start).count();
+    if (!images.ok()) return 1;
+  }
+  struct rusage ru {};
+  ::getrusage(RUSAGE_SELF, &ru);
+  std::printf(
+      "{\"impl\": \"cpp\", \"mode\": \"%s\", \"arch\": \"%s\", \"batch\": %d, \"rate\": %.3f, "
+      "\"peak_rss_mb\": %.1f}\n",
+      mode.c_str(), arch.c_str(), batch, rate, double(ru.ru_maxrss) / 1024.0);
+  return 0;
+}
