@@ -30,8 +30,8 @@ struct CoseSign1 {
   Cbor protected_header;
   Cbor unprotected_header;
   Bytes signature;
-  std::optional<int64_t> alg;      // header 1
-  std::vector<Bytes> x5chain;      // header 33, protected first, else unprotected (claim v1)
+  std::optional<int64_t> alg;  // header 1
+  std::vector<Bytes> x5chain;  // header 33, protected first, else unprotected (claim v1)
   bool x5chain_unprotected = false;
 };
 

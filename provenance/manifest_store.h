@@ -23,9 +23,9 @@ struct HashedUri {
 };
 
 struct AssertionBox {
-  std::string label;      // e.g. "c2pa.hash.data", "c2pa.actions.v2", "c2pa.thumbnail.claim"
-  std::string box_type;   // "cbor", "json", or the description's four-cc
-  ByteView contents;      // what a hashed URI covers
+  std::string label;         // e.g. "c2pa.hash.data", "c2pa.actions.v2", "c2pa.thumbnail.claim"
+  std::string box_type;      // "cbor", "json", or the description's four-cc
+  ByteView contents;         // what a hashed URI covers
   std::optional<Cbor> cbor;  // decoded content of a cbor assertion (nullopt if undecodable)
   std::string json_text;     // content of a json assertion
 };
@@ -42,7 +42,7 @@ struct Manifest {
   std::vector<AssertionBox> assertions;
 
   // From the claim.
-  std::vector<HashedUri> created_assertions;   // v1: "assertions"
+  std::vector<HashedUri> created_assertions;  // v1: "assertions"
   std::vector<HashedUri> gathered_assertions;
   std::string claim_alg = "sha256";
   std::string instance_id;
