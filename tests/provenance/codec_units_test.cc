@@ -180,7 +180,7 @@ BOOST_AUTO_TEST_CASE(malformed_boxes_are_rejected) {
   not_jumb[4] = 'x';
   BOOST_TEST(!ParseJumbf(not_jumb).ok());
   Bytes desc(16, 'a');
-  for (uint8_t b : {0x03, 'a', 'b', 'c'}) desc.push_back(b);  // label toggle set, label not NUL-terminated
+  for (char c : {'\x03', 'a', 'b', 'c'}) desc.push_back(static_cast<uint8_t>(c));  // label toggle set, label not NUL-terminated
   Bytes no_nul = MakeBox("jumb", MakeBox("jumd", desc));
   BOOST_TEST(!ParseJumbf(no_nul).ok());
 }
