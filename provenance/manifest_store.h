@@ -47,7 +47,8 @@ struct Manifest {
   std::string claim_alg = "sha256";
   std::string instance_id;
   std::string title;
-  std::string generator;  // claim_generator_info name (+ version)
+  std::string signature_ref;  // the claim's "signature" URI
+  std::string generator;      // claim_generator_info name (+ version)
 
   const AssertionBox* FindAssertion(const std::string& name) const;
 };

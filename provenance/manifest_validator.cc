@@ -136,6 +136,14 @@ void Validation::Run(const ManifestStore& store, const EmbeddedStore& /*embedded
   }
   sig_url_ = base + "/" + kSignatureLabel;
   Describe(*m);
+  // The claim names its signature box; a claim moved under another label no longer finds it.
+  const Manifest* sig_owner = nullptr;
+  const JumbfSuperBox* sig_box = store.ResolveBox(m->signature_ref, *m, &sig_owner);
+  if (!sig_box || sig_owner != m || sig_box->type() != "c2cs") {
+    Fail(kClaimSignatureMissing, m->signature_ref.empty() ? sig_url_ : m->signature_ref,
+         "the claim's signature reference does not lead to this manifest's signature");
+    return;
+  }
   CheckSignature(*m);
   CheckAssertions(store, *m);
   CheckIngredients(store, *m);
@@ -220,6 +228,11 @@ void Validation::CheckSignature(const Manifest& m) {
     chain.push_back(std::move(*cert));
   }
   X509* leaf = chain.front().get();
+  if (X509_get0_pubkey(leaf) == nullptr) {
+    DrainOpenSslErrors();
+    Fail(kSigningCredentialInvalid, sig_url_, "the signing certificate's public key is unusable");
+    return;
+  }
   r_.signer_subject = X509NameString(X509_get_subject_name(leaf));
   r_.signer_issuer = X509NameString(X509_get_issuer_name(leaf));
   r_.signer_not_before = AsnTime(X509_get0_notBefore(leaf));

@@ -36,6 +36,7 @@ size_t EcdsaHalf(CoseAlgorithm a) {
 
 // Checks that the key type matches the algorithm, so a P-384 key cannot claim ES256.
 bool KeyFits(CoseAlgorithm alg, EVP_PKEY* key) {
+  if (key == nullptr) return false;
   const int id = EVP_PKEY_get_base_id(key);
   if (alg == CoseAlgorithm::kEdDsa) return id == EVP_PKEY_ED25519;
   if (IsPss(alg)) return id == EVP_PKEY_RSA || id == EVP_PKEY_RSA_PSS;

@@ -87,7 +87,9 @@ BOOST_AUTO_TEST_CASE(nested_containers_and_deterministic_key_order) {
   Cbor cose_header = Cbor::Map();
   cose_header.SetInt(33, Cbor::ByteString(Bytes{0xaa}));
   cose_header.SetInt(1, Cbor::Int(-7));
-  BOOST_TEST(Hex(cose_header) == "a201261821" "41aa");
+  BOOST_TEST(Hex(cose_header) ==
+             "a201261821"
+             "41aa");
 }
 
 BOOST_AUTO_TEST_CASE(decode_round_trip_and_lookups) {
@@ -97,7 +99,7 @@ BOOST_AUTO_TEST_CASE(decode_round_trip_and_lookups) {
   BOOST_TEST(m.Find("b")->items().size() == 2u);
   BOOST_TEST(m.Find("c") == nullptr);
   BOOST_TEST(Decode("3903e7").int_value() == -1000);
-  BOOST_TEST(Decode("f93c00").float_value() == 1.0);  // half precision
+  BOOST_TEST(Decode("f93c00").float_value() == 1.0);    // half precision
   BOOST_TEST(Decode("9f0102ff").items().size() == 2u);  // indefinite array
   BOOST_TEST(Decode("7f657374726561646d696e67ff").text() == "streaming");
   BOOST_TEST(Decode("bf61610161629f0203ffff").Find("b")->items().size() == 2u);
@@ -137,16 +139,17 @@ BOOST_AUTO_TEST_SUITE(jumbf)
 
 BOOST_AUTO_TEST_CASE(c2pa_uuid_layout) {
   BOOST_TEST(HexEncode(ByteView(C2paUuid("c2pa").data(), 16)) ==
-             "63327061001100108000" "00aa00389b71");
+             "63327061001100108000"
+             "00aa00389b71");
   BOOST_TEST(UuidFourCc(C2paUuid("cbor")) == "cbor");
 }
 
 BOOST_AUTO_TEST_CASE(write_then_parse_superboxes) {
   const Bytes salt(16, 0x5a);
-  Bytes assertion = MakeSuperBox(
-      MakeDescription(C2paUuid("cbor"), "c2pa.actions.v2", kJumdRequestable | kJumdLabel,
-                      MakeBox("c2sh", salt)),
-      {MakeBox("cbor", Cbor::Text("x").Encode())});
+  Bytes assertion =
+      MakeSuperBox(MakeDescription(C2paUuid("cbor"), "c2pa.actions.v2",
+                                   kJumdRequestable | kJumdLabel, MakeBox("c2sh", salt)),
+                   {MakeBox("cbor", Cbor::Text("x").Encode())});
   Bytes store_box = MakeSuperBox(
       MakeDescription(C2paUuid("c2as"), "c2pa.assertions", kJumdRequestable | kJumdLabel),
       {assertion});
@@ -168,8 +171,8 @@ BOOST_AUTO_TEST_CASE(write_then_parse_superboxes) {
 }
 
 BOOST_AUTO_TEST_CASE(malformed_boxes_are_rejected) {
-  Bytes box = MakeSuperBox(MakeDescription(C2paUuid("c2pa"), "c2pa", 3),
-                           {MakeBox("cbor", Bytes(10, 1))});
+  Bytes box =
+      MakeSuperBox(MakeDescription(C2paUuid("c2pa"), "c2pa", 3), {MakeBox("cbor", Bytes(10, 1))});
   for (size_t n = 0; n < box.size(); ++n) {
     BOOST_TEST(!ParseJumbf(ByteView(box.data(), n)).ok());
   }
@@ -180,7 +183,8 @@ BOOST_AUTO_TEST_CASE(malformed_boxes_are_rejected) {
   not_jumb[4] = 'x';
   BOOST_TEST(!ParseJumbf(not_jumb).ok());
   Bytes desc(16, 'a');
-  for (char c : {'\x03', 'a', 'b', 'c'}) desc.push_back(static_cast<uint8_t>(c));  // label toggle set, label not NUL-terminated
+  for (char c : {'\x03', 'a', 'b', 'c'})
+    desc.push_back(static_cast<uint8_t>(c));  // label toggle set, label not NUL-terminated
   Bytes no_nul = MakeBox("jumb", MakeBox("jumd", desc));
   BOOST_TEST(!ParseJumbf(no_nul).ok());
 }
@@ -242,8 +246,7 @@ BOOST_AUTO_TEST_CASE(eddsa_and_ps256) {
   auto parsed = ParseCoseSign1(*cose);
   BOOST_TEST(*parsed->alg == -8);
   BOOST_TEST(*VerifyRaw(CoseAlgorithm::kEdDsa, X509_get0_pubkey(ed.leaf()),
-                        CoseSigStructure(parsed->protected_bytes, Bytes{9, 9}),
-                        parsed->signature));
+                        CoseSigStructure(parsed->protected_bytes, Bytes{9, 9}), parsed->signature));
 
   UniquePkey rsa(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048}));
   BOOST_REQUIRE(rsa);
@@ -261,11 +264,11 @@ BOOST_AUTO_TEST_CASE(malformed_cose_is_rejected) {
   BOOST_TEST(!ParseCoseSign1(Bytes{}).ok());
   BOOST_TEST(!ParseCoseSign1(Cbor::Array({Cbor::Int(1)}).Encode()).ok());
   BOOST_TEST(!ParseCoseSign1(Cbor::Tag(17, Cbor::Array()).Encode()).ok());
-  const Bytes bad_chain = Cbor::Tag(18, Cbor::Array({Cbor::ByteString(Cbor::Map({{Cbor::Int(33),
-                                                        Cbor::Int(5)}}).Encode()),
-                                                    Cbor::Map(), Cbor::Null(),
-                                                    Cbor::ByteString(Bytes(64))}))
-                              .Encode();
+  const Bytes bad_chain =
+      Cbor::Tag(18,
+                Cbor::Array({Cbor::ByteString(Cbor::Map({{Cbor::Int(33), Cbor::Int(5)}}).Encode()),
+                             Cbor::Map(), Cbor::Null(), Cbor::ByteString(Bytes(64))}))
+          .Encode();
   BOOST_TEST(!ParseCoseSign1(bad_chain).ok());
 }
 
