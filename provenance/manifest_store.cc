@@ -157,8 +157,12 @@ const JumbfSuperBox* ManifestStore::ResolveBox(const std::string& url, const Man
     while (box && start < path.size()) {
       size_t end = path.find('/', start);
       if (end == std::string::npos) end = path.size();
-      box = box->Child(path.substr(start, end - start));
+      const std::string step = path.substr(start, end - start);
+      box = box->Child(step);
       if (box && !UuidConsistent(*box)) box = nullptr;
+      // The well-known boxes must also be of their own type, not just carry the label.
+      if (box && step == kAssertionStoreLabel && box->uuid != C2paUuid("c2as")) box = nullptr;
+      if (box && step == kSignatureLabel && box->uuid != C2paUuid("c2cs")) box = nullptr;
       start = end + 1;
     }
     return box;
