@@ -1,7 +1,340 @@
+// `hallmark keys ...` and `hallmark provenance ...`: argument parsing only; the work is in
+// provenance/ (KeyStore, SignImage, VerifyImage).
+#include <ctime>
+#include <iostream>
+
+#include "base/file.h"
 #include "cli/commands.h"
+#include "cli/version.h"
+#include "image/codec.h"
+#include "provenance/image_signer.h"
+#include "provenance/key_store.h"
+#include "provenance/manifest_spec.h"
+#include "provenance/manifest_validator.h"
+#include "provenance/trust_store.h"
 
 namespace hallmark::cli {
+namespace {
 
-void RegisterProvenanceCommands(CLI::App& /*app*/, Context& /*ctx*/) {}
+namespace pv = hallmark::provenance;
+
+std::string Date(std::time_t t) {
+  char buf[32];
+  struct tm tm {};
+  gmtime_r(&t, &tm);
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+nlohmann::json KeyJson(const pv::KeyInfo& k) {
+  return {{"id", k.id},
+          {"algorithm", k.algorithm},
+          {"subject", k.subject},
+          {"issuer", k.issuer},
+          {"serial", k.serial},
+          {"not_before", Date(k.not_before)},
+          {"not_after", Date(k.not_after)},
+          {"active", k.active},
+          {"revoked", k.revoked},
+          {"ca", k.is_ca}};
+}
+
+std::string KeyLine(const pv::KeyInfo& k) {
+  std::string status = k.is_ca ? "ca" : k.revoked ? "revoked" : k.active ? "active" : "retired";
+  return k.id + "  " + k.algorithm + "  " + status + "  until " + Date(k.not_after) + "  " +
+         k.subject;
+}
+
+struct KeyFlags {
+  std::string passphrase_file;
+  std::string algorithm = "es256";
+  std::string organization = "Hallmark Studio";
+  int days = 397;
+};
+
+Result<pv::KeyOptions> ToOptions(const KeyFlags& f) {
+  pv::KeyOptions o;
+  HM_ASSIGN_OR_RETURN(o.algorithm, pv::ParseKeyAlgorithm(f.algorithm));
+  o.organization = f.organization;
+  if (f.days < 1) return Status::InvalidArgument("--days must be at least 1");
+  o.signing_days = f.days;
+  return o;
+}
+
+void RegisterKeys(CLI::App& app, Context& ctx) {
+  CLI::App* keys = app.add_subcommand("keys", "Studio signing keys, certificates and revocation");
+  keys->require_subcommand(1);
+
+  auto flags = std::make_shared<KeyFlags>();
+  auto add_pass = [flags](CLI::App* sub) {
+    sub->add_option("--passphrase-file", flags->passphrase_file,
+                    "File holding the key passphrase (default: $HALLMARK_PASSPHRASE)");
+  };
+
+  CLI::App* init = keys->add_subcommand("init", "Create the studio CA and a first signing key");
+  add_pass(init);
+  init->add_option("--alg", flags->algorithm, "Signing key algorithm: es256 or ed25519");
+  init->add_option("--org", flags->organization, "Organisation named in the certificates");
+  init->add_option("--days", flags->days, "Validity of the signing certificate in days");
+  init->callback([&ctx, flags] {
+    ctx.SetAction([&ctx, flags]() -> Result<int> {
+      HM_ASSIGN_OR_RETURN(std::string home, ctx.EnsureHome());
+      HM_ASSIGN_OR_RETURN(pv::KeyOptions options, ToOptions(*flags));
+      HM_ASSIGN_OR_RETURN(std::string pass, pv::ReadPassphrase(flags->passphrase_file));
+      pv::KeyStore store(home);
+      HM_ASSIGN_OR_RETURN(pv::KeyInfo info, store.Init(options, pass));
+      ctx.Say("created studio CA and signing key " + info.id + " (" + info.algorithm + ") in " +
+              store.keys_dir());
+      ctx.Say("trust anchor: " + store.trust_dir() + "/studio-ca.pem");
+      ctx.EmitJson(KeyJson(info));
+      return kExitOk;
+    });
+  });
+
+  CLI::App* list = keys->add_subcommand("list", "List the CA and signing keys");
+  list->callback([&ctx] {
+    ctx.SetAction([&ctx]() -> Result<int> {
+      pv::KeyStore store(ctx.Home());
+      HM_ASSIGN_OR_RETURN(auto keys_list, store.List());
+      if (keys_list.empty())
+        ctx.Say("no keys in " + store.keys_dir() + " (run 'hallmark keys init')");
+      for (const auto& k : keys_list) {
+        ctx.Say(KeyLine(k));
+        ctx.EmitJson(KeyJson(k));
+      }
+      return kExitOk;
+    });
+  });
+
+  auto show_id = std::make_shared<std::string>();
+  CLI::App* show =
+      keys->add_subcommand("show", "Show a key's certificate (default: the active key)");
+  show->add_option("id", *show_id, "Key id, or 'ca'");
+  show->callback([&ctx, show_id] {
+    ctx.SetAction([&ctx, show_id]() -> Result<int> {
+      pv::KeyStore store(ctx.Home());
+      HM_ASSIGN_OR_RETURN(pv::KeyInfo k, store.Show(*show_id));
+      ctx.Say(KeyLine(k));
+      ctx.Say("issuer " + k.issuer + "\nserial " + k.serial + "\nvalid  " + Date(k.not_before) +
+              " .. " + Date(k.not_after));
+      ctx.Say(k.certificate_pem);
+      nlohmann::json j = KeyJson(k);
+      j["certificate_pem"] = k.certificate_pem;
+      ctx.EmitJson(j);
+      return kExitOk;
+    });
+  });
+
+  CLI::App* rotate = keys->add_subcommand("rotate", "Issue a new signing key and make it active");
+  add_pass(rotate);
+  rotate->add_option("--alg", flags->algorithm, "Signing key algorithm: es256 or ed25519");
+  rotate->add_option("--org", flags->organization, "Organisation named in the certificate");
+  rotate->add_option("--days", flags->days, "Validity of the signing certificate in days");
+  rotate->callback([&ctx, flags] {
+    ctx.SetAction([&ctx, flags]() -> Result<int> {
+      HM_ASSIGN_OR_RETURN(pv::KeyOptions options, ToOptions(*flags));
+      HM_ASSIGN_OR_RETURN(std::string pass, pv::ReadPassphrase(flags->passphrase_file));
+      pv::KeyStore store(ctx.Home());
+      HM_ASSIGN_OR_RETURN(pv::KeyInfo info, store.Rotate(options, pass));
+      ctx.Say("new active signing key " + info.id + " (" + info.algorithm + ")");
+      ctx.EmitJson(KeyJson(info));
+      return kExitOk;
+    });
+  });
+
+  auto revoke_id = std::make_shared<std::string>();
+  CLI::App* revoke = keys->add_subcommand("revoke", "Put a signing key on the revocation list");
+  revoke->add_option("id", *revoke_id, "Key id")->required();
+  add_pass(revoke);
+  revoke->callback([&ctx, flags, revoke_id] {
+    ctx.SetAction([&ctx, flags, revoke_id]() -> Result<int> {
+      HM_ASSIGN_OR_RETURN(std::string pass, pv::ReadPassphrase(flags->passphrase_file));
+      pv::KeyStore store(ctx.Home());
+      HM_ASSIGN_OR_RETURN(pv::KeyInfo info, store.Revoke(*revoke_id, pass));
+      ctx.Say("revoked " + info.id + "; revocation list: " + store.trust_dir() +
+              "/studio-revoked.crl");
+      ctx.EmitJson(KeyJson(info));
+      return kExitOk;
+    });
+  });
+
+  struct ExportFlags {
+    std::string id;
+    std::string out;
+  };
+  auto ex = std::make_shared<ExportFlags>();
+  CLI::App* exp = keys->add_subcommand(
+      "export", "Write a key's public certificate chain as PEM ('ca': the trust anchor)");
+  exp->add_option("id", ex->id, "Key id or 'ca' (default: the active key)");
+  exp->add_option("--out", ex->out, "Output file (default: standard output)");
+  exp->callback([&ctx, ex] {
+    ctx.SetAction([&ctx, ex]() -> Result<int> {
+      pv::KeyStore store(ctx.Home());
+      HM_ASSIGN_OR_RETURN(pv::KeyInfo k, store.Show(ex->id));
+      if (ex->out.empty()) {
+        std::cout << k.certificate_pem;
+      } else {
+        HM_RETURN_IF_ERROR(WriteFileAtomic(ex->out, ByteView(k.certificate_pem)));
+        ctx.Say("wrote the certificate chain of " + k.id + " to " + ex->out);
+      }
+      return kExitOk;
+    });
+  });
+
+  struct ImportFlags {
+    std::string cert;
+    std::string key;
+    std::string anchor;
+  };
+  auto im = std::make_shared<ImportFlags>();
+  CLI::App* imp = keys->add_subcommand("import", "Bring in a key and chain from an outside CA");
+  imp->add_option("--cert", im->cert, "PEM certificate chain, leaf first")->required();
+  imp->add_option("--key", im->key, "PEM private key of the leaf")->required();
+  imp->add_option("--anchor", im->anchor, "Also trust this root certificate (PEM)");
+  add_pass(imp);
+  imp->callback([&ctx, flags, im] {
+    ctx.SetAction([&ctx, flags, im]() -> Result<int> {
+      HM_ASSIGN_OR_RETURN(std::string home, ctx.EnsureHome());
+      HM_ASSIGN_OR_RETURN(std::string pass, pv::ReadPassphrase(flags->passphrase_file));
+      pv::KeyStore store(home);
+      HM_ASSIGN_OR_RETURN(pv::KeyInfo info, store.Import(im->cert, im->key, pass));
+      if (!im->anchor.empty()) {
+        HM_ASSIGN_OR_RETURN(Bytes pem, ReadFile(im->anchor, 1 << 20));
+        pv::TrustStore check;
+        HM_RETURN_IF_ERROR(check.AddPem(pem, im->anchor));
+        HM_RETURN_IF_ERROR(
+            WriteFileAtomic(store.trust_dir() + "/imported-" + info.id + ".pem", pem));
+      }
+      ctx.Say("imported signing key " + info.id + " (" + info.algorithm + "), now active");
+      ctx.EmitJson(KeyJson(info));
+      return kExitOk;
+    });
+  });
+}
+
+void PrintReport(const Context& ctx, const std::string& file, const pv::VerificationReport& r,
+                 bool details) {
+  ctx.Say(file + ": " + pv::ValidationStateName(r.state) + " (" + pv::VerdictName(r.verdict) + ")");
+  if (!r.active_manifest.empty()) {
+    ctx.Say("  manifest   " + r.active_manifest + " (claim v" + std::to_string(r.claim_version) +
+            ")");
+    ctx.Say("  generator  " + r.claim_generator);
+    ctx.Say("  signer     " + r.signer_subject + " [" + r.signature_algorithm + "], issued by " +
+            r.signer_issuer);
+    if (!r.digital_source_type.empty()) ctx.Say("  source     " + r.digital_source_type);
+    if (!r.asset_id.empty()) ctx.Say("  asset id   " + r.asset_id);
+    if (!r.watermark_algorithm.empty()) {
+      ctx.Say("  watermark  " + r.watermark_algorithm + " payload " +
+              r.ToJson()["watermark"]["payload"].get<std::string>());
+    }
+    for (const auto& i : r.ingredients) ctx.Say("  ingredient " + i);
+  }
+  for (const auto& e : r.success) ctx.Say("  ok    " + e.code + "  " + e.explanation);
+  for (const auto& e : r.informational) ctx.Say("  info  " + e.code + "  " + e.explanation);
+  for (const auto& e : r.failure) ctx.Say("  FAIL  " + e.code + "  " + e.explanation);
+  if (details) {
+    for (auto it = r.assertions.begin(); it != r.assertions.end(); ++it) {
+      ctx.Say("  assertion " + it.key() + ": " + it.value().dump());
+    }
+  }
+}
+
+Result<pv::TrustStore> LoadTrust(const Context& ctx, const std::string& dir) {
+  return pv::TrustStore::LoadDirectory(dir.empty() ? ctx.Home() + "/trust" : dir);
+}
+
+void RegisterProvenance(CLI::App& app, Context& ctx) {
+  CLI::App* prov = app.add_subcommand("provenance", "C2PA Content Credentials: show, verify, sign");
+  prov->require_subcommand(1);
+
+  struct VerifyFlags {
+    std::string file;
+    std::string trust;
+    bool json = false;
+  };
+  auto vf = std::make_shared<VerifyFlags>();
+  for (const bool verify : {false, true}) {
+    CLI::App* sub = verify ? prov->add_subcommand("verify", "Validate the C2PA manifest of a file")
+                           : prov->add_subcommand("show", "Print the C2PA manifest of a file");
+    sub->add_option("file", vf->file, "PNG or JPEG file")->required();
+    sub->add_option("--trust", vf->trust,
+                    "Folder (or PEM file) of trust anchors and revocation lists "
+                    "(default: <home>/trust)");
+    sub->add_flag("--json", vf->json, "Machine-readable output");
+    sub->callback([&ctx, vf, verify] {
+      ctx.SetAction([&ctx, vf, verify]() -> Result<int> {
+        if (vf->json) ctx.json = true;
+        HM_ASSIGN_OR_RETURN(Bytes data, ReadFile(vf->file));
+        HM_ASSIGN_OR_RETURN(pv::TrustStore trust, LoadTrust(ctx, vf->trust));
+        auto report = pv::VerifyImage(data, trust);
+        if (!report.ok()) return report.status().WithContext(vf->file);
+        nlohmann::json j = report->ToJson();
+        j["file"] = vf->file;
+        ctx.EmitJson(j);
+        PrintReport(ctx, vf->file, *report, !verify);
+        if (!verify)
+          return report->state == pv::ValidationState::kNoManifest ? kExitNegative : kExitOk;
+        return report->state == pv::ValidationState::kTrusted ? kExitOk : kExitNegative;
+      });
+    });
+  }
+
+  struct SignFlags {
+    std::string file;
+    std::string manifest;
+    std::string out;
+    std::string parent;
+    std::string key;
+    std::string passphrase_file;
+  };
+  auto sf = std::make_shared<SignFlags>();
+  CLI::App* sign = prov->add_subcommand("sign", "Add IPTC/XMP labels and a signed C2PA manifest");
+  sign->add_option("file", sf->file, "PNG or JPEG file")->required();
+  sign->add_option("--manifest", sf->manifest, "JSON manifest description (docs/provenance.md)")
+      ->required();
+  sign->add_option("--out", sf->out, "Output file")->required();
+  sign->add_option("--parent", sf->parent, "Signed image this one was derived from");
+  sign->add_option("--key", sf->key, "Signing key id (default: the active key)");
+  sign->add_option("--passphrase-file", sf->passphrase_file,
+                   "File holding the key passphrase (default: $HALLMARK_PASSPHRASE)");
+  sign->callback([&ctx, sf] {
+    ctx.SetAction([&ctx, sf]() -> Result<int> {
+      HM_ASSIGN_OR_RETURN(Bytes manifest_text, ReadFile(sf->manifest, 1 << 24));
+      auto json = nlohmann::json::parse(manifest_text.begin(), manifest_text.end(), nullptr, false);
+      if (json.is_discarded()) return Status::BadInput(sf->manifest + ": not valid JSON");
+      auto spec = pv::ManifestSpecFromJson(json);
+      if (!spec.ok()) return spec.status().WithContext(sf->manifest);
+      if (spec->software_version.empty()) spec->software_version = kVersion;
+      HM_ASSIGN_OR_RETURN(Bytes data, ReadFile(sf->file));
+      auto format = image::SniffFormat(data);
+      if (!format.ok()) return format.status().WithContext(sf->file);
+      Bytes parent;
+      pv::SignOptions options;
+      if (!sf->parent.empty()) {
+        HM_ASSIGN_OR_RETURN(parent, ReadFile(sf->parent));
+        options.parent = parent;
+        options.parent_title = sf->parent.substr(sf->parent.find_last_of('/') + 1);
+      } else {
+        options.parent_title = sf->file.substr(sf->file.find_last_of('/') + 1);
+      }
+      HM_ASSIGN_OR_RETURN(std::string pass, pv::ReadPassphrase(sf->passphrase_file));
+      pv::KeyStore keys(ctx.Home());
+      HM_ASSIGN_OR_RETURN(pv::Signer signer, keys.LoadSigner(pass, sf->key));
+      auto signed_image = pv::SignImage(data, *format, *spec, signer, options);
+      if (!signed_image.ok()) return signed_image.status().WithContext(sf->file);
+      HM_RETURN_IF_ERROR(WriteFileAtomic(sf->out, *signed_image));
+      ctx.Say("signed " + sf->file + " -> " + sf->out);
+      ctx.EmitJson({{"file", sf->file}, {"out", sf->out}, {"bytes", signed_image->size()}});
+      return kExitOk;
+    });
+  });
+}
+
+}  // namespace
+
+void RegisterProvenanceCommands(CLI::App& app, Context& ctx) {
+  RegisterKeys(app, ctx);
+  RegisterProvenance(app, ctx);
+}
 
 }  // namespace hallmark::cli

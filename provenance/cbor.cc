@@ -369,11 +369,20 @@ class Decoder {
     }
     int n = 0;
     switch (info) {
-      case 24: n = 1; break;
-      case 25: n = 2; break;
-      case 26: n = 4; break;
-      case 27: n = 8; break;
-      default: return Fail("reserved additional information");
+      case 24:
+        n = 1;
+        break;
+      case 25:
+        n = 2;
+        break;
+      case 26:
+        n = 4;
+        break;
+      case 27:
+        n = 8;
+        break;
+      default:
+        return Fail("reserved additional information");
     }
     if (static_cast<size_t>(n) > data_.size() - pos_) return Fail("truncated argument");
     uint64_t v = 0;
@@ -384,10 +393,14 @@ class Decoder {
 
   Result<Cbor> Simple(uint8_t info) {
     switch (info) {
-      case 20: return Cbor::Bool(false);
-      case 21: return Cbor::Bool(true);
-      case 22: return Cbor::Null();
-      case 23: return Cbor::Undefined();
+      case 20:
+        return Cbor::Bool(false);
+      case 21:
+        return Cbor::Bool(true);
+      case 22:
+        return Cbor::Null();
+      case 23:
+        return Cbor::Undefined();
       case 25: {
         if (2 > data_.size() - pos_) return Fail("truncated half float");
         const uint16_t h = static_cast<uint16_t>((data_[pos_] << 8) | data_[pos_ + 1]);
@@ -395,10 +408,13 @@ class Decoder {
         const int exp = (h >> 10) & 0x1f;
         const int mant = h & 0x3ff;
         double v;
-        if (exp == 0) v = std::ldexp(mant, -24);
-        else if (exp != 31) v = std::ldexp(mant + 1024, exp - 25);
-        else v = mant == 0 ? std::numeric_limits<double>::infinity()
-                           : std::numeric_limits<double>::quiet_NaN();
+        if (exp == 0)
+          v = std::ldexp(mant, -24);
+        else if (exp != 31)
+          v = std::ldexp(mant + 1024, exp - 25);
+        else
+          v = mant == 0 ? std::numeric_limits<double>::infinity()
+                        : std::numeric_limits<double>::quiet_NaN();
         return Cbor::Float((h & 0x8000) ? -v : v);
       }
       case 26: {

@@ -14,7 +14,7 @@ constexpr const char* kEmailProtectionOid = "1.3.6.1.5.5.7.3.4";
 
 // EKUs the C2PA reference validator accepts for a claim signer by default.
 const char* const kAcceptedEkus[] = {
-    kEmailProtectionOid, kDocumentSigningOid, kClaimSigningOid,
+    kEmailProtectionOid,         kDocumentSigningOid, kClaimSigningOid,
     "1.3.6.1.5.5.7.3.8",          // timeStamping
     "1.3.6.1.5.5.7.3.9",          // OCSPSigning
     "1.3.6.1.4.1.311.76.59.1.9",  // Microsoft C2PA signing
@@ -100,8 +100,8 @@ Result<UniqueX509> IssueRootCertificate(EVP_PKEY* key, const std::string& organi
   X509V3_CTX ctx;
   X509V3_set_ctx(&ctx, cert.get(), cert.get(), nullptr, nullptr, 0);
   HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_basic_constraints, "critical,CA:TRUE"));
-  HM_RETURN_IF_ERROR(
-      AddExtension(cert.get(), &ctx, NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature"));
+  HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_key_usage,
+                                  "critical,keyCertSign,cRLSign,digitalSignature"));
   HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_subject_key_identifier, "hash"));
   HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_authority_key_identifier, "keyid:always"));
   HM_RETURN_IF_ERROR(Sign(cert.get(), key));
@@ -119,8 +119,8 @@ Result<UniqueX509> IssueSigningCertificate(EVP_PKEY* subject_key, const std::str
   X509V3_set_ctx(&ctx, ca_cert, cert.get(), nullptr, nullptr, 0);
   HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_basic_constraints, "critical,CA:FALSE"));
   HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_key_usage, "critical,digitalSignature"));
-  const std::string eku = std::string(kEmailProtectionOid) + "," + kClaimSigningOid + "," +
-                          kDocumentSigningOid;
+  const std::string eku =
+      std::string(kEmailProtectionOid) + "," + kClaimSigningOid + "," + kDocumentSigningOid;
   HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_ext_key_usage, eku.c_str()));
   HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_subject_key_identifier, "hash"));
   HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_authority_key_identifier, "keyid:always"));

@@ -78,8 +78,7 @@ Status PadUnprotected(Cbor& unprotected, size_t extra) {
 
 Result<Bytes> CoseSign1Sign(const Signer& signer, ByteView payload, size_t reserved_size) {
   const Bytes protected_bytes = ProtectedBytes(signer);
-  HM_ASSIGN_OR_RETURN(Bytes signature,
-                      signer.Sign(CoseSigStructure(protected_bytes, payload)));
+  HM_ASSIGN_OR_RETURN(Bytes signature, signer.Sign(CoseSigStructure(protected_bytes, payload)));
   Cbor unprotected = Cbor::Map();
   Bytes out = Assemble(protected_bytes, unprotected, signature);
   if (reserved_size == 0) return out;

@@ -22,7 +22,8 @@ Bytes CoseSigStructure(ByteView protected_bytes, ByteView payload);
 size_t CoseSign1UnpaddedSize(const Signer& signer);
 
 // Signs `payload` (detached) and pads the encoding to exactly `reserved_size` bytes; 0 means no
-// padding. Fails when the signature does not fit the reservation.
+// padding. Fails when the signature does not fit the reservation, or when the reservation
+// exceeds the unpadded size by 1 to 4 bytes (the smallest "pad" entry takes 5).
 Result<Bytes> CoseSign1Sign(const Signer& signer, ByteView payload, size_t reserved_size = 0);
 
 struct CoseSign1 {
@@ -30,8 +31,8 @@ struct CoseSign1 {
   Cbor protected_header;
   Cbor unprotected_header;
   Bytes signature;
-  std::optional<int64_t> alg;      // header 1
-  std::vector<Bytes> x5chain;      // header 33, protected first, else unprotected (claim v1)
+  std::optional<int64_t> alg;  // header 1
+  std::vector<Bytes> x5chain;  // header 33, protected first, else unprotected (claim v1)
   bool x5chain_unprotected = false;
 };
 

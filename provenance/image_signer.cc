@@ -37,9 +37,9 @@ struct Assertion {
 };
 
 Assertion CborAssertion(const std::string& label, ByteView cbor, ByteView salt) {
-  return {label, MakeSuperBox(MakeDescription(C2paUuid("cbor"), label, kToggles,
-                                              MakeBox("c2sh", salt)),
-                              {MakeBox("cbor", cbor)})};
+  return {label,
+          MakeSuperBox(MakeDescription(C2paUuid("cbor"), label, kToggles, MakeBox("c2sh", salt)),
+                       {MakeBox("cbor", cbor)})};
 }
 
 Assertion CborAssertion(const std::string& label, const Cbor& content) {
@@ -51,7 +51,8 @@ std::string RelativeUrl(const std::string& label) {
 }
 
 Cbor HashedUriCbor(const std::string& url, ByteView hash) {
-  return Cbor::Map({{Cbor::Text("url"), Cbor::Text(url)}, {Cbor::Text("hash"), Cbor::ByteString(hash)}});
+  return Cbor::Map(
+      {{Cbor::Text("url"), Cbor::Text(url)}, {Cbor::Text("hash"), Cbor::ByteString(hash)}});
 }
 
 Cbor SoftwareAgent(const ManifestSpec& spec) {
@@ -92,8 +93,8 @@ Bytes BuildStore(const std::vector<Bytes>& parent_manifests, const std::string& 
   std::vector<Bytes> boxes;
   boxes.reserve(assertions.size());
   for (const Assertion& a : assertions) boxes.push_back(a.box);
-  Bytes assertion_store = MakeSuperBox(
-      MakeDescription(C2paUuid("c2as"), kAssertionStoreLabel, kToggles), boxes);
+  Bytes assertion_store =
+      MakeSuperBox(MakeDescription(C2paUuid("c2as"), kAssertionStoreLabel, kToggles), boxes);
   Bytes claim_box = MakeSuperBox(MakeDescription(C2paUuid("c2cl"), kClaimV2Label, kToggles),
                                  {MakeBox("cbor", claim)});
   Bytes sig_box = MakeSuperBox(MakeDescription(C2paUuid("c2cs"), kSignatureLabel, kToggles),
@@ -170,8 +171,8 @@ Result<Parent> CiteParent(ByteView parent_file, const std::string& title) {
   ing.Set("relationship", Cbor::Text("parentOf"));
   SetIfNotEmpty(ing, "instanceID", active->instance_id);
   ing.Set("activeManifest", HashedUriCbor(manifest_url, ByteView(manifest_hash.data(), 32)));
-  ing.Set("claimSignature", HashedUriCbor(manifest_url + "/" + kSignatureLabel,
-                                          ByteView(sig_hash.data(), 32)));
+  ing.Set("claimSignature",
+          HashedUriCbor(manifest_url + "/" + kSignatureLabel, ByteView(sig_hash.data(), 32)));
   ing.Set("validationResults", Cbor::Map({{Cbor::Text("activeManifest"), std::move(results)}}));
   p.ingredient = CborAssertion(kIngredientV3Label, ing);
   return p;
@@ -294,9 +295,9 @@ std::string NewUuid4() {
   b[8] = static_cast<uint8_t>((b[8] & 0x3f) | 0x80);
   char out[37];
   std::snprintf(out, sizeof out,
-                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-                b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-                b[14], b[15]);
+                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+                b[15]);
   return out;
 }
 
@@ -308,8 +309,8 @@ Result<Bytes> SignImage(ByteView encoded_image, image::Format format, const Mani
   }
   HM_ASSIGN_OR_RETURN(image::Format sniffed, image::SniffFormat(encoded_image));
   if (sniffed != format) {
-    return Status::BadInput(std::string("the data is ") + image::FormatName(sniffed) +
-                            ", not " + image::FormatName(format));
+    return Status::BadInput(std::string("the data is ") + image::FormatName(sniffed) + ", not " +
+                            image::FormatName(format));
   }
   // 1. An existing manifest is removed before exiv2 sees the file, and becomes the parent.
   HM_ASSIGN_OR_RETURN(auto existing, FindManifestStore(encoded_image, format));
@@ -354,9 +355,9 @@ Result<Bytes> SignImage(ByteView encoded_image, image::Format format, const Mani
 
   // 4. Hash everything but the inserted range, i.e. the file as it is now.
   const Sha256Digest data_hash = Sha256(clean);
-  HM_ASSIGN_OR_RETURN(Bytes hash_data, HashDataPadded(offset, wrapped_size,
-                                                      ByteView(data_hash.data(), 32),
-                                                      hash_data_size));
+  HM_ASSIGN_OR_RETURN(
+      Bytes hash_data,
+      HashDataPadded(offset, wrapped_size, ByteView(data_hash.data(), 32), hash_data_size));
   assertions.back() = CborAssertion(kDataHashLabel, hash_data, hash_salt);
   const Bytes claim = BuildClaim(manifest_label, instance_id, spec, assertions, nullptr);
   if (claim.size() != placeholder_claim.size()) {

@@ -18,9 +18,7 @@ uint32_t GetU32(const uint8_t* p) {
   return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
 }
 
-Status Malformed(const std::string& why) {
-  return Status::BadInput("malformed JUMBF: " + why);
-}
+Status Malformed(const std::string& why) { return Status::BadInput("malformed JUMBF: " + why); }
 
 // Reads the box at the front of `data`.
 Result<JumbfBox> NextBox(ByteView data) {
@@ -95,7 +93,8 @@ Result<JumbfSuperBox> ParseSuper(const JumbfBox& box, int depth) {
 }  // namespace
 
 JumbfUuid C2paUuid(std::string_view four_cc) {
-  JumbfUuid u = {0, 0, 0, 0, 0x00, 0x11, 0x00, 0x10, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71};
+  JumbfUuid u = {0,    0,    0,    0,    0x00, 0x11, 0x00, 0x10,
+                 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71};
   for (size_t i = 0; i < 4 && i < four_cc.size(); ++i) u[i] = static_cast<uint8_t>(four_cc[i]);
   return u;
 }

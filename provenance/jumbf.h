@@ -60,8 +60,8 @@ struct JumbfSuperBox {
   uint8_t toggles = 0;
   std::string label;
   std::optional<uint32_t> id;
-  ByteView private_box;             // the whole private box (e.g. `c2sh`), if any
-  std::vector<JumbfBox> content;    // non-superbox children in order
+  ByteView private_box;              // the whole private box (e.g. `c2sh`), if any
+  std::vector<JumbfBox> content;     // non-superbox children in order
   std::vector<JumbfSuperBox> boxes;  // superbox children in order
 
   std::string type() const { return UuidFourCc(uuid); }

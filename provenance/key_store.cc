@@ -80,7 +80,8 @@ Result<std::string> ReadPassphrase(const std::string& passphrase_file) {
     pass.assign(data.begin(), data.end());
     if (!pass.empty() && pass.back() == '\n') pass.pop_back();
     if (!pass.empty() && pass.back() == '\r') pass.pop_back();
-    if (pass.empty()) return Status::InvalidArgument(passphrase_file + ": passphrase file is empty");
+    if (pass.empty())
+      return Status::InvalidArgument(passphrase_file + ": passphrase file is empty");
     return pass;
   }
   if (const char* env = std::getenv("HALLMARK_PASSPHRASE"); env && *env) return std::string(env);
@@ -117,7 +118,8 @@ Result<UniquePkey> ReadPrivateKey(const std::string& path, const std::string& pa
   OPENSSL_cleanse(data.data(), data.size());
   if (!key) {
     DrainOpenSslErrors();
-    return Status::BadInput(path + ": cannot decrypt private key (wrong passphrase or corrupt file)");
+    return Status::BadInput(path +
+                            ": cannot decrypt private key (wrong passphrase or corrupt file)");
   }
   return key;
 }
@@ -194,11 +196,10 @@ Result<KeyInfo> KeyStore::IssueSigningKey(const KeyOptions& options,
   HM_ASSIGN_OR_RETURN(UniquePkey key, GenerateKey(options.algorithm));
   const std::time_t start = options.start ? options.start : std::time(nullptr);
   const std::string& organization = options.organization;
-  HM_ASSIGN_OR_RETURN(
-      UniqueX509 cert,
-      IssueSigningCertificate(key.get(), organization, organization + " Claim Signing",
-                              ca_chain.front().get(), ca_key.get(),
-                              Validity::Days(options.signing_days, start)));
+  HM_ASSIGN_OR_RETURN(UniqueX509 cert, IssueSigningCertificate(
+                                           key.get(), organization, organization + " Claim Signing",
+                                           ca_chain.front().get(), ca_key.get(),
+                                           Validity::Days(options.signing_days, start)));
   const std::string id = KeyIdFor(cert.get());
   HM_RETURN_IF_ERROR(WritePrivateKey(keys_dir_ + "/" + id + ".key", key.get(), passphrase));
   std::vector<UniqueX509> chain;
@@ -277,13 +278,14 @@ Result<KeyInfo> KeyStore::Import(const std::string& chain_pem_path, const std::s
   OPENSSL_cleanse(key_data.data(), key_data.size());
   if (!key) {
     DrainOpenSslErrors();
-    return Status::BadInput(key_path + ": not a PEM private key, or encrypted with another "
-                                       "passphrase");
+    return Status::BadInput(key_path +
+                            ": not a PEM private key, or encrypted with another "
+                            "passphrase");
   }
   const std::string problem = C2paSignerProfileProblem(chain.front().get());
   if (!problem.empty()) {
-    return Status::BadInput(chain_pem_path + ": the certificate cannot sign C2PA claims: " +
-                            problem);
+    return Status::BadInput(chain_pem_path +
+                            ": the certificate cannot sign C2PA claims: " + problem);
   }
   if (X509_check_private_key(chain.front().get(), key.get()) != 1) {
     DrainOpenSslErrors();

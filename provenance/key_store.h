@@ -75,7 +75,7 @@ class KeyStore {
   Result<KeyInfo> Import(const std::string& chain_pem_path, const std::string& key_path,
                          const std::string& passphrase);
 
-  Result<std::vector<KeyInfo>> List() const;  // the CA first, then signing keys
+  Result<std::vector<KeyInfo>> List() const;          // the CA first, then signing keys
   Result<KeyInfo> Show(const std::string& id) const;  // "" = the active key; "ca" = the CA
   Result<Signer> LoadSigner(const std::string& passphrase, const std::string& id = "") const;
 

@@ -85,7 +85,8 @@ Result<std::vector<JpegSegment>> JpegHeaderSegments(ByteView file) {
     }
     if (marker == 0xd9) break;
     const size_t len = (size_t{file[m + 1]} << 8) | file[m + 2];
-    if (len < 2 || len > file.size() - m - 1) return Status::BadInput("JPEG: segment runs past the end");
+    if (len < 2 || len > file.size() - m - 1)
+      return Status::BadInput("JPEG: segment runs past the end");
     segs.push_back({pos, m + 1 + len - pos, marker, file.Slice(m + 3, len - 2)});
     if (marker == 0xda) break;  // start of scan: no metadata after this point
     pos = m + 1 + len;
@@ -103,7 +104,8 @@ Result<std::optional<EmbeddedStore>> FindManifestStore(ByteView file, image::For
   if (format == image::Format::kPng) {
     HM_ASSIGN_OR_RETURN(auto chunks, PngChunks(file));
     for (const PngChunk& c : chunks) {
-      if (c.type == "caBX") return std::optional<EmbeddedStore>(EmbeddedStore{c.offset, c.size, c.data.ToBytes()});
+      if (c.type == "caBX")
+        return std::optional<EmbeddedStore>(EmbeddedStore{c.offset, c.size, c.data.ToBytes()});
     }
     return std::optional<EmbeddedStore>();
   }

@@ -41,9 +41,8 @@ Result<ManifestSpec> ManifestSpecFromJson(const nlohmann::json& j) {
   const std::string m = "manifest";
   HM_RETURN_IF_ERROR(CheckKeys(j,
                                {"asset_id", "title", "digital_source_type", "software", "model",
-                                "datasets", "parameters", "watermark", "training_mining",
-                                "creator", "rights", "usage_terms", "prompt", "content_producer",
-                                "xmp"},
+                                "datasets", "parameters", "watermark", "training_mining", "creator",
+                                "rights", "usage_terms", "prompt", "content_producer", "xmp"},
                                m));
   ManifestSpec spec;
   HM_RETURN_IF_ERROR(GetString(j, "asset_id", &spec.asset_id, m));

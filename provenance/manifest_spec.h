@@ -18,10 +18,10 @@ inline constexpr const char* kTrainedAlgorithmicMedia =
 inline constexpr const char* kWatermarkAlgorithm = "org.hallmark.watermark.1";
 
 struct ModelInfo {
-  std::string id;       // ledger id or content hash
-  std::string name;     // e.g. "dcgan-fashion"
+  std::string id;    // ledger id or content hash
+  std::string name;  // e.g. "dcgan-fashion"
   std::string version;
-  std::string sha256;   // of the weights file, hex
+  std::string sha256;  // of the weights file, hex
 };
 
 struct DatasetInfo {
@@ -55,16 +55,16 @@ struct ManifestSpec {
   ModelInfo model;
   std::vector<DatasetInfo> datasets;
   nlohmann::json parameters = nlohmann::json::object();  // generation parameters
-  Bytes watermark_payload;  // empty: no soft-binding assertion
+  Bytes watermark_payload;                               // empty: no soft-binding assertion
   std::string watermark_algorithm = kWatermarkAlgorithm;
   TrainingMining training_mining;
 
   // IPTC/XMP fields written before signing.
   bool write_xmp = true;
-  std::string creator;      // dc:creator
-  std::string rights;       // dc:rights
-  std::string usage_terms;  // xmpRights:UsageTerms
-  std::string prompt;       // Iptc4xmpExt:AIPromptInformation (class, seed, ...)
+  std::string creator;           // dc:creator
+  std::string rights;            // dc:rights
+  std::string usage_terms;       // xmpRights:UsageTerms
+  std::string prompt;            // Iptc4xmpExt:AIPromptInformation (class, seed, ...)
   std::string content_producer;  // TC260:AIGC ContentProducer
 };
 

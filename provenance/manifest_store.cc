@@ -18,6 +18,24 @@ std::vector<HashedUri> ReadHashedUris(const Cbor* list) {
   return out;
 }
 
+// A box whose type names a C2PA box must carry that type's full UUID; a damaged UUID makes it
+// an unknown box that nothing resolves to.
+bool UuidConsistent(const JumbfSuperBox& b) {
+  static const char* const kTypes[] = {"c2pa", "c2ma", "c2um", "c2as",
+                                       "c2cl", "c2cs", "cbor", "json"};
+  const std::string type = b.type();
+  for (const char* t : kTypes) {
+    if (type == t) return b.uuid == C2paUuid(t);
+  }
+  return true;
+}
+
+// The payload of the first content box when it has the expected type.
+std::optional<ByteView> ContentOf(const JumbfSuperBox& b, const char* type) {
+  if (b.content.empty() || b.content.front().type != type) return std::nullopt;
+  return b.content.front().payload;
+}
+
 std::string TextOf(const Cbor* c) { return c && c->is_text() ? c->text() : std::string(); }
 
 void ReadClaimFields(Manifest& m) {
@@ -31,6 +49,7 @@ void ReadClaimFields(Manifest& m) {
   if (const Cbor* alg = claim.Find("alg"); alg && alg->is_text()) m.claim_alg = alg->text();
   m.instance_id = TextOf(claim.Find("instanceID"));
   m.title = TextOf(claim.Find("dc:title"));
+  m.signature_ref = TextOf(claim.Find("signature"));
   const Cbor* info = claim.Find("claim_generator_info");
   if (info && info->is_array() && !info->items().empty()) info = &info->items()[0];
   if (info && info->is_map()) {
@@ -47,15 +66,18 @@ Result<Manifest> ParseManifest(const JumbfSuperBox& box) {
   m.contents = box.contents;
   for (const JumbfSuperBox& part : box.boxes) {
     const std::string type = part.type();
+    if (!UuidConsistent(part)) continue;  // a damaged type: not a C2PA box
     if (type == "c2cl") {
       m.claim_version = part.label == kClaimV2Label ? 2 : 1;
-      if (part.content.empty()) return Status::BadInput("claim box has no content");
-      m.claim_bytes = part.content.front().payload;
+      const auto claim_bytes = ContentOf(part, "cbor");
+      if (!claim_bytes) return Status::BadInput("claim box has no CBOR content");
+      m.claim_bytes = *claim_bytes;
       auto claim = CborDecode(m.claim_bytes, "claim");
       if (claim.ok() && claim->is_map()) m.claim = std::move(*claim);
     } else if (type == "c2cs") {
-      m.has_signature = !part.content.empty();
-      if (m.has_signature) m.signature_bytes = part.content.front().payload;
+      const auto sig = ContentOf(part, "cbor");
+      m.has_signature = sig.has_value();
+      if (sig) m.signature_bytes = *sig;
       m.signature_contents = part.contents;
     } else if (type == "c2as") {
       for (const JumbfSuperBox& a : part.boxes) {
@@ -63,11 +85,11 @@ Result<Manifest> ParseManifest(const JumbfSuperBox& box) {
         ab.label = a.label;
         ab.contents = a.contents;
         ab.box_type = a.type();
-        if (ab.box_type == "cbor" && !a.content.empty()) {
-          auto c = CborDecode(a.content.front().payload, a.label);
+        if (ab.box_type == "cbor" && ContentOf(a, "cbor")) {
+          auto c = CborDecode(*ContentOf(a, "cbor"), a.label);
           if (c.ok()) ab.cbor = std::move(*c);
-        } else if (ab.box_type == "json" && !a.content.empty()) {
-          ab.json_text = std::string(a.content.front().payload.AsStringView());
+        } else if (ab.box_type == "json" && ContentOf(a, "json")) {
+          ab.json_text = std::string(ContentOf(a, "json")->AsStringView());
         }
         m.assertions.push_back(std::move(ab));
       }
@@ -90,14 +112,14 @@ Result<ManifestStore> ManifestStore::Parse(Bytes store) {
   ManifestStore s;
   s.data_ = std::make_shared<const Bytes>(std::move(store));
   HM_ASSIGN_OR_RETURN(s.root_, ParseJumbf(*s.data_));
-  if (s.root_.type() != "c2pa") {
+  if (s.root_.uuid != C2paUuid("c2pa") || s.root_.label != kStoreLabel) {
     return Status::BadInput("JUMBF store is not a C2PA manifest store (type " + s.root_.type() +
                             ")");
   }
   for (size_t i = 0; i < s.root_.boxes.size(); ++i) {
     const JumbfSuperBox& b = s.root_.boxes[i];
     const std::string type = b.type();
-    if (type != "c2ma" && type != "c2um") continue;
+    if ((type != "c2ma" && type != "c2um") || b.uuid != C2paUuid(type)) continue;
     HM_ASSIGN_OR_RETURN(Manifest m, ParseManifest(b));
     s.manifests_.push_back(std::move(m));
     s.manifest_boxes_.push_back(i);
@@ -135,7 +157,12 @@ const JumbfSuperBox* ManifestStore::ResolveBox(const std::string& url, const Man
     while (box && start < path.size()) {
       size_t end = path.find('/', start);
       if (end == std::string::npos) end = path.size();
-      box = box->Child(path.substr(start, end - start));
+      const std::string step = path.substr(start, end - start);
+      box = box->Child(step);
+      if (box && !UuidConsistent(*box)) box = nullptr;
+      // The well-known boxes must also be of their own type, not just carry the label.
+      if (box && step == kAssertionStoreLabel && box->uuid != C2paUuid("c2as")) box = nullptr;
+      if (box && step == kSignatureLabel && box->uuid != C2paUuid("c2cs")) box = nullptr;
       start = end + 1;
     }
     return box;

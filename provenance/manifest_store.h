@@ -23,9 +23,9 @@ struct HashedUri {
 };
 
 struct AssertionBox {
-  std::string label;      // e.g. "c2pa.hash.data", "c2pa.actions.v2", "c2pa.thumbnail.claim"
-  std::string box_type;   // "cbor", "json", or the description's four-cc
-  ByteView contents;      // what a hashed URI covers
+  std::string label;         // e.g. "c2pa.hash.data", "c2pa.actions.v2", "c2pa.thumbnail.claim"
+  std::string box_type;      // "cbor", "json", or the description's four-cc
+  ByteView contents;         // what a hashed URI covers
   std::optional<Cbor> cbor;  // decoded content of a cbor assertion (nullopt if undecodable)
   std::string json_text;     // content of a json assertion
 };
@@ -42,12 +42,13 @@ struct Manifest {
   std::vector<AssertionBox> assertions;
 
   // From the claim.
-  std::vector<HashedUri> created_assertions;   // v1: "assertions"
+  std::vector<HashedUri> created_assertions;  // v1: "assertions"
   std::vector<HashedUri> gathered_assertions;
   std::string claim_alg = "sha256";
   std::string instance_id;
   std::string title;
-  std::string generator;  // claim_generator_info name (+ version)
+  std::string signature_ref;  // the claim's "signature" URI
+  std::string generator;      // claim_generator_info name (+ version)
 
   const AssertionBox* FindAssertion(const std::string& name) const;
 };

@@ -136,6 +136,14 @@ void Validation::Run(const ManifestStore& store, const EmbeddedStore& /*embedded
   }
   sig_url_ = base + "/" + kSignatureLabel;
   Describe(*m);
+  // The claim names its signature box; a claim moved under another label no longer finds it.
+  const Manifest* sig_owner = nullptr;
+  const JumbfSuperBox* sig_box = store.ResolveBox(m->signature_ref, *m, &sig_owner);
+  if (!sig_box || sig_owner != m || sig_box->type() != "c2cs") {
+    Fail(kClaimSignatureMissing, m->signature_ref.empty() ? sig_url_ : m->signature_ref,
+         "the claim's signature reference does not lead to this manifest's signature");
+    return;
+  }
   CheckSignature(*m);
   CheckAssertions(store, *m);
   CheckIngredients(store, *m);
@@ -220,14 +228,19 @@ void Validation::CheckSignature(const Manifest& m) {
     chain.push_back(std::move(*cert));
   }
   X509* leaf = chain.front().get();
+  if (X509_get0_pubkey(leaf) == nullptr) {
+    DrainOpenSslErrors();
+    Fail(kSigningCredentialInvalid, sig_url_, "the signing certificate's public key is unusable");
+    return;
+  }
   r_.signer_subject = X509NameString(X509_get_subject_name(leaf));
   r_.signer_issuer = X509NameString(X509_get_issuer_name(leaf));
   r_.signer_not_before = AsnTime(X509_get0_notBefore(leaf));
   r_.signer_not_after = AsnTime(X509_get0_notAfter(leaf));
 
-  auto verified = VerifyRaw(*alg, X509_get0_pubkey(leaf),
-                            CoseSigStructure(cose->protected_bytes, m.claim_bytes),
-                            cose->signature);
+  auto verified =
+      VerifyRaw(*alg, X509_get0_pubkey(leaf),
+                CoseSigStructure(cose->protected_bytes, m.claim_bytes), cose->signature);
   if (!verified.ok() || !*verified) {
     Fail(kClaimSignatureMismatch, sig_url_, "the claim signature does not verify");
   } else {
@@ -287,7 +300,8 @@ void Validation::CheckAssertions(const ManifestStore& store, const Manifest& m) 
       continue;
     }
     if (Digest(md, box->contents) != ref.hash) {
-      Fail(kAssertionHashedUriMismatch, ref.url, "the assertion does not match its hash in the claim");
+      Fail(kAssertionHashedUriMismatch, ref.url,
+           "the assertion does not match its hash in the claim");
     } else {
       Ok(kAssertionHashedUriMatch, ref.url, "hashed URI matched: " + box->label);
     }
@@ -368,11 +382,12 @@ void Validation::CheckDataHash(const Manifest& m, const AssertionBox& a, const s
     return;
   }
   Fail(kAssertionDataHashMismatch, url, "the image bytes differ from the signed hash");
-  // A manifest lifted onto another file also disagrees with that file's XMP instance id.
+  // A manifest lifted onto another file also disagrees with that file's own XMP instance id.
+  // A file without one proves nothing either way, so it stays "content altered".
   const auto xmp_id = FindXmpInstanceId(file_);
-  if (!m.instance_id.empty() && (!xmp_id || *xmp_id != m.instance_id)) {
+  if (!m.instance_id.empty() && xmp_id && *xmp_id != m.instance_id) {
     Fail(kInstanceIdMismatch, url,
-         "the file's xmpMM:InstanceID (" + xmp_id.value_or("none") +
+         "the file's xmpMM:InstanceID (" + *xmp_id +
              ") differs from the claim's instanceID: the manifest belongs to another file");
   }
 }
@@ -391,7 +406,8 @@ void Validation::CheckIngredients(const ManifestStore& store, const Manifest& m)
     }
     const JumbfSuperBox* box = store.ResolveBox(url->text(), m);
     if (!box) {
-      Fail(kIngredientManifestMissing, url->text(), "the ingredient's manifest is not in the store");
+      Fail(kIngredientManifestMissing, url->text(),
+           "the ingredient's manifest is not in the store");
       continue;
     }
     const Cbor* alg = ref->Find("alg");
@@ -438,27 +454,42 @@ Verdict Summarize(const VerificationReport& r) {
 
 const char* ValidationStateName(ValidationState s) {
   switch (s) {
-    case ValidationState::kNoManifest: return "None";
-    case ValidationState::kInvalid: return "Invalid";
-    case ValidationState::kValid: return "Valid";
-    case ValidationState::kTrusted: return "Trusted";
+    case ValidationState::kNoManifest:
+      return "None";
+    case ValidationState::kInvalid:
+      return "Invalid";
+    case ValidationState::kValid:
+      return "Valid";
+    case ValidationState::kTrusted:
+      return "Trusted";
   }
   return "?";
 }
 
 const char* VerdictName(Verdict v) {
   switch (v) {
-    case Verdict::kTrusted: return "trusted";
-    case Verdict::kUntrusted: return "untrusted";
-    case Verdict::kNoManifest: return "no_manifest";
-    case Verdict::kManifestMalformed: return "manifest_malformed";
-    case Verdict::kSignatureMismatch: return "signature_mismatch";
-    case Verdict::kCredentialInvalid: return "credential_invalid";
-    case Verdict::kAssertionTampered: return "assertion_tampered";
-    case Verdict::kManifestTransplanted: return "manifest_transplanted";
-    case Verdict::kContentAltered: return "content_altered";
-    case Verdict::kCredentialRevoked: return "credential_revoked";
-    case Verdict::kCredentialExpired: return "credential_expired";
+    case Verdict::kTrusted:
+      return "trusted";
+    case Verdict::kUntrusted:
+      return "untrusted";
+    case Verdict::kNoManifest:
+      return "no_manifest";
+    case Verdict::kManifestMalformed:
+      return "manifest_malformed";
+    case Verdict::kSignatureMismatch:
+      return "signature_mismatch";
+    case Verdict::kCredentialInvalid:
+      return "credential_invalid";
+    case Verdict::kAssertionTampered:
+      return "assertion_tampered";
+    case Verdict::kManifestTransplanted:
+      return "manifest_transplanted";
+    case Verdict::kContentAltered:
+      return "content_altered";
+    case Verdict::kCredentialRevoked:
+      return "credential_revoked";
+    case Verdict::kCredentialExpired:
+      return "credential_expired";
   }
   return "?";
 }
@@ -533,9 +564,8 @@ Result<VerificationReport> VerifyImage(ByteView file, const TrustStore& trust,
   }
   report.verdict = Summarize(report);
   const bool only_untrusted =
-      std::all_of(report.failure.begin(), report.failure.end(), [](const StatusEntry& e) {
-        return e.code == kSigningCredentialUntrusted;
-      });
+      std::all_of(report.failure.begin(), report.failure.end(),
+                  [](const StatusEntry& e) { return e.code == kSigningCredentialUntrusted; });
   if (!only_untrusted) {
     report.state = ValidationState::kInvalid;
   } else if (report.failure.empty()) {

@@ -65,10 +65,10 @@ struct VerificationReport {
   std::time_t signer_not_before = 0;
   std::time_t signer_not_after = 0;
   std::string digital_source_type;
-  std::string asset_id;            // org.hallmark.generation asset_id
-  std::string watermark_algorithm;  // c2pa.soft-binding alg
-  Bytes watermark_payload;          // c2pa.soft-binding value
-  std::vector<std::string> ingredients;  // titles of ingredient assertions
+  std::string asset_id;                                  // org.hallmark.generation asset_id
+  std::string watermark_algorithm;                       // c2pa.soft-binding alg
+  Bytes watermark_payload;                               // c2pa.soft-binding value
+  std::vector<std::string> ingredients;                  // titles of ingredient assertions
   nlohmann::json assertions = nlohmann::json::object();  // label -> decoded content
 
   bool HasFailure(const std::string& code) const;

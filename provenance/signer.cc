@@ -36,6 +36,7 @@ size_t EcdsaHalf(CoseAlgorithm a) {
 
 // Checks that the key type matches the algorithm, so a P-384 key cannot claim ES256.
 bool KeyFits(CoseAlgorithm alg, EVP_PKEY* key) {
+  if (key == nullptr) return false;
   const int id = EVP_PKEY_get_base_id(key);
   if (alg == CoseAlgorithm::kEdDsa) return id == EVP_PKEY_ED25519;
   if (IsPss(alg)) return id == EVP_PKEY_RSA || id == EVP_PKEY_RSA_PSS;
@@ -57,20 +58,33 @@ Status SetupPss(EVP_PKEY_CTX* pctx, CoseAlgorithm alg) {
 
 const char* CoseAlgorithmName(CoseAlgorithm alg) {
   switch (alg) {
-    case CoseAlgorithm::kEs256: return "ES256";
-    case CoseAlgorithm::kEs384: return "ES384";
-    case CoseAlgorithm::kEs512: return "ES512";
-    case CoseAlgorithm::kPs256: return "PS256";
-    case CoseAlgorithm::kPs384: return "PS384";
-    case CoseAlgorithm::kPs512: return "PS512";
-    case CoseAlgorithm::kEdDsa: return "EdDSA";
+    case CoseAlgorithm::kEs256:
+      return "ES256";
+    case CoseAlgorithm::kEs384:
+      return "ES384";
+    case CoseAlgorithm::kEs512:
+      return "ES512";
+    case CoseAlgorithm::kPs256:
+      return "PS256";
+    case CoseAlgorithm::kPs384:
+      return "PS384";
+    case CoseAlgorithm::kPs512:
+      return "PS512";
+    case CoseAlgorithm::kEdDsa:
+      return "EdDSA";
   }
   return "unknown";
 }
 
 Result<CoseAlgorithm> CoseAlgorithmFromId(int64_t id) {
   switch (id) {
-    case -7: case -35: case -36: case -37: case -38: case -39: case -8:
+    case -7:
+    case -35:
+    case -36:
+    case -37:
+    case -38:
+    case -39:
+    case -8:
       return static_cast<CoseAlgorithm>(id);
   }
   return Status::Unsupported("COSE algorithm " + std::to_string(id) + " is not supported");
@@ -86,9 +100,12 @@ Result<CoseAlgorithm> AlgorithmForKey(EVP_PKEY* key) {
       return CoseAlgorithm::kPs256;
     case EVP_PKEY_EC:
       switch (EVP_PKEY_get_bits(key)) {
-        case 256: return CoseAlgorithm::kEs256;
-        case 384: return CoseAlgorithm::kEs384;
-        case 521: return CoseAlgorithm::kEs512;
+        case 256:
+          return CoseAlgorithm::kEs256;
+        case 384:
+          return CoseAlgorithm::kEs384;
+        case 521:
+          return CoseAlgorithm::kEs512;
       }
       break;
   }
@@ -179,7 +196,8 @@ Result<Signer> Signer::Create(UniquePkey key, std::vector<UniqueX509> chain) {
     return Status::InvalidArgument("the private key does not match the signing certificate");
   }
   // C2PA: the x5chain leaves out the trust anchor.
-  while (chain.size() > 1 && X509_check_issued(chain.back().get(), chain.back().get()) == X509_V_OK) {
+  while (chain.size() > 1 &&
+         X509_check_issued(chain.back().get(), chain.back().get()) == X509_V_OK) {
     chain.pop_back();
   }
   Signer s;

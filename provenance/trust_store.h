@@ -15,9 +15,9 @@
 namespace hallmark::provenance {
 
 struct ChainCheck {
-  bool trusted = false;   // the chain ends at an anchor
-  bool revoked = false;   // a certificate of the trusted chain is on a valid revocation list
-  std::string detail;     // why not trusted / which serial was revoked
+  bool trusted = false;  // the chain ends at an anchor
+  bool revoked = false;  // a certificate of the trusted chain is on a valid revocation list
+  std::string detail;    // why not trusted / which serial was revoked
 };
 
 class TrustStore {

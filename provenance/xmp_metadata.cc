@@ -87,15 +87,16 @@ XmpFields XmpFieldsFor(const ManifestSpec& spec, const std::string& instance_id)
   f.usage_terms = spec.usage_terms;
   f.title = spec.title;
   f.data_mining = PlusDataMiningFor(spec.training_mining);
-  f.creator_tool = spec.software_name +
-                   (spec.software_version.empty() ? "" : " " + spec.software_version);
+  f.creator_tool =
+      spec.software_name + (spec.software_version.empty() ? "" : " " + spec.software_version);
   f.asset_id = spec.asset_id;
   const std::string producer =
       !spec.content_producer.empty() ? spec.content_producer : spec.creator;
-  f.tc260_aigc = "{\"Label\":\"1\",\"ContentProducer\":" + JsonEscape(producer) +
-                 ",\"ProduceID\":" + JsonEscape(spec.asset_id.empty() ? instance_id : spec.asset_id) +
-                 ",\"ReservedCode1\":\"\",\"ContentPropagator\":\"\",\"PropagateID\":\"\","
-                 "\"ReservedCode2\":\"\"}";
+  f.tc260_aigc =
+      "{\"Label\":\"1\",\"ContentProducer\":" + JsonEscape(producer) +
+      ",\"ProduceID\":" + JsonEscape(spec.asset_id.empty() ? instance_id : spec.asset_id) +
+      ",\"ReservedCode1\":\"\",\"ContentPropagator\":\"\",\"PropagateID\":\"\","
+      "\"ReservedCode2\":\"\"}";
   return f;
 }
 

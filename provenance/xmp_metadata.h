@@ -32,8 +32,8 @@ struct XmpFields {
   std::string title;
   std::string data_mining;  // a PLUS DMI- vocabulary URL
   std::string creator_tool;
-  std::string tc260_aigc;   // JSON text
-  std::string asset_id;     // hallmark:AssetID
+  std::string tc260_aigc;  // JSON text
+  std::string asset_id;    // hallmark:AssetID
 };
 
 XmpFields XmpFieldsFor(const ManifestSpec& spec, const std::string& instance_id);

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Interoperability test: images signed by Hallmark must validate in the C2PA reference
+# implementation (c2pa-rs, as @contentauth/c2pa-wasm) and in @trustnxt/c2pa-ts, given the studio's
+# trust anchor; a tampered image must be rejected by both.
+#
+#   run_interop.sh HALLMARK_BINARY SOURCE_DIR WORK_DIR
+#
+# The validators are installed once into WORK_DIR (inside the build tree): exact versions in
+# package.json, transitive versions from package-lock.json. `npm install` rather than `npm ci`
+# because npm 11's `ci` refuses a lock file that leaves out the other platforms' optional
+# binaries of cbor-extract (a c2pa-ts dependency). Exit 77 (skipped) when node or npm is missing.
+set -euo pipefail
+hallmark=$1
+src=$2
+work=$3
+here="$src/tests/provenance/interop"
+
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "node/npm not found: interoperability test skipped"
+  exit 77
+fi
+
+mkdir -p "$work"
+if ! cmp -s "$here/package.json" "$work/package.json" ||
+   [ ! -d "$work/node_modules/@contentauth/c2pa-wasm" ] ||
+   [ ! -d "$work/node_modules/@trustnxt/c2pa-ts" ]; then
+  cp "$here/package.json" "$here/package-lock.json" "$work/"
+  (cd "$work" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error)
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export HALLMARK_HOME="$tmp/home" HALLMARK_PASSPHRASE="interop test"
+"$hallmark" -q keys init
+anchor="$HALLMARK_HOME/trust/studio-ca.pem"
+sign() { "$hallmark" -q provenance sign "$1" --manifest "$here/manifest.json" --out "$2" "${@:3}"; }
+
+sign "$src/tests/data/photos/chelsea.png" "$tmp/es256.png"
+sign "$src/tests/data/photos/rocket.jpg" "$tmp/es256.jpg"
+sign "$tmp/es256.png" "$tmp/derived.png"   # cites es256.png as its parent ingredient
+sign "$tmp/es256.jpg" "$tmp/derived.jpg"
+"$hallmark" -q keys rotate --alg ed25519
+sign "$src/tests/data/photos/coffee.png" "$tmp/ed25519.png"
+sign "$src/tests/data/photos/rocket.jpg" "$tmp/ed25519.jpg"
+
+echo "== signed files (expect Trusted in c2pa-rs, Valid in c2pa-ts)"
+node "$here/validate.mjs" "$work" "$anchor" \
+  "$tmp/es256.png" "$tmp/es256.jpg" "$tmp/derived.png" "$tmp/derived.jpg" \
+  "$tmp/ed25519.png" "$tmp/ed25519.jpg"
+
+# Negative control: one byte of JPEG scan data changed. Both validators must reject it.
+cp "$tmp/es256.jpg" "$tmp/tampered.jpg"
+size=$(stat -c %s "$tmp/tampered.jpg")
+printf '\x55' | dd of="$tmp/tampered.jpg" bs=1 seek=$((size - 200)) conv=notrunc status=none
+echo "== tampered file (expect Invalid in both)"
+set +e
+out=$(node "$here/validate.mjs" "$work" "$anchor" "$tmp/tampered.jpg")
+rc=$?
+set -e
+echo "$out"
+if [ $rc -ne 1 ] || ! grep -q '"c2pa-rs":{"state":"Invalid"' <<<"$out" ||
+   ! grep -q '"c2pa-ts":{"state":"Invalid"' <<<"$out"; then
+  echo "FAIL: a tampered file was not rejected by both validators"
+  exit 1
+fi
+echo "interoperability: OK"

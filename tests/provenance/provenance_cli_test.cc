@@ -1,0 +1,150 @@
+// `hallmark keys` and `hallmark provenance` as a user's script drives them: exit codes, JSON,
+// refusal of readable key files, and no private key material on stdout.
+#define BOOST_TEST_MODULE provenance_cli
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+
+#include <sys/stat.h>
+
+#include <string>
+
+#include "base/file.h"
+#include "tests/support/subprocess.h"
+
+using hallmark::testing::ProcessResult;
+using hallmark::testing::RunHallmark;
+using hallmark::testing::TempDir;
+
+namespace {
+
+const std::string kPhotos = std::string(HALLMARK_TEST_DATA) + "/photos/";
+const std::string kFixtures = std::string(HALLMARK_TEST_DATA) + "/provenance/";
+
+struct Cli {
+  TempDir dir;
+  std::string home = dir.File("home");
+  std::vector<std::string> env = {"HALLMARK_HOME=" + home, "HALLMARK_PASSPHRASE=cli secret"};
+  ProcessResult Run(const std::vector<std::string>& args) { return RunHallmark(args, env); }
+  std::string WriteManifest() {
+    const std::string path = dir.File("manifest.json");
+    const std::string text = R"({"asset_id": "cli-1", "model": {"id": "m", "name": "vae"},
+      "datasets": [{"name": "Fashion-MNIST", "license": "MIT", "attribution": "Zalando"}],
+      "watermark": {"payload": "a1b2"}, "training_mining": "notAllowed",
+      "creator": "Studio", "rights": "(c) Studio"})";
+    BOOST_REQUIRE(hallmark::WriteFileAtomic(path, hallmark::ByteView(text)).ok());
+    return path;
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(keys_sign_verify_exit_codes) {
+  Cli cli;
+  auto init = cli.Run({"keys", "init"});
+  BOOST_REQUIRE_MESSAGE(init.exit_code == 0, init.err);
+  auto list = cli.Run({"--json", "keys", "list"});
+  BOOST_TEST(list.exit_code == 0);
+  BOOST_TEST(list.out.find("\"active\":true") != std::string::npos);
+  auto show = cli.Run({"keys", "show"});
+  BOOST_TEST(show.exit_code == 0);
+  BOOST_TEST(show.out.find("BEGIN CERTIFICATE") != std::string::npos);
+  BOOST_TEST(show.out.find("PRIVATE KEY") == std::string::npos);
+  auto exported = cli.Run({"keys", "export", "ca"});
+  BOOST_TEST(exported.out.find("BEGIN CERTIFICATE") != std::string::npos);
+  BOOST_TEST(exported.out.find("PRIVATE") == std::string::npos);
+
+  const std::string manifest = cli.WriteManifest();
+  const std::string png = cli.dir.File("out.png");
+  const std::string jpg = cli.dir.File("out.jpg");
+  auto sign = cli.Run(
+      {"provenance", "sign", kPhotos + "chelsea.png", "--manifest", manifest, "--out", png});
+  BOOST_REQUIRE_MESSAGE(sign.exit_code == 0, sign.err);
+  BOOST_REQUIRE(
+      cli.Run({"provenance", "sign", kPhotos + "rocket.jpg", "--manifest", manifest, "--out", jpg})
+          .exit_code == 0);
+
+  auto verify = cli.Run({"provenance", "verify", png, "--json"});
+  BOOST_TEST(verify.exit_code == 0);
+  auto report = nlohmann::json::parse(verify.out);
+  BOOST_TEST(report["validation_state"] == "Trusted");
+  BOOST_TEST(report["asset_id"] == "cli-1");
+  BOOST_TEST(report["watermark"]["payload"] == "a1b2");
+  BOOST_TEST(report["validation_results"]["failure"].empty());
+  BOOST_TEST(cli.Run({"provenance", "verify", jpg}).exit_code == 0);
+  auto human = cli.Run({"provenance", "show", jpg});
+  BOOST_TEST(human.exit_code == 0);
+  BOOST_TEST(human.out.find("org.hallmark.training-datasets") != std::string::npos);
+
+  // Untrusted (empty trust folder) and unsigned files are negative answers: exit 1.
+  TempDir empty;
+  auto untrusted = cli.Run({"provenance", "verify", png, "--trust", empty.path(), "--json"});
+  BOOST_TEST(untrusted.exit_code == 1);
+  BOOST_TEST(nlohmann::json::parse(untrusted.out)["verdict"] == "untrusted");
+  BOOST_TEST(cli.Run({"provenance", "verify", kPhotos + "coffee.png"}).exit_code == 1);
+  BOOST_TEST(cli.Run({"provenance", "verify", kFixtures + "XCA.jpg"}).exit_code == 1);
+  // Not an image, or missing: bad input, exit 3, one line naming the file.
+  auto bad = cli.Run({"provenance", "verify", manifest});
+  BOOST_TEST(bad.exit_code == 3);
+  BOOST_TEST(bad.err.find("manifest.json") != std::string::npos);
+  BOOST_TEST(cli.Run({"provenance", "verify", cli.dir.File("missing.png")}).exit_code == 3);
+
+  // Revocation reaches verification through the trust folder.
+  auto key_id = nlohmann::json::parse(cli.Run({"--json", "keys", "show"}).out)["id"];
+  BOOST_TEST(cli.Run({"keys", "revoke", key_id.get<std::string>()}).exit_code == 0);
+  auto revoked = cli.Run({"provenance", "verify", png, "--json"});
+  BOOST_TEST(revoked.exit_code == 1);
+  BOOST_TEST(nlohmann::json::parse(revoked.out)["verdict"] == "credential_revoked");
+  // With the active key revoked, signing needs a rotation first.
+  BOOST_TEST(
+      cli.Run({"provenance", "sign", kPhotos + "chelsea.png", "--manifest", manifest, "--out", png})
+          .exit_code != 0);
+  BOOST_TEST(cli.Run({"keys", "rotate", "--alg", "ed25519"}).exit_code == 0);
+  BOOST_TEST(
+      cli.Run({"provenance", "sign", kPhotos + "chelsea.png", "--manifest", manifest, "--out", png})
+          .exit_code == 0);
+  BOOST_TEST(cli.Run({"provenance", "verify", png}).exit_code == 0);
+}
+
+BOOST_AUTO_TEST_CASE(key_files_and_passphrases) {
+  Cli cli;
+  // No passphrase at all: a usage error, nothing created.
+  auto none = RunHallmark({"keys", "init"}, {"HALLMARK_HOME=" + cli.home, "HALLMARK_PASSPHRASE="});
+  BOOST_TEST(none.exit_code == 2);
+  BOOST_TEST(none.err.find("HALLMARK_PASSPHRASE") != std::string::npos);
+  // A passphrase file works without the environment variable.
+  const std::string pass = cli.dir.File("pass.txt");
+  BOOST_REQUIRE(
+      hallmark::WriteFileAtomic(pass, hallmark::ByteView(std::string("pw\n")), 0600).ok());
+  std::vector<std::string> env = {"HALLMARK_HOME=" + cli.home, "HALLMARK_PASSPHRASE="};
+  BOOST_REQUIRE(RunHallmark({"keys", "init", "--passphrase-file", pass}, env).exit_code == 0);
+  const std::string manifest = cli.WriteManifest();
+  const std::string out = cli.dir.File("o.png");
+  auto wrong = RunHallmark(
+      {"provenance", "sign", kPhotos + "camera.png", "--manifest", manifest, "--out", out},
+      {"HALLMARK_HOME=" + cli.home, "HALLMARK_PASSPHRASE=wrong"});
+  BOOST_TEST(wrong.exit_code == 3);
+  BOOST_TEST(wrong.err.find("passphrase") != std::string::npos);
+  // A key file others can read is refused, naming the file and the mode.
+  auto id = nlohmann::json::parse(RunHallmark({"--json", "keys", "show"}, env).out)["id"];
+  const std::string key = cli.home + "/keys/" + id.get<std::string>() + ".key";
+  ::chmod(key.c_str(), 0644);
+  auto readable = RunHallmark({"provenance", "sign", kPhotos + "camera.png", "--manifest", manifest,
+                               "--out", out, "--passphrase-file", pass},
+                              env);
+  BOOST_TEST(readable.exit_code == 3);
+  BOOST_TEST(readable.err.find("mode 0644") != std::string::npos);
+  ::chmod(key.c_str(), 0600);
+  BOOST_TEST(RunHallmark({"provenance", "sign", kPhotos + "camera.png", "--manifest", manifest,
+                          "--out", out, "--passphrase-file", pass},
+                         env)
+                 .exit_code == 0);
+  // A manifest with a typo is bad input that names the key.
+  const std::string typo = cli.dir.File("typo.json");
+  BOOST_REQUIRE(
+      hallmark::WriteFileAtomic(typo, hallmark::ByteView(std::string(R"({"asset": 1})"))).ok());
+  auto bad = RunHallmark({"provenance", "sign", kPhotos + "camera.png", "--manifest", typo, "--out",
+                          out, "--passphrase-file", pass},
+                         env);
+  BOOST_TEST(bad.exit_code == 3);
+  BOOST_TEST(bad.err.find("'asset'") != std::string::npos);
+}

@@ -1,0 +1,494 @@
+// SignImage + VerifyImage on real PNG and JPEG files: round trips, every tamper scenario with its
+// own verdict, the c2pa-rs fixtures with the verdicts the reference gives, derived images,
+// Ed25519, the IPTC/XMP fields as exiftool reads them.
+#define BOOST_TEST_MODULE provenance_sign_verify
+#include <boost/test/unit_test.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <ctime>
+#include <random>
+#include <set>
+#include <string>
+
+#include "base/file.h"
+#include "image/codec.h"
+#include "provenance/c2pa_labels.h"
+#include "provenance/image_signer.h"
+#include "provenance/key_store.h"
+#include "provenance/manifest_container.h"
+#include "provenance/manifest_validator.h"
+#include "provenance/xmp_metadata.h"
+#include "tests/support/subprocess.h"
+
+using namespace hallmark;
+using namespace hallmark::provenance;
+using hallmark::testing::TempDir;
+
+namespace {
+
+const std::string kPhotos = std::string(HALLMARK_TEST_DATA) + "/photos/";
+const std::string kFixtures = std::string(HALLMARK_TEST_DATA) + "/provenance/";
+const std::string kPass = "test passphrase";
+
+Bytes Read(const std::string& path) {
+  auto data = ReadFile(path);
+  BOOST_REQUIRE_MESSAGE(data.ok(), data.status().ToString());
+  return std::move(*data);
+}
+
+ManifestSpec Spec() {
+  ManifestSpec s;
+  s.asset_id = "asset-7f3a";
+  s.title = "generated sample";
+  s.software_version = "0.1.0";
+  s.model = {"model-42", "dcgan-fashion", "1.2", "00ff"};
+  s.datasets = {{"Fashion-MNIST", "MIT", "Zalando Research", "aa", ""},
+                {"Studio sketches", "CC-BY-4.0", "Hallmark Studio artists", "bb", ""}};
+  s.parameters = {{"seed", 1234}, {"class", 7}, {"truncation", 0.7}};
+  s.watermark_payload = {0xde, 0xad, 0xbe, 0xef, 0x01, 0x02};
+  s.training_mining.ai_training = "notAllowed";
+  s.training_mining.ai_generative_training = "notAllowed";
+  s.training_mining.data_mining = "allowed";
+  s.creator = "Hallmark Studio";
+  s.rights = "(c) 2026 Hallmark Studio";
+  s.usage_terms = "Licensed under CC-BY-4.0";
+  s.prompt = "class=7 seed=1234";
+  return s;
+}
+
+// A studio with keys and a trust folder in a temporary home.
+struct Studio {
+  TempDir home;
+  KeyStore keys{home.path()};
+  std::string id;
+  Studio() {
+    auto info = keys.Init({}, kPass);
+    BOOST_REQUIRE_MESSAGE(info.ok(), info.status().ToString());
+    id = info->id;
+  }
+  Signer LoadSigner() {
+    auto s = keys.LoadSigner(kPass);
+    BOOST_REQUIRE_MESSAGE(s.ok(), s.status().ToString());
+    return std::move(*s);
+  }
+  TrustStore Trust() {
+    auto t = TrustStore::LoadDirectory(keys.trust_dir());
+    BOOST_REQUIRE(t.ok());
+    return std::move(*t);
+  }
+};
+
+Bytes SignFile(const std::string& path, const Signer& signer, const ManifestSpec& spec = Spec()) {
+  const Bytes in = Read(path);
+  auto format = image::SniffFormat(in);
+  auto out = SignImage(in, *format, spec, signer);
+  BOOST_REQUIRE_MESSAGE(out.ok(), out.status().ToString());
+  return std::move(*out);
+}
+
+VerificationReport Verify(ByteView file, const TrustStore& trust) {
+  auto r = VerifyImage(file, trust);
+  BOOST_REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  return std::move(*r);
+}
+
+std::string Codes(const VerificationReport& r) {
+  std::string s;
+  for (const auto& e : r.failure) s += e.code + " ";
+  return s;
+}
+
+// PNG chunks as whole byte strings (length, type, data, CRC).
+std::vector<Bytes> PngChunks(const Bytes& png) {
+  std::vector<Bytes> out;
+  size_t pos = 8;
+  while (pos + 12 <= png.size()) {
+    const uint32_t len =
+        (uint32_t{png[pos]} << 24) | (png[pos + 1] << 16) | (png[pos + 2] << 8) | png[pos + 3];
+    out.emplace_back(png.begin() + pos, png.begin() + pos + 12 + len);
+    pos += 12 + len;
+  }
+  return out;
+}
+std::string ChunkType(const Bytes& c) { return std::string(c.begin() + 4, c.begin() + 8); }
+
+// The signed PNG with one pixel changed: its IDAT chunks are replaced by those of the same image
+// re-encoded after the change; every other byte (metadata, manifest) stays.
+Bytes ChangeOnePixel(const Bytes& signed_png) {
+  auto img = image::DecodePng(signed_png);
+  BOOST_REQUIRE(img.ok());
+  img->set_sample(17, 11, 0, img->sample(17, 11, 0) ^ 1);
+  auto reencoded = image::EncodePng(*img);
+  BOOST_REQUIRE(reencoded.ok());
+  std::vector<Bytes> fresh_idat;
+  for (const Bytes& c : PngChunks(*reencoded)) {
+    if (ChunkType(c) == "IDAT") fresh_idat.push_back(c);
+  }
+  BOOST_REQUIRE(PngChunks(*reencoded)[0] == PngChunks(signed_png)[0]);  // same IHDR
+  Bytes out(signed_png.begin(), signed_png.begin() + 8);
+  bool placed = false;
+  for (const Bytes& c : PngChunks(signed_png)) {
+    if (ChunkType(c) != "IDAT") {
+      out.insert(out.end(), c.begin(), c.end());
+    } else if (!placed) {
+      for (const Bytes& f : fresh_idat) out.insert(out.end(), f.begin(), f.end());
+      placed = true;
+    }
+  }
+  return out;
+}
+
+std::string FindProgram(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "/usr/bin";
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    const std::string candidate = dirs.substr(start, end - start) + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    start = end + 1;
+  }
+  return "/usr/bin/" + name;
+}
+
+EmbeddedStore Embedded(const Bytes& file) {
+  auto format = image::SniffFormat(file);
+  auto e = FindManifestStore(file, *format);
+  BOOST_REQUIRE(e.ok());
+  BOOST_REQUIRE(e->has_value());
+  return **e;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(round_trip)
+
+BOOST_AUTO_TEST_CASE(png_and_jpeg_sign_then_verify_trusted) {
+  Studio studio;
+  Signer signer = studio.LoadSigner();
+  TrustStore trust = studio.Trust();
+  for (const std::string name : {"chelsea.png", "rocket.jpg", "camera.png"}) {
+    BOOST_TEST_CONTEXT(name) {
+      const Bytes original = Read(kPhotos + name);
+      const Bytes signed_file = SignFile(kPhotos + name, signer);
+      const VerificationReport r = Verify(signed_file, trust);
+      BOOST_TEST((r.state == ValidationState::kTrusted), Codes(r));
+      BOOST_TEST(VerdictName(r.verdict) == std::string("trusted"));
+      BOOST_TEST(r.failure.empty());
+      BOOST_TEST(r.HasSuccess(status::kClaimSignatureValidated));
+      BOOST_TEST(r.HasSuccess(status::kSigningCredentialTrusted));
+      BOOST_TEST(r.HasSuccess(status::kAssertionDataHashMatch));
+      BOOST_TEST(r.claim_version == 2);
+      BOOST_TEST(r.signature_algorithm == "ES256");
+      BOOST_TEST(r.asset_id == "asset-7f3a");
+      BOOST_TEST(r.watermark_algorithm == kWatermarkAlgorithm);
+      BOOST_TEST((r.watermark_payload == Bytes{0xde, 0xad, 0xbe, 0xef, 0x01, 0x02}));
+      BOOST_TEST(r.digital_source_type == kTrainedAlgorithmicMedia);
+      BOOST_TEST(r.assertions.contains(kTrainingMiningLabel));
+      BOOST_TEST(r.assertions[kTrainingMiningLabel]["entries"]["cawg.ai_training"]["use"] ==
+                 "notAllowed");
+      BOOST_TEST(r.assertions[kHallmarkDatasetsLabel]["datasets"][1]["license"] == "CC-BY-4.0");
+      BOOST_TEST(r.assertions[kHallmarkModelLabel]["id"] == "model-42");
+      BOOST_TEST(r.assertions[kHallmarkGenerationLabel]["parameters"]["seed"] == 1234);
+      // Pixels are untouched; the instance id in XMP is the claim's.
+      auto a = image::Decode(original);
+      auto b = image::Decode(signed_file);
+      BOOST_REQUIRE(a.ok() && b.ok());
+      BOOST_TEST((*a == *b));
+      BOOST_TEST(FindXmpInstanceId(signed_file).value_or("") == r.instance_id);
+      // The exclusion covers exactly the embedded chunk / APP11 run.
+      const EmbeddedStore e = Embedded(signed_file);
+      auto hd = r.assertions[kDataHashLabel]["exclusions"][0];
+      BOOST_TEST(hd["start"].get<size_t>() == e.offset);
+      BOOST_TEST(hd["length"].get<size_t>() == e.length);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(ed25519_signer) {
+  Studio studio;
+  KeyOptions ed;
+  ed.algorithm = KeyAlgorithm::kEd25519;
+  BOOST_REQUIRE(studio.keys.Rotate(ed, kPass).ok());
+  const Bytes s = SignFile(kPhotos + "coffee.png", studio.LoadSigner());
+  const VerificationReport r = Verify(s, studio.Trust());
+  BOOST_TEST((r.state == ValidationState::kTrusted), Codes(r));
+  BOOST_TEST(r.signature_algorithm == "EdDSA");
+}
+
+BOOST_AUTO_TEST_CASE(derived_image_cites_its_parent) {
+  Studio studio;
+  Signer signer = studio.LoadSigner();
+  const Bytes parent = SignFile(kPhotos + "chelsea.png", signer);
+  const std::string parent_manifest = Verify(parent, studio.Trust()).active_manifest;
+  ManifestSpec edit = Spec();
+  edit.asset_id = "asset-edit";
+  SignOptions options;
+  options.parent_title = "chelsea-generated.png";
+  auto child = SignImage(parent, image::Format::kPng, edit, signer, options);
+  BOOST_REQUIRE_MESSAGE(child.ok(), child.status().ToString());
+  const VerificationReport r = Verify(*child, studio.Trust());
+  BOOST_TEST((r.state == ValidationState::kTrusted), Codes(r));
+  BOOST_TEST(r.asset_id == "asset-edit");
+  BOOST_TEST(r.active_manifest != parent_manifest);
+  BOOST_REQUIRE(r.ingredients.size() == 1u);
+  BOOST_TEST(r.ingredients[0] == "chelsea-generated.png");
+  BOOST_TEST(r.HasSuccess(status::kIngredientManifestValidated));
+  BOOST_TEST(r.assertions[kIngredientV3Label]["relationship"] == "parentOf");
+  BOOST_TEST(r.assertions[kActionsV2Label]["actions"][0]["action"] == "c2pa.opened");
+}
+
+BOOST_AUTO_TEST_CASE(spec_from_json) {
+  auto spec = ManifestSpecFromJson(nlohmann::json::parse(R"({
+    "asset_id": "a1", "model": {"id": "m", "name": "n"},
+    "datasets": [{"name": "d", "license": "MIT", "attribution": "x"}],
+    "parameters": {"seed": 1}, "watermark": {"payload": "00ff"},
+    "training_mining": "notAllowed", "creator": "c"})"));
+  BOOST_REQUIRE_MESSAGE(spec.ok(), spec.status().ToString());
+  BOOST_TEST(spec->training_mining.ai_inference == "notAllowed");
+  BOOST_TEST((spec->watermark_payload == Bytes{0x00, 0xff}));
+  BOOST_TEST(!ManifestSpecFromJson(nlohmann::json::parse(R"({"asset": "typo"})")).ok());
+  BOOST_TEST(!ManifestSpecFromJson(nlohmann::json::parse(R"({"training_mining": "maybe"})")).ok());
+  BOOST_TEST(!ManifestSpecFromJson(nlohmann::json::parse(R"({"datasets": [{"name": "x"}]})")).ok());
+  BOOST_TEST(
+      !ManifestSpecFromJson(nlohmann::json::parse(R"({"watermark": {"payload": "0g"}})")).ok());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(tamper)
+
+BOOST_AUTO_TEST_CASE(each_tampering_has_its_own_verdict) {
+  Studio studio;
+  Signer signer = studio.LoadSigner();
+  const Bytes good = SignFile(kPhotos + "chelsea.png", signer);
+  std::set<std::string> verdicts;
+  auto check = [&](const std::string& what, const Bytes& file, const TrustStore& trust,
+                   Verdict expected, const char* code) {
+    BOOST_TEST_CONTEXT(what) {
+      const VerificationReport r = Verify(file, trust);
+      BOOST_TEST(VerdictName(r.verdict) == VerdictName(expected), Codes(r));
+      if (code) BOOST_TEST(r.HasFailure(code), Codes(r));
+      verdicts.insert(VerdictName(r.verdict));
+    }
+  };
+  TrustStore trust = studio.Trust();
+
+  // One pixel changed.
+  check("pixel", ChangeOnePixel(good), trust, Verdict::kContentAltered,
+        status::kAssertionDataHashMismatch);
+
+  // One byte of an assertion changed (the asset id inside org.hallmark.generation).
+  {
+    Bytes bad = good;
+    const EmbeddedStore e = Embedded(good);
+    auto it = std::search(bad.begin() + e.offset, bad.begin() + e.offset + e.length,
+                          std::begin("asset-7f3a"), std::end("asset-7f3a") - 1);
+    BOOST_REQUIRE(it != bad.begin() + e.offset + e.length);
+    it[6] = '0';
+    const VerificationReport r = Verify(bad, trust);
+    BOOST_TEST(r.HasSuccess(status::kClaimSignatureValidated));  // the claim itself is intact
+    check("assertion byte", bad, trust, Verdict::kAssertionTampered,
+          status::kAssertionHashedUriMismatch);
+  }
+
+  // The manifest moved onto another image (which carries its own signed XMP).
+  {
+    const Bytes other = SignFile(kPhotos + "coffee.png", signer);
+    auto stripped = RemoveManifestStore(other, image::Format::kPng);
+    const EmbeddedStore e = Embedded(good);
+    Bytes moved(stripped->begin(), stripped->begin() + 33);  // after IHDR
+    moved.insert(moved.end(), good.begin() + e.offset, good.begin() + e.offset + e.length);
+    moved.insert(moved.end(), stripped->begin() + 33, stripped->end());
+    check("moved", moved, trust, Verdict::kManifestTransplanted, status::kInstanceIdMismatch);
+  }
+
+  // An expired certificate: back-dated by two years, valid for 30 days.
+  {
+    Studio old;
+    KeyOptions past;
+    past.start = std::time(nullptr) - 2 * 365 * 86400;
+    past.signing_days = 30;
+    BOOST_REQUIRE(old.keys.Rotate(past, kPass).ok());
+    check("expired", SignFile(kPhotos + "chelsea.png", old.LoadSigner()), old.Trust(),
+          Verdict::kCredentialExpired, status::kSigningCredentialExpired);
+  }
+
+  // A revoked certificate.
+  {
+    Studio s;
+    const Bytes file = SignFile(kPhotos + "chelsea.png", s.LoadSigner());
+    BOOST_REQUIRE(s.keys.Revoke(s.id, kPass).ok());
+    check("revoked", file, s.Trust(), Verdict::kCredentialRevoked,
+          status::kSigningCredentialRevoked);
+  }
+
+  // An untrusted signer: another studio's trust folder. Still Valid, not Trusted.
+  {
+    Studio stranger;
+    const VerificationReport r = Verify(good, stranger.Trust());
+    BOOST_TEST((r.state == ValidationState::kValid));
+    check("untrusted", good, stranger.Trust(), Verdict::kUntrusted,
+          status::kSigningCredentialUntrusted);
+  }
+
+  // A truncated manifest inside an intact PNG chunk.
+  {
+    const EmbeddedStore e = Embedded(good);
+    Bytes half(e.store.begin(), e.store.begin() + e.store.size() / 2);
+    auto chunk = WrapManifestStore(half, image::Format::kPng);
+    Bytes bad(good.begin(), good.begin() + e.offset);
+    bad.insert(bad.end(), chunk->begin(), chunk->end());
+    bad.insert(bad.end(), good.begin() + e.offset + e.length, good.end());
+    check("truncated", bad, trust, Verdict::kManifestMalformed, status::kClaimMalformed);
+  }
+
+  // A corrupted claim signature.
+  {
+    Bytes bad = good;
+    const EmbeddedStore e = Embedded(good);
+    // The raw signature is the last 64 bytes of the COSE, at the end of the store.
+    bad[e.offset + 8 + e.store.size() - 10] ^= 0x40;
+    check("signature", bad, trust, Verdict::kSignatureMismatch, status::kClaimSignatureMismatch);
+  }
+
+  BOOST_TEST(verdicts.size() == 8u);
+}
+
+BOOST_AUTO_TEST_CASE(broken_files_give_errors_not_crashes) {
+  Studio studio;
+  const Bytes good = SignFile(kPhotos + "rocket.jpg", studio.LoadSigner());
+  TrustStore trust = studio.Trust();
+  const EmbeddedStore e = Embedded(good);
+  // The file cut inside the APP11 run: the container itself is broken.
+  auto cut = VerifyImage(ByteView(good.data(), e.offset + e.length / 2), trust);
+  BOOST_TEST(!cut.ok());
+  BOOST_TEST((cut.status().code() == StatusCode::kBadInput));
+  BOOST_TEST(!VerifyImage(Bytes{1, 2, 3}, trust).ok());
+  // No manifest at all.
+  const VerificationReport none = Verify(Read(kPhotos + "rocket.jpg"), trust);
+  BOOST_TEST((none.verdict == Verdict::kNoManifest));
+  BOOST_TEST(none.HasFailure(status::kClaimMissing));
+  // Random damage anywhere in the manifest never crashes, and passes as trusted only where it
+  // hits bytes nobody signs: the zero padding of the COSE unprotected header, near the end.
+  std::mt19937 rng(7);
+  int still_trusted = 0;
+  for (int i = 0; i < 400; ++i) {
+    Bytes bad = good;
+    const size_t at = e.offset + 4 + rng() % (e.length - 4);
+    bad[at] ^= static_cast<uint8_t>(1 + rng() % 255);
+    auto r = VerifyImage(bad, trust);
+    if (r.ok() && r->state == ValidationState::kTrusted) {
+      ++still_trusted;
+      // The APP11 box instance and sequence numbers (En, Z) are framing, not manifest.
+      const bool framing = at - e.offset >= 6 && at - e.offset < 12;
+      BOOST_TEST(((good[at] == 0 && at + 200 > e.offset + e.length) || framing),
+                 "flip at " << at - e.offset << " of " << e.length << ": "
+                            << std::string(good.begin() + at - 12, good.begin() + at + 4));
+    }
+  }
+  BOOST_TEST(still_trusted < 40);
+}
+
+BOOST_AUTO_TEST_CASE(exiv2_never_rewrites_a_signed_file) {
+  Studio studio;
+  const Bytes good = SignFile(kPhotos + "chelsea.png", studio.LoadSigner());
+  auto rewritten = WriteXmp(good, XmpFields{});
+  BOOST_TEST(!rewritten.ok());
+  BOOST_TEST((rewritten.status().code() == StatusCode::kInvalidArgument));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(fixtures)
+
+// Verdicts from tests/data/provenance/SOURCE.md (c2pa-rs through c2pa-wasm 0.13.3), with no
+// trust anchors given: the c2pa-rs test PKI is untrusted, so the good files are Valid.
+BOOST_AUTO_TEST_CASE(c2pa_rs_fixtures_get_the_reference_verdicts) {
+  TrustStore none;
+  struct Case {
+    const char* file;
+    ValidationState state;
+    int claim_version;
+    const char* alg;
+    const char* failure;
+  };
+  const Case cases[] = {
+      {"C.jpg", ValidationState::kValid, 1, "PS256", status::kSigningCredentialUntrusted},
+      {"CA.jpg", ValidationState::kValid, 1, "PS256", status::kSigningCredentialUntrusted},
+      {"C_with_CAWG_data.jpg", ValidationState::kValid, 2, "ES256",
+       status::kSigningCredentialUntrusted},
+      {"XCA.jpg", ValidationState::kInvalid, 1, "PS256", status::kAssertionDataHashMismatch},
+      {"E-sig-CA.jpg", ValidationState::kInvalid, 1, "PS256", status::kClaimSignatureMismatch},
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT(c.file) {
+      const VerificationReport r = Verify(Read(kFixtures + c.file), none);
+      BOOST_TEST(ValidationStateName(r.state) == ValidationStateName(c.state), Codes(r));
+      BOOST_TEST(r.claim_version == c.claim_version);
+      BOOST_TEST(r.signature_algorithm == c.alg);
+      BOOST_TEST(r.HasFailure(c.failure), Codes(r));
+      BOOST_TEST(r.signer_issuer.find("C2PA Test") != std::string::npos);
+    }
+  }
+  const VerificationReport ca = Verify(Read(kFixtures + "CA.jpg"), none);
+  BOOST_TEST(ca.ingredients.size() == 1u);
+  // Only the untrusted signer is wrong with the good files.
+  BOOST_TEST(Verify(Read(kFixtures + "C.jpg"), none).failure.size() == 1u);
+  BOOST_TEST((Verify(Read(kFixtures + "XCA.jpg"), none).verdict == Verdict::kContentAltered));
+  BOOST_TEST(
+      (Verify(Read(kFixtures + "E-sig-CA.jpg"), none).verdict == Verdict::kSignatureMismatch));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(exiftool)
+
+BOOST_AUTO_TEST_CASE(exiftool_shows_iptc_ai_fields_and_c2pa_boxes) {
+  Studio studio;
+  Signer signer = studio.LoadSigner();
+  TempDir out;
+  for (const std::string name : {"chelsea.png", "rocket.jpg"}) {
+    BOOST_TEST_CONTEXT(name) {
+      const std::string path = out.File("signed-" + name);
+      BOOST_REQUIRE(WriteFileAtomic(path, SignFile(kPhotos + name, signer)).ok());
+      auto run = hallmark::testing::RunProcess({FindProgram("exiftool"), "-j", "-G1", "-a", path});
+      BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+      auto j = nlohmann::json::parse(run.out)[0];
+      BOOST_TEST(j["XMP-iptcExt:DigitalSourceType"] == kTrainedAlgorithmicMedia);
+      BOOST_TEST(j["XMP-iptcExt:AISystemUsed"] == "dcgan-fashion");
+      BOOST_TEST(j["XMP-iptcExt:AIPromptInformation"] == "class=7 seed=1234");
+      BOOST_TEST(j.contains("XMP-iptcExt:AISystemVersionUsed"));
+      BOOST_TEST(j["XMP-dc:Creator"] == "Hallmark Studio");
+      BOOST_TEST(j["XMP-dc:Rights"] == "(c) 2026 Hallmark Studio");
+      BOOST_TEST(j["XMP-xmpRights:UsageTerms"] == "Licensed under CC-BY-4.0");
+      BOOST_TEST(j["XMP-plus:DataMining"] ==
+                 "http://ns.useplus.org/ldf/vocab/DMI-PROHIBITED-AIMLTRAINING");
+      auto aigc = nlohmann::json::parse(j["XMP-TC260:Aigc"].get<std::string>());
+      BOOST_TEST(aigc["Label"] == "1");
+      BOOST_TEST(aigc["ProduceID"] == "asset-7f3a");
+      BOOST_TEST(j["XMP-xmpMM:InstanceID"].get<std::string>().rfind("xmp.iid:", 0) == 0u);
+      // Nested JUMBF boxes are separate documents to exiftool; -G3 names them.
+      auto boxes = hallmark::testing::RunProcess(
+          {FindProgram("exiftool"), "-j", "-G3:1", "-a", "-JUMBF:JUMDLabel", path});
+      BOOST_REQUIRE(boxes.exit_code == 0);
+      std::vector<std::string> labels;
+      const nlohmann::json tags = nlohmann::json::parse(boxes.out)[0];
+      for (auto it = tags.begin(); it != tags.end(); ++it) {
+        if (it.key().find("JUMDLabel") != std::string::npos) labels.push_back(it.value());
+      }
+      for (const char* want :
+           {"c2pa", "c2pa.assertions", "c2pa.actions.v2", "c2pa.hash.data", "c2pa.soft-binding",
+            "cawg.training-mining", "c2pa.claim.v2", "c2pa.signature"}) {
+        BOOST_TEST((std::find(labels.begin(), labels.end(), want) != labels.end()), want);
+      }
+      BOOST_TEST(j["CBOR:ActionsDigitalSourceType"] == kTrainedAlgorithmicMedia);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
