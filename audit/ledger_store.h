@@ -39,6 +39,9 @@ struct LedgerOptions {
   std::string origin = kDefaultOrigin;
   int busy_timeout_ms = 10000;  // how long a writer waits for another before kBusy
   bool quick_check = true;      // PRAGMA quick_check on open
+  // When > 0, caps the file at this many pages (PRAGMA max_page_count): a quota, and the way
+  // tests provoke "disk full".
+  int64_t max_page_count = 0;
 };
 
 struct LogEntry {

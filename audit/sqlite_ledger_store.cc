@@ -295,6 +295,10 @@ Status SqliteLedgerStore::Initialise() {
       return Status::IoError(path() + ": cannot switch the ledger to WAL journaling");
     }
     HM_RETURN_IF_ERROR(db_.Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+    if (options_.max_page_count > 0) {
+      HM_RETURN_IF_ERROR(
+          db_.Exec("PRAGMA max_page_count=" + std::to_string(options_.max_page_count)));
+    }
   }
   if (options_.quick_check) {
     HM_ASSIGN_OR_RETURN(SqliteStatement qc, db_.Prepare("PRAGMA quick_check"));

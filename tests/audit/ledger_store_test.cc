@@ -19,10 +19,6 @@ using namespace hallmark;
 using namespace hallmark::audit;
 using namespace hallmark::audit::testing;
 
-namespace hallmark {
-std::ostream& operator<<(std::ostream& os, StatusCode c) { return os << StatusCodeName(c); }
-}  // namespace hallmark
-
 namespace {
 
 std::unique_ptr<LedgerStore> Open(const TempHome& home) {
