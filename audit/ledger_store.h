@@ -121,6 +121,10 @@ class LedgerStore {
   // The key the log was first signed with (nullopt for a ledger never written to).
   virtual Result<std::optional<CheckpointVerifier>> LogVerifier() = 0;
 
+  // Runs `fn` with every read inside it seeing one snapshot of the ledger, even while other
+  // processes append (verify-log and proofs need a log, its nodes and its checkpoints that agree).
+  virtual Status WithSnapshot(const std::function<Status()>& fn) = 0;
+
   // --- maintenance ---------------------------------------------------------------------------
   virtual Status CheckIntegrity() = 0;  // full integrity check of the storage
   // A consistent snapshot in a new file (refuses to overwrite).
