@@ -63,6 +63,9 @@ BOOST_AUTO_TEST_CASE(dataset_add_list_show) {
   BOOST_TEST(s["items"].size() == 4u);
   BOOST_TEST(s["items"][0]["path"] == "camera.png");
   BOOST_TEST(s["items"][0]["sha256"].get<std::string>().size() == 64u);
+  BOOST_TEST(s["items"][0]["width"] == 512);  // dimensions come from the image decoder
+  BOOST_TEST(s["items"][0]["height"] == 512);
+  BOOST_TEST(s["items"][1]["width"] == 451);
 
   Output list = Hallmark(home, "dataset list");
   BOOST_TEST(list.code == 0);
