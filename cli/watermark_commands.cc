@@ -19,8 +19,9 @@ Result<watermark::Key> LoadKey(const std::string& spec) {
   if (::stat(spec.c_str(), &st) == 0) return watermark::Key::FromFile(spec);
   Result<watermark::Key> key = watermark::Key::FromHex(spec);
   if (!key.ok()) {
-    return Status::BadInput("--key '" + spec +
-                            "' is neither a readable key file nor a hex secret of at least 16 bytes");
+    return Status::BadInput(
+        "--key '" + spec +
+        "' is neither a readable key file nor a hex secret of at least 16 bytes");
   }
   return key;
 }
@@ -93,8 +94,8 @@ void AddEmbed(CLI::App* wm, Context& ctx) {
 }
 
 void AddDetect(CLI::App* wm, Context& ctx) {
-  auto* cmd = wm->add_subcommand(
-      "detect", "Look for a watermark; exit 0 if found, 1 if not, 3 on bad input");
+  auto* cmd = wm->add_subcommand("detect",
+                                 "Look for a watermark; exit 0 if found, 1 if not, 3 on bad input");
   struct Args {
     std::string in, key;
     bool no_search = false;
@@ -125,17 +126,18 @@ void AddDetect(CLI::App* wm, Context& ctx) {
                 ", false-positive probability at that score " +
                 FormatProbability(d->false_positive_probability) + ")");
       }
-      ctx.EmitJson({{"file", a->in},
-                    {"found", d->found},
-                    {"payload", d->found ? nlohmann::json(d->payload.ToHex()) : nlohmann::json(nullptr)},
-                    {"payload_bits", d->found ? d->payload.size() : 0},
-                    {"mode", d->found ? nlohmann::json(d->mode) : nlohmann::json(nullptr)},
-                    {"score", d->score},
-                    {"false_positive_probability", d->false_positive_probability},
-                    {"hypotheses", d->hypotheses_tried},
-                    {"scale", d->scale},
-                    {"rotation_degrees", d->rotation_degrees},
-                    {"key", key.Fingerprint()}});
+      ctx.EmitJson(
+          {{"file", a->in},
+           {"found", d->found},
+           {"payload", d->found ? nlohmann::json(d->payload.ToHex()) : nlohmann::json(nullptr)},
+           {"payload_bits", d->found ? d->payload.size() : 0},
+           {"mode", d->found ? nlohmann::json(d->mode) : nlohmann::json(nullptr)},
+           {"score", d->score},
+           {"false_positive_probability", d->false_positive_probability},
+           {"hypotheses", d->hypotheses_tried},
+           {"scale", d->scale},
+           {"rotation_degrees", d->rotation_degrees},
+           {"key", key.Fingerprint()}});
       return d->found ? kExitOk : kExitNegative;
     });
   });

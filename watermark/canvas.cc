@@ -77,9 +77,10 @@ image::Plane LumaPlane(const image::Image& img) {
       }
     } else {
       for (int x = 0; x < img.width(); ++x) {
-        float v = n >= 3 ? 0.299f * float(img.sample(x, r, 0)) + 0.587f * float(img.sample(x, r, 1)) +
-                               0.114f * float(img.sample(x, r, 2))
-                         : float(img.sample(x, r, 0));
+        float v = n >= 3
+                      ? 0.299f * float(img.sample(x, r, 0)) + 0.587f * float(img.sample(x, r, 1)) +
+                            0.114f * float(img.sample(x, r, 2))
+                      : float(img.sample(x, r, 0));
         out[x] = v / 257.0f;
       }
     }

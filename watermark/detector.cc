@@ -50,8 +50,8 @@ void Consider(const TileMatch& match, const Mode& mode, uint64_t hypotheses, con
   d->bit_margin = match.soft.empty() ? 0.0 : margin / double(match.soft.size());
   if (found) {
     d->mode = mode.name;
-    d->payload = Payload::FromBits(
-        std::vector<uint8_t>(info.begin(), info.begin() + mode.data_bits));
+    d->payload =
+        Payload::FromBits(std::vector<uint8_t>(info.begin(), info.begin() + mode.data_bits));
   }
 }
 

@@ -150,10 +150,10 @@ std::vector<float> AllocateBitAmplitudes(const image::Plane& canvas, const image
 Result<int> PayloadCapacity(int width, int height) {
   const int short_side = std::min(width, height);
   if (short_side >= kStandardMode.canvas_short) return kStandardMode.data_bits;
-  if (short_side >= kSmallMode.canvas_short) return kSmallMode.data_bits;
+  if (short_side >= kMinimumShortSide) return kSmallMode.data_bits;
   return Status::InvalidArgument("watermark: image " + std::to_string(width) + "x" +
                                  std::to_string(height) + " is too small (short side under " +
-                                 std::to_string(kSmallMode.canvas_short) + " px)");
+                                 std::to_string(kMinimumShortSide) + " px)");
 }
 
 Result<image::Image> Embed(const image::Image& img, const Key& key, const Payload& payload,

@@ -80,10 +80,12 @@ SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& co
   const int t = correlator.tile();
   SyncResult result;
   // What the bound counts: the fine grid spread over the whole range, times every shift.
-  const double log_range = std::log(kMaxScale / kMinScale) + 2 * kFineScaleHalfSteps * kFineScaleStep;
+  const double log_range =
+      std::log(kMaxScale / kMinScale) + 2 * kFineScaleHalfSteps * kFineScaleStep;
   const uint64_t fine_scales = uint64_t(std::ceil(log_range / kFineScaleStep)) + 1;
   const uint64_t fine_angles =
-      uint64_t(std::ceil(2 * (kMaxAngle + kFineAngleHalfSteps * kFineAngleStep) / kFineAngleStep)) + 1;
+      uint64_t(std::ceil(2 * (kMaxAngle + kFineAngleHalfSteps * kFineAngleStep) / kFineAngleStep)) +
+      1;
   result.hypotheses = fine_scales * fine_angles * uint64_t(t) * uint64_t(t);
 
   // Coarse ranking.
