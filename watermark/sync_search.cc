@@ -1,7 +1,10 @@
 #include "watermark/sync_search.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+
+#include "watermark/fft2d.h"
 
 namespace hallmark::watermark {
 namespace {
@@ -10,28 +13,15 @@ constexpr double kPi = 3.14159265358979;
 // Search range: content magnified 0.95x .. 1.5x (crops down to ~45% of the area), +-4 degrees.
 constexpr double kMinScale = 0.95, kMaxScale = 1.5;
 constexpr double kMaxAngle = 4.0 * kPi / 180.0;
-// Coarse grid, ranked on the half-resolution canvas.
-constexpr double kCoarseScaleStep = 0.03;  // in log scale
-constexpr double kCoarseAngleStep = 1.0 * kPi / 180.0;
-constexpr int kCandidates = 4;
+// Coarse grid, ranked by the lattice comb.
+constexpr double kCoarseScaleStep = 0.005;  // in log scale
+constexpr double kCoarseAngleStep = 0.25 * kPi / 180.0;
+constexpr int kCandidates = 6;
 // Fine grid around each candidate (these steps define the hypothesis count of the bound).
-constexpr double kFineScaleStep = 0.005;
-constexpr double kFineAngleStep = 0.25 * kPi / 180.0;
-constexpr int kFineScaleHalfSteps = 3;  // +-1.5%
-constexpr int kFineAngleHalfSteps = 2;  // +-0.5 degrees
-
-image::Plane HalfResolution(const image::Plane& p) {
-  image::Plane h(p.width / 2, p.height / 2);
-  for (int y = 0; y < h.height; ++y) {
-    const float* a = p.row(2 * y);
-    const float* b = p.row(2 * y + 1);
-    float* o = h.row(y);
-    for (int x = 0; x < h.width; ++x) {
-      o[x] = 0.25f * (a[2 * x] + a[2 * x + 1] + b[2 * x] + b[2 * x + 1]);
-    }
-  }
-  return h;
-}
+constexpr double kFineScaleStep = 0.004;
+constexpr double kFineAngleStep = 0.2 * kPi / 180.0;
+constexpr int kFineScaleHalfSteps = 1;
+constexpr int kFineAngleHalfSteps = 1;
 
 }  // namespace
 
@@ -76,6 +66,82 @@ std::vector<float> FoldWarped(const image::Plane& canvas, const Geometry& g, int
   return tile;
 }
 
+namespace {
+
+// The mark is periodic, so all of its energy sits on a lattice of frequencies: multiples of
+// 1/(tile * scale), turned by the rotation. Summing the canvas's power spectrum over that lattice
+// scores a (scale, rotation) hypothesis with every bit of the mark's energy and no knowledge of
+// its phase, so thousands of hypotheses cost a few table lookups each.
+class LatticeComb {
+ public:
+  LatticeComb(const image::Plane& whitened, const TileCorrelator& correlator) {
+    // The centred square of the canvas, zero-padded to a power of two.
+    const int side = std::min(whitened.width, whitened.height);
+    n_ = 1;
+    while (n_ < side) n_ *= 2;
+    const Fft2d fft(n_);
+    std::vector<Complex> c(size_t(n_) * size_t(n_), Complex(0, 0));
+    const int x0 = (whitened.width - side) / 2, y0 = (whitened.height - side) / 2;
+    for (int y = 0; y < side; ++y) {
+      const float* row = whitened.row(y0 + y) + x0;
+      for (int x = 0; x < side; ++x) c[size_t(y * n_ + x)] = Complex(row[x], 0.0f);
+    }
+    fft.Forward(&c);
+    // Flatten the spectrum (each bin divided by the mean power at its radius), so that lattices
+    // of different scales, which sample different radii, score on the same footing.
+    power_.resize(c.size());
+    std::vector<int> radius(c.size());
+    std::vector<double> sum(size_t(n_), 0.0), count(size_t(n_), 0.0);
+    for (int y = 0; y < n_; ++y) {
+      for (int x = 0; x < n_; ++x) {
+        const int fx = x < n_ / 2 ? x : x - n_, fy = y < n_ / 2 ? y : y - n_;
+        const size_t i = size_t(y * n_ + x);
+        radius[i] = std::min(n_ - 1, int(std::lround(std::sqrt(double(fx * fx + fy * fy)))));
+        power_[i] = std::norm(c[i]);
+        sum[size_t(radius[i])] += power_[i];
+        count[size_t(radius[i])] += 1.0;
+      }
+    }
+    for (size_t i = 0; i < c.size(); ++i) {
+      const size_t r = size_t(radius[i]);
+      const double mean = sum[r] / std::max(1.0, count[r]);
+      power_[i] = mean > 0 ? float(power_[i] / mean) : 0.0f;
+    }
+    for (const PatternBin& b : correlator.pattern().bins()) {
+      if (b.gain >= 0.5f) harmonics_.push_back({float(b.fx), float(b.fy)});
+    }
+    base_ = float(n_) / float(correlator.tile());
+  }
+
+  double Score(const Geometry& g) const {
+    // A harmonic k of the tile appears at frequency R(theta) k / (tile * scale) cycles/pixel.
+    const float k = base_ / float(g.scale);
+    const float ca = float(std::cos(g.rotation)) * k, sa = float(std::sin(g.rotation)) * k;
+    double sum = 0.0;
+    for (const auto& h : harmonics_) {
+      float u = ca * h[0] - sa * h[1], v = sa * h[0] + ca * h[1];
+      if (u < 0) u += float(n_);
+      if (v < 0) v += float(n_);
+      const int iu = int(u), iv = int(v);
+      const float fu = u - float(iu), fv = v - float(iv);
+      const int iu1 = (iu + 1) % n_, iv1 = (iv + 1) % n_;
+      const float* r0 = &power_[size_t(iv % n_) * size_t(n_)];
+      const float* r1 = &power_[size_t(iv1) * size_t(n_)];
+      sum += (1 - fv) * ((1 - fu) * r0[iu % n_] + fu * r0[iu1]) +
+             fv * ((1 - fu) * r1[iu % n_] + fu * r1[iu1]);
+    }
+    return sum;
+  }
+
+ private:
+  int n_ = 0;
+  float base_ = 1.0f;
+  std::vector<float> power_;
+  std::vector<std::array<float, 2>> harmonics_;
+};
+
+}  // namespace
+
 SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& correlator) {
   const int t = correlator.tile();
   SyncResult result;
@@ -87,9 +153,10 @@ SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& co
       uint64_t(std::ceil(2 * (kMaxAngle + kFineAngleHalfSteps * kFineAngleStep) / kFineAngleStep)) +
       1;
   result.hypotheses = fine_scales * fine_angles * uint64_t(t) * uint64_t(t);
+  if (std::min(whitened.width, whitened.height) < 2 * t) return result;
 
-  // Coarse ranking.
-  const image::Plane half = HalfResolution(whitened);
+  // Coarse ranking by the lattice comb, on the fine grid itself.
+  const LatticeComb comb(whitened, correlator);
   struct Scored {
     double score;
     Geometry g;
@@ -98,19 +165,28 @@ SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& co
   for (double ls = std::log(kMinScale); ls <= std::log(kMaxScale) + 1e-9; ls += kCoarseScaleStep) {
     for (double th = -kMaxAngle; th <= kMaxAngle + 1e-9; th += kCoarseAngleStep) {
       const Geometry g{std::exp(ls), th};
-      coarse.push_back({correlator.CoarseScore(FoldWarped(half, g, t / 2)), g});
+      coarse.push_back({comb.Score(g), g});
     }
   }
-  const size_t keep = std::min<size_t>(kCandidates, coarse.size());
-  std::partial_sort(coarse.begin(), coarse.begin() + std::ptrdiff_t(keep), coarse.end(),
-                    [](const Scored& x, const Scored& y) { return x.score > y.score; });
+  // Keep the best few local maxima (neighbouring hypotheses share a peak).
+  std::sort(coarse.begin(), coarse.end(),
+            [](const Scored& x, const Scored& y) { return x.score > y.score; });
+  std::vector<Geometry> candidates;
+  for (const Scored& c : coarse) {
+    bool near = false;
+    for (const Geometry& g : candidates) {
+      near |= std::fabs(std::log(c.g.scale / g.scale)) < 3 * kCoarseScaleStep &&
+              std::fabs(c.g.rotation - g.rotation) < 3 * kCoarseAngleStep;
+    }
+    if (!near) candidates.push_back(c.g);
+    if (int(candidates.size()) == kCandidates) break;
+  }
 
-  // Fine refinement on the full canvas with the calibrated correlator.
-  for (size_t c = 0; c < keep; ++c) {
+  // Refinement on the full canvas with the calibrated correlator.
+  for (const Geometry& c : candidates) {
     for (int i = -kFineScaleHalfSteps; i <= kFineScaleHalfSteps; ++i) {
       for (int j = -kFineAngleHalfSteps; j <= kFineAngleHalfSteps; ++j) {
-        const Geometry g{coarse[c].g.scale * std::exp(i * kFineScaleStep),
-                         coarse[c].g.rotation + j * kFineAngleStep};
+        const Geometry g{c.scale * std::exp(i * kFineScaleStep), c.rotation + j * kFineAngleStep};
         TileMatch m = correlator.Match(FoldWarped(whitened, g, t));
         if (m.z > result.match.z) {
           result.match = std::move(m);

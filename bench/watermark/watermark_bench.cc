@@ -39,10 +39,10 @@ double Seconds(Clock::time_point a, Clock::time_point b) {
 
 // The photographs of python3-skimage's data folder that are natural photographs (not charts,
 // text or synthetic patterns). Sources and licences: bench/watermark/README.md.
-const char* kPhotos[] = {"astronaut.png", "brick.png",   "camera.png",       "chelsea.png",
-                         "coffee.png",    "coins.png",   "grass.png",        "gravel.png",
-                         "hubble_deep_field.jpg", "moon.png", "motorcycle_left.png",
-                         "retina.jpg",    "rocket.jpg"};
+const char* kPhotos[] = {
+    "astronaut.png",       "brick.png",  "camera.png", "chelsea.png",           "coffee.png",
+    "coins.png",           "grass.png",  "gravel.png", "hubble_deep_field.jpg", "moon.png",
+    "motorcycle_left.png", "retina.jpg", "rocket.jpg"};
 
 // imwatermark dwtDctSvd measured on 10 natural photographs with a 48-bit payload (bit accuracy /
 // exact recovery), from docs/bench-watermark.md "Peer"; "-" where the peer was not measured.
@@ -159,12 +159,12 @@ void PrintSuite(const char* title, const SuiteResult& r, const std::vector<attac
     std::string fails;
     for (const std::string& f : c.failures) fails += (fails.empty() ? "" : ", ") + f;
     const auto peer = kPeer48.find(suite[a].name);
-    std::printf("| %s | %.3f / %.0f%% |%s %s |\n", suite[a].name.c_str(),
-                c.n ? c.bit_accuracy / c.n : 0.0, c.n ? 100.0 * c.exact / c.n : 0.0,
-                with_peer ? (" " + (peer == kPeer48.end() ? std::string("-") : peer->second) +
-                             " |").c_str()
-                          : "",
-                fails.empty() ? "" : fails.c_str());
+    std::printf(
+        "| %s | %.3f / %.0f%% |%s %s |\n", suite[a].name.c_str(), c.n ? c.bit_accuracy / c.n : 0.0,
+        c.n ? 100.0 * c.exact / c.n : 0.0,
+        with_peer ? (" " + (peer == kPeer48.end() ? std::string("-") : peer->second) + " |").c_str()
+                  : "",
+        fails.empty() ? "" : fails.c_str());
   }
   auto mean = [](const std::vector<double>& v) {
     double s = 0;
@@ -199,8 +199,9 @@ std::vector<std::pair<std::string, Image>> LoadPhotos(const std::string& dir) {
 
 void SpeedAndSearch(const std::vector<std::pair<std::string, Image>>& photos) {
   std::printf("\n### Speed (one core, in-process)\n\n");
-  std::printf("| image | MP | embed ms | detect ms, intact | detect ms, full search (unmarked) | "
-              "search s/MP |\n|---|---|---|---|---|---|\n");
+  std::printf(
+      "| image | MP | embed ms | detect ms, intact | detect ms, full search (unmarked) | "
+      "search s/MP |\n|---|---|---|---|---|---|\n");
   const Key key = BenchKey();
   for (const auto& [name, img] : photos) {
     const double mp = img.pixel_count() / 1e6;
@@ -271,8 +272,9 @@ void FalsePositives(const std::vector<std::pair<std::string, Image>>& photos, in
     return v.empty() ? 0.0 : v[size_t(q * double(v.size() - 1))];
   };
   std::printf("\n### False positives on unmarked images\n\n");
-  std::printf("Random crops (64 px to full size) of the photographs, a third of them re-encoded "
-              "as JPEG 50-95, some re-lit or rescaled; the same key as above.\n\n");
+  std::printf(
+      "Random crops (64 px to full size) of the photographs, a third of them re-encoded "
+      "as JPEG 50-95, some re-lit or rescaled; the same key as above.\n\n");
   std::printf("| detection | images | found | best score: median / 99th pct / max |\n");
   std::printf("|---|---|---|---|\n");
   std::printf("| own geometry (%s) | %d | %d | %.2f / %.2f / %.2f |\n", "translation search only",
@@ -299,9 +301,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   const auto suite = attacks::StandardSuite();
-  std::printf("## Watermark benchmark\n\n%zu natural photographs from %s; key fixed; "
-              "random 64-bit payloads.\n",
-              photos.size(), dir.c_str());
+  std::printf(
+      "## Watermark benchmark\n\n%zu natural photographs from %s; key fixed; "
+      "random 64-bit payloads.\n",
+      photos.size(), dir.c_str());
   const SuiteResult natural = RunSuite(photos, suite, 1);
   PrintSuite("Natural photographs, 64-bit payload", natural, suite, true);
 
@@ -310,7 +313,8 @@ int main(int argc, char** argv) {
     const int s = std::min(img.width(), img.height());
     const Image square = attacks::CropAt(img, (img.width() - s) / 2, (img.height() - s) / 2, s, s);
     const Image small = *image::Resize(square, 64, 64, image::Filter::kArea);
-    generated.emplace_back(name + " 64->256", *image::Resize(small, 256, 256, image::Filter::kBicubic));
+    generated.emplace_back(name + " 64->256",
+                           *image::Resize(small, 256, 256, image::Filter::kBicubic));
   }
   const SuiteResult gen = RunSuite(generated, suite, 2);
   PrintSuite("Generated-size images (64x64 upscaled to 256x256), 64-bit payload", gen, suite,
