@@ -105,7 +105,10 @@ Result<Detection> Detect(const image::Image& img, const Key& key, const DetectOp
       if (r->mode == &kSmallMode) continue;
       if (r->mode == &kLargeMode && short_side < 256) continue;
       if (r->mode == &kStandardMode && short_side >= kLargeMode.canvas_short) continue;
-      const SyncResult s = SearchGeometry(r->whitened, r->correlator);
+      const Mode& mode = *r->mode;
+      const SyncResult s = SearchGeometry(r->whitened, r->correlator, [&](const TileMatch& m) {
+        return CheckCrc(ConvolutionalCode::Decode(m.soft, mode.info_bits()), mode.crc_bits);
+      });
       Consider(s.match, *r->mode, s.hypotheses, s.geometry, options, &d);
       if (d.found) return d;
     }

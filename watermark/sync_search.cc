@@ -142,7 +142,8 @@ class LatticeComb {
 
 }  // namespace
 
-SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& correlator) {
+SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& correlator,
+                          const std::function<bool(const TileMatch&)>& decodes) {
   const int t = correlator.tile();
   SyncResult result;
   // What the bound counts: the fine grid spread over the whole range, times every shift.
@@ -182,17 +183,45 @@ SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& co
     if (int(candidates.size()) == kCandidates) break;
   }
 
-  // Refinement on the full canvas with the calibrated correlator.
+  // Refinement on the full canvas with the calibrated correlator, then a half-step polish of the
+  // best few (inside the same grid cells, so the hypothesis count is unchanged).
+  struct Refined {
+    TileMatch match;
+    Geometry g;
+  };
+  std::vector<Refined> refined;
   for (const Geometry& c : candidates) {
     for (int i = -kFineScaleHalfSteps; i <= kFineScaleHalfSteps; ++i) {
       for (int j = -kFineAngleHalfSteps; j <= kFineAngleHalfSteps; ++j) {
         const Geometry g{c.scale * std::exp(i * kFineScaleStep), c.rotation + j * kFineAngleStep};
-        TileMatch m = correlator.Match(FoldWarped(whitened, g, t));
-        if (m.z > result.match.z) {
-          result.match = std::move(m);
-          result.geometry = g;
-        }
+        refined.push_back({correlator.Match(FoldWarped(whitened, g, t)), g});
       }
+    }
+  }
+  std::sort(refined.begin(), refined.end(),
+            [](const Refined& x, const Refined& y) { return x.match.z > y.match.z; });
+  const size_t polish = std::min<size_t>(3, refined.size());
+  for (size_t r = 0; r < polish; ++r) {
+    const Geometry base = refined[r].g;
+    for (int i = -1; i <= 1; ++i) {
+      for (int j = -1; j <= 1; ++j) {
+        if (i == 0 && j == 0) continue;
+        const Geometry g{base.scale * std::exp(0.5 * i * kFineScaleStep),
+                         base.rotation + 0.5 * j * kFineAngleStep};
+        refined.push_back({correlator.Match(FoldWarped(whitened, g, t)), g});
+      }
+    }
+  }
+  std::sort(refined.begin(), refined.end(),
+            [](const Refined& x, const Refined& y) { return x.match.z > y.match.z; });
+  if (refined.empty()) return result;
+  result.match = refined[0].match;
+  result.geometry = refined[0].g;
+  for (size_t r = 0; r < std::min<size_t>(8, refined.size()); ++r) {
+    if (decodes(refined[r].match)) {
+      result.match = refined[r].match;
+      result.geometry = refined[r].g;
+      break;
     }
   }
   return result;
