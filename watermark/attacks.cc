@@ -90,7 +90,8 @@ image::Image Contrast(const image::Image& img, double factor) {
       const double scale = img.bit_depth() == 16 ? 257.0 : 1.0;
       if (img.is_color()) {
         sum += (0.299 * img.sample(x, y, 0) + 0.587 * img.sample(x, y, 1) +
-                0.114 * img.sample(x, y, 2)) / scale;
+                0.114 * img.sample(x, y, 2)) /
+               scale;
       } else {
         sum += img.sample(x, y, 0) / scale;
       }
@@ -160,8 +161,10 @@ std::vector<Attack> StandardSuite() {
   s.push_back({"resize x0.75 (kept small)", [](const Image& i) { return Scale(i, 0.75); }});
   s.push_back({"resize x1.5", [](const Image& i) { return Scale(i, 1.5); }});
   s.push_back({"centre crop, 75% area", [=](const Image& i) { return ok(CentreCrop(i, 0.75)); }});
-  s.push_back({"Gaussian noise sigma 5", [=](const Image& i) { return ok(GaussianNoise(i, 5, 1)); }});
-  s.push_back({"Gaussian noise sigma 10", [=](const Image& i) { return ok(GaussianNoise(i, 10, 2)); }});
+  s.push_back(
+      {"Gaussian noise sigma 5", [=](const Image& i) { return ok(GaussianNoise(i, 5, 1)); }});
+  s.push_back(
+      {"Gaussian noise sigma 10", [=](const Image& i) { return ok(GaussianNoise(i, 10, 2)); }});
   s.push_back({"brightness +20%", [=](const Image& i) { return ok(Brightness(i, 1.2)); }});
   s.push_back({"contrast x0.8", [=](const Image& i) { return ok(Contrast(i, 0.8)); }});
   s.push_back({"Gaussian blur 3x3", [=](const Image& i) { return ok(Blur3x3(i)); }});

@@ -4,14 +4,7 @@
 #include <cmath>
 
 namespace hallmark::watermark {
-namespace {
-
-// Sparse 1-D resampling weights: output i reads `count[i]` inputs from `first[i]`.
-struct Taps {
-  std::vector<int> first, count;
-  std::vector<float> weight;  // flattened, count[i] per output
-  std::vector<size_t> offset;
-};
+namespace internal {
 
 Taps MakeTaps(int src, int dst) {
   Taps t;
@@ -50,7 +43,7 @@ Taps MakeTaps(int src, int dst) {
   return t;
 }
 
-}  // namespace
+}  // namespace internal
 
 CanvasSize CanvasFor(int image_width, int image_height, const Mode& mode) {
   const int short_side = std::min(image_width, image_height);
@@ -77,9 +70,10 @@ image::Plane LumaPlane(const image::Image& img) {
       }
     } else {
       for (int x = 0; x < img.width(); ++x) {
-        float v = n >= 3 ? 0.299f * float(img.sample(x, r, 0)) + 0.587f * float(img.sample(x, r, 1)) +
-                               0.114f * float(img.sample(x, r, 2))
-                         : float(img.sample(x, r, 0));
+        float v = n >= 3
+                      ? 0.299f * float(img.sample(x, r, 0)) + 0.587f * float(img.sample(x, r, 1)) +
+                            0.114f * float(img.sample(x, r, 2))
+                      : float(img.sample(x, r, 0));
         out[x] = v / 257.0f;
       }
     }
@@ -89,27 +83,9 @@ image::Plane LumaPlane(const image::Image& img) {
 
 image::Plane ResampleCanvas(const image::Plane& src, int width, int height) {
   if (src.width == width && src.height == height) return src;
-  const Taps tx = MakeTaps(src.width, width);
-  const Taps ty = MakeTaps(src.height, height);
   image::Plane out(width, height);
-  std::vector<float> tmp(static_cast<size_t>(src.width));
-  for (int y = 0; y < height; ++y) {
-    std::fill(tmp.begin(), tmp.end(), 0.0f);
-    const float* w = &ty.weight[ty.offset[size_t(y)]];
-    for (int k = 0; k < ty.count[size_t(y)]; ++k) {
-      const float* row = src.row(ty.first[size_t(y)] + k);
-      const float wk = w[k];
-      for (int x = 0; x < src.width; ++x) tmp[size_t(x)] += wk * row[x];
-    }
-    float* o = out.row(y);
-    for (int x = 0; x < width; ++x) {
-      const float* wx = &tx.weight[tx.offset[size_t(x)]];
-      const float* s = &tmp[size_t(tx.first[size_t(x)])];
-      float acc = 0.0f;
-      for (int k = 0; k < tx.count[size_t(x)]; ++k) acc += wx[k] * s[k];
-      o[x] = acc;
-    }
-  }
+  ResampleCanvasRows(src, width, height,
+                     [&](int y, const float* row) { std::copy(row, row + width, out.row(y)); });
   return out;
 }
 

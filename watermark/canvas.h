@@ -24,6 +24,15 @@ image::Plane LumaPlane(const image::Image& img);
 // Embedder and detector use this one function so that their canvases agree exactly.
 image::Plane ResampleCanvas(const image::Plane& src, int width, int height);
 
+// The same resampling, streamed: `row(y, samples)` receives each output row in turn, so a caller
+// that only consumes rows never holds the whole output.
+template <typename RowSink>
+void ResampleCanvasRows(const image::Plane& src, int width, int height, RowSink row);
+
 }  // namespace hallmark::watermark
+
+#include "watermark/canvas_inl.h"
+
+namespace hallmark::watermark {}  // namespace hallmark::watermark
 
 #endif  // HALLMARK_WATERMARK_CANVAS_H_

@@ -16,7 +16,8 @@ int Parity(unsigned v) { return __builtin_parity(v); }
 // input in bit 6).
 unsigned Outputs(unsigned reg) {
   unsigned out = 0;
-  for (size_t g = 0; g < kGenerators.size(); ++g) out |= unsigned(Parity(reg & kGenerators[g])) << g;
+  for (size_t g = 0; g < kGenerators.size(); ++g)
+    out |= unsigned(Parity(reg & kGenerators[g])) << g;
   return out;
 }
 

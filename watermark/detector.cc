@@ -1,9 +1,12 @@
-// Detect(): reads the canvas of each mode at the image's own geometry, then (standard mode only)
-// searches scale and rotation. Each of these three stages gets a third of the false-positive
-// budget, so the union bound over everything tried stays below DetectOptions::max_false_positive.
+// Detect(): reads the canvas of each mode at the image's own geometry, then searches scale and
+// rotation for the 64-bit modes. Each of these (at most five) readings gets a fifth of the
+// false-positive budget, so the union bound over everything tried stays below
+// DetectOptions::max_false_positive.
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "watermark/canvas.h"
 #include "watermark/convolutional_code.h"
@@ -17,7 +20,7 @@
 namespace hallmark::watermark {
 namespace {
 
-constexpr double kStages = 3.0;
+constexpr double kStages = 5.0;
 constexpr double kLn2 = 0.69314718055994531;
 
 // Union bound: stages x hypotheses x Hoeffding tail x CRC acceptance (independent of the pilot
@@ -50,8 +53,8 @@ void Consider(const TileMatch& match, const Mode& mode, uint64_t hypotheses, con
   d->bit_margin = match.soft.empty() ? 0.0 : margin / double(match.soft.size());
   if (found) {
     d->mode = mode.name;
-    d->payload = Payload::FromBits(
-        std::vector<uint8_t>(info.begin(), info.begin() + mode.data_bits));
+    d->payload =
+        Payload::FromBits(std::vector<uint8_t>(info.begin(), info.begin() + mode.data_bits));
   }
 }
 
@@ -75,29 +78,40 @@ Result<Detection> Detect(const image::Image& img, const Key& key, const DetectOp
   d.score = -1e9;
   const image::Plane luma = LumaPlane(img);
 
-  image::Plane standard_whitened;
-  const SpreadingPattern standard(key, kStandardMode);
-  const TileCorrelator standard_correlator(standard);
-  // A standard mark survives down to half its minimum size (a 256-px image resized by 0.5).
-  if (short_side >= kStandardMode.canvas_short / 2) {
-    const CanvasSize cs = CanvasFor(img.width(), img.height(), kStandardMode);
-    standard_whitened = Whiten(ResampleCanvas(luma, cs.width, cs.height));
-    const TileMatch m = standard_correlator.Match(Fold(standard_whitened, kStandardMode.tile));
-    const uint64_t h = uint64_t(kStandardMode.tile) * kStandardMode.tile;
-    Consider(m, kStandardMode, h, Geometry{}, options, &d);
+  struct Reader {
+    const Mode* mode;
+    SpreadingPattern pattern;
+    TileCorrelator correlator;
+    image::Plane whitened;
+    Reader(const Key& key, const Mode& m) : mode(&m), pattern(key, m), correlator(pattern) {}
+  };
+  // Stage A: each mode at the image's own geometry. A mark survives down to half the size its
+  // mode was embedded at (resizing by 0.5), so a mode is tried from half its canvas up.
+  std::vector<std::unique_ptr<Reader>> readers;
+  for (const Mode* m : {&kLargeMode, &kStandardMode, &kSmallMode}) {
+    if (short_side < m->canvas_short / 2 && m != &kSmallMode) continue;
+    auto r = std::make_unique<Reader>(key, *m);
+    const CanvasSize cs = CanvasFor(img.width(), img.height(), *m);
+    r->whitened = Whiten(ResampleCanvas(luma, cs.width, cs.height));
+    const TileMatch match = r->correlator.Match(Fold(r->whitened, m->tile));
+    Consider(match, *m, uint64_t(m->tile) * uint64_t(m->tile), Geometry{}, options, &d);
+    readers.push_back(std::move(r));
+    if (d.found) return d;
   }
-  if (!d.found) {
-    const SpreadingPattern small(key, kSmallMode);
-    const TileCorrelator small_correlator(small);
-    const CanvasSize cs = CanvasFor(img.width(), img.height(), kSmallMode);
-    const image::Plane w = Whiten(ResampleCanvas(luma, cs.width, cs.height));
-    const TileMatch m = small_correlator.Match(Fold(w, kSmallMode.tile));
-    const uint64_t h = uint64_t(kSmallMode.tile) * kSmallMode.tile;
-    Consider(m, kSmallMode, h, Geometry{}, options, &d);
-  }
-  if (!d.found && options.search_geometry && !standard_whitened.px.empty()) {
-    const SyncResult s = SearchGeometry(standard_whitened, standard_correlator);
-    Consider(s.match, kStandardMode, s.hypotheses, s.geometry, options, &d);
+  // Stage B: scale and rotation, for the standard modes whose marks a crop of this size can hold:
+  // a large-mode image is at least 384 px before cropping, a standard one under 384.
+  if (options.search_geometry) {
+    for (auto& r : readers) {
+      if (r->mode == &kSmallMode) continue;
+      if (r->mode == &kLargeMode && short_side < 256) continue;
+      if (r->mode == &kStandardMode && short_side >= kLargeMode.canvas_short) continue;
+      const Mode& mode = *r->mode;
+      const SyncResult s = SearchGeometry(r->whitened, r->correlator, [&](const TileMatch& m) {
+        return CheckCrc(ConvolutionalCode::Decode(m.soft, mode.info_bits()), mode.crc_bits);
+      });
+      Consider(s.match, *r->mode, s.hypotheses, s.geometry, options, &d);
+      if (d.found) return d;
+    }
   }
   if (d.score < -1e8) d.score = 0.0;
   return d;

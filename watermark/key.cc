@@ -15,8 +15,7 @@ namespace hallmark::watermark {
 Result<Key> Key::FromBytes(ByteView secret) {
   if (secret.size() < kMinBytes) {
     return Status::InvalidArgument("watermark key is " + std::to_string(secret.size()) +
-                                   " bytes; at least " + std::to_string(kMinBytes) +
-                                   " are needed");
+                                   " bytes; at least " + std::to_string(kMinBytes) + " are needed");
   }
   return Key(secret.ToBytes());
 }

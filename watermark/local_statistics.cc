@@ -21,10 +21,25 @@ void BoxLine(const float* in, int n, int stride, int r, float* out, int out_stri
 }  // namespace
 
 image::Plane LocalMean(const image::Plane& src, int radius) {
-  image::Plane tmp(src.width, src.height), out(src.width, src.height);
-  for (int y = 0; y < src.height; ++y) BoxLine(src.row(y), src.width, 1, radius, tmp.row(y), 1);
-  for (int x = 0; x < src.width; ++x) {
-    BoxLine(tmp.px.data() + x, src.height, src.width, radius, out.px.data() + x, src.width);
+  const int w = src.width, h = src.height;
+  image::Plane tmp(w, h), out(w, h);
+  for (int y = 0; y < h; ++y) BoxLine(src.row(y), w, 1, radius, tmp.row(y), 1);
+  // Vertical pass row by row (a running sum of whole rows), which walks memory in order.
+  const float inv = 1.0f / float(2 * radius + 1);
+  std::vector<float> acc(static_cast<size_t>(w), 0.0f);
+  auto row = [&](int y) { return tmp.row(std::clamp(y, 0, h - 1)); };
+  for (int y = -radius; y <= radius; ++y) {
+    const float* r = row(y);
+    for (int x = 0; x < w; ++x) acc[size_t(x)] += r[x];
+  }
+  for (int y = 0; y < h; ++y) {
+    float* o = out.row(y);
+    const float* add = row(y + radius + 1);
+    const float* sub = row(y - radius);
+    for (int x = 0; x < w; ++x) {
+      o[x] = acc[size_t(x)] * inv;
+      acc[size_t(x)] += add[x] - sub[x];
+    }
   }
   return out;
 }

@@ -7,24 +7,30 @@
 
 namespace hallmark::watermark {
 
+// Smallest short side Embed() accepts.
+inline constexpr int kMinimumShortSide = 64;
+
 struct Mode {
   const char* name;
   int canvas_short;  // the image is resampled so its short side has this many canvas pixels
   int tile;          // the pattern's period on the canvas, in canvas pixels
   int data_bits;
   int crc_bits;
-  int pilot_bins;    // mid-band DFT bins reserved for the known pilot (sync and presence test)
+  int pilot_bins;  // mid-band DFT bins reserved for the known pilot (sync and presence test)
 
   int info_bits() const { return data_bits + crc_bits; }
   int coded_bits() const { return ConvolutionalCode::CodedBits(info_bits()); }
 };
 
-// Images with short side >= 256: 64 data bits + CRC-16 -> 258 coded bits on a 64x64 tile that
-// repeats across a 256-pixel canvas; about 400 mid-band bins, 80 of them for the pilot.
-inline constexpr Mode kStandardMode{"standard", 256, 64, 64, 16, 80};
-// Images with short side 64..255: 24 data bits + CRC-8 -> 114 coded bits on one 64x64 tile that
-// covers the whole 64-pixel canvas.
-inline constexpr Mode kSmallMode{"small", 64, 64, 24, 8, 80};
+// Images with short side >= 384: 64 data bits + CRC-16 -> 258 coded bits on a 64x64 tile that
+// repeats across a 384-pixel canvas; about 400 mid-band bins, 80 of them for the pilot. The larger
+// canvas holds 2.25 times the samples of the standard one, which textured photographs need.
+inline constexpr Mode kLargeMode{"large", 384, 64, 64, 16, 120};
+// Images with short side 256..383: the same payload and tile on a 256-pixel canvas.
+inline constexpr Mode kStandardMode{"standard", 256, 64, 64, 16, 120};
+// Images with short side 64..255: 24 data bits + CRC-8 -> 114 coded bits on a 64x64 tile that
+// repeats across a 128-pixel canvas (images under 128 px are upsampled onto it).
+inline constexpr Mode kSmallMode{"small", 128, 64, 24, 8, 80};
 
 }  // namespace hallmark::watermark
 

@@ -20,12 +20,12 @@
 namespace hallmark::watermark {
 
 struct PatternBin {
-  int index;     // ky * tile + kx, in the half plane
-  int mirror;    // index of the conjugate bin
-  int fx, fy;    // signed frequency, cycles per tile
-  int owner;     // SpreadingPattern::kPilot or a coded-bit index
+  int index;               // ky * tile + kx, in the half plane
+  int mirror;              // index of the conjugate bin
+  int fx, fy;              // signed frequency, cycles per tile
+  int owner;               // SpreadingPattern::kPilot or a coded-bit index
   float sign_re, sign_im;  // +-1
-  float gain;    // band taper, (0, 1]
+  float gain;              // band taper, (0, 1]
 };
 
 class SpreadingPattern {

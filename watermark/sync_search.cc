@@ -1,21 +1,230 @@
 #include "watermark/sync_search.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
+#include "watermark/fft2d.h"
+
 namespace hallmark::watermark {
+namespace {
+
+constexpr double kPi = 3.14159265358979;
+// Search range: content magnified 0.95x .. 1.5x (crops down to ~45% of the area), +-4 degrees.
+constexpr double kMinScale = 0.95, kMaxScale = 1.5;
+constexpr double kMaxAngle = 4.0 * kPi / 180.0;
+// Coarse grid, ranked by the lattice comb.
+constexpr double kCoarseScaleStep = 0.005;  // in log scale
+constexpr double kCoarseAngleStep = 0.25 * kPi / 180.0;
+constexpr int kCandidates = 6;
+// Fine grid around each candidate (these steps define the hypothesis count of the bound).
+constexpr double kFineScaleStep = 0.004;
+constexpr double kFineAngleStep = 0.2 * kPi / 180.0;
+constexpr int kFineScaleHalfSteps = 1;
+constexpr int kFineAngleHalfSteps = 1;
+
+}  // namespace
 
 std::vector<float> FoldWarped(const image::Plane& canvas, const Geometry& g, int t) {
-  (void)canvas;
-  (void)g;
-  return std::vector<float>(size_t(t) * size_t(t), 0.0f);
+  std::vector<float> tile(size_t(t) * size_t(t), 0.0f);
+  const double cx = (canvas.width - 1) / 2.0, cy = (canvas.height - 1) / 2.0;
+  // Canonical pixel u maps to observed position v = c + s R(theta) (u - c).
+  const double a = g.scale * std::cos(g.rotation), b = g.scale * std::sin(g.rotation);
+  // The canonical region whose image lies inside the canvas: bound it by mapping the corners back.
+  const double inv = 1.0 / (g.scale * g.scale);
+  double umin_x = 1e9, umax_x = -1e9, umin_y = 1e9, umax_y = -1e9;
+  for (int corner = 0; corner < 4; ++corner) {
+    const double vx = (corner & 1 ? canvas.width - 1 : 0) - cx;
+    const double vy = (corner & 2 ? canvas.height - 1 : 0) - cy;
+    const double ux = (a * vx + b * vy) * inv, uy = (-b * vx + a * vy) * inv;
+    umin_x = std::min(umin_x, ux);
+    umax_x = std::max(umax_x, ux);
+    umin_y = std::min(umin_y, uy);
+    umax_y = std::max(umax_y, uy);
+  }
+  const int x0 = int(std::floor(umin_x)), x1 = int(std::ceil(umax_x));
+  const int y0 = int(std::floor(umin_y)), y1 = int(std::ceil(umax_y));
+  const int w = canvas.width, h = canvas.height;
+  for (int uy = y0; uy <= y1; ++uy) {
+    float* trow = &tile[size_t(((uy % t) + t) % t) * size_t(t)];
+    int tx = ((x0 % t) + t) % t;
+    double vx = a * x0 - b * uy + cx;
+    double vy = b * x0 + a * uy + cy;
+    for (int ux = x0; ux <= x1; ++ux, vx += a, vy += b) {
+      const int ix = int(vx), iy = int(vy);
+      if (vx >= 0 && vy >= 0 && ix < w - 1 && iy < h - 1) {
+        const float fx = float(vx - ix), fy = float(vy - iy);
+        const float* r0 = canvas.row(iy) + ix;
+        const float* r1 = r0 + w;
+        const float top = r0[0] + fx * (r0[1] - r0[0]);
+        const float bottom = r1[0] + fx * (r1[1] - r1[0]);
+        trow[tx] += top + fy * (bottom - top);
+      }
+      if (++tx == t) tx = 0;
+    }
+  }
+  return tile;
 }
 
-SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& correlator) {
-  SyncResult r;
-  r.match = correlator.Match(FoldWarped(whitened, Geometry{}, correlator.tile()));
-  r.hypotheses = uint64_t(correlator.tile()) * uint64_t(correlator.tile());
-  return r;
+namespace {
+
+// The mark is periodic, so all of its energy sits on a lattice of frequencies: multiples of
+// 1/(tile * scale), turned by the rotation. Summing the canvas's power spectrum over that lattice
+// scores a (scale, rotation) hypothesis with every bit of the mark's energy and no knowledge of
+// its phase, so thousands of hypotheses cost a few table lookups each.
+class LatticeComb {
+ public:
+  LatticeComb(const image::Plane& whitened, const TileCorrelator& correlator) {
+    // The centred square of the canvas, zero-padded to a power of two.
+    const int side = std::min(whitened.width, whitened.height);
+    n_ = 1;
+    while (n_ < side) n_ *= 2;
+    const Fft2d fft(n_);
+    std::vector<Complex> c(size_t(n_) * size_t(n_), Complex(0, 0));
+    const int x0 = (whitened.width - side) / 2, y0 = (whitened.height - side) / 2;
+    for (int y = 0; y < side; ++y) {
+      const float* row = whitened.row(y0 + y) + x0;
+      for (int x = 0; x < side; ++x) c[size_t(y * n_ + x)] = Complex(row[x], 0.0f);
+    }
+    fft.Forward(&c);
+    // Flatten the spectrum (each bin divided by the mean power at its radius), so that lattices
+    // of different scales, which sample different radii, score on the same footing.
+    power_.resize(c.size());
+    std::vector<int> radius(c.size());
+    std::vector<double> sum(size_t(n_), 0.0), count(size_t(n_), 0.0);
+    for (int y = 0; y < n_; ++y) {
+      for (int x = 0; x < n_; ++x) {
+        const int fx = x < n_ / 2 ? x : x - n_, fy = y < n_ / 2 ? y : y - n_;
+        const size_t i = size_t(y * n_ + x);
+        radius[i] = std::min(n_ - 1, int(std::lround(std::sqrt(double(fx * fx + fy * fy)))));
+        power_[i] = std::norm(c[i]);
+        sum[size_t(radius[i])] += power_[i];
+        count[size_t(radius[i])] += 1.0;
+      }
+    }
+    for (size_t i = 0; i < c.size(); ++i) {
+      const size_t r = size_t(radius[i]);
+      const double mean = sum[r] / std::max(1.0, count[r]);
+      power_[i] = mean > 0 ? float(power_[i] / mean) : 0.0f;
+    }
+    for (const PatternBin& b : correlator.pattern().bins()) {
+      if (b.gain >= 0.5f) harmonics_.push_back({float(b.fx), float(b.fy)});
+    }
+    base_ = float(n_) / float(correlator.tile());
+  }
+
+  double Score(const Geometry& g) const {
+    // A harmonic k of the tile appears at frequency R(theta) k / (tile * scale) cycles/pixel.
+    const float k = base_ / float(g.scale);
+    const float ca = float(std::cos(g.rotation)) * k, sa = float(std::sin(g.rotation)) * k;
+    double sum = 0.0;
+    for (const auto& h : harmonics_) {
+      float u = ca * h[0] - sa * h[1], v = sa * h[0] + ca * h[1];
+      if (u < 0) u += float(n_);
+      if (v < 0) v += float(n_);
+      const int iu = int(u), iv = int(v);
+      const float fu = u - float(iu), fv = v - float(iv);
+      const int iu1 = (iu + 1) % n_, iv1 = (iv + 1) % n_;
+      const float* r0 = &power_[size_t(iv % n_) * size_t(n_)];
+      const float* r1 = &power_[size_t(iv1) * size_t(n_)];
+      sum += (1 - fv) * ((1 - fu) * r0[iu % n_] + fu * r0[iu1]) +
+             fv * ((1 - fu) * r1[iu % n_] + fu * r1[iu1]);
+    }
+    return sum;
+  }
+
+ private:
+  int n_ = 0;
+  float base_ = 1.0f;
+  std::vector<float> power_;
+  std::vector<std::array<float, 2>> harmonics_;
+};
+
+}  // namespace
+
+SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& correlator,
+                          const std::function<bool(const TileMatch&)>& decodes) {
+  const int t = correlator.tile();
+  SyncResult result;
+  // What the bound counts: the fine grid spread over the whole range, times every shift.
+  const double log_range =
+      std::log(kMaxScale / kMinScale) + 2 * kFineScaleHalfSteps * kFineScaleStep;
+  const uint64_t fine_scales = uint64_t(std::ceil(log_range / kFineScaleStep)) + 1;
+  const uint64_t fine_angles =
+      uint64_t(std::ceil(2 * (kMaxAngle + kFineAngleHalfSteps * kFineAngleStep) / kFineAngleStep)) +
+      1;
+  result.hypotheses = fine_scales * fine_angles * uint64_t(t) * uint64_t(t);
+  if (std::min(whitened.width, whitened.height) < 2 * t) return result;
+
+  // Coarse ranking by the lattice comb, on the fine grid itself.
+  const LatticeComb comb(whitened, correlator);
+  struct Scored {
+    double score;
+    Geometry g;
+  };
+  std::vector<Scored> coarse;
+  for (double ls = std::log(kMinScale); ls <= std::log(kMaxScale) + 1e-9; ls += kCoarseScaleStep) {
+    for (double th = -kMaxAngle; th <= kMaxAngle + 1e-9; th += kCoarseAngleStep) {
+      const Geometry g{std::exp(ls), th};
+      coarse.push_back({comb.Score(g), g});
+    }
+  }
+  // Keep the best few local maxima (neighbouring hypotheses share a peak).
+  std::sort(coarse.begin(), coarse.end(),
+            [](const Scored& x, const Scored& y) { return x.score > y.score; });
+  std::vector<Geometry> candidates;
+  for (const Scored& c : coarse) {
+    bool near = false;
+    for (const Geometry& g : candidates) {
+      near |= std::fabs(std::log(c.g.scale / g.scale)) < 3 * kCoarseScaleStep &&
+              std::fabs(c.g.rotation - g.rotation) < 3 * kCoarseAngleStep;
+    }
+    if (!near) candidates.push_back(c.g);
+    if (int(candidates.size()) == kCandidates) break;
+  }
+
+  // Refinement on the full canvas with the calibrated correlator, then a half-step polish of the
+  // best few (inside the same grid cells, so the hypothesis count is unchanged).
+  struct Refined {
+    TileMatch match;
+    Geometry g;
+  };
+  std::vector<Refined> refined;
+  for (const Geometry& c : candidates) {
+    for (int i = -kFineScaleHalfSteps; i <= kFineScaleHalfSteps; ++i) {
+      for (int j = -kFineAngleHalfSteps; j <= kFineAngleHalfSteps; ++j) {
+        const Geometry g{c.scale * std::exp(i * kFineScaleStep), c.rotation + j * kFineAngleStep};
+        refined.push_back({correlator.Match(FoldWarped(whitened, g, t)), g});
+      }
+    }
+  }
+  std::sort(refined.begin(), refined.end(),
+            [](const Refined& x, const Refined& y) { return x.match.z > y.match.z; });
+  const size_t polish = std::min<size_t>(3, refined.size());
+  for (size_t r = 0; r < polish; ++r) {
+    const Geometry base = refined[r].g;
+    for (int i = -1; i <= 1; ++i) {
+      for (int j = -1; j <= 1; ++j) {
+        if (i == 0 && j == 0) continue;
+        const Geometry g{base.scale * std::exp(0.5 * i * kFineScaleStep),
+                         base.rotation + 0.5 * j * kFineAngleStep};
+        refined.push_back({correlator.Match(FoldWarped(whitened, g, t)), g});
+      }
+    }
+  }
+  std::sort(refined.begin(), refined.end(),
+            [](const Refined& x, const Refined& y) { return x.match.z > y.match.z; });
+  if (refined.empty()) return result;
+  result.match = refined[0].match;
+  result.geometry = refined[0].g;
+  for (size_t r = 0; r < std::min<size_t>(8, refined.size()); ++r) {
+    if (decodes(refined[r].match)) {
+      result.match = refined[r].match;
+      result.geometry = refined[r].g;
+      break;
+    }
+  }
+  return result;
 }
 
 }  // namespace hallmark::watermark

@@ -10,6 +10,7 @@
 #define HALLMARK_WATERMARK_SYNC_SEARCH_H_
 
 #include <cstdint>
+#include <functional>
 
 #include "image/plane.h"
 #include "watermark/tile_correlator.h"
@@ -30,7 +31,10 @@ struct SyncResult {
   uint64_t hypotheses = 0;  // fine-grid size x tile^2: what the bound must count
 };
 
-SyncResult SearchGeometry(const image::Plane& whitened_canvas, const TileCorrelator& correlator);
+// `decodes(match)` says whether a match's payload passes its CRC; among the refined hypotheses
+// the search returns the highest-scoring one that decodes, else the highest-scoring one.
+SyncResult SearchGeometry(const image::Plane& whitened_canvas, const TileCorrelator& correlator,
+                          const std::function<bool(const TileMatch&)>& decodes);
 
 }  // namespace hallmark::watermark
 

@@ -78,7 +78,8 @@ void TileCorrelator::SoftBits(const std::vector<Complex>& v, TileMatch* m) const
   double noise = 0.0, noise_dof = 0.0, pnum = 0.0, pden = 0.0;
   for (const PatternBin& b : pattern_.bins()) {
     const double phase = kTwoPi * double(b.fx * m->dx + b.fy * m->dy) / double(t);
-    const Complex rot = v[size_t(b.index)] * Complex(float(std::cos(phase)), float(std::sin(phase)));
+    const Complex rot =
+        v[size_t(b.index)] * Complex(float(std::cos(phase)), float(std::sin(phase)));
     const double proj = b.gain * (b.sign_re * rot.real() + b.sign_im * rot.imag());
     const double g2 = double(b.gain) * b.gain;
     if (b.owner == SpreadingPattern::kPilot) {

@@ -51,15 +51,15 @@ struct DetectOptions {
 
 struct Detection {
   bool found = false;
-  Payload payload;        // empty unless found
-  std::string mode;       // "standard" (64-bit) or "small" (24-bit), when found
-  double score = 0.0;     // pilot correlation z-score of the best hypothesis (~N(0,1) unmarked)
+  Payload payload;     // empty unless found
+  std::string mode;    // "standard" (64-bit) or "small" (24-bit), when found
+  double score = 0.0;  // pilot correlation z-score of the best hypothesis (~N(0,1) unmarked)
   double false_positive_probability = 1.0;  // bound behind the decision, CRC included
-  uint64_t hypotheses_tried = 0;           // sync hypotheses the bound accounts for
-  double scale = 1.0;                      // geometry of the best hypothesis
+  uint64_t hypotheses_tried = 0;            // sync hypotheses the bound accounts for
+  double scale = 1.0;                       // geometry of the best hypothesis
   double rotation_degrees = 0.0;
   int shift_x = 0, shift_y = 0;  // canvas pixels, modulo the tile
-  double bit_margin = 0.0;  // mean |soft bit| / noise: how far the payload is from failing
+  double bit_margin = 0.0;       // mean |soft bit| / noise: how far the payload is from failing
 };
 
 // Payload bits an image of this size carries: 64 for short side >= 256, 24 for 64..255, and an

@@ -1,0 +1,200 @@
+// Embedding and detection on the test photographs: round trips at several sizes, the attack
+// suite at mild levels, wrong keys, unmarked images, and malformed inputs.
+#define BOOST_TEST_MODULE watermark_embed_detect
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+
+#include "image/codec.h"
+#include "image/metrics.h"
+#include "image/resample.h"
+#include "watermark/attacks.h"
+#include "watermark/watermark.h"
+
+using namespace hallmark;
+using namespace hallmark::watermark;
+using image::Image;
+
+namespace {
+
+const std::string kPhotos = std::string(HALLMARK_TEST_DATA) + "/photos/";
+
+Image Photo(const std::string& name) {
+  Result<Image> img = image::ReadImageFile(kPhotos + name);
+  BOOST_REQUIRE_MESSAGE(img.ok(), img.status().ToString());
+  return *img;
+}
+
+Key TestKey() {
+  return *Key::FromHex("5eed5eed00112233445566778899aabbccddeeff0123456789abcdef01234567");
+}
+Key OtherKey() {
+  return *Key::FromHex("a1a2a3a4a5a6a7a8a9b0b1b2b3b4b5b6b7b8b9c0c1c2c3c4c5c6c7c8c9d0d1d2");
+}
+
+const Payload kPayload = Payload::FromUint64(0xC0FFEE0123456789ull, 64);
+
+Image Marked(const Image& img, const Payload& p = kPayload, float strength = 1.0f) {
+  EmbedOptions o;
+  o.strength = strength;
+  Result<Image> m = Embed(img, TestKey(), p, o);
+  BOOST_REQUIRE_MESSAGE(m.ok(), m.status().ToString());
+  return *m;
+}
+
+void ExpectPayload(const Image& img, const Payload& p, const std::string& what) {
+  Result<Detection> d = Detect(img, TestKey());
+  BOOST_REQUIRE_MESSAGE(d.ok(), d.status().ToString());
+  BOOST_TEST_MESSAGE(what << ": score " << d->score << " p " << d->false_positive_probability);
+  BOOST_TEST(d->found, what << ": not found, score " << d->score);
+  if (d->found) {
+    BOOST_TEST(d->payload.ToHex() == p.ToHex(), what);
+    BOOST_TEST(d->false_positive_probability <= 1e-6, what);
+  }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(capacity_by_size) {
+  BOOST_TEST(*PayloadCapacity(256, 256) == 64);
+  BOOST_TEST(*PayloadCapacity(4000, 300) == 64);
+  BOOST_TEST(*PayloadCapacity(255, 1000) == 24);
+  BOOST_TEST(*PayloadCapacity(64, 64) == 24);
+  BOOST_TEST(!PayloadCapacity(63, 640).ok());
+}
+
+BOOST_AUTO_TEST_CASE(zero_strength_is_exact_identity) {
+  const Image img = Photo("chelsea.png");
+  EmbedOptions o;
+  o.strength = 0.0f;
+  Result<Image> m = Embed(img, TestKey(), kPayload, o);
+  BOOST_REQUIRE(m.ok());
+  BOOST_TEST((*m == img));
+}
+
+BOOST_AUTO_TEST_CASE(invisible_and_chroma_preserving) {
+  for (const char* name : {"chelsea.png", "coffee.png", "camera.png"}) {
+    const Image img = Photo(name);
+    const Image m = Marked(img);
+    const double psnr = *image::Psnr(img, m), ssim = *image::Ssim(img, m);
+    BOOST_TEST_MESSAGE(name << ": PSNR " << psnr << " SSIM " << ssim);
+    BOOST_TEST(psnr >= 39.0, name);
+    BOOST_TEST(ssim >= 0.98, name);
+    // Luma only: R, G and B of a pixel move by the same amount.
+    if (img.channels() >= 3) {
+      int off = 0;
+      for (int y = 0; y < img.height(); y += 7) {
+        for (int x = 0; x < img.width(); x += 7) {
+          const int dr = m.sample(x, y, 0) - img.sample(x, y, 0);
+          if (dr != m.sample(x, y, 1) - img.sample(x, y, 1) ||
+              dr != m.sample(x, y, 2) - img.sample(x, y, 2)) {
+            ++off;
+          }
+        }
+      }
+      BOOST_TEST(off == 0, name);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(round_trips_at_several_sizes) {
+  const Image coffee = Photo("coffee.png");  // 600x400
+  ExpectPayload(Marked(coffee), kPayload, "600x400");
+  ExpectPayload(Marked(Photo("camera.png")), kPayload, "512x512 grey");
+  const Image c256 = *image::Resize(coffee, 384, 256, image::Filter::kArea);
+  ExpectPayload(Marked(c256), kPayload, "384x256");
+  // The small mode: 24 bits.
+  const Payload small = Payload::FromUint64(0xABCDEF, 24);
+  const Image c128 = *image::Resize(coffee, 192, 128, image::Filter::kArea);
+  ExpectPayload(Marked(c128, small), small, "192x128");
+  const Image c64 = *image::Resize(Photo("chelsea.png"), 96, 64, image::Filter::kArea);
+  ExpectPayload(Marked(c64, small, 2.0f), small, "96x64 at strength 2");
+}
+
+BOOST_AUTO_TEST_CASE(sixteen_bit_and_alpha_images) {
+  const Image rgb = *image::Resize(Photo("coffee.png"), 384, 256, image::Filter::kArea);
+  const Image rgba = image::ConvertChannels(rgb, 4);
+  const Image m = Marked(rgba);
+  BOOST_TEST(m.channels() == 4);
+  for (int y = 0; y < m.height(); y += 13) {
+    for (int x = 0; x < m.width(); x += 13) BOOST_TEST(m.sample(x, y, 3) == 255);
+  }
+  ExpectPayload(m, kPayload, "RGBA");
+  ExpectPayload(Marked(image::ConvertDepth(rgb, 16)), kPayload, "16-bit");
+}
+
+BOOST_AUTO_TEST_CASE(survives_mild_attacks) {
+  const Image img = Photo("chelsea.png");
+  const Image m = Marked(img);
+  namespace a = attacks;
+  ExpectPayload(*a::PngRoundTrip(m), kPayload, "PNG re-encode");
+  ExpectPayload(*a::Jpeg(m, 80), kPayload, "JPEG 80");
+  ExpectPayload(*a::Webp(m, 80.0f), kPayload, "WebP 80");
+  ExpectPayload(*a::ScaleAndBack(m, 0.5), kPayload, "resize x0.5 and back");
+  ExpectPayload(*a::Scale(m, 0.75), kPayload, "resize x0.75");
+  ExpectPayload(*a::Scale(m, 1.5), kPayload, "resize x1.5");
+  ExpectPayload(a::GaussianNoise(m, 3.0, 1), kPayload, "noise 3");
+  ExpectPayload(a::Brightness(m, 1.1), kPayload, "brightness +10%");
+  ExpectPayload(a::Contrast(m, 0.9), kPayload, "contrast x0.9");
+  ExpectPayload(a::Blur3x3(m), kPayload, "blur 3x3");
+  ExpectPayload(a::CentreCrop(m, 0.8), kPayload, "centre crop 80%");
+  ExpectPayload(a::CropAt(m, 37, 11, m.width() - 60, m.height() - 30), kPayload, "offset crop");
+  ExpectPayload(a::Rotate(m, 1.0), kPayload, "rotation 1 degree");
+}
+
+BOOST_AUTO_TEST_CASE(generated_size_survives_jpeg_75) {
+  // The pipeline's case: a 64x64 output upscaled to 256, marked, then JPEG 75.
+  const Payload record = Payload::FromUint64(0x0000000000001234ull, 64);
+  for (const char* name : {"chelsea.png", "coffee.png", "camera.png"}) {
+    const Image small = *image::Resize(Photo(name), 64, 64, image::Filter::kArea);
+    const Image up = *image::Resize(small, 256, 256, image::Filter::kBicubic);
+    ExpectPayload(*attacks::Jpeg(Marked(up, record), 75), record, name);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(wrong_key_finds_nothing) {
+  const Image m = Marked(Photo("coffee.png"));
+  Result<Detection> d = Detect(m, OtherKey());
+  BOOST_REQUIRE(d.ok());
+  BOOST_TEST(!d->found);
+  BOOST_TEST(d->payload.empty());
+  BOOST_TEST(d->false_positive_probability > 1e-6);
+}
+
+BOOST_AUTO_TEST_CASE(unmarked_images_find_nothing) {
+  for (const char* name : {"chelsea.png", "coffee.png", "camera.png", "rocket.jpg"}) {
+    const Image img = Photo(name);
+    for (const Image& v :
+         {img, attacks::CentreCrop(img, 0.5), *attacks::Jpeg(img, 75), *attacks::Scale(img, 0.3)}) {
+      Result<Detection> d = Detect(v, TestKey());
+      BOOST_REQUIRE(d.ok());
+      BOOST_TEST(!d->found, name << " " << v.width() << "x" << v.height());
+      BOOST_TEST(d->hypotheses_tried > 0u);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(malformed_inputs_are_refused) {
+  const Image img = Photo("chelsea.png");
+  EmbedOptions bad;
+  bad.strength = -1.0f;
+  BOOST_TEST(
+      (Embed(img, TestKey(), kPayload, bad).status().code() == StatusCode::kInvalidArgument));
+  bad.strength = 1.0f;
+  bad.payload_bits = 40;
+  BOOST_TEST(!Embed(img, TestKey(), kPayload, bad).ok());
+  BOOST_TEST(!Embed(Image(), TestKey(), kPayload).ok());
+  BOOST_TEST(!Detect(Image(), TestKey()).ok());
+  const Image tiny = *Image::Create(40, 40, 3);
+  Result<Image> t = Embed(tiny, TestKey(), kPayload);
+  BOOST_TEST(!t.ok());
+  BOOST_TEST(t.status().message().find("too small") != std::string::npos);
+  // A 64-bit payload does not fit a small image's 24 bits.
+  const Image small = *Image::Create(100, 100, 3);
+  Result<Image> s = Embed(small, TestKey(), kPayload);
+  BOOST_TEST(!s.ok());
+  BOOST_TEST(s.status().message().find("fit") != std::string::npos);
+  DetectOptions o;
+  o.max_false_positive = 0.0;
+  BOOST_TEST(!Detect(img, TestKey(), o).ok());
+}
