@@ -97,9 +97,10 @@ Result<AssetVerification> AssetVerifier::VerifyBytes(const std::string& name, By
                        report.state == provenance::ValidationState::kTrusted;
     v.manifest = valid ? "valid" : "invalid";
     if (!report.failure.empty()) v.manifest_failure = report.failure.front().code;
-    v.signer = report.verdict == C2paVerdict::kCredentialRevoked ? "revoked"
-               : report.state == provenance::ValidationState::kTrusted ? "trusted"
-                                                                        : "untrusted";
+    // Trust in the signer is its own question, answered even when another check failed.
+    v.signer = report.verdict == C2paVerdict::kCredentialRevoked          ? "revoked"
+               : report.HasSuccess("signingCredential.trusted")           ? "trusted"
+                                                                          : "untrusted";
     v.binding = BindingBroken(report.verdict) ? "pixels changed" : "intact";
   }
 
