@@ -10,6 +10,11 @@
 #include <map>
 #include <sstream>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "audit/ledger_store.h"
 #include "tests/support/subprocess.h"
 
 using hallmark::testing::ProcessResult;
@@ -159,6 +164,51 @@ BOOST_AUTO_TEST_CASE(unknown_signers_and_unrelated_photos) {
   ProcessResult broken = s.Run({"verify", std::string(HALLMARK_TEST_DATA) + "/broken/truncated.png"});
   BOOST_TEST(broken.exit_code == 3);
   BOOST_TEST(broken.err.find("truncated.png") != std::string::npos);
+}
+
+// kill -9 in the middle of a generate run, repeatedly: afterwards (once the next run has
+// settled what was left) every delivered file has a ledger record that verifies, and nothing is
+// left pending.
+BOOST_AUTO_TEST_CASE(a_killed_generate_leaves_nothing_dangling) {
+  Studio& s = TheStudio();
+  const std::string out = s.dir.File("killed");
+  std::vector<std::string> argv = {HALLMARK_BINARY, "generate", "--model", s.Model(), "--count",
+                                   "400", "--batch", "4", "--out", out};
+  for (int round = 0; round < 3; ++round) {
+    int pid = hallmark::testing::SpawnProcess(argv, s.env);
+    BOOST_REQUIRE(pid > 0);
+    ::usleep(useconds_t(2000000 + round * 1000000));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+  }
+  // The next run into the same folder settles the leftovers first.
+  s.Must({"generate", "--model", s.Model(), "--count", "1", "--out", out});
+  BOOST_TEST(std::filesystem::is_empty(out + "/.pending"));
+  ProcessResult r = s.Run({"--json", "verify", out});
+  BOOST_TEST(r.exit_code == 0, r.out);
+  auto docs = JsonLines(r.out);
+  BOOST_TEST(docs.size() >= 2u);
+  for (const auto& d : docs) {
+    BOOST_TEST(d["verdict"].get<std::string>() == "VERIFIED");
+    BOOST_TEST(d["ledger"]["content_hash_match"].get<bool>());
+  }
+  // And every asset the ledger holds has its file, in this folder or the first test's.
+  hallmark::audit::LedgerOptions options;
+  options.home = s.dir.File("home");
+  options.read_only = true;
+  auto ledger = hallmark::audit::OpenLedger(options);
+  BOOST_REQUIRE(ledger.ok());
+  int records = 0;
+  hallmark::Status walked = (*ledger)->ForEachAsset([&](const hallmark::audit::AssetRecord& a) {
+    ++records;
+    const bool present = std::filesystem::exists(out + "/" + a.file_name) ||
+                         std::filesystem::exists(s.dir.File("assets/" + a.file_name));
+    BOOST_TEST(present, a.file_name);
+    return hallmark::Status::Ok();
+  });
+  BOOST_TEST(walked.ok());
+  BOOST_TEST(size_t(records) == docs.size() + s.assets.size());
 }
 
 // Runs last: revoking the signing key changes the studio for good.

@@ -19,6 +19,10 @@ struct ProcessResult {
 ProcessResult RunProcess(const std::vector<std::string>& argv,
                          const std::vector<std::string>& env = {});
 
+// Starts `argv` in the background with output discarded; returns its pid (or -1). For tests that
+// kill a process mid-run.
+int SpawnProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
+
 // Shorthand: the built hallmark binary with these arguments.
 ProcessResult RunHallmark(const std::vector<std::string>& args,
                           const std::vector<std::string>& env = {});
