@@ -8,7 +8,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/scripts/setup.sh"
-bash "$root/scripts/build.sh"
+HALLMARK_BUILD_TARGETS="hallmark png_pixel_edit" bash "$root/scripts/build.sh"
 build="${HALLMARK_BUILD_DIR:-$root/build}"
 hallmark="$build/cli/hallmark"
 work="${HALLMARK_DEMO_DIR:-$root/demo-run}"
