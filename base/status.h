@@ -61,10 +61,10 @@ const char* StatusCodeName(StatusCode code);
 }  // namespace hallmark
 
 // Returns early from the enclosing function when `expr` yields a non-OK Status.
-#define HM_RETURN_IF_ERROR(expr)                   \
-  do {                                             \
-    ::hallmark::Status hm_status_ = (expr);        \
-    if (!hm_status_.ok()) return hm_status_;       \
+#define HM_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::hallmark::Status hm_status_ = (expr);  \
+    if (!hm_status_.ok()) return hm_status_; \
   } while (false)
 
 #endif  // HALLMARK_BASE_STATUS_H_

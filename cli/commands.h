@@ -10,11 +10,11 @@
 
 namespace hallmark::cli {
 
-void RegisterImageCommands(CLI::App& app, Context& ctx);      // image, selfcheck
-void RegisterGeneratorCommands(CLI::App& app, Context& ctx);  // train, sample, eval
-void RegisterWatermarkCommands(CLI::App& app, Context& ctx);  // watermark
-void RegisterProvenanceCommands(CLI::App& app, Context& ctx); // keys, provenance
-void RegisterAuditCommands(CLI::App& app, Context& ctx);      // dataset, audit
+void RegisterImageCommands(CLI::App& app, Context& ctx);       // image, selfcheck
+void RegisterGeneratorCommands(CLI::App& app, Context& ctx);   // train, sample, eval
+void RegisterWatermarkCommands(CLI::App& app, Context& ctx);   // watermark
+void RegisterProvenanceCommands(CLI::App& app, Context& ctx);  // keys, provenance
+void RegisterAuditCommands(CLI::App& app, Context& ctx);       // dataset, audit
 
 }  // namespace hallmark::cli
 

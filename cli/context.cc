@@ -36,8 +36,8 @@ std::string Context::Home() const {
 Result<std::string> Context::EnsureHome() const {
   std::string home = Home();
   if (::mkdir(home.c_str(), 0700) != 0 && errno != EEXIST) {
-    return Status::IoError(home + ": cannot create the Hallmark home folder: " +
-                           std::strerror(errno));
+    return Status::IoError(home +
+                           ": cannot create the Hallmark home folder: " + std::strerror(errno));
   }
   struct stat st {};
   if (::stat(home.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {

@@ -4,6 +4,7 @@
 #ifndef HALLMARK_CLI_CONTEXT_H_
 #define HALLMARK_CLI_CONTEXT_H_
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -32,7 +33,8 @@ class Context {
  public:
   bool json = false;
   bool quiet = false;
-  std::string home_flag;  // --home, empty when not given
+  std::string home_flag;              // --home, empty when not given
+  uint64_t max_pixels = 100'000'000;  // --max-pixels: decoder limit for hostile images
 
   // --home, else $HALLMARK_HOME, else ./.hallmark.
   std::string Home() const;

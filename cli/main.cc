@@ -16,13 +16,16 @@ int Run(int argc, char** argv) {
   Context ctx;
   CLI::App app{"Hallmark: attributable image generation — watermark, provenance, audit ledger",
                "hallmark"};
-  app.set_version_flag("--version", std::string("hallmark ") + kVersion);
+  app.set_version_flag("--version", std::string(kVersion));
   app.option_defaults()->always_capture_default();
   app.add_flag("--json", ctx.json, "Machine-readable output: one JSON document per line");
   app.add_flag("-q,--quiet", ctx.quiet, "Print nothing but errors");
   app.add_option("--home", ctx.home_flag,
                  "Folder holding the ledger and keys (default: $HALLMARK_HOME, else ./.hallmark)");
-  app.require_subcommand(1);
+  app.add_option(
+         "--max-pixels", ctx.max_pixels,
+         "Refuse to decode images with more pixels than this (guards against hostile files)")
+      ->check(CLI::PositiveNumber);
   app.fallthrough();
 
   RegisterImageCommands(app, ctx);
@@ -37,8 +40,9 @@ int Run(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+  } catch (const CLI::CallForVersion&) {
+    std::cout << "hallmark " << kVersion << '\n';
+    return kExitOk;
   } catch (const CLI::ParseError& e) {
     std::cerr << "hallmark: usage error: " << e.what() << " (see 'hallmark --help')\n";
     return kExitUsage;

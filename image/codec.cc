@@ -47,8 +47,9 @@ Result<Format> FormatFromExtension(const std::string& path) {
   }
   Result<Format> f = ParseFormat(path.substr(dot + 1));
   if (!f.ok()) {
-    return Status::InvalidArgument(path + ": unknown image extension (expected .png, .jpg, "
-                                          ".jpeg or .webp)");
+    return Status::InvalidArgument(path +
+                                   ": unknown image extension (expected .png, .jpg, "
+                                   ".jpeg or .webp)");
   }
   return f;
 }

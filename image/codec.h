@@ -18,8 +18,8 @@ namespace hallmark::image {
 
 enum class Format { kPng, kJpeg, kWebp };
 
-const char* FormatName(Format f);                            // "png", "jpeg", "webp"
-Result<Format> ParseFormat(std::string_view name);           // also accepts "jpg"
+const char* FormatName(Format f);                             // "png", "jpeg", "webp"
+Result<Format> ParseFormat(std::string_view name);            // also accepts "jpg"
 Result<Format> FormatFromExtension(const std::string& path);  // .png .jpg .jpeg .webp
 Result<Format> SniffFormat(ByteView bytes);                   // by magic number
 
@@ -67,8 +67,7 @@ Result<Bytes> Encode(const Image& img, Format format, const EncodeOptions& optio
 // File forms: errors are prefixed with the path. WriteImageFile picks the format from the
 // extension and writes atomically.
 Result<Image> ReadImageFile(const std::string& path, const DecodeLimits& limits = {});
-Status WriteImageFile(const std::string& path, const Image& img,
-                      const EncodeOptions& options = {});
+Status WriteImageFile(const std::string& path, const Image& img, const EncodeOptions& options = {});
 
 }  // namespace hallmark::image
 
