@@ -15,6 +15,8 @@ void RegisterGeneratorCommands(CLI::App& app, Context& ctx);   // train, sample,
 void RegisterWatermarkCommands(CLI::App& app, Context& ctx);   // watermark
 void RegisterProvenanceCommands(CLI::App& app, Context& ctx);  // keys, provenance
 void RegisterAuditCommands(CLI::App& app, Context& ctx);       // dataset, audit
+void RegisterPolicyCommands(CLI::App& app, Context& ctx);      // policy
+void RegisterReportCommands(CLI::App& app, Context& ctx);      // audit report, verify-report
 
 }  // namespace hallmark::cli
 

@@ -33,6 +33,8 @@ int Run(int argc, char** argv) {
   RegisterWatermarkCommands(app, ctx);
   RegisterProvenanceCommands(app, ctx);
   RegisterAuditCommands(app, ctx);
+  RegisterPolicyCommands(app, ctx);
+  RegisterReportCommands(app, ctx);  // after RegisterAuditCommands: joins its 'audit'
 
   try {
     app.parse(argc, argv);
