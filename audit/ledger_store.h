@@ -39,6 +39,9 @@ struct LedgerOptions {
   std::string origin = kDefaultOrigin;
   int busy_timeout_ms = 10000;  // how long a writer waits for another before kBusy
   bool quick_check = true;      // PRAGMA quick_check on open
+  // When > 0, caps the file at this many pages (PRAGMA max_page_count): a quota, and the way
+  // tests provoke "disk full".
+  int64_t max_page_count = 0;
 };
 
 struct LogEntry {
@@ -117,6 +120,10 @@ class LedgerStore {
                                    const std::function<Status(const TableEntry&)>& fn) = 0;
   // The key the log was first signed with (nullopt for a ledger never written to).
   virtual Result<std::optional<CheckpointVerifier>> LogVerifier() = 0;
+
+  // Runs `fn` with every read inside it seeing one snapshot of the ledger, even while other
+  // processes append (verify-log and proofs need a log, its nodes and its checkpoints that agree).
+  virtual Status WithSnapshot(const std::function<Status()>& fn) = 0;
 
   // --- maintenance ---------------------------------------------------------------------------
   virtual Status CheckIntegrity() = 0;  // full integrity check of the storage

@@ -28,7 +28,9 @@ std::string Short(const Hash& h) { return HexEncode(ByteView(h.data(), 8)); }
 
 }  // namespace
 
-Result<LogVerification> VerifyLog(LedgerStore& store, const VerifyLogOptions& options) {
+namespace {
+
+Result<LogVerification> VerifyLogInSnapshot(LedgerStore& store, const VerifyLogOptions& options) {
   LogVerification out;
   Problems problems(out, options.max_problems);
 
@@ -198,6 +200,18 @@ Result<LogVerification> VerifyLog(LedgerStore& store, const VerifyLogOptions& op
     }
   }
   return out;
+}
+
+}  // namespace
+
+Result<LogVerification> VerifyLog(LedgerStore& store, const VerifyLogOptions& options) {
+  std::optional<LogVerification> out;
+  HM_RETURN_IF_ERROR(store.WithSnapshot([&]() -> Status {
+    HM_ASSIGN_OR_RETURN(LogVerification v, VerifyLogInSnapshot(store, options));
+    out = std::move(v);
+    return Status::Ok();
+  }));
+  return std::move(*out);
 }
 
 }  // namespace hallmark::audit

@@ -20,7 +20,9 @@ Result<Hash> HashFromHex(const std::string& s, const char* what) {
 
 }  // namespace
 
-Result<Receipt> ProveEntry(LedgerStore& store, uint64_t index) {
+namespace {
+
+Result<Receipt> ProveEntryInSnapshot(LedgerStore& store, uint64_t index) {
   HM_ASSIGN_OR_RETURN(std::optional<StoredCheckpoint> cp, store.LatestCheckpoint());
   if (!cp || cp->size <= index) {
     return Status::NotFound(store.path() + ": no checkpoint covers log entry " +
@@ -39,6 +41,18 @@ Result<Receipt> ProveEntry(LedgerStore& store, uint64_t index) {
   r.checkpoint = cp->note;
   r.log_key = key->VerifierKey();
   return r;
+}
+
+}  // namespace
+
+Result<Receipt> ProveEntry(LedgerStore& store, uint64_t index) {
+  std::optional<Receipt> out;
+  HM_RETURN_IF_ERROR(store.WithSnapshot([&]() -> Status {
+    HM_ASSIGN_OR_RETURN(Receipt r, ProveEntryInSnapshot(store, index));
+    out = std::move(r);
+    return Status::Ok();
+  }));
+  return std::move(*out);
 }
 
 Result<Receipt> ProveAsset(LedgerStore& store, const std::string& asset) {

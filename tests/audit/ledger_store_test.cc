@@ -19,10 +19,6 @@ using namespace hallmark;
 using namespace hallmark::audit;
 using namespace hallmark::audit::testing;
 
-namespace hallmark {
-std::ostream& operator<<(std::ostream& os, StatusCode c) { return os << StatusCodeName(c); }
-}  // namespace hallmark
-
 namespace {
 
 std::unique_ptr<LedgerStore> Open(const TempHome& home) {
@@ -320,8 +316,8 @@ BOOST_AUTO_TEST_CASE(verify_log_names_tampering) {
        "entries were removed"},
       {"corrupted tree node",
        "DROP TRIGGER tree_nodes_no_update; UPDATE tree_nodes SET hash = zeroblob(32) WHERE level "
-       "= 2 AND idx = 1",
-       "Merkle node (level 2, index 1)"},
+       "= 4 AND idx = 0",
+       "Merkle node (level 4, index 0)"},
       {"altered dataset item",
        "DROP TRIGGER dataset_items_no_update; UPDATE dataset_items SET sha256 = "
        "'0000000000000000000000000000000000000000000000000000000000000000' WHERE position = 0",

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <ostream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,11 @@
 #include "audit/ledger_store.h"
 #include "base/hex.h"
 #include "base/sha256.h"
+
+namespace hallmark {
+// Lets Boost.Test print status codes in failed comparisons.
+inline std::ostream& operator<<(std::ostream& os, StatusCode c) { return os << StatusCodeName(c); }
+}  // namespace hallmark
 
 namespace hallmark::audit::testing {
 
