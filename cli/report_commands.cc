@@ -76,6 +76,7 @@ Result<int> RunVerifyReport(const Context& ctx, const VerifyReportArgs& a) {
     audit::LedgerOptions lo;
     lo.home = ctx.Home();
     lo.read_only = true;
+    lo.quick_check = false;  // only the log key is read; audit verify-log checks the file
     HM_ASSIGN_OR_RETURN(std::unique_ptr<audit::LedgerStore> store, audit::OpenLedger(lo));
     HM_ASSIGN_OR_RETURN(key, store->LogVerifier());
     if (key) key_source = "ledger " + store->path();
