@@ -265,6 +265,10 @@ Result<json> BuildComplianceReport(const Policy& policy, LedgerStore& store,
     ++l.first;
     l.second += assets_per_dataset[id];
   }
+  std::sort(by_dataset.begin(), by_dataset.end(), [](const json& a, const json& b) {
+    return std::make_pair(a["name"].get<std::string>(), a["id"].get<std::string>()) <
+           std::make_pair(b["name"].get<std::string>(), b["id"].get<std::string>());
+  });
   json licences = json::array();
   for (const auto& [licence, n] : by_licence) {
     licences.push_back({{"licence", licence}, {"datasets", n.first}, {"assets", n.second}});

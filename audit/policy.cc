@@ -24,12 +24,22 @@ constexpr KindName kKinds[] = {
     {RuleKind::kDenyRevokedSigner, "deny-revoked-signer"},
 };
 
-const std::set<std::string> kProperties = {"non-commercial", "no-derivatives", "share-alike",
-                                           "attribution", "unknown"};
-const std::set<std::string> kMarks = {"manifest", "watermark", "iptc", "tc260"};
-const std::set<std::string> kAssetFields = {
-    "id",        "model_id",   "content_hash", "manifest_hash", "signer_key_id",
-    "file_name", "created_at", "payload"};
+// Function-local so that nothing is constructed (and could throw) before main().
+const std::set<std::string>& Properties() {
+  static const std::set<std::string> kSet = {"non-commercial", "no-derivatives", "share-alike",
+                                             "attribution", "unknown"};
+  return kSet;
+}
+const std::set<std::string>& Marks() {
+  static const std::set<std::string> kSet = {"manifest", "watermark", "iptc", "tc260"};
+  return kSet;
+}
+const std::set<std::string>& AssetFields() {
+  static const std::set<std::string> kSet = {
+      "id",        "model_id",   "content_hash", "manifest_hash", "signer_key_id",
+      "file_name", "created_at", "payload"};
+  return kSet;
+}
 
 std::string Joined(const std::set<std::string>& s) {
   std::string out;
@@ -91,25 +101,25 @@ Result<PolicyRule> ParseRule(const TomlFields& f, const LicenceTable& table) {
     (void)table;
   }
   if (r.kind == RuleKind::kDenyLicenceProperty) {
-    if (!property || !kProperties.count(*property)) {
-      return f.Error("property", "must be one of: " + Joined(kProperties));
+    if (!property || !Properties().count(*property)) {
+      return f.Error("property", "must be one of: " + Joined(Properties()));
     }
     r.property = *property;
   }
   if (r.kind == RuleKind::kRequireMarking) {
-    if (r.marks.empty()) return f.Error("marks", "needs at least one of: " + Joined(kMarks));
+    if (r.marks.empty()) return f.Error("marks", "needs at least one of: " + Joined(Marks()));
     for (const std::string& m : r.marks) {
-      if (!kMarks.count(m)) {
-        return f.Error("marks", "'" + m + "' is not a mark (" + Joined(kMarks) + ")");
+      if (!Marks().count(m)) {
+        return f.Error("marks", "'" + m + "' is not a mark (" + Joined(Marks()) + ")");
       }
     }
   }
   if (r.kind == RuleKind::kRequireAssetFields) {
     if (r.fields.empty()) return f.Error("fields", "needs at least one asset field");
     for (const std::string& m : r.fields) {
-      if (!kAssetFields.count(m)) {
+      if (!AssetFields().count(m)) {
         return f.Error("fields",
-                       "'" + m + "' is not an asset field (" + Joined(kAssetFields) + ")");
+                       "'" + m + "' is not an asset field (" + Joined(AssetFields()) + ")");
       }
     }
   }

@@ -135,12 +135,11 @@ class DatasetEvaluator {
           break;
         case RuleKind::kDenyLicenceProperty:
           if (PropertyHolds(r.property, terms)) {
-            std::string why = terms.notes.empty() ? "" : " [" + terms.notes + "]";
-            out.denies.push_back({"deny", r.id, subject_, ds_.name, licence,
-                                  "dataset " + Quoted(ds_.name) + " is licensed " + licence + ", " +
-                                      PropertyPhrase(r.property) + why + "; denied by " +
-                                      RuleNote(r),
-                                  r.fix});
+            std::string reason = "dataset " + Quoted(ds_.name) + " is licensed " + licence;
+            reason += ", " + PropertyPhrase(r.property);
+            if (!terms.notes.empty()) reason += " [" + terms.notes + "]";
+            reason += "; denied by " + RuleNote(r);
+            out.denies.push_back({"deny", r.id, subject_, ds_.name, licence, reason, r.fix});
           }
           break;
         default:

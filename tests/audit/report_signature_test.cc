@@ -206,6 +206,18 @@ BOOST_FIXTURE_TEST_CASE(cli_report_policy_check_and_verify, Fixture) {
                             ":7: [[rule]]: unknown key 'licence' "
                             "(expected one of: id, kind, licences, property, marks, fields, "
                             "description, fix)\n");
+  // A delivered file is found by its SHA-256 (demo-0's content hash is that of "content 0").
+  std::ofstream(h + "/demo-0.png", std::ios::binary) << "content 0";
+  auto by_file = RunHallmark({"--home", h, "policy", "check", "--policy",
+                              PolicyPath("eu-ai-act-art50.toml"), h + "/demo-0.png"});
+  BOOST_TEST(by_file.exit_code == 0, by_file.out << by_file.err);
+  BOOST_TEST(by_file.out.find("ALLOWED asset:demo-0 ") == 0u, by_file.out);
+  std::ofstream(h + "/stranger.png", std::ios::binary) << "not an asset";
+  auto stranger = RunHallmark({"--home", h, "policy", "check", "--policy",
+                               PolicyPath("eu-ai-act-art50.toml"), h + "/stranger.png"});
+  BOOST_TEST(stranger.exit_code == 3);
+  BOOST_TEST(stranger.err.find("no asset in the ledger has this file's SHA-256") !=
+             std::string::npos);
   auto unknown = RunHallmark({"--home", h, "policy", "check", "--policy",
                               PolicyPath("research.toml"), "--dataset", "nope"});
   BOOST_TEST(unknown.exit_code == 3);
