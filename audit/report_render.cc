@@ -44,6 +44,7 @@ table{border-collapse:collapse;width:100%;margin:6px 0 12px;font-size:13px}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e3e7ea;vertical-align:top}
 th{background:#f4f6f8}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 code,.mono{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:12px;word-break:break-all}
+td:first-child code{word-break:normal;white-space:nowrap}
 .meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;font-size:13px}
 .meta dt{color:#5b6770}.meta dd{margin:0}
 .verdict{display:inline-block;padding:2px 10px;border-radius:4px;font-weight:600;color:#fff}
