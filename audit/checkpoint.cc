@@ -89,6 +89,10 @@ Result<Bytes> Base64Decode(std::string_view text, std::string_view what) {
   if (text.back() == '=') ++pad;
   if (text.size() >= 2 && text[text.size() - 2] == '=') ++pad;
   out.resize(static_cast<size_t>(n) - pad);
+  // Reject encodings with non-zero padding bits, so that one signature has one spelling.
+  if (Base64Encode(out) != text) {
+    return Status::BadInput(std::string(what) + " is not canonical base64");
+  }
   return out;
 }
 
