@@ -89,6 +89,10 @@ Result<Bytes> Base64Decode(std::string_view text, std::string_view what) {
   if (text.back() == '=') ++pad;
   if (text.size() >= 2 && text[text.size() - 2] == '=') ++pad;
   out.resize(static_cast<size_t>(n) - pad);
+  // Reject encodings with non-zero padding bits, so that one signature has one spelling.
+  if (Base64Encode(out) != text) {
+    return Status::BadInput(std::string(what) + " is not canonical base64");
+  }
   return out;
 }
 
@@ -163,13 +167,22 @@ std::string CheckpointVerifier::VerifierKey() const {
 }
 
 Result<Checkpoint> CheckpointVerifier::Verify(std::string_view note) const {
+  HM_ASSIGN_OR_RETURN(std::string body, VerifyNote(note));
+  HM_ASSIGN_OR_RETURN(Checkpoint cp, ParseCheckpointBody(body));
+  if (cp.origin != name_) {
+    return Status::BadInput("checkpoint: origin '" + cp.origin + "' is not the log '" + name_ +
+                            "'");
+  }
+  return cp;
+}
+
+Result<std::string> CheckpointVerifier::VerifyNote(std::string_view note) const {
   size_t split = note.find("\n\n");
   if (split == std::string_view::npos) {
     return Status::BadInput("checkpoint: no blank line between the body and the signatures");
   }
   std::string_view body = note.substr(0, split + 1);
   std::string_view sigs = note.substr(split + 2);
-  HM_ASSIGN_OR_RETURN(Checkpoint cp, ParseCheckpointBody(body));
   if (sigs.empty() || sigs.back() != '\n') {
     return Status::BadInput("checkpoint: the signature block does not end with a newline");
   }
@@ -214,11 +227,7 @@ Result<Checkpoint> CheckpointVerifier::Verify(std::string_view note) const {
   if (!found) {
     return Status::BadInput("checkpoint: no signature by the log key " + VerifierKey());
   }
-  if (cp.origin != name_) {
-    return Status::BadInput("checkpoint: origin '" + cp.origin + "' is not the log '" + name_ +
-                            "'");
-  }
-  return cp;
+  return std::string(body);
 }
 
 struct CheckpointSigner::Key {
@@ -244,6 +253,21 @@ Result<CheckpointSigner> CheckpointSigner::Generate(std::string name) {
   auto key = std::make_unique<Key>();
   key->pkey.reset(raw);
   HM_ASSIGN_OR_RETURN(Bytes pub, RawPublicKey(raw));
+  return CheckpointSigner(std::move(name), std::move(key), std::move(pub));
+}
+
+Result<CheckpointSigner> CheckpointSigner::FromSeed(std::string name, ByteView seed) {
+  if (!ValidKeyName(name)) {
+    return Status::InvalidArgument("log origin '" + name +
+                                   "' must be non-empty, without spaces or '+'");
+  }
+  if (seed.size() != 32) return Status::InvalidArgument("an Ed25519 seed is 32 bytes");
+  UniquePkey pkey(
+      EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size()));
+  if (!pkey) return Status::Internal("cannot load the Ed25519 seed");
+  HM_ASSIGN_OR_RETURN(Bytes pub, RawPublicKey(pkey.get()));
+  auto key = std::make_unique<Key>();
+  key->pkey = std::move(pkey);
   return CheckpointSigner(std::move(name), std::move(key), std::move(pub));
 }
 
@@ -290,7 +314,14 @@ Result<std::string> CheckpointSigner::Sign(const Checkpoint& cp) const {
     return Status::Internal("checkpoint origin '" + cp.origin + "' is not the signer '" + name_ +
                             "'");
   }
-  std::string body = CheckpointBody(cp);
+  return SignNote(CheckpointBody(cp));
+}
+
+Result<std::string> CheckpointSigner::SignNote(std::string_view text) const {
+  if (text.empty() || text.back() != '\n' || text.find("\n\n") != std::string_view::npos) {
+    return Status::InvalidArgument("note text must end with a newline and contain no blank line");
+  }
+  std::string body(text);
   UniqueMdCtx ctx(EVP_MD_CTX_new());
   Bytes blob(4 + 64);
   size_t sig_len = 64;

@@ -57,6 +57,10 @@ class CheckpointVerifier {
   // the origin line does not match.
   Result<Checkpoint> Verify(std::string_view note) const;
 
+  // The signed-note layer alone: verifies this key's signature on any note and returns its
+  // text (everything before the blank line, with its final newline).
+  Result<std::string> VerifyNote(std::string_view note) const;
+
  private:
   std::string name_;
   Bytes public_key_;
@@ -70,6 +74,8 @@ class CheckpointSigner {
   // first uses agree on one key: the file is published with link(2), which never overwrites.
   static Result<CheckpointSigner> LoadOrCreate(const std::string& path, std::string name);
   static Result<CheckpointSigner> Generate(std::string name);  // in memory, for tests
+  // From a 32-byte Ed25519 seed (RFC 8032 private key), e.g. one imported from Go's note keys.
+  static Result<CheckpointSigner> FromSeed(std::string name, ByteView seed);
 
   CheckpointSigner(CheckpointSigner&&) noexcept;
   CheckpointSigner& operator=(CheckpointSigner&&) noexcept;
@@ -81,6 +87,8 @@ class CheckpointSigner {
 
   // The complete note text: body, blank line, signature line. cp.origin must equal name().
   Result<std::string> Sign(const Checkpoint& cp) const;
+  // Signs any note text (non-empty, ending in a newline, no blank line inside).
+  Result<std::string> SignNote(std::string_view text) const;
 
  private:
   struct Key;

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <optional>
 
+#include "audit/ledger_schema.h"
 #include "audit/merkle_tree.h"
 #include "audit/sqlite_db.h"
 #include "base/hex.h"
@@ -14,123 +15,9 @@
 namespace hallmark::audit {
 namespace {
 
-// Tables that only ever grow. Each gets triggers that abort UPDATE and DELETE, so a bug or a
-// careless script cannot rewrite history through SQLite; verify-log catches edits made after
-// dropping the triggers.
-constexpr const char* kAppendOnlyTables[] = {
-    "log_meta", "entries",        "tree_nodes", "checkpoints", "datasets",    "dataset_items",
-    "models",   "model_datasets", "assets",     "keys",        "revocations", "policy_evaluations"};
-
-constexpr char kSchemaV1[] = R"sql(
-CREATE TABLE log_meta(
-  key TEXT PRIMARY KEY,
-  value BLOB NOT NULL
-) STRICT;
-CREATE TABLE entries(
-  idx INTEGER PRIMARY KEY CHECK (idx >= 0),
-  kind TEXT NOT NULL,
-  body BLOB NOT NULL,
-  leaf_hash BLOB NOT NULL CHECK (length(leaf_hash) = 32)
-) STRICT;
-CREATE TABLE tree_nodes(
-  level INTEGER NOT NULL CHECK (level >= 1),
-  idx INTEGER NOT NULL,
-  hash BLOB NOT NULL CHECK (length(hash) = 32),
-  PRIMARY KEY (level, idx)
-) STRICT, WITHOUT ROWID;
-CREATE TABLE checkpoints(
-  tree_size INTEGER PRIMARY KEY CHECK (tree_size >= 1),
-  root_hash BLOB NOT NULL CHECK (length(root_hash) = 32),
-  note TEXT NOT NULL
-) STRICT;
-CREATE TABLE datasets(
-  id TEXT PRIMARY KEY,
-  name TEXT NOT NULL UNIQUE,
-  source TEXT NOT NULL,
-  licence TEXT NOT NULL,
-  attribution TEXT NOT NULL,
-  item_count INTEGER NOT NULL,
-  items_root TEXT NOT NULL,
-  recorded_at TEXT NOT NULL,
-  log_index INTEGER NOT NULL UNIQUE REFERENCES entries(idx)
-) STRICT;
-CREATE TABLE dataset_items(
-  dataset_id TEXT NOT NULL REFERENCES datasets(id),
-  position INTEGER NOT NULL,
-  sha256 TEXT NOT NULL,
-  path TEXT NOT NULL,
-  size INTEGER NOT NULL,
-  width INTEGER NOT NULL,
-  height INTEGER NOT NULL,
-  PRIMARY KEY (dataset_id, position)
-) STRICT, WITHOUT ROWID;
-CREATE TABLE models(
-  id TEXT PRIMARY KEY,
-  architecture TEXT NOT NULL,
-  hyperparameters TEXT NOT NULL,
-  training_run TEXT NOT NULL,
-  recorded_at TEXT NOT NULL,
-  log_index INTEGER NOT NULL UNIQUE REFERENCES entries(idx)
-) STRICT;
-CREATE TABLE model_datasets(
-  model_id TEXT NOT NULL REFERENCES models(id),
-  position INTEGER NOT NULL,
-  dataset_id TEXT NOT NULL REFERENCES datasets(id),
-  PRIMARY KEY (model_id, position)
-) STRICT, WITHOUT ROWID;
-CREATE TABLE assets(
-  log_index INTEGER PRIMARY KEY REFERENCES entries(idx),
-  id TEXT NOT NULL UNIQUE,
-  payload BLOB NOT NULL CHECK (length(payload) BETWEEN 1 AND 8),
-  model_id TEXT NOT NULL REFERENCES models(id),
-  parameters TEXT NOT NULL,
-  content_hash TEXT NOT NULL,
-  manifest_hash TEXT NOT NULL,
-  file_name TEXT NOT NULL,
-  signer_key_id TEXT NOT NULL,
-  created_at TEXT NOT NULL
-) STRICT;
-CREATE UNIQUE INDEX assets_by_payload ON assets(payload);
-CREATE TABLE keys(
-  key_id TEXT PRIMARY KEY,
-  algorithm TEXT NOT NULL,
-  public_key BLOB NOT NULL,
-  label TEXT NOT NULL,
-  recorded_at TEXT NOT NULL,
-  log_index INTEGER NOT NULL UNIQUE REFERENCES entries(idx)
-) STRICT;
-CREATE TABLE revocations(
-  log_index INTEGER PRIMARY KEY REFERENCES entries(idx),
-  key_id TEXT NOT NULL REFERENCES keys(key_id),
-  reason TEXT NOT NULL,
-  revoked_at TEXT NOT NULL
-) STRICT;
-CREATE TABLE policy_evaluations(
-  log_index INTEGER PRIMARY KEY REFERENCES entries(idx),
-  policy_sha256 TEXT NOT NULL,
-  policy_name TEXT NOT NULL,
-  subject TEXT NOT NULL,
-  decision TEXT NOT NULL,
-  evaluated_at TEXT NOT NULL
-) STRICT;
-CREATE INDEX policy_evaluations_by_subject ON policy_evaluations(subject);
-)sql";
-
 // Subtrees of 16 leaves and more are stored; smaller ones are recomputed from at most 16 leaf
 // hashes when a proof needs them. This keeps one node row per 16 entries instead of one per entry.
 constexpr int kMinStoredLevel = 4;
-
-std::string AppendOnlyTriggers() {
-  std::string sql;
-  for (const char* t : kAppendOnlyTables) {
-    for (const char* op : {"UPDATE", "DELETE"}) {
-      sql += std::string("CREATE TRIGGER ") + t + "_no_" + (op[0] == 'U' ? "update" : "delete") +
-             " BEFORE " + op + " ON " + t + " BEGIN SELECT RAISE(ABORT, 'the ledger is " +
-             "append-only: " + t + " rows cannot be changed or deleted'); END;\n";
-    }
-  }
-  return sql;
-}
 
 std::string UtcNow() {
   std::time_t now = std::time(nullptr);
@@ -318,40 +205,7 @@ Status SqliteLedgerStore::Initialise() {
   return Migrate();
 }
 
-Status SqliteLedgerStore::Migrate() {
-  HM_ASSIGN_OR_RETURN(int64_t app_id, db_.QueryInt("PRAGMA application_id"));
-  HM_ASSIGN_OR_RETURN(int64_t version, db_.QueryInt("PRAGMA user_version"));
-  HM_ASSIGN_OR_RETURN(int64_t objects, db_.QueryInt("SELECT count(*) FROM sqlite_schema"));
-  bool fresh = app_id == 0 && version == 0 && objects == 0;
-  if (!fresh && app_id != kLedgerApplicationId) {
-    return Status::BadInput(path() + ": not a Hallmark ledger (SQLite application_id " +
-                            std::to_string(app_id) + ")");
-  }
-  if (version > kLedgerSchemaVersion) {
-    return Status::Unsupported(path() + ": ledger schema " + std::to_string(version) +
-                               " was written by a newer Hallmark (this one knows " +
-                               std::to_string(kLedgerSchemaVersion) + ")");
-  }
-  if (version == kLedgerSchemaVersion) return Status::Ok();
-  if (options_.read_only) {
-    return Status::BadInput(path() + ": the ledger is empty or unfinished, and opened read-only");
-  }
-  // Forward-only migrations, each in one transaction; user_version is re-read under the write
-  // lock because another process may have migrated meanwhile.
-  HM_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
-  Status st = [&]() -> Status {
-    HM_ASSIGN_OR_RETURN(int64_t v, db_.QueryInt("PRAGMA user_version"));
-    if (v == 0) {
-      HM_RETURN_IF_ERROR(db_.Exec(kSchemaV1));
-      HM_RETURN_IF_ERROR(db_.Exec(AppendOnlyTriggers()));
-      HM_RETURN_IF_ERROR(db_.Exec("PRAGMA application_id=" + std::to_string(kLedgerApplicationId) +
-                                  "; PRAGMA user_version=1;"));
-    }
-    return db_.Exec("COMMIT");
-  }();
-  if (!st.ok()) (void)db_.Exec("ROLLBACK");
-  return st;
-}
+Status SqliteLedgerStore::Migrate() { return MigrateLedgerSchema(db_, options_.read_only); }
 
 Status SqliteLedgerStore::WriteTransaction(const std::function<Status()>& body) {
   if (!signer_) {

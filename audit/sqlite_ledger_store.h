@@ -9,12 +9,10 @@
 #include <memory>
 #include <string>
 
+#include "audit/ledger_schema.h"
 #include "audit/ledger_store.h"
 
 namespace hallmark::audit {
-
-inline constexpr int32_t kLedgerApplicationId = 0x484d4c47;  // "HMLG"
-inline constexpr int kLedgerSchemaVersion = 1;
 
 // Opens `path`. `signer` may be null for read-only use; writes then fail.
 Result<std::unique_ptr<LedgerStore>> OpenSqliteLedger(const std::string& path,

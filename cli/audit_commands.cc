@@ -112,7 +112,14 @@ void RegisterDataset(CLI::App& app, Context& ctx) {
   list->add_option("--ledger", *list_ledger, "Read this ledger file (read-only) instead");
   list->callback([&ctx, list_ledger]() {
     ctx.SetAction([&ctx, list_ledger]() -> Result<int> {
-      HM_ASSIGN_OR_RETURN(std::unique_ptr<LedgerStore> store, OpenForReading(ctx, *list_ledger));
+      auto opened = OpenForReading(ctx, *list_ledger);
+      // A home where nothing was recorded yet simply has no datasets.
+      if (!opened.ok() && opened.status().code() == StatusCode::kNotFound && list_ledger->empty()) {
+        ctx.Say("no datasets recorded");
+        ctx.EmitJson({{"datasets", nlohmann::json::array()}});
+        return kExitOk;
+      }
+      HM_ASSIGN_OR_RETURN(std::unique_ptr<LedgerStore> store, std::move(opened));
       HM_ASSIGN_OR_RETURN(std::vector<audit::DatasetRecord> all, store->ListDatasets());
       nlohmann::json arr = nlohmann::json::array();
       for (const auto& d : all) {

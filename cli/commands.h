@@ -16,6 +16,8 @@ void RegisterWatermarkCommands(CLI::App& app, Context& ctx);   // watermark
 void RegisterProvenanceCommands(CLI::App& app, Context& ctx);  // keys, provenance
 void RegisterAuditCommands(CLI::App& app, Context& ctx);       // dataset, audit
 void RegisterPipelineCommands(CLI::App& app, Context& ctx);    // generate, verify, model
+void RegisterPolicyCommands(CLI::App& app, Context& ctx);      // policy
+void RegisterReportCommands(CLI::App& app, Context& ctx);      // audit report, verify-report
 
 }  // namespace hallmark::cli
 

@@ -34,6 +34,8 @@ int Run(int argc, char** argv) {
   RegisterProvenanceCommands(app, ctx);
   RegisterAuditCommands(app, ctx);
   RegisterPipelineCommands(app, ctx);
+  RegisterPolicyCommands(app, ctx);
+  RegisterReportCommands(app, ctx);  // after RegisterAuditCommands: joins its 'audit'
 
   try {
     app.parse(argc, argv);

@@ -266,13 +266,27 @@ BOOST_AUTO_TEST_CASE(read_only_and_corrupted_files_fail_cleanly) {
                StatusCode::kInvalidArgument);
     BOOST_TEST(store->ExportSnapshot(backup).ok());
   }
-  if (geteuid() != 0) {
-    chmod(home.ledger().c_str(), 0444);
-    auto store = OpenLedger(Options(home));
-    BOOST_TEST(!store.ok());
-    chmod(home.ledger().c_str(), 0644);
+  // A file the process may not write: chmod for ordinary users; root ignores modes, so it needs
+  // the immutable attribute (skipped where chattr is not permitted).
+  std::string protect =
+      geteuid() != 0 ? "chmod 444 " + home.ledger() : "chattr +i " + home.ledger() + " 2>/dev/null";
+  std::string unprotect =
+      geteuid() != 0 ? "chmod 644 " + home.ledger() : "chattr -i " + home.ledger() + " 2>/dev/null";
+  if (std::system(protect.c_str()) == 0) {
+    Finished denied =
+        Run({kDriver, "append", home.path(), HexSha("checkpoint 0"), "700", "5", "5"});
+    BOOST_TEST(denied.exit_code() == 3, denied.err);
+    BOOST_TEST(denied.err.find(home.ledger()) != std::string::npos, denied.err);
+    BOOST_TEST(std::count(denied.err.begin(), denied.err.end(), '\n') == 1, denied.err);
+    BOOST_TEST(std::system(unprotect.c_str()) == 0);
+    ExpectConsistent(home, "after a read-only file");
+    Finished allowed =
+        Run({kDriver, "append", home.path(), HexSha("checkpoint 0"), "700", "5", "5"});
+    BOOST_TEST(allowed.exit_code() == 0, allowed.err);
+    RawSql(home.ledger(), "PRAGMA wal_checkpoint(TRUNCATE)");
   } else {
-    BOOST_TEST_MESSAGE("running as root: chmod 444 cannot make the file read-only; skipped");
+    BOOST_TEST_MESSAGE(
+        "cannot make the ledger file read-only here (no chattr permission); skipped");
   }
 
   // A page in the middle overwritten: quick_check on open refuses, naming the file.

@@ -301,6 +301,11 @@ BOOST_AUTO_TEST_CASE(verify_log_names_tampering) {
        "x'0000000000000001' WHERE id='asset-2'; UPDATE assets SET payload = x'0000000000000002' "
        "WHERE id='asset-1'",
        "asset asset-1"},
+      {"swapped rows",
+       "DROP TRIGGER assets_no_update; UPDATE assets SET log_index = -1 WHERE id = 'asset-3'; "
+       "UPDATE assets SET log_index = 5 WHERE id = 'asset-6'; UPDATE assets SET log_index = 8 "
+       "WHERE id = 'asset-3'",
+       "asset asset-6: the row no longer matches log entry 5"},
       {"altered entry bytes",
        "DROP TRIGGER entries_no_update; UPDATE entries SET body = CAST(body || x'20' AS BLOB) "
        "WHERE idx = 5",
@@ -341,6 +346,42 @@ BOOST_AUTO_TEST_CASE(verify_log_names_tampering) {
     BOOST_TEST(!v->intact(), c.name << " went unnoticed");
     BOOST_TEST(Mentions(*v, c.expect), c.name << " reported as:\n" << AllProblems(*v));
   }
+}
+
+BOOST_AUTO_TEST_CASE(old_backup_is_caught_by_a_newer_checkpoint) {
+  TempHome home;
+  std::string backup = home.path() + "/backup.sqlite";
+  std::string newer_note;
+  {
+    auto store = Open(home);
+    Populate(*store, 10, 5);
+    BOOST_TEST_REQUIRE(store->ExportSnapshot(backup).ok());
+    BOOST_TEST(store->AppendAssets({MakeAsset(HexSha("checkpoint 0"), 500)}).ok());
+    newer_note = (*store->LatestCheckpoint())->note;
+  }
+  // Someone restores the old file over the ledger: alone it looks intact...
+  LedgerOptions old;
+  old.foreign_file = backup;
+  auto restored = *OpenLedger(old);
+  BOOST_TEST(VerifyLog(*restored, {})->intact());
+  // ...but the checkpoint an auditor kept shows the rollback.
+  VerifyLogOptions opts;
+  opts.since_checkpoint = newer_note;
+  auto v = *VerifyLog(*restored, opts);
+  BOOST_TEST(!v.since_proven);
+  BOOST_TEST(Mentions(v, "rolled back"), AllProblems(v));
+}
+
+BOOST_AUTO_TEST_CASE(newer_schema_is_refused) {
+  TempHome home;
+  {
+    auto store = Open(home);
+    Populate(*store, 1, 1);
+  }
+  RawSql(home.ledger(), "PRAGMA user_version = 2");
+  auto s = OpenLedger(Options(home));
+  BOOST_TEST((s.status().code() == StatusCode::kUnsupported), s.status().ToString());
+  BOOST_TEST(s.status().message().find("newer Hallmark") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(verify_log_since_checkpoint) {

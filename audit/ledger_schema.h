@@ -1,0 +1,23 @@
+// The SQLite ledger's schema and its forward-only migrations (PRAGMA user_version), with the
+// application_id that marks a file as a Hallmark ledger. docs/audit.md describes the tables.
+#ifndef HALLMARK_AUDIT_LEDGER_SCHEMA_H_
+#define HALLMARK_AUDIT_LEDGER_SCHEMA_H_
+
+#include <cstdint>
+
+#include "audit/sqlite_db.h"
+#include "base/status.h"
+
+namespace hallmark::audit {
+
+inline constexpr int32_t kLedgerApplicationId = 0x484d4c47;  // "HMLG"
+inline constexpr int kLedgerSchemaVersion = 1;
+
+// Brings `db` to kLedgerSchemaVersion, one transaction per step; creates the schema in an empty
+// file. Refuses files of other applications (kBadInput) and newer schemas (kUnsupported); a
+// read-only file must already be current.
+Status MigrateLedgerSchema(SqliteDb& db, bool read_only);
+
+}  // namespace hallmark::audit
+
+#endif  // HALLMARK_AUDIT_LEDGER_SCHEMA_H_
