@@ -52,8 +52,7 @@ std::string Organization(const provenance::Signer& signer) {
 }  // namespace
 
 Result<GenerateSummary> Generate(const GenerateRequest& request, Studio& studio,
-                                 generator::Backend& backend, const ModelGate& gate,
-                                 const ProgressFn& progress) {
+                                 generator::Backend& backend, const ProgressFn& progress) {
   if (request.count <= 0) {
     return Status::InvalidArgument("--count " + std::to_string(request.count) + " is not positive");
   }
@@ -73,7 +72,6 @@ Result<GenerateSummary> Generate(const GenerateRequest& request, Studio& studio,
                             "… is not in the ledger; record it with 'hallmark model register " +
                             request.model_path + " --dataset NAME'");
   }
-  if (gate) HM_RETURN_IF_ERROR(gate(info.model_id));
   HM_ASSIGN_OR_RETURN(std::vector<provenance::DatasetInfo> datasets,
                       ManifestDatasets(ledger, *model_record));
   HM_ASSIGN_OR_RETURN(int class_index, generator::ResolveClass(info.spec, request.class_name));

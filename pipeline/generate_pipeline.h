@@ -66,15 +66,11 @@ struct GenerateSummary {
   StageTimes times;
 };
 
-// Called once before sampling with the model's ledger id: a non-OK Status refuses the run (the
-// `--purpose` licence policy check plugs in here).
-using ModelGate = std::function<Status(const std::string& model_id)>;
 // Called after each committed batch with the number of assets delivered so far.
 using ProgressFn = std::function<void(int done)>;
 
 Result<GenerateSummary> Generate(const GenerateRequest& request, Studio& studio,
-                                 generator::Backend& backend, const ModelGate& gate = {},
-                                 const ProgressFn& progress = {});
+                                 generator::Backend& backend, const ProgressFn& progress = {});
 
 }  // namespace hallmark::pipeline
 
