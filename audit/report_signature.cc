@@ -97,17 +97,20 @@ Result<CheckpointSigner> LoadReportSigner(const std::string& home, const std::st
   return CheckpointSigner::LoadOrCreate(path, origin + kReportKeySuffix);
 }
 
+std::string ReportNoteText(const std::string& key_name, uint64_t checkpoint_size,
+                           const std::string& sha256_hex) {
+  return key_name + "\n" + kReportFormat + "\ncheckpoint " + std::to_string(checkpoint_size) +
+         "\nsha256 " + sha256_hex + "\n";
+}
+
 Result<SignedReport> SignReport(const nlohmann::json& report, const CheckpointSigner& signer) {
   SignedReport s;
   s.canonical_json = CanonicalJson(report);
   Sha256Digest digest = Sha256(
       ByteView(reinterpret_cast<const uint8_t*>(s.canonical_json.data()), s.canonical_json.size()));
   s.sha256 = HexEncode(ByteView(digest.data(), digest.size()));
-  Checkpoint body;
-  body.origin = signer.name();
-  body.size = report.value("/ledger/checkpoint_size"_json_pointer, uint64_t{0});
-  std::copy(digest.begin(), digest.end(), body.root.begin());
-  HM_ASSIGN_OR_RETURN(s.note, signer.Sign(body));
+  uint64_t size = report.value("/ledger/checkpoint_size"_json_pointer, uint64_t{0});
+  HM_ASSIGN_OR_RETURN(s.note, signer.SignNote(ReportNoteText(signer.name(), size, s.sha256)));
   return s;
 }
 
@@ -162,22 +165,20 @@ Result<ReportVerification> VerifyReportFile(std::string_view text,
   }
   v.key = key->VerifierKey();
   CheckpointVerifier report_key(key->name() + kReportKeySuffix, key->public_key());
-  Result<Checkpoint> signed_body = report_key.Verify(e.note);
-  if (!signed_body.ok()) {
-    v.problem = "signature: " + signed_body.status().message();
-    return v;
-  }
-  if (!std::equal(digest.begin(), digest.end(), signed_body->root.begin())) {
-    v.problem = "the report's content does not match its signed SHA-256 (altered after signing)";
+  Result<std::string> signed_text = report_key.VerifyNote(e.note);
+  if (!signed_text.ok()) {
+    v.problem = "signature: " + signed_text.status().message();
     return v;
   }
   if (!e.claimed_sha.empty() && e.claimed_sha != v.sha256) {
-    v.problem = "the stated report-sha256 does not match the content";
+    v.problem = "the stated report-sha256 does not match the content (altered after signing)";
     return v;
   }
   uint64_t size = v.report.value("/ledger/checkpoint_size"_json_pointer, uint64_t{0});
-  if (signed_body->size != size) {
-    v.problem = "the signed tree size does not match the report's checkpoint";
+  if (*signed_text != ReportNoteText(report_key.name(), size, v.sha256)) {
+    v.problem =
+        "the report's content does not match its signed SHA-256 and checkpoint size "
+        "(altered after signing)";
     return v;
   }
   // The checkpoint the report was computed on must itself be signed by the log key.

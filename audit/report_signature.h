@@ -2,13 +2,15 @@
 // signed note with the ledger's log key, under the key name "<log origin>/report":
 //
 //   hallmark.local/ledger/report
-//   <tree size of the checkpoint the report was computed on>
-//   <base64 of the SHA-256 of the canonical JSON>
+//   hallmark-audit-report/1
+//   checkpoint <tree size of the checkpoint the report was computed on>
+//   sha256 <hex SHA-256 of the canonical JSON>
 //
 //   — hallmark.local/ledger/report <base64(key id ‖ Ed25519 signature)>
 //
-// The distinct name gives a distinct key id and origin line, so a report note can never pass as
-// a log checkpoint. Ed25519 is deterministic: the same report gives the same note.
+// The distinct name gives a distinct key id, and the body is no checkpoint body, so a report
+// note can never pass as a log checkpoint. Ed25519 is deterministic: the same report gives the
+// same note.
 //
 // Files: a JSON report is {"report": <canonical>, "report_sha256": ..., "signature": <note>};
 // HTML, Markdown and CSV reports end with a block carrying the canonical JSON (base64) and the
@@ -41,6 +43,9 @@ struct SignedReport {
 Result<CheckpointSigner> LoadReportSigner(const std::string& home, const std::string& origin);
 
 Result<SignedReport> SignReport(const nlohmann::json& report, const CheckpointSigner& signer);
+// The signed text of a report note (above).
+std::string ReportNoteText(const std::string& key_name, uint64_t checkpoint_size,
+                           const std::string& sha256_hex);
 
 // The signature block for text formats; `line_prefix` starts every line ("# " for CSV).
 std::string ReportSignatureBlock(const SignedReport& signed_report,
