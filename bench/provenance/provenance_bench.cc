@@ -34,8 +34,8 @@ Fixture* g_fixture = nullptr;
 
 std::unique_ptr<Signer> MakeSigner(KeyAlgorithm alg, X509* ca, EVP_PKEY* ca_key) {
   auto key = GenerateKey(alg);
-  auto cert = IssueSigningCertificate(key->get(), "Bench", "Bench signer", ca, ca_key,
-                                      Validity::Days(30));
+  auto cert =
+      IssueSigningCertificate(key->get(), "Bench", "Bench signer", ca, ca_key, Validity::Days(30));
   std::vector<UniqueX509> chain;
   chain.push_back(std::move(*cert));
   auto signer = Signer::Create(std::move(*key), std::move(chain));
@@ -115,8 +115,8 @@ int main(int argc, char** argv) {
     if (!data.ok()) continue;
     const std::string n = name;
     benchmark::RegisterBenchmark(("Sha256/" + n).c_str(), BM_Sha256, *data);
-    benchmark::RegisterBenchmark(("SignImage_noXmp_ES256/" + n).c_str(), BM_SignImage, *data,
-                                 false, false);
+    benchmark::RegisterBenchmark(("SignImage_noXmp_ES256/" + n).c_str(), BM_SignImage, *data, false,
+                                 false);
     benchmark::RegisterBenchmark(("SignImage_noXmp_Ed25519/" + n).c_str(), BM_SignImage, *data,
                                  false, true);
     benchmark::RegisterBenchmark(("SignImage_withXmp_ES256/" + n).c_str(), BM_SignImage, *data,
