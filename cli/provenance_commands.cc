@@ -240,7 +240,8 @@ void PrintReport(const Context& ctx, const std::string& file, const pv::Verifica
 }
 
 Result<pv::TrustStore> LoadTrust(const Context& ctx, const std::string& dir) {
-  return pv::TrustStore::LoadDirectory(dir.empty() ? ctx.Home() + "/trust" : dir);
+  if (dir.empty()) return pv::TrustStore::LoadDirectory(ctx.Home() + "/trust");
+  return pv::TrustStore::LoadDirectory(dir, /*must_exist=*/true);
 }
 
 void RegisterProvenance(CLI::App& app, Context& ctx) {

@@ -320,11 +320,13 @@ Result<Bytes> SignImage(ByteView encoded_image, image::Format format, const Mani
   if (!parent_file.empty()) {
     HM_ASSIGN_OR_RETURN(parent, CiteParent(parent_file, options.parent_title));
   }
-  Bytes clean;
+  // `clean` views the input until something has to change it, so the common case (a fresh
+  // image, XMP written elsewhere) copies the pixels' bytes once, into the output.
+  Bytes storage;
+  ByteView clean = encoded_image;
   if (existing) {
-    HM_ASSIGN_OR_RETURN(clean, RemoveManifestStore(encoded_image, format));
-  } else {
-    clean = encoded_image.ToBytes();
+    HM_ASSIGN_OR_RETURN(storage, RemoveManifestStore(encoded_image, format));
+    clean = storage;
   }
 
   // 2. XMP first.
@@ -332,7 +334,9 @@ Result<Bytes> SignImage(ByteView encoded_image, image::Format format, const Mani
   const std::string instance_id = "xmp.iid:" + uuid;
   const std::string manifest_label = "urn:c2pa:" + uuid;
   if (spec.write_xmp) {
-    HM_ASSIGN_OR_RETURN(clean, WriteXmp(clean, XmpFieldsFor(spec, instance_id)));
+    HM_ASSIGN_OR_RETURN(Bytes with_xmp, WriteXmp(clean, XmpFieldsFor(spec, instance_id)));
+    storage = std::move(with_xmp);
+    clean = storage;
   }
   HM_ASSIGN_OR_RETURN(size_t offset, ManifestInsertionOffset(clean, format));
 

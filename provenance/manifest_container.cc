@@ -153,6 +153,18 @@ Result<std::optional<EmbeddedStore>> FindManifestStore(ByteView file, image::For
   return std::optional<EmbeddedStore>();
 }
 
+Result<bool> HasManifestStore(ByteView file, image::Format format) {
+  if (format == image::Format::kPng) {
+    HM_ASSIGN_OR_RETURN(auto chunks, PngChunks(file));
+    for (const PngChunk& c : chunks) {
+      if (c.type == "caBX") return true;
+    }
+    return false;
+  }
+  HM_ASSIGN_OR_RETURN(auto found, FindManifestStore(file, format));
+  return found.has_value();
+}
+
 Result<Bytes> RemoveManifestStore(ByteView file, image::Format format) {
   Bytes out;
   out.reserve(file.size());

@@ -23,6 +23,9 @@ struct EmbeddedStore {
 // Finds the manifest store; nullopt when the image has none. BadInput for broken containers.
 Result<std::optional<EmbeddedStore>> FindManifestStore(ByteView file, image::Format format);
 
+// Whether the image carries a manifest store (cheaper to ask than FindManifestStore).
+Result<bool> HasManifestStore(ByteView file, image::Format format);
+
 // The image without its manifest store (unchanged when it has none).
 Result<Bytes> RemoveManifestStore(ByteView file, image::Format format);
 

@@ -34,10 +34,13 @@ Status TrustStore::AddPem(ByteView pem, const std::string& what) {
   return Status::Ok();
 }
 
-Result<TrustStore> TrustStore::LoadDirectory(const std::string& dir) {
+Result<TrustStore> TrustStore::LoadDirectory(const std::string& dir, bool must_exist) {
   TrustStore store;
   std::error_code ec;
-  if (!fs::exists(dir, ec)) return store;
+  if (!fs::exists(dir, ec)) {
+    if (must_exist) return Status::NotFound(dir + ": no such trust folder or PEM file");
+    return store;
+  }
   if (!fs::is_directory(dir, ec)) {
     // A single PEM file works too.
     HM_ASSIGN_OR_RETURN(Bytes data, ReadFile(dir, 1 << 24));

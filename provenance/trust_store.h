@@ -26,8 +26,9 @@ class TrustStore {
   TrustStore(TrustStore&&) = default;
   TrustStore& operator=(TrustStore&&) = default;
 
-  // Every *.pem, *.crt, *.cer, *.crl file in `dir`. A missing folder gives an empty store.
-  static Result<TrustStore> LoadDirectory(const std::string& dir);
+  // Every *.pem, *.crt, *.cer, *.crl file in `dir` (or the one PEM file `dir` names). A missing
+  // folder gives an empty store, or NotFound when `must_exist` (a path the user typed).
+  static Result<TrustStore> LoadDirectory(const std::string& dir, bool must_exist = false);
 
   // Adds the certificates and CRLs found in PEM text; BadInput names `what` when it has neither.
   Status AddPem(ByteView pem, const std::string& what);

@@ -81,6 +81,10 @@ BOOST_AUTO_TEST_CASE(keys_sign_verify_exit_codes) {
   BOOST_TEST(untrusted.exit_code == 1);
   BOOST_TEST(nlohmann::json::parse(untrusted.out)["verdict"] == "untrusted");
   BOOST_TEST(cli.Run({"provenance", "verify", kPhotos + "coffee.png"}).exit_code == 1);
+  // A trust folder that does not exist is a mistake, not "untrusted".
+  auto typo = cli.Run({"provenance", "verify", png, "--trust", cli.dir.File("no-such-dir")});
+  BOOST_TEST(typo.exit_code == 3);
+  BOOST_TEST(typo.err.find("no-such-dir") != std::string::npos);
   BOOST_TEST(cli.Run({"provenance", "verify", kFixtures + "XCA.jpg"}).exit_code == 1);
   // Not an image, or missing: bad input, exit 3, one line naming the file.
   auto bad = cli.Run({"provenance", "verify", manifest});

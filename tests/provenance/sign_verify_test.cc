@@ -17,6 +17,7 @@
 #include "image/codec.h"
 #include "provenance/c2pa_labels.h"
 #include "provenance/image_signer.h"
+#include "provenance/jumbf.h"
 #include "provenance/key_store.h"
 #include "provenance/manifest_container.h"
 #include "provenance/manifest_validator.h"
@@ -392,6 +393,32 @@ BOOST_AUTO_TEST_CASE(broken_files_give_errors_not_crashes) {
     }
   }
   BOOST_TEST(still_trusted < 40);
+}
+
+BOOST_AUTO_TEST_CASE(large_stores_span_several_jpeg_app11_segments) {
+  // A 150 kB store (a long chain of parent manifests, say) needs three APP11 segments, each
+  // repeating the superbox header; reading reassembles the exact bytes.
+  Bytes store = MakeSuperBox(MakeDescription(C2paUuid("c2pa"), "c2pa", 3),
+                             {MakeBox("cbor", Bytes(150000, 0x7e))});
+  const Bytes jpeg = Read(kPhotos + "rocket.jpg");
+  auto wrapped = WrapManifestStore(store, image::Format::kJpeg);
+  BOOST_REQUIRE(wrapped.ok());
+  BOOST_TEST(wrapped->size() == WrappedManifestSize(store.size(), image::Format::kJpeg));
+  const size_t at = *ManifestInsertionOffset(jpeg, image::Format::kJpeg);
+  Bytes file(jpeg.begin(), jpeg.begin() + at);
+  file.insert(file.end(), wrapped->begin(), wrapped->end());
+  file.insert(file.end(), jpeg.begin() + at, jpeg.end());
+  const EmbeddedStore e = Embedded(file);
+  BOOST_TEST(e.offset == at);
+  BOOST_TEST(e.length == wrapped->size());
+  BOOST_TEST((e.store == store));
+  size_t segments = 0;
+  for (size_t i = 0; i + 1 < wrapped->size(); ++i) {
+    if ((*wrapped)[i] == 0xff && (*wrapped)[i + 1] == 0xeb) ++segments;
+  }
+  BOOST_TEST(segments >= 3u);
+  auto removed = RemoveManifestStore(file, image::Format::kJpeg);
+  BOOST_TEST((*removed == jpeg));
 }
 
 BOOST_AUTO_TEST_CASE(exiv2_never_rewrites_a_signed_file) {

@@ -1,0 +1,130 @@
+// Cost of provenance per image: SignImage (with and without the exiv2 XMP pass), its parts
+// (SHA-256 of the file, one ES256 signature) and VerifyImage, on real photographs.
+//
+// Images come from $HALLMARK_BENCH_IMAGES, default /usr/lib/python3/dist-packages/skimage/data
+// (Debian package python3-skimage), else tests/data/photos.
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/file.h"
+#include "base/sha256.h"
+#include "image/codec.h"
+#include "provenance/certificate_authority.h"
+#include "provenance/image_signer.h"
+#include "provenance/manifest_validator.h"
+#include "provenance/signer.h"
+
+namespace {
+
+using namespace hallmark;
+using namespace hallmark::provenance;
+
+struct Fixture {
+  std::unique_ptr<Signer> es256;
+  std::unique_ptr<Signer> ed25519;
+  TrustStore trust;
+};
+
+Fixture* g_fixture = nullptr;
+
+std::unique_ptr<Signer> MakeSigner(KeyAlgorithm alg, X509* ca, EVP_PKEY* ca_key) {
+  auto key = GenerateKey(alg);
+  auto cert =
+      IssueSigningCertificate(key->get(), "Bench", "Bench signer", ca, ca_key, Validity::Days(30));
+  std::vector<UniqueX509> chain;
+  chain.push_back(std::move(*cert));
+  auto signer = Signer::Create(std::move(*key), std::move(chain));
+  return std::make_unique<Signer>(std::move(*signer));
+}
+
+ManifestSpec Spec() {
+  ManifestSpec s;
+  s.asset_id = "bench-asset";
+  s.software_version = "0.1.0";
+  s.model = {"model-1", "dcgan-fashion", "1.0", "00"};
+  s.datasets = {{"Fashion-MNIST", "MIT", "Zalando Research", "", ""}};
+  s.parameters = {{"seed", 1}, {"class", 2}};
+  s.watermark_payload = Bytes(8, 0x5a);
+  s.training_mining.ai_training = "notAllowed";
+  s.creator = "Bench";
+  return s;
+}
+
+void BM_Sha256(benchmark::State& state, Bytes file) {
+  for (auto _ : state) benchmark::DoNotOptimize(Sha256(file));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * file.size()));
+}
+
+void BM_Es256SignClaim(benchmark::State& state) {
+  const Bytes claim(2000, 0x42);
+  for (auto _ : state) benchmark::DoNotOptimize(g_fixture->es256->Sign(claim));
+}
+
+void BM_SignImage(benchmark::State& state, Bytes file, bool xmp, bool ed25519) {
+  ManifestSpec spec = Spec();
+  spec.write_xmp = xmp;
+  const image::Format format = *image::SniffFormat(file);
+  const Signer& signer = ed25519 ? *g_fixture->ed25519 : *g_fixture->es256;
+  for (auto _ : state) {
+    auto out = SignImage(file, format, spec, signer);
+    if (!out.ok()) state.SkipWithError(out.status().ToString().c_str());
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * file.size()));
+}
+
+void BM_VerifyImage(benchmark::State& state, Bytes file) {
+  const image::Format format = *image::SniffFormat(file);
+  auto signed_file = SignImage(file, format, Spec(), *g_fixture->es256);
+  for (auto _ : state) {
+    auto r = VerifyImage(*signed_file, g_fixture->trust);
+    if (!r.ok() || r->state == ValidationState::kInvalid) state.SkipWithError("verify failed");
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * signed_file->size()));
+}
+
+std::string ImageDir() {
+  if (const char* env = std::getenv("HALLMARK_BENCH_IMAGES"); env && *env) return env;
+  const std::string skimage = "/usr/lib/python3/dist-packages/skimage/data";
+  if (std::filesystem::is_directory(skimage)) return skimage;
+  return std::string(HALLMARK_SOURCE_DIR) + "/tests/data/photos";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto ca_key = GenerateKey(KeyAlgorithm::kEs256);
+  auto ca = IssueRootCertificate(ca_key->get(), "Bench", Validity::Days(30));
+  Fixture fixture;
+  fixture.es256 = MakeSigner(KeyAlgorithm::kEs256, ca->get(), ca_key->get());
+  fixture.ed25519 = MakeSigner(KeyAlgorithm::kEd25519, ca->get(), ca_key->get());
+  (void)fixture.trust.AddPem(ByteView(CertificatePem(ca->get())), "bench CA");
+  g_fixture = &fixture;
+
+  const std::string dir = ImageDir();
+  benchmark::RegisterBenchmark("Es256SignClaim", BM_Es256SignClaim);
+  for (const char* name : {"astronaut.png", "coffee.png", "motorcycle_left.png", "chelsea.png",
+                           "hubble_deep_field.jpg", "rocket.jpg"}) {
+    auto data = ReadFile(dir + "/" + name);
+    if (!data.ok()) continue;
+    const std::string n = name;
+    benchmark::RegisterBenchmark(("Sha256/" + n).c_str(), BM_Sha256, *data);
+    benchmark::RegisterBenchmark(("SignImage_noXmp_ES256/" + n).c_str(), BM_SignImage, *data, false,
+                                 false);
+    benchmark::RegisterBenchmark(("SignImage_noXmp_Ed25519/" + n).c_str(), BM_SignImage, *data,
+                                 false, true);
+    benchmark::RegisterBenchmark(("SignImage_withXmp_ES256/" + n).c_str(), BM_SignImage, *data,
+                                 true, false);
+    benchmark::RegisterBenchmark(("VerifyImage/" + n).c_str(), BM_VerifyImage, *data);
+  }
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
