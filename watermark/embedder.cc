@@ -21,8 +21,8 @@ namespace hallmark::watermark {
 namespace {
 
 // RMS luma amplitude at strength 1 for an image of typical texture, in grey levels
-// (20*log10(255/2.2) = 41.3 dB before the texture factor and headroom limits).
-constexpr float kAmplitude = 2.2f;
+// (20*log10(255/2.35) = 40.7 dB before the texture factor and headroom limits).
+constexpr float kAmplitude = 2.35f;
 
 // Busy images hide more and need more (their texture is the detector's noise); flat ones show
 // noise sooner. The factor follows the median local contrast, bounded so PSNR stays within about
