@@ -16,10 +16,14 @@ class ByteView {
  public:
   ByteView() = default;
   ByteView(const uint8_t* data, size_t size) : data_(data), size_(size) {}
-  ByteView(const Bytes& b)
-      : data_(b.data()), size_(b.size()) {}  // NOLINT(google-explicit-constructor)
-  ByteView(std::string_view s)               // NOLINT(google-explicit-constructor)
+  // Implicit on purpose, like std::span: any contiguous bytes can be passed where a view is taken.
+  // NOLINTBEGIN(google-explicit-constructor)
+  ByteView(const Bytes& b) : data_(b.data()), size_(b.size()) {}
+  ByteView(std::string_view s)
       : data_(reinterpret_cast<const uint8_t*>(s.data())), size_(s.size()) {}
+  ByteView(const std::string& s) : ByteView(std::string_view(s)) {}
+  ByteView(const char* s) : ByteView(std::string_view(s)) {}
+  // NOLINTEND(google-explicit-constructor)
 
   const uint8_t* data() const { return data_; }
   size_t size() const { return size_; }

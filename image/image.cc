@@ -1,6 +1,7 @@
 #include "image/image.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <string>
 
@@ -76,7 +77,7 @@ Image ConvertChannels(const Image& src, int channels) {
       } else {
         // BT.601 luma, rounded.
         double luma = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
-        dst.set_sample(x, y, 0, static_cast<int>(luma + 0.5));
+        dst.set_sample(x, y, 0, static_cast<int>(std::lround(luma)));
       }
       if (dst.has_alpha()) dst.set_sample(x, y, channels - 1, alpha);
     }

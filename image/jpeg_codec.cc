@@ -94,8 +94,8 @@ struct MallocBuffer {
 };
 
 // CMYK as Photoshop writes it (the Adobe marker) stores inverted ink values.
-void CmykRowToRgb(const uint8_t* cmyk, uint8_t* rgb, int width, bool inverted) {
-  for (int x = 0; x < width; ++x) {
+void CmykRowToRgb(const uint8_t* cmyk, uint8_t* rgb, size_t width, bool inverted) {
+  for (size_t x = 0; x < width; ++x) {
     int c = cmyk[4 * x], m = cmyk[4 * x + 1], y = cmyk[4 * x + 2], k = cmyk[4 * x + 3];
     if (!inverted) {
       c = 255 - c;
@@ -155,7 +155,7 @@ Result<Image> DecodeJpeg(ByteView bytes, const DecodeLimits& limits) {
       const int y = int(cinfo->output_scanline);
       JSAMPROW row = cmyk ? cmyk_row.data() : img.row(y);
       jpeg_read_scanlines(cinfo, &row, 1);
-      if (cmyk) CmykRowToRgb(cmyk_row.data(), img.row(y), img.width(), inverted_cmyk);
+      if (cmyk) CmykRowToRgb(cmyk_row.data(), img.row(y), size_t(img.width()), inverted_cmyk);
     }
     jpeg_finish_decompress(cinfo);
   };

@@ -1,0 +1,56 @@
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include <boost/test/unit_test.hpp>
+
+#include "base/file.h"
+#include "base/hex.h"
+#include "base/sha256.h"
+#include "tests/support/subprocess.h"
+
+using namespace hallmark;
+
+BOOST_AUTO_TEST_CASE(atomic_write_then_read_back) {
+  testing::TempDir dir;
+  const std::string path = dir.File("out.bin");
+  Bytes data(100000);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = uint8_t(i * 7);
+  BOOST_TEST(WriteFileAtomic(path, data, 0600).ok());
+  struct stat st {};
+  BOOST_TEST(::stat(path.c_str(), &st) == 0);
+  BOOST_TEST((st.st_mode & 0777) == 0600u);
+  Result<Bytes> back = ReadFile(path);
+  BOOST_TEST(back.ok());
+  BOOST_TEST((*back == data));
+  Result<Sha256Digest> digest = Sha256File(path);
+  BOOST_TEST(digest.ok());
+  BOOST_TEST(HexEncode(ByteView(digest->data(), 32)) == Sha256Hex(data));
+
+  // Overwriting replaces the content entirely and leaves no temporary file behind.
+  BOOST_TEST(WriteFileAtomic(path, Bytes{1, 2, 3}).ok());
+  BOOST_TEST(ReadFile(path)->size() == 3u);
+  BOOST_TEST(std::distance(std::filesystem::directory_iterator(dir.path()),
+                           std::filesystem::directory_iterator()) == 1);
+}
+
+BOOST_AUTO_TEST_CASE(errors_name_the_path) {
+  testing::TempDir dir;
+  Result<Bytes> missing = ReadFile(dir.File("nope.png"));
+  BOOST_TEST(!missing.ok());
+  BOOST_TEST(static_cast<int>(missing.status().code()) == static_cast<int>(StatusCode::kNotFound));
+  BOOST_TEST(missing.status().message().find("nope.png") != std::string::npos);
+
+  Result<Bytes> folder = ReadFile(dir.path());
+  BOOST_TEST(!folder.ok());
+  BOOST_TEST(folder.status().message().find("is a directory") != std::string::npos);
+
+  BOOST_TEST(WriteFileAtomic(dir.File("out.bin"), Bytes(10)).ok());
+  Result<Bytes> too_big = ReadFile(dir.File("out.bin"), 5);
+  BOOST_TEST(!too_big.ok());
+  BOOST_TEST(too_big.status().message().find("exceeds the limit") != std::string::npos);
+
+  Status unwritable = WriteFileAtomic(dir.File("no/such/folder/x"), Bytes(1));
+  BOOST_TEST(!unwritable.ok());
+  BOOST_TEST(unwritable.message().find("no/such/folder") != std::string::npos);
+}
