@@ -57,18 +57,13 @@ std::vector<float> Fold(const image::Plane& canvas, int t) {
 }
 
 TileCorrelator::TileCorrelator(const SpreadingPattern& pattern)
-    : pattern_(pattern),
-      fft_(pattern.tile()),
-      half_fft_(pattern.tile() / 2),
-      radius_(Radii(pattern.tile())),
-      half_radius_(Radii(pattern.tile() / 2)) {}
+    : pattern_(pattern), fft_(pattern.tile()), radius_(Radii(pattern.tile())) {}
 
-std::vector<Complex> TileCorrelator::Spectrum(const std::vector<float>& folded,
-                                              const Fft2d& fft) const {
+std::vector<Complex> TileCorrelator::Spectrum(const std::vector<float>& folded) const {
   std::vector<Complex> u(folded.size());
   for (size_t i = 0; i < folded.size(); ++i) u[i] = Complex(folded[i], 0.0f);
-  fft.Forward(&u);
-  WhitenSpectrum(&u, fft.n() == pattern_.tile() ? radius_ : half_radius_, fft.n());
+  fft_.Forward(&u);
+  WhitenSpectrum(&u, radius_, pattern_.tile());
   return u;
 }
 
@@ -133,14 +128,14 @@ TileMatch TileCorrelator::AtShift(const std::vector<float>& folded, int dx, int 
   TileMatch m;
   m.dx = dx;
   m.dy = dy;
-  SoftBits(Spectrum(folded, fft_), &m);
+  SoftBits(Spectrum(folded), &m);
   return m;
 }
 
 TileMatch TileCorrelator::Match(const std::vector<float>& folded) const {
   const int t = pattern_.tile();
   const size_t n = size_t(t) * size_t(t);
-  const std::vector<Complex> v = Spectrum(folded, fft_);
+  const std::vector<Complex> v = Spectrum(folded);
   // S(d) = Re sum_k conj(P_k) V_k e^{2 pi i k.d / t} over the pilot's half-plane bins.
   std::vector<Complex> y(n, Complex(0, 0));
   double den = 0.0;
@@ -164,27 +159,6 @@ TileMatch TileCorrelator::Match(const std::vector<float>& folded) const {
   }
   SoftBits(v, &best);  // recomputes z at the chosen shift directly: the same value
   return best;
-}
-
-double TileCorrelator::CoarseScore(const std::vector<float>& folded_half) const {
-  const int h = pattern_.tile() / 2;
-  const size_t n = size_t(h) * size_t(h);
-  const std::vector<Complex> v = Spectrum(folded_half, half_fft_);
-  std::vector<Complex> y(n, Complex(0, 0));
-  double den = 0.0;
-  for (const PatternBin& b : pattern_.bins()) {
-    if (b.owner != SpreadingPattern::kPilot) continue;
-    if (std::abs(b.fx) >= h / 2 || b.fy >= h / 2) continue;
-    const size_t idx = size_t(b.fy * h + (b.fx + h) % h);
-    const Complex p(b.gain * b.sign_re, b.gain * b.sign_im);
-    y[idx] += std::conj(p) * v[idx];
-    den += double(b.gain) * b.gain * std::norm(v[idx]);
-  }
-  if (den <= 0) return 0.0;
-  half_fft_.Inverse(&y);
-  double best = -1e30;
-  for (size_t d = 0; d < n; ++d) best = std::max(best, double(y[d].real()));
-  return best * double(n) / std::sqrt(den);
 }
 
 }  // namespace hallmark::watermark
