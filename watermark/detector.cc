@@ -6,6 +6,7 @@
 #include <cmath>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "watermark/canvas.h"
@@ -88,7 +89,12 @@ Result<Detection> Detect(const image::Image& img, const Key& key, const DetectOp
   // Stage A: each mode at the image's own geometry. A mark survives down to half the size its
   // mode was embedded at (resizing by 0.5), so a mode is tried from half its canvas up.
   std::vector<std::unique_ptr<Reader>> readers;
-  for (const Mode* m : {&kLargeMode, &kStandardMode, &kSmallMode}) {
+  // The mode the image's own size suggests goes first; the others cover resized copies.
+  std::vector<const Mode*> order = {&kLargeMode, &kStandardMode, &kSmallMode};
+  if (short_side < kLargeMode.canvas_short) std::swap(order[0], order[1]);
+  if (short_side < kStandardMode.canvas_short)
+    std::rotate(order.begin(), order.begin() + 2, order.end());
+  for (const Mode* m : order) {
     if (short_side < m->canvas_short / 2 && m != &kSmallMode) continue;
     auto r = std::make_unique<Reader>(key, *m);
     const CanvasSize cs = CanvasFor(img.width(), img.height(), *m);

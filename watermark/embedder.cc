@@ -21,23 +21,14 @@ namespace hallmark::watermark {
 namespace {
 
 // RMS luma amplitude at strength 1 for an image of typical texture, in grey levels
-// (20*log10(255/2) = 42.1 dB).
-constexpr float kAmplitude = 2.0f;
+// (20*log10(255/2.35) = 40.7 dB before the texture factor and headroom limits).
+constexpr float kAmplitude = 2.35f;
 
 // Busy images hide more and need more (their texture is the detector's noise); flat ones show
 // noise sooner. The factor follows the median local contrast, bounded so PSNR stays within about
 // 39..46 dB at strength 1.
-float TextureFactor(const image::Plane& canvas) {
-  image::Plane sq(canvas.width, canvas.height);
-  for (size_t i = 0; i < canvas.px.size(); ++i) sq.px[i] = canvas.px[i] * canvas.px[i];
-  const image::Plane mean = LocalMean(canvas, 2), mean_sq = LocalMean(sq, 2);
-  std::vector<float> activity(canvas.px.size());
-  for (size_t i = 0; i < activity.size(); ++i) {
-    activity[i] = std::sqrt(std::max(0.0f, mean_sq.px[i] - mean.px[i] * mean.px[i]));
-  }
-  auto mid = activity.begin() + std::ptrdiff_t(activity.size() / 2);
-  std::nth_element(activity.begin(), mid, activity.end());
-  return std::clamp(std::sqrt(*mid / 7.0f), 0.6f, 1.4f);
+float TextureFactor(float median_activity) {
+  return std::clamp(std::sqrt(median_activity / 7.0f), 0.6f, 1.4f);
 }
 
 Status CheckImage(const image::Image& img) {
@@ -188,8 +179,9 @@ Result<image::Image> Embed(const image::Image& img, const Key& key, const Payloa
   const image::Plane luma = LumaPlane(img);
   const CanvasSize cs = CanvasFor(img.width(), img.height(), mode);
   const image::Plane canvas = ResampleCanvas(luma, cs.width, cs.height);
-  const image::Plane mask = PerceptualMask(canvas);
-  const float amplitude = kAmplitude * TextureFactor(canvas) * options.strength;
+  float median_activity = 0.0f;
+  const image::Plane mask = PerceptualMask(canvas, &median_activity);
+  const float amplitude = kAmplitude * TextureFactor(median_activity) * options.strength;
   const std::vector<float> amplitudes =
       AllocateBitAmplitudes(canvas, mask, pattern, fft, coded, amplitude);
   const image::Plane residual =

@@ -1,5 +1,5 @@
 // Square 2-D complex FFT (kissfft) with RAII-owned plans. Forward is unnormalised; Inverse divides
-// by n*n so Inverse(Forward(x)) == x.
+// by n*n so Inverse(Forward(x)) == x. An instance keeps scratch space: one per thread.
 #ifndef HALLMARK_WATERMARK_FFT2D_H_
 #define HALLMARK_WATERMARK_FFT2D_H_
 

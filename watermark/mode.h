@@ -23,11 +23,11 @@ struct Mode {
 };
 
 // Images with short side >= 384: 64 data bits + CRC-16 -> 258 coded bits on a 64x64 tile that
-// repeats across a 384-pixel canvas; about 400 mid-band bins, 80 of them for the pilot. The larger
+// repeats across a 384-pixel canvas; about 400 mid-band bins, 100 of them for the pilot. The larger
 // canvas holds 2.25 times the samples of the standard one, which textured photographs need.
-inline constexpr Mode kLargeMode{"large", 384, 64, 64, 16, 120};
+inline constexpr Mode kLargeMode{"large", 384, 64, 64, 16, 100};
 // Images with short side 256..383: the same payload and tile on a 256-pixel canvas.
-inline constexpr Mode kStandardMode{"standard", 256, 64, 64, 16, 120};
+inline constexpr Mode kStandardMode{"standard", 256, 64, 64, 16, 100};
 // Images with short side 64..255: 24 data bits + CRC-8 -> 114 coded bits on a 64x64 tile that
 // repeats across a 128-pixel canvas (images under 128 px are upsampled onto it).
 inline constexpr Mode kSmallMode{"small", 128, 64, 24, 8, 80};

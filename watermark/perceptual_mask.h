@@ -10,7 +10,8 @@
 
 namespace hallmark::watermark {
 
-image::Plane PerceptualMask(const image::Plane& canvas_luma);
+// Also returns the median local contrast (grey levels), which sets the image's overall strength.
+image::Plane PerceptualMask(const image::Plane& canvas_luma, float* median_activity);
 
 }  // namespace hallmark::watermark
 

@@ -2,10 +2,12 @@
 // one (a crop changes the short side, a rotation turns the tile). Translation never needs a
 // search here: the tile correlator tries every cyclic shift at once.
 //
-// Coarse-to-fine: a grid of (scale, angle) hypotheses is ranked on a half-resolution canvas,
-// where the pattern's lower frequencies tolerate about twice the misalignment; the best few are
-// refined on the full canvas with the calibrated correlator. The false-positive bound counts the
-// whole fine grid (every hypothesis the refinement could have reached) times every shift.
+// Coarse-to-fine. The mark is periodic, so its energy sits on a lattice of frequencies that
+// scales and turns with the image: the whitened canvas's power spectrum summed over that lattice
+// ranks a 0.5% x 0.25 degree grid of (scale, angle) hypotheses cheaply and without the key. The
+// best few local maxima are refined with the calibrated correlator. The false-positive bound
+// counts the whole fine grid (every hypothesis the refinement could have reached) times every
+// shift.
 #ifndef HALLMARK_WATERMARK_SYNC_SEARCH_H_
 #define HALLMARK_WATERMARK_SYNC_SEARCH_H_
 

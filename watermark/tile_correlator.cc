@@ -1,6 +1,7 @@
 #include "watermark/tile_correlator.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace hallmark::watermark {
@@ -56,48 +57,69 @@ std::vector<float> Fold(const image::Plane& canvas, int t) {
 }
 
 TileCorrelator::TileCorrelator(const SpreadingPattern& pattern)
-    : pattern_(pattern),
-      fft_(pattern.tile()),
-      half_fft_(pattern.tile() / 2),
-      radius_(Radii(pattern.tile())),
-      half_radius_(Radii(pattern.tile() / 2)) {}
+    : pattern_(pattern), fft_(pattern.tile()), radius_(Radii(pattern.tile())) {}
 
-std::vector<Complex> TileCorrelator::Spectrum(const std::vector<float>& folded,
-                                              const Fft2d& fft) const {
+std::vector<Complex> TileCorrelator::Spectrum(const std::vector<float>& folded) const {
   std::vector<Complex> u(folded.size());
   for (size_t i = 0; i < folded.size(); ++i) u[i] = Complex(folded[i], 0.0f);
-  fft.Forward(&u);
-  WhitenSpectrum(&u, fft.n() == pattern_.tile() ? radius_ : half_radius_, fft.n());
+  fft_.Forward(&u);
+  WhitenSpectrum(&u, radius_, pattern_.tile());
   return u;
 }
 
 void TileCorrelator::SoftBits(const std::vector<Complex>& v, TileMatch* m) const {
   const int t = pattern_.tile();
   const int coded = pattern_.mode().coded_bits();
-  std::vector<double> num(static_cast<size_t>(coded), 0.0), dof(static_cast<size_t>(coded), 0.0);
-  double noise = 0.0, noise_dof = 0.0, pnum = 0.0, pden = 0.0;
-  for (const PatternBin& b : pattern_.bins()) {
+  // Channel estimate from the pilot: per radial band, the mean pilot projection (how much mark
+  // survived there) over the projection noise variance. Payload bins are weighted by it, so the
+  // Viterbi decoder trusts the bands an attack left alone (JPEG and WebP empty the upper ones)
+  // and treats the rest as near-erasures. The pilot's own z is never weighted: that would break
+  // its calibration. The payload's CRC check is unaffected: its bins' signs are independent of
+  // the pilot's.
+  constexpr int kBands = 6;
+  const double band_width = double(t) / 4.0 / kBands;  // radii up to t/4 cycles per tile
+  auto band_of = [&](const PatternBin& b) {
+    const double r = std::sqrt(double(b.fx * b.fx + b.fy * b.fy));
+    return std::min(kBands - 1, int(r / band_width));
+  };
+  std::vector<double> proj(pattern_.bins().size());
+  std::array<double, kBands> sig{}, sig_n{}, noise{}, noise_n{};
+  double pnum = 0.0, pden = 0.0;
+  for (size_t i = 0; i < pattern_.bins().size(); ++i) {
+    const PatternBin& b = pattern_.bins()[i];
     const double phase = kTwoPi * double(b.fx * m->dx + b.fy * m->dy) / double(t);
     const Complex rot =
         v[size_t(b.index)] * Complex(float(std::cos(phase)), float(std::sin(phase)));
-    const double proj = b.gain * (b.sign_re * rot.real() + b.sign_im * rot.imag());
-    const double g2 = double(b.gain) * b.gain;
+    proj[i] = b.gain * (b.sign_re * rot.real() + b.sign_im * rot.imag());
+    const double energy = double(b.gain) * b.gain * std::norm(rot);
+    const int band = band_of(b);
+    noise[size_t(band)] += energy;
+    noise_n[size_t(band)] += 2.0;
     if (b.owner == SpreadingPattern::kPilot) {
-      pnum += proj;
-      pden += g2 * std::norm(rot);
-    } else {
-      num[size_t(b.owner)] += proj;
-      dof[size_t(b.owner)] += 2.0 * g2;
-      noise += g2 * std::norm(rot);
-      noise_dof += 2.0 * g2;
+      pnum += proj[i];
+      pden += energy;
+      sig[size_t(band)] += proj[i];
+      sig_n[size_t(band)] += 1.0;
     }
   }
-  // Few bins per bit: normalise by the noise level of all payload bins together.
-  const double sigma = noise_dof > 0 ? std::sqrt(noise / noise_dof) : 1.0;
+  std::array<double, kBands> weight{};
+  for (int k = 0; k < kBands; ++k) {
+    const double mu = sig_n[size_t(k)] > 0 ? sig[size_t(k)] / sig_n[size_t(k)] : 0.0;
+    const double var = noise_n[size_t(k)] > 0 ? noise[size_t(k)] / noise_n[size_t(k)] : 0.0;
+    weight[size_t(k)] = var > 0 ? std::max(mu, 0.0) / var : 0.0;
+  }
+  std::vector<double> num(static_cast<size_t>(coded), 0.0);
+  double scale = 0.0;
+  for (size_t i = 0; i < pattern_.bins().size(); ++i) {
+    const PatternBin& b = pattern_.bins()[i];
+    if (b.owner == SpreadingPattern::kPilot) continue;
+    const double w = weight[size_t(band_of(b))];
+    num[size_t(b.owner)] += w * proj[i];
+    scale = std::max(scale, std::fabs(w));
+  }
   m->soft.resize(size_t(coded));
   for (int b = 0; b < coded; ++b) {
-    const double d = dof[size_t(b)];
-    m->soft[size_t(b)] = d > 0 && sigma > 0 ? float(num[size_t(b)] / (sigma * std::sqrt(d))) : 0.0f;
+    m->soft[size_t(b)] = scale > 0 ? float(num[size_t(b)] / scale) : 0.0f;
   }
   m->z = pden > 0 ? pnum / std::sqrt(pden) : 0.0;
 }
@@ -106,14 +128,14 @@ TileMatch TileCorrelator::AtShift(const std::vector<float>& folded, int dx, int 
   TileMatch m;
   m.dx = dx;
   m.dy = dy;
-  SoftBits(Spectrum(folded, fft_), &m);
+  SoftBits(Spectrum(folded), &m);
   return m;
 }
 
 TileMatch TileCorrelator::Match(const std::vector<float>& folded) const {
   const int t = pattern_.tile();
   const size_t n = size_t(t) * size_t(t);
-  const std::vector<Complex> v = Spectrum(folded, fft_);
+  const std::vector<Complex> v = Spectrum(folded);
   // S(d) = Re sum_k conj(P_k) V_k e^{2 pi i k.d / t} over the pilot's half-plane bins.
   std::vector<Complex> y(n, Complex(0, 0));
   double den = 0.0;
@@ -137,27 +159,6 @@ TileMatch TileCorrelator::Match(const std::vector<float>& folded) const {
   }
   SoftBits(v, &best);  // recomputes z at the chosen shift directly: the same value
   return best;
-}
-
-double TileCorrelator::CoarseScore(const std::vector<float>& folded_half) const {
-  const int h = pattern_.tile() / 2;
-  const size_t n = size_t(h) * size_t(h);
-  const std::vector<Complex> v = Spectrum(folded_half, half_fft_);
-  std::vector<Complex> y(n, Complex(0, 0));
-  double den = 0.0;
-  for (const PatternBin& b : pattern_.bins()) {
-    if (b.owner != SpreadingPattern::kPilot) continue;
-    if (std::abs(b.fx) >= h / 2 || b.fy >= h / 2) continue;
-    const size_t idx = size_t(b.fy * h + (b.fx + h) % h);
-    const Complex p(b.gain * b.sign_re, b.gain * b.sign_im);
-    y[idx] += std::conj(p) * v[idx];
-    den += double(b.gain) * b.gain * std::norm(v[idx]);
-  }
-  if (den <= 0) return 0.0;
-  half_fft_.Inverse(&y);
-  double best = -1e30;
-  for (size_t d = 0; d < n; ++d) best = std::max(best, double(y[d].real()));
-  return best * double(n) / std::sqrt(den);
 }
 
 }  // namespace hallmark::watermark

@@ -36,23 +36,16 @@ class TileCorrelator {
   // The statistics at one given shift: what the embedder simulates.
   TileMatch AtShift(const std::vector<float>& folded, int dx, int dy) const;
 
-  // The best pilot z over all shifts of a half-resolution canvas folded onto a tile of half the
-  // size (only the pilot bins below the half-size Nyquist frequency take part). For ranking
-  // geometry hypotheses cheaply.
-  double CoarseScore(const std::vector<float>& folded_half) const;
-
  private:
   // DFT of the folded tile, each bin divided by the tile's own smoothed radial amplitude
   // (adaptive whitening) and multiplied by the band gain (matched filter). The weights depend on
   // the tile only, never on the key, so the calibration above still holds.
-  std::vector<Complex> Spectrum(const std::vector<float>& folded, const Fft2d& fft) const;
+  std::vector<Complex> Spectrum(const std::vector<float>& folded) const;
   void SoftBits(const std::vector<Complex>& v, TileMatch* m) const;
 
   const SpreadingPattern& pattern_;
   Fft2d fft_;
-  Fft2d half_fft_;
-  std::vector<int> radius_;       // integer radial frequency of each full-tile bin
-  std::vector<int> half_radius_;  // the same on the half-size tile
+  std::vector<int> radius_;  // integer radial frequency of each full-tile bin
 };
 
 // Adds canvas pixel (x, y) into tile position (x mod t, y mod t).
