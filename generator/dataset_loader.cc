@@ -200,7 +200,9 @@ Result<TrainingData> LoadTrainingData(const DataRequest& request) {
   std::string data = request.data;
   if (data.empty() || data == "fashion-mnist") data = kDefaultDatasetDir;
   TrainingData out;
-  out.source = data;
+  std::error_code ec;
+  // Recorded in model headers, so `hallmark eval` finds the data from any working directory.
+  out.source = fs::exists(data, ec) ? fs::absolute(data, ec).lexically_normal().string() : data;
   LabeledImages train, test;
   if (IsDir(data) && !FindMaybeGz(data, "train-images-idx3-ubyte").empty()) {
     auto names = ClassNamesFor(data, data);
