@@ -16,6 +16,7 @@
 #include <string>
 
 #include "generator/backend.h"
+#include "generator/backend_loader.h"
 
 using namespace hallmark::generator;
 using Clock = std::chrono::steady_clock;
@@ -70,6 +71,7 @@ int main(int argc, char** argv) {
   const std::string mode = argv[1], arch = argv[2];
   const int batch = std::atoi(argv[3]);
   const int n = std::atoi(argv[4]);
+  TuneMallocForTensors();  // as LoadBackend() does in the hallmark binary
   int abi = 0;
   Backend& backend = *HallmarkGeneratorBackend(&abi);
   double rate = 0, cpu_rate = 0;

@@ -44,6 +44,18 @@ class Generator(nn.Module):
         return self.main(x.view(x.size(0), -1, 1, 1))
 
 
+def dcgan_init(module):
+    """N(0, 0.02) conv/embedding weights, N(1, 0.02) batch-norm scales: as the C++ side does
+    (it matters for timing too: untrained weights this small reach denormal values)."""
+    for m in module.modules():
+        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Embedding)):
+            nn.init.normal_(m.weight, 0.0, 0.02)
+        elif isinstance(m, nn.BatchNorm2d):
+            nn.init.normal_(m.weight, 1.0, 0.02)
+            nn.init.zeros_(m.bias)
+    return module
+
+
 class Discriminator(nn.Module):
     def __init__(self, width=64):
         super().__init__()
@@ -91,7 +103,7 @@ def train(arch, batch, steps):
     data = torch.randint(0, 256, (4096, CHANNELS, SIZE, SIZE), dtype=torch.uint8)
     labels = torch.randint(0, CLASSES, (4096,))
     if arch == "dcgan":
-        g, d = Generator(), Discriminator()
+        g, d = dcgan_init(Generator()), dcgan_init(Discriminator())
         og = torch.optim.Adam(g.parameters(), 2e-4, betas=(0.5, 0.999))
         od = torch.optim.Adam(d.parameters(), 2e-4, betas=(0.5, 0.999))
     else:
@@ -133,7 +145,7 @@ def train(arch, batch, steps):
 
 def sample(arch, batch, images):
     torch.manual_seed(1)
-    model = Generator() if arch == "dcgan" else Vae()
+    model = dcgan_init(Generator()) if arch == "dcgan" else Vae()
     model.eval()
     latent = 100 if arch == "dcgan" else 32
     done, start, cpu = 0, None, None
