@@ -1,6 +1,7 @@
 #include "generator/backend_loader.h"
 
 #include <dlfcn.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <climits>
@@ -73,10 +74,19 @@ Result<Backend*> Load() {
 
 }  // namespace
 
+void TuneMallocForTensors() {
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  mallopt(M_TOP_PAD, 256 << 20);
+}
+
 Result<Backend*> LoadBackend() {
   static std::once_flag once;
   static Result<Backend*> result = Status::Internal("generator library not loaded");
-  std::call_once(once, [] { result = Load(); });
+  std::call_once(once, [] {
+    result = Load();
+    if (result.ok()) TuneMallocForTensors();
+  });
   return result;
 }
 

@@ -88,12 +88,25 @@ Bytes EncodeCheckpoint(const Checkpoint& checkpoint) {
   PutU64(out, text.size());
   out.insert(out.end(), text.begin(), text.end());
   out.insert(out.end(), payload.begin(), payload.end());
+  Sha256Digest check = Sha256(out);
+  out.insert(out.end(), check.begin(), check.end());
   return out;
 }
 
-Result<Checkpoint> DecodeCheckpoint(ByteView bytes, const std::string& name) {
+Result<Checkpoint> DecodeCheckpoint(ByteView file, const std::string& name) {
+  if (file.size() < 16 + 32) {
+    if (file.size() >= 8 && std::memcmp(file.data(), kMagic, 8) == 0) {
+      return Status::BadInput(name + ": truncated model file");
+    }
+    return Status::BadInput(name + ": not a Hallmark model file (bad magic)");
+  }
+  ByteView bytes = file.Slice(0, file.size() - 32);
   uint64_t at = 0;
   HM_ASSIGN_OR_RETURN(nlohmann::json header, ParseHeader(bytes, name, &at));
+  Sha256Digest check = Sha256(bytes);
+  if (std::memcmp(check.data(), file.data() + bytes.size(), 32) != 0) {
+    return Status::BadInput(name + ": corrupt or truncated model file (checksum mismatch)");
+  }
   ByteView payload = bytes.Slice(at);
   auto digest = header.find("payload_sha256");
   if (digest == header.end() || !digest->is_string() || *digest != Sha256Hex(payload)) {

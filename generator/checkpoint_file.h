@@ -5,6 +5,7 @@
 //   u64 little-endian               length of the header
 //   header                          UTF-8 JSON, keys sorted (nlohmann::json's default)
 //   payload                         float32 little-endian values of every tensor, in header order
+//   SHA-256 of all the bytes above  32 bytes, so a flipped bit anywhere is caught
 //
 // The header carries, besides what the caller puts in it, "tensors": [{"name","shape"}, ...] and
 // "payload_sha256", so truncation, bit flips and foreign files are all reported as BadInput

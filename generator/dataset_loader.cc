@@ -88,6 +88,16 @@ Result<LabeledImages> LoadImageFolder(const std::string& dir, int channels) {
   }
   if (ec) return Status::NotFound(dir + ": cannot list the dataset folder: " + ec.message());
   std::sort(classes.begin(), classes.end());
+  // classes.txt, when present, fixes the label order (Fashion-MNIST's is not alphabetical).
+  if (IsFile(dir + "/classes.txt")) {
+    std::vector<std::string> listed = ClassNamesFor(dir, dir);
+    std::vector<std::string> sorted_listed = listed;
+    std::sort(sorted_listed.begin(), sorted_listed.end());
+    if (sorted_listed != classes) {
+      return Status::BadInput(dir + "/classes.txt: does not name exactly the class folders");
+    }
+    classes = listed;
+  }
   if (classes.empty()) {
     return Status::BadInput(dir + ": no class sub-folders (expected <data>/<class>/<image>)");
   }
@@ -190,7 +200,9 @@ Result<TrainingData> LoadTrainingData(const DataRequest& request) {
   std::string data = request.data;
   if (data.empty() || data == "fashion-mnist") data = kDefaultDatasetDir;
   TrainingData out;
-  out.source = data;
+  std::error_code ec;
+  // Recorded in model headers, so `hallmark eval` finds the data from any working directory.
+  out.source = fs::exists(data, ec) ? fs::absolute(data, ec).lexically_normal().string() : data;
   LabeledImages train, test;
   if (IsDir(data) && !FindMaybeGz(data, "train-images-idx3-ubyte").empty()) {
     auto names = ClassNamesFor(data, data);

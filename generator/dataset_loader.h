@@ -3,7 +3,8 @@
 //   ""  or "fashion-mnist"      Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist)
 //   a folder of IDX files        train-images-idx3-ubyte[.gz] + labels (+ t10k-* as the test part)
 //   an IDX images file           ...-images-idx3-ubyte[.gz]; the labels file is found by name
-//   a folder of class folders    <data>/<class>/*.png|jpg|jpeg|webp, classes in name order
+//   a folder of class folders    <data>/<class>/*.png|jpg|jpeg|webp; labels in the order of
+//                                <data>/classes.txt (one name a line) if present, else by name
 //
 // Without a separate test part, every tenth image of each class (in file-name order) is held out
 // as the test part, so evaluation never scores the classifier on what it was trained on.

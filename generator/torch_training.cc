@@ -98,13 +98,18 @@ Result<TrainResult> TrainModel(const TrainConfig& c, const LabeledImages& data,
                                      ": holds a model with another architecture, size or "
                                      "classes; choose another --out to start afresh");
     }
-    if (model->info().header.value("data", nlohmann::json()).value("digest", "") !=
-        c.data_info.value("digest", "")) {
+    auto digest = [](const nlohmann::json& info) {
+      return info.is_object() ? info.value("digest", "") : std::string();
+    };
+    if (digest(model->info().header.value("data", nlohmann::json())) != digest(c.data_info)) {
       return Status::InvalidArgument(c.model_path +
                                      ": was trained on other data; choose another --out");
     }
-    done = model->info().header["training"].value("steps", int64_t{0});
-    seconds_before = model->info().header["training"].value("seconds", 0.0);
+    const nlohmann::json training = model->info().header.value("training", nlohmann::json());
+    if (training.is_object()) {
+      done = training.value("steps", int64_t{0});
+      seconds_before = training.value("seconds", 0.0);
+    }
   } else {
     HM_ASSIGN_OR_RETURN(model, TorchModel::Create(c.spec, c.seed, c.device));
   }

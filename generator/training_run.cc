@@ -21,22 +21,27 @@ namespace fs = std::filesystem;
 
 std::atomic<bool> g_interrupted{false};
 
-extern "C" void OnSigint(int) {
+extern "C" void OnStopSignal(int signal) {
   g_interrupted = true;
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+  std::signal(signal, SIG_DFL);  // a second Ctrl-C ends the process at once
 }
 
-// Installs the SIGINT handler for the lifetime of a training run.
-class SigintScope {
+// Installs the SIGINT (Ctrl-C) and SIGTERM (kill, timeout) handlers for a training run.
+class StopSignalScope {
  public:
-  SigintScope() {
+  StopSignalScope() {
     g_interrupted = false;
-    previous_ = std::signal(SIGINT, OnSigint);
+    previous_int_ = std::signal(SIGINT, OnStopSignal);
+    previous_term_ = std::signal(SIGTERM, OnStopSignal);
   }
-  ~SigintScope() { std::signal(SIGINT, previous_); }
+  ~StopSignalScope() {
+    std::signal(SIGINT, previous_int_);
+    std::signal(SIGTERM, previous_term_);
+  }
 
  private:
-  void (*previous_)(int);
+  void (*previous_int_)(int);
+  void (*previous_term_)(int);
 };
 
 std::string Join(const std::string& dir, const std::string& name) { return dir + "/" + name; }
@@ -208,7 +213,7 @@ Result<TrainSummary> RunTraining(const TrainCommand& cmd, Backend& backend,
 
   RunObserver observer(summary.run_dir, cmd.progress, cmd.arch);
   Result<TrainResult> result = [&] {
-    SigintScope sigint;
+    StopSignalScope stop_signals;
     return backend.Train(config, data.train, observer);
   }();
   observer.Finish();

@@ -6,8 +6,8 @@
 //   <out>/samples/step-N.png   one every --sample-every steps
 //   <out>/loss.svg, loss.csv   the loss curves
 //
-// Ctrl-C (SIGINT) stops after the current step and saves a checkpoint first; a second Ctrl-C
-// kills the process.
+// Ctrl-C (SIGINT) or SIGTERM stops after the current step and saves a checkpoint first; a second
+// one kills the process.
 #ifndef HALLMARK_GENERATOR_TRAINING_RUN_H_
 #define HALLMARK_GENERATOR_TRAINING_RUN_H_
 

@@ -2,7 +2,8 @@
 """The generator's DCGAN and VAE in Python PyTorch, layer for layer, as the benchmark's peer.
 
 Run with Debian's interpreter (/usr/bin/python3 + python3-torch: the same libtorch_cpu as the C++
-side). Prints one JSON line: {"impl": "python", "mode": ..., "rate": ..., "peak_rss_mb": ...}.
+side). Prints one JSON line: {"impl": "python", "mode": ..., "rate": ..., "cpu_rate": ..., "peak_rss_mb": ...}
+(rate per wall second and per CPU second of the process).
 
   python_twin.py train|sample dcgan|vae BATCH STEPS_OR_IMAGES
 """
@@ -41,6 +42,18 @@ class Generator(nn.Module):
     def forward(self, z, y):
         x = torch.cat([z, F.one_hot(y, CLASSES).to(z.dtype)], 1)
         return self.main(x.view(x.size(0), -1, 1, 1))
+
+
+def dcgan_init(module):
+    """N(0, 0.02) conv/embedding weights, N(1, 0.02) batch-norm scales: as the C++ side does
+    (it matters for timing too: untrained weights this small reach denormal values)."""
+    for m in module.modules():
+        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Embedding)):
+            nn.init.normal_(m.weight, 0.0, 0.02)
+        elif isinstance(m, nn.BatchNorm2d):
+            nn.init.normal_(m.weight, 1.0, 0.02)
+            nn.init.zeros_(m.bias)
+    return module
 
 
 class Discriminator(nn.Module):
@@ -90,16 +103,17 @@ def train(arch, batch, steps):
     data = torch.randint(0, 256, (4096, CHANNELS, SIZE, SIZE), dtype=torch.uint8)
     labels = torch.randint(0, CLASSES, (4096,))
     if arch == "dcgan":
-        g, d = Generator(), Discriminator()
+        g, d = dcgan_init(Generator()), dcgan_init(Discriminator())
         og = torch.optim.Adam(g.parameters(), 2e-4, betas=(0.5, 0.999))
         od = torch.optim.Adam(d.parameters(), 2e-4, betas=(0.5, 0.999))
     else:
         v = Vae()
         ov = torch.optim.Adam(v.parameters(), 1e-3)
-    start = None
+    start = cpu = None
     for step in range(steps):
         if step == 3:
-            start = time.perf_counter()  # the first steps warm up allocators and oneDNN
+            # The first steps warm up allocators and oneDNN.
+            start, cpu = time.perf_counter(), time.process_time()
         idx = torch.randint(0, 4096, (batch,))
         x, y = data[idx].float(), labels[idx]
         if arch == "dcgan":
@@ -126,19 +140,19 @@ def train(arch, batch, steps):
             (recon + kl).backward()
             ov.step()
             recon.item(), kl.item()
-    return (steps - 3) / (time.perf_counter() - start)
+    return (steps - 3) / (time.perf_counter() - start), (steps - 3) / (time.process_time() - cpu)
 
 
 def sample(arch, batch, images):
     torch.manual_seed(1)
-    model = Generator() if arch == "dcgan" else Vae()
+    model = dcgan_init(Generator()) if arch == "dcgan" else Vae()
     model.eval()
     latent = 100 if arch == "dcgan" else 32
-    done, start = 0, None
+    done, start, cpu = 0, None, None
     with torch.no_grad():
         for i in range(images // batch + 1):
             if i == 1:
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), time.process_time()
             y = torch.arange(batch) % CLASSES
             # Latents drawn per image from its own generator, as the C++ sampler does.
             z = torch.cat([torch.randn(1, latent, generator=torch.Generator().manual_seed(i * batch + k))
@@ -148,17 +162,17 @@ def sample(arch, batch, images):
             scale.round().clamp(0, 255).to(torch.uint8).contiguous()
             if i >= 1:
                 done += batch
-    return done / (time.perf_counter() - start)
+    return done / (time.perf_counter() - start), done / (time.process_time() - cpu)
 
 
 def main():
     mode, arch, batch, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     torch.set_num_threads(1)
     tune_malloc()
-    rate = train(arch, batch, n) if mode == "train" else sample(arch, batch, n)
+    rate, cpu_rate = train(arch, batch, n) if mode == "train" else sample(arch, batch, n)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"impl": "python", "mode": mode, "arch": arch, "batch": batch,
-                      "rate": rate, "peak_rss_mb": rss, "torch": torch.__version__}))
+                      "rate": rate, "cpu_rate": cpu_rate, "peak_rss_mb": rss, "torch": torch.__version__}))
 
 
 if __name__ == "__main__":

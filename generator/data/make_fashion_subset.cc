@@ -1,10 +1,12 @@
 // Writes the bundled Fashion-MNIST subset: the first 100 training images of each class of
-// Debian's dataset-fashion-mnist as 8-bit grey PNGs, <out>/<class>/<index in train set>.png.
+// Debian's dataset-fashion-mnist as 8-bit grey PNGs, <out>/<class>/<index in train set>.png,
+// and <out>/classes.txt with the classes in Fashion-MNIST's label order.
 // Build and run:  ninja -C build hallmark_make_fashion_subset &&
 //                 build/generator/hallmark_make_fashion_subset generator/data/fashion-mnist-1k
 #include <cstdio>
 #include <filesystem>
 
+#include "base/file.h"
 #include "generator/dataset_loader.h"
 #include "generator/idx_reader.h"
 #include "image/codec.h"
@@ -41,5 +43,9 @@ int main(int argc, char** argv) {
     }
     ++written[size_t(label)];
   }
-  return 0;
+  std::string list;
+  for (const auto& name : FashionMnistClassNames()) list += name + "\n";
+  auto status = hallmark::WriteFileAtomic(std::string(argv[1]) + "/classes.txt",
+                                          hallmark::ByteView(std::string_view(list)));
+  return status.ok() ? 0 : 1;
 }

@@ -95,30 +95,30 @@ BOOST_AUTO_TEST_CASE(bad_arguments_exit_with_one_line) {
   TrainedModel& m = Model();
   BOOST_TEST_REQUIRE(m.exit_code == 0, m.output);
   TempDir out;
-  auto twelve = RunHallmark({"sample", "--model", m.model, "--class", "12", "--out", out.path});
+  auto twelve = RunHallmark({"sample", "--model", m.model, "--class", "12", "--out", out.path()});
   BOOST_TEST(twelve.exit_code == 2);
   BOOST_TEST(twelve.err.find("--class 12") != std::string::npos, twelve.err);
   BOOST_TEST(twelve.err.find("10 classes") != std::string::npos, twelve.err);
-  auto device = RunHallmark({"sample", "--model", m.model, "--device", "tpu", "--out", out.path});
+  auto device = RunHallmark({"sample", "--model", m.model, "--device", "tpu", "--out", out.path()});
   BOOST_TEST(device.exit_code == 2);
   BOOST_TEST(device.err.find("tpu") != std::string::npos, device.err);
-  auto palette = RunHallmark({"sample", "--model", m.model, "--palette", "red", "--out", out.path});
+  auto palette = RunHallmark({"sample", "--model", m.model, "--palette", "red", "--out", out.path()});
   BOOST_TEST(palette.exit_code == 2);
   BOOST_TEST(palette.err.find("--palette") != std::string::npos, palette.err);
-  auto walk = RunHallmark({"sample", "--model", m.model, "--interpolate", "7", "--out", out.path});
+  auto walk = RunHallmark({"sample", "--model", m.model, "--interpolate", "7", "--out", out.path()});
   BOOST_TEST(walk.exit_code == 2);
   auto corrupt = RunHallmark({"sample", "--model", std::string(HALLMARK_FASHION_1K) + "/../SOURCE.md",
-                              "--out", out.path});
+                              "--out", out.path()});
   BOOST_TEST(corrupt.exit_code == 3);
   BOOST_TEST(corrupt.err.find("SOURCE.md") != std::string::npos, corrupt.err);
   BOOST_TEST(corrupt.err.find('\n') == corrupt.err.size() - 1);
-  auto size = RunHallmark({"train", "--size", "48", "--out", out.path});
+  auto size = RunHallmark({"train", "--size", "48", "--out", out.path()});
   BOOST_TEST(size.exit_code == 2);
 }
 
 BOOST_AUTO_TEST_CASE(missing_generator_library_is_a_clear_error) {
   TempDir out;
-  auto r = RunHallmark({"sample", "--model", "x.hmk", "--out", out.path},
+  auto r = RunHallmark({"sample", "--model", "x.hmk", "--out", out.path()},
                        {"HALLMARK_GENERATOR_LIB=/nonexistent/libhallmark_generator.so"});
   BOOST_TEST(r.exit_code == 3);
   BOOST_TEST(r.err.find("/nonexistent/libhallmark_generator.so") != std::string::npos, r.err);
@@ -131,8 +131,8 @@ BOOST_AUTO_TEST_CASE(eval_prints_fid_and_consistency) {
   TrainedModel& m = Model();
   BOOST_TEST_REQUIRE(m.exit_code == 0, m.output);
   TempDir home;
-  auto r = RunHallmark({"--json", "--home", home.path, "eval", "--model", m.model, "--samples",
-                        "200", "--classifier-epochs", "1"});
+  auto r = RunHallmark({"--json", "--home", home.path(), "eval", "--model", m.model, "--samples",
+                        "200", "--classifier-epochs", "5"});
   BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
   auto doc = nlohmann::json::parse(r.out);
   BOOST_TEST(doc["lenet_fid"].get<double>() > 0);

@@ -12,6 +12,13 @@
 #include "generator/checkpoint_file.h"
 #include "generator/dataset_loader.h"
 
+namespace hallmark {
+// Lets BOOST_TEST print status codes in failure messages.
+inline std::ostream& operator<<(std::ostream& os, StatusCode code) {
+  return os << StatusCodeName(code);
+}
+}  // namespace hallmark
+
 namespace fs = std::filesystem;
 using namespace hallmark;
 using namespace hallmark::generator;
@@ -58,10 +65,10 @@ LabeledImages Noise(int size, int channels, int classes, int count) {
 class Recorder : public TrainObserver {
  public:
   void OnStart(int64_t first, int64_t) override { first_step = first; }
-  void OnStep(int64_t step, const std::vector<std::pair<std::string, double>>& losses,
+  void OnStep(int64_t step, const std::vector<std::pair<std::string, double>>& step_losses,
               int) override {
     last_step = step;
-    this->losses.push_back(losses);
+    losses.push_back(step_losses);
   }
   void OnSamples(int64_t, const std::vector<image::Image>& images, int per_class) override {
     grids++;
@@ -276,7 +283,7 @@ BOOST_AUTO_TEST_CASE(interrupted_and_resumed_run_equals_an_uninterrupted_one) {
   BOOST_TEST(r1->interrupted);
   BOOST_TEST(r1->steps == 5);
   auto r2 = TheBackend().Train(config(b, 12), data, second);
-  BOOST_TEST_REQUIRE(r2.ok());
+  BOOST_TEST_REQUIRE(r2.ok(), r2.status().ToString());
   BOOST_TEST(second.first_step == 5);
   BOOST_TEST(r2->steps == 12);
   auto ca = ReadCheckpoint(a.File("model.hmk"));
