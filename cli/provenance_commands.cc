@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/version.h"
 #include "image/codec.h"
+#include "pipeline/studio.h"
 #include "provenance/image_signer.h"
 #include "provenance/key_store.h"
 #include "provenance/manifest_spec.h"
@@ -86,6 +87,10 @@ void RegisterKeys(CLI::App& app, Context& ctx) {
       ctx.Say("created studio CA and signing key " + info.id + " (" + info.algorithm + ") in " +
               store.keys_dir());
       ctx.Say("trust anchor: " + store.trust_dir() + "/studio-ca.pem");
+      // The watermark secret belongs to the studio as much as the signing key does.
+      HM_ASSIGN_OR_RETURN(watermark::Key wm_key, pipeline::EnsureWatermarkKey(home));
+      ctx.Say("watermark key " + wm_key.Fingerprint() + " in " + home + "/" +
+              pipeline::kWatermarkKeyFile);
       ctx.EmitJson(KeyJson(info));
       return kExitOk;
     });

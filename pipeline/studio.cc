@@ -30,11 +30,16 @@ Result<watermark::Key> Studio::LoadWatermarkKey(const std::string& path) const {
   return key;
 }
 
-Result<watermark::Key> Studio::EnsureWatermarkKey() const {
-  const std::string file = home_ + "/" + kWatermarkKeyFile;
+Result<watermark::Key> EnsureWatermarkKey(const std::string& home) {
+  const std::string file = home + "/" + kWatermarkKeyFile;
   struct stat st {};
-  if (::stat(file.c_str(), &st) == 0) return LoadWatermarkKey(file);
-  const std::string keys_dir = home_ + "/keys";
+  if (::stat(file.c_str(), &st) == 0) {
+    if ((st.st_mode & 077) != 0) {
+      return Status::BadInput(file + ": watermark key is readable by other users; chmod 600 it");
+    }
+    return watermark::Key::FromFile(file);
+  }
+  const std::string keys_dir = home + "/keys";
   if (::mkdir(keys_dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return Status::IoError(keys_dir + ": cannot create: " + std::strerror(errno));
   }

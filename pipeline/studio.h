@@ -22,6 +22,9 @@ namespace hallmark::pipeline {
 
 inline constexpr char kWatermarkKeyFile[] = "keys/watermark.key";
 
+// The watermark secret of the studio at `home`, created (mode 0600) on first use. Needs no ledger.
+Result<watermark::Key> EnsureWatermarkKey(const std::string& home);
+
 class Studio {
  public:
   // Opens the ledger (read-only if asked). Keys are loaded on first use.
@@ -33,7 +36,7 @@ class Studio {
   // The watermark key from `path`, or <home>/keys/watermark.key when `path` is empty.
   Result<watermark::Key> LoadWatermarkKey(const std::string& path = "") const;
   // Creates <home>/keys/watermark.key (mode 0600) unless it exists; returns the key either way.
-  Result<watermark::Key> EnsureWatermarkKey() const;
+  Result<watermark::Key> EnsureWatermarkKey() const { return pipeline::EnsureWatermarkKey(home_); }
 
   // The active signing key, decrypted with the passphrase from `passphrase_file` or
   // $HALLMARK_PASSPHRASE.
