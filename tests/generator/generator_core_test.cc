@@ -32,8 +32,8 @@ namespace {
 
 struct TempDir {
   TempDir() {
-    char tmpl[] = "/tmp/hallmark-gen-XXXXXX";
-    path = ::mkdtemp(tmpl);
+    std::string tmpl = (fs::temp_directory_path() / "hallmark-gen-XXXXXX").string();
+    path = ::mkdtemp(tmpl.data());
   }
   ~TempDir() { fs::remove_all(path); }
   std::string path;

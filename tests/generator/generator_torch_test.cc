@@ -34,8 +34,8 @@ Backend& TheBackend() {
 
 struct TempDir {
   TempDir() {
-    char tmpl[] = "/tmp/hallmark-gen-XXXXXX";
-    path = ::mkdtemp(tmpl);
+    std::string tmpl = (fs::temp_directory_path() / "hallmark-gen-XXXXXX").string();
+    path = ::mkdtemp(tmpl.data());
   }
   ~TempDir() { fs::remove_all(path); }
   std::string File(const std::string& n) const { return path + "/" + n; }
