@@ -44,8 +44,10 @@ void RegisterTrain(CLI::App& app, Context& ctx) {
   sub->add_option("--lr", cmd->lr, "Adam learning rate (default: DCGAN 2e-4, VAE 1e-3)");
   sub->add_option("--seed", cmd->seed, "Seed of initialisation, batches and noise");
   AddDeviceOptions(sub, cmd->device, cmd->threads);
-  sub->add_option("--out", cmd->out, "Run folder (default runs/<arch>-<size>); resumed if it holds a checkpoint");
-  sub->add_option("--width", cmd->width, "Feature maps at full resolution (default DCGAN 64, VAE 32)");
+  sub->add_option("--out", cmd->out,
+                  "Run folder (default runs/<arch>-<size>); resumed if it holds a checkpoint");
+  sub->add_option("--width", cmd->width,
+                  "Feature maps at full resolution (default DCGAN 64, VAE 32)");
   sub->add_option("--latent", cmd->latent, "Latent dimension (default DCGAN 100, VAE 32)");
   sub->add_option("--sample-every", cmd->sample_every, "Steps between sample grids (0 = never)");
   sub->add_option("--checkpoint-every", cmd->checkpoint_every, "Steps between checkpoints");
@@ -53,8 +55,9 @@ void RegisterTrain(CLI::App& app, Context& ctx) {
     ctx.SetAction([cmd, &ctx]() -> Result<int> {
       HM_ASSIGN_OR_RETURN(gen::Backend * backend, gen::LoadBackend());
       cmd->progress = !ctx.quiet && !ctx.json;
-      HM_ASSIGN_OR_RETURN(gen::TrainSummary s,
-                          gen::RunTraining(*cmd, *backend, [&](const std::string& l) { ctx.Say(l); }));
+      HM_ASSIGN_OR_RETURN(
+          gen::TrainSummary s,
+          gen::RunTraining(*cmd, *backend, [&](const std::string& l) { ctx.Say(l); }));
       std::string losses;
       nlohmann::json jl = nlohmann::json::object();
       for (const auto& [name, v] : s.last_losses) {
@@ -105,8 +108,8 @@ void RegisterSample(CLI::App& app, Context& ctx) {
     ctx.SetAction([cmd, &ctx]() -> Result<int> {
       HM_ASSIGN_OR_RETURN(gen::Backend * backend, gen::LoadBackend());
       HM_ASSIGN_OR_RETURN(gen::SampleSummary s, gen::RunSampling(*cmd, *backend));
-      ctx.Say("wrote " + std::to_string(s.files.size()) + " file(s) to " + cmd->out +
-              " (model " + s.model_id.substr(0, 16) + ", samples.json lists them)");
+      ctx.Say("wrote " + std::to_string(s.files.size()) + " file(s) to " + cmd->out + " (model " +
+              s.model_id.substr(0, 16) + ", samples.json lists them)");
       ctx.EmitJson({{"command", "sample"}, {"files", s.files}, {"metadata", s.metadata}});
       return kExitOk;
     });

@@ -67,8 +67,8 @@ struct TrainResult {
 
 struct SampleRequest {
   int count = 1;
-  int class_index = -1;  // -1: image i gets class i % classes
-  uint64_t seed = 0;     // image i draws its latent from seed + i (or walks seed -> seed_b)
+  int class_index = -1;   // -1: image i gets class i % classes
+  uint64_t seed = 0;      // image i draws its latent from seed + i (or walks seed -> seed_b)
   double truncation = 0;  // > 0: latent entries beyond +-truncation are redrawn
   bool interpolate = false;
   uint64_t seed_b = 0;  // with interpolate: the walk goes from latent(seed) to latent(seed_b)
@@ -95,23 +95,23 @@ class Model {
 };
 
 struct EvalConfig {
-  int samples = 5000;          // generated images for the Fréchet distance
+  int samples = 5000;  // generated images for the Fréchet distance
   int classifier_epochs = 5;
   uint64_t seed = 1;
   std::string classifier_path;  // cache: loaded if it exists and matches the data, else written
-  bool with_floor = false;     // also report real-train vs real-test (the metric's floor)
+  bool with_floor = false;      // also report real-train vs real-test (the metric's floor)
   std::string device = "auto";
   int threads = 1;
 };
 
 struct EvalReport {
-  double fid = 0;                    // LeNet-FID: generated vs real test, penultimate features
-  double class_consistency = 0;      // share of samples for class c labelled c
+  double fid = 0;                // LeNet-FID: generated vs real test, penultimate features
+  double class_consistency = 0;  // share of samples for class c labelled c
   std::vector<double> per_class_consistency;
-  double classifier_accuracy = 0;    // the classifier on the real test images
-  double floor_fid = -1;             // real train vs real test, when asked for
-  std::string classifier_id;         // SHA-256 of the classifier file
-  bool classifier_trained = false;   // false: loaded from the cache
+  double classifier_accuracy = 0;   // the classifier on the real test images
+  double floor_fid = -1;            // real train vs real test, when asked for
+  std::string classifier_id;        // SHA-256 of the classifier file
+  bool classifier_trained = false;  // false: loaded from the cache
   int samples = 0;
   double seconds = 0;
 };

@@ -50,8 +50,8 @@ Result<Backend*> Load() {
     void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (handle == nullptr) {
       const char* err = ::dlerror();
-      return Status::Unsupported(path + ": cannot load the generator library: " +
-                                 (err ? err : "unknown error"));
+      return Status::Unsupported(
+          path + ": cannot load the generator library: " + (err ? err : "unknown error"));
     }
     using EntryFn = Backend* (*)(int*);
     auto entry = reinterpret_cast<EntryFn>(::dlsym(handle, "HallmarkGeneratorBackend"));

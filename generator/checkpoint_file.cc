@@ -131,8 +131,8 @@ Result<Checkpoint> DecodeCheckpoint(ByteView file, const std::string& name) {
       t.values.resize(size_t(n));
       const uint8_t* p = payload.data() + offset;
       for (int64_t i = 0; i < n; ++i, p += 4) {
-        uint32_t u = uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 |
-                     uint32_t(p[3]) << 24;
+        uint32_t u =
+            uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
         std::memcpy(&t.values[size_t(i)], &u, 4);
       }
       offset += size_t(n) * 4;

@@ -74,9 +74,9 @@ int NativeChannels(const LabeledImages& a) { return a.channels; }
 }  // namespace
 
 const std::vector<std::string>& FashionMnistClassNames() {
-  static const std::vector<std::string> kNames = {
-      "T-shirt_top", "Trouser", "Pullover", "Dress", "Coat",
-      "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle_boot"};
+  static const std::vector<std::string> kNames = {"T-shirt_top", "Trouser",   "Pullover", "Dress",
+                                                  "Coat",        "Sandal",    "Shirt",    "Sneaker",
+                                                  "Bag",         "Ankle_boot"};
   return kNames;
 }
 
@@ -210,8 +210,8 @@ Result<TrainingData> LoadTrainingData(const DataRequest& request) {
                                            FindMaybeGz(data, "train-labels-idx1-ubyte"), names));
     std::string test_images = FindMaybeGz(data, "t10k-images-idx3-ubyte");
     if (!test_images.empty()) {
-      HM_ASSIGN_OR_RETURN(test, ReadIdxPair(test_images,
-                                            FindMaybeGz(data, "t10k-labels-idx1-ubyte"), names));
+      HM_ASSIGN_OR_RETURN(
+          test, ReadIdxPair(test_images, FindMaybeGz(data, "t10k-labels-idx1-ubyte"), names));
     } else {
       LabeledImages all = std::move(train);
       SplitHoldOut(std::move(all), &train, &test);

@@ -14,8 +14,8 @@
 namespace hallmark::generator {
 
 struct LabeledImages {
-  int size = 0;      // width = height
-  int channels = 0;  // 1 (grey) or 3 (RGB)
+  int size = 0;                 // width = height
+  int channels = 0;             // 1 (grey) or 3 (RGB)
   std::vector<uint8_t> pixels;  // count() * channels * size * size, planar per image
   std::vector<int32_t> labels;  // one per image, 0 .. class_names.size() - 1
   std::vector<std::string> class_names;
@@ -34,9 +34,9 @@ struct LabeledImages {
 struct TrainingData {
   LabeledImages train;
   LabeledImages test;
-  std::string source;       // what --data named, resolved ("/usr/share/datasets/fashion-mnist")
-  std::string digest;       // SHA-256 (hex) of the canonical content, see dataset_loader.h
-  int source_size = 0;      // the images' size before padding/resizing (28 for Fashion-MNIST)
+  std::string source;   // what --data named, resolved ("/usr/share/datasets/fashion-mnist")
+  std::string digest;   // SHA-256 (hex) of the canonical content, see dataset_loader.h
+  int source_size = 0;  // the images' size before padding/resizing (28 for Fashion-MNIST)
 };
 
 }  // namespace hallmark::generator

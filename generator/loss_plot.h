@@ -10,7 +10,7 @@
 namespace hallmark::generator {
 
 struct LossSeries {
-  std::string name;                             // "G", "D", "recon", "kl"
+  std::string name;                               // "G", "D", "recon", "kl"
   std::vector<std::pair<double, double>> points;  // (step, loss)
 };
 

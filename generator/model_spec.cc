@@ -27,9 +27,8 @@ Status ModelSpec::Validate() const {
 }
 
 nlohmann::json ModelSpec::ToJson() const {
-  return {{"arch", arch},          {"image_size", image_size},
-          {"channels", channels},  {"classes", class_names},
-          {"latent_dim", EffectiveLatentDim()}, {"width", width}};
+  return {{"arch", arch},           {"image_size", image_size},           {"channels", channels},
+          {"classes", class_names}, {"latent_dim", EffectiveLatentDim()}, {"width", width}};
 }
 
 Result<ModelSpec> ModelSpec::FromJson(const nlohmann::json& j) {

@@ -21,7 +21,9 @@ struct ModelSpec {
   int width = 32;      // feature maps at full resolution; doubles at each halving of the size
 
   int num_classes() const { return static_cast<int>(class_names.size()); }
-  int EffectiveLatentDim() const { return latent_dim > 0 ? latent_dim : (arch == "vae" ? 32 : 100); }
+  int EffectiveLatentDim() const {
+    return latent_dim > 0 ? latent_dim : (arch == "vae" ? 32 : 100);
+  }
 
   // Checks the ranges above; the message names the offending field.
   Status Validate() const;

@@ -26,8 +26,7 @@ Result<Rgb> ParseColor(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     v[i] = HexDigit(s[i]);
     if (v[i] < 0) {
-      return Status::InvalidArgument("--palette: '" + std::string(orig) +
-                                     "' is not a hex colour");
+      return Status::InvalidArgument("--palette: '" + std::string(orig) + "' is not a hex colour");
     }
   }
   if (s.size() == 3) return Rgb{uint8_t(v[0] * 17), uint8_t(v[1] * 17), uint8_t(v[2] * 17)};

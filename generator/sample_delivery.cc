@@ -38,8 +38,8 @@ Result<image::Image> Deliver(const image::Image& raw, const DeliveryOptions& opt
   if (options.out_size > 0 && options.out_size != img.width()) {
     if (options.out_size > 8192) return Status::InvalidArgument("--out-size is at most 8192");
     const int from = img.width();
-    HM_ASSIGN_OR_RETURN(img, image::Resize(img, options.out_size, options.out_size,
-                                           options.filter));
+    HM_ASSIGN_OR_RETURN(img,
+                        image::Resize(img, options.out_size, options.out_size, options.filter));
     edits->push_back({"resize",
                       {{"filter", FilterName(options.filter)},
                        {"from", {from, from}},
@@ -56,8 +56,8 @@ Result<std::vector<GeneratedImage>> GenerateImages(Model& model, const SampleReq
   out.reserve(raw.size());
   for (size_t i = 0; i < raw.size(); ++i) {
     GeneratedImage g;
-    g.class_index = request.class_index >= 0 ? request.class_index
-                                             : int(i % size_t(spec.num_classes()));
+    g.class_index =
+        request.class_index >= 0 ? request.class_index : int(i % size_t(spec.num_classes()));
     g.class_name = spec.class_names[size_t(g.class_index)];
     if (request.interpolate) {
       g.seed = request.seed;

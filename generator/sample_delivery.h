@@ -34,7 +34,7 @@ struct GeneratedImage {
   image::Image image;
   int class_index = 0;
   std::string class_name;
-  uint64_t seed = 0;  // the latent's seed (seed + i), or the walk's start seed
+  uint64_t seed = 0;          // the latent's seed (seed + i), or the walk's start seed
   double walk_position = -1;  // 0..1 along an --interpolate walk, else -1
   std::vector<EditStep> edits;
 };

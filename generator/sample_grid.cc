@@ -15,9 +15,8 @@ Result<image::Image> MakeGrid(const std::vector<image::Image>& images, int colum
   }
   const int rows = (int(images.size()) + columns - 1) / columns;
   const int cols = std::min<int>(columns, int(images.size()));
-  HM_ASSIGN_OR_RETURN(image::Image grid,
-                      image::Image::Create(cols * (w * zoom + gap) + gap,
-                                           rows * (h * zoom + gap) + gap, c));
+  HM_ASSIGN_OR_RETURN(image::Image grid, image::Image::Create(cols * (w * zoom + gap) + gap,
+                                                              rows * (h * zoom + gap) + gap, c));
   std::fill(grid.data(), grid.data() + grid.size_bytes(), uint8_t{128});
   for (size_t i = 0; i < images.size(); ++i) {
     const int x0 = gap + int(i % size_t(columns)) * (w * zoom + gap);

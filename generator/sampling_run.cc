@@ -82,8 +82,8 @@ Result<SampleSummary> RunSampling(const SampleCommand& cmd, Backend& backend) {
                     static_cast<unsigned long long>(request.seed_b), i,
                     SafeName(g.class_name).c_str(), ext);
     } else {
-      std::snprintf(name, sizeof name, "sample-%llu-%s.%s",
-                    static_cast<unsigned long long>(g.seed), SafeName(g.class_name).c_str(), ext);
+      std::snprintf(name, sizeof name, "sample-%llu-%s.%s", static_cast<unsigned long long>(g.seed),
+                    SafeName(g.class_name).c_str(), ext);
     }
     HM_ASSIGN_OR_RETURN(Bytes bytes, image::Encode(g.image, format));
     std::string path = cmd.out + "/" + name;
@@ -100,9 +100,8 @@ Result<SampleSummary> RunSampling(const SampleCommand& cmd, Backend& backend) {
                              {"height", g.image.height()},
                              {"edits", edits}};
     if (g.walk_position >= 0) {
-      record["walk"] = {{"from_seed", request.seed},
-                        {"to_seed", request.seed_b},
-                        {"position", g.walk_position}};
+      record["walk"] = {
+          {"from_seed", request.seed}, {"to_seed", request.seed_b}, {"position", g.walk_position}};
     }
     records.push_back(std::move(record));
   }

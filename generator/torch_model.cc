@@ -71,7 +71,8 @@ Result<std::unique_ptr<TorchModel>> TorchModel::FromCheckpoint(const Checkpoint&
     return Status::BadInput(path + ": unsupported model format version");
   }
   auto spec_json = ckpt.header.find("model");
-  if (spec_json == ckpt.header.end()) return Status::BadInput(path + ": model header lacks 'model'");
+  if (spec_json == ckpt.header.end())
+    return Status::BadInput(path + ": model header lacks 'model'");
   Result<ModelSpec> spec = ModelSpec::FromJson(*spec_json);
   if (!spec.ok()) return Status::BadInput(path + ": " + spec.status().message());
   HM_ASSIGN_OR_RETURN(torch::Device dev, ResolveDevice(device));
@@ -182,7 +183,10 @@ torch::Tensor TorchModel::SampleUint8(const SampleRequest& r) {
   torch::NoGradGuard no_grad;
   const int classes = info_.spec.num_classes();
   const bool was_training = is_gan() ? generator->is_training() : vae->is_training();
-  if (is_gan()) generator->eval(); else vae->eval();
+  if (is_gan())
+    generator->eval();
+  else
+    vae->eval();
   std::vector<torch::Tensor> chunks;
   for (int start = 0; start < r.count; start += r.batch) {
     int n = std::min(r.batch, r.count - start);
@@ -199,7 +203,10 @@ torch::Tensor TorchModel::SampleUint8(const SampleRequest& r) {
     chunks.push_back(out);
   }
   if (was_training) {
-    if (is_gan()) generator->train(); else vae->train();
+    if (is_gan())
+      generator->train();
+    else
+      vae->train();
   }
   return torch::cat(chunks, 0);
 }
@@ -277,7 +284,6 @@ class TorchBackend : public Backend {
       return Status::Internal(std::string("evaluation failed: ") + e.what());
     }
   }
-
 };
 
 }  // namespace

@@ -104,8 +104,8 @@ ConvVaeImpl::ConvVaeImpl(const ModelSpec& spec)
     ch /= 2;
   }
   decoder_->push_back(nn::ReLU());
-  decoder_->push_back(nn::ConvTranspose2d(
-      nn::ConvTranspose2dOptions(ch, spec.channels, 4).stride(2).padding(1)));
+  decoder_->push_back(
+      nn::ConvTranspose2d(nn::ConvTranspose2dOptions(ch, spec.channels, 4).stride(2).padding(1)));
   register_module("encoder", encoder_);
   register_module("mu", mu_);
   register_module("logvar", logvar_);
@@ -170,7 +170,8 @@ void InitDcganWeights(nn::Module& module) {
   }
 }
 
-void AppendTensors(const nn::Module& module, const std::string& prefix, std::vector<TensorRecord>* out) {
+void AppendTensors(const nn::Module& module, const std::string& prefix,
+                   std::vector<TensorRecord>* out) {
   auto append = [&](const std::string& name, const torch::Tensor& t) {
     if (t.scalar_type() != torch::kFloat) return;
     torch::Tensor c = t.detach().to(torch::kCPU).contiguous();
@@ -198,8 +199,8 @@ Status LoadTensors(nn::Module& module, const std::string& prefix, const Checkpoi
       return Status::BadInput(name + ": tensor " + r->name +
                               " has the wrong shape for this architecture");
     }
-    torch::Tensor src = torch::from_blob(const_cast<float*>(r->values.data()), t.sizes(),
-                                         torch::kFloat);
+    torch::Tensor src =
+        torch::from_blob(const_cast<float*>(r->values.data()), t.sizes(), torch::kFloat);
     t.copy_(src);
     return Status::Ok();
   };

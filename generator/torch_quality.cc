@@ -21,8 +21,7 @@ torch::Tensor AsTensor(const LabeledImages& d) {
 }
 
 torch::Tensor Labels(const LabeledImages& d) {
-  return torch::from_blob(const_cast<int32_t*>(d.labels.data()), {int64_t(d.count())},
-                          torch::kInt)
+  return torch::from_blob(const_cast<int32_t*>(d.labels.data()), {int64_t(d.count())}, torch::kInt)
       .to(torch::kLong);
 }
 
@@ -44,8 +43,8 @@ void TrainClassifier(LeNet& net, const LabeledImages& train, int epochs, uint64_
     for (int64_t at = 0; at < n; at += batch) {
       torch::Tensor idx = perm.narrow(0, at, std::min(batch, n - at));
       opt.zero_grad();
-      torch::Tensor loss =
-          torch::nn::functional::cross_entropy(net->forward(x.index_select(0, idx)), y.index_select(0, idx));
+      torch::Tensor loss = torch::nn::functional::cross_entropy(
+          net->forward(x.index_select(0, idx)), y.index_select(0, idx));
       loss.backward();
       opt.step();
     }
@@ -59,8 +58,8 @@ void Embed(LeNet& net, const torch::Tensor& x, torch::Tensor* features, torch::T
   torch::NoGradGuard no_grad;
   std::vector<torch::Tensor> f, p;
   for (int64_t at = 0; at < x.size(0); at += 500) {
-    torch::Tensor h = net->features(x.narrow(0, at, std::min<int64_t>(500, x.size(0) - at))
-                                        .to(device));
+    torch::Tensor h =
+        net->features(x.narrow(0, at, std::min<int64_t>(500, x.size(0) - at)).to(device));
     f.push_back(h.to(torch::kCPU).to(torch::kDouble));
     p.push_back(net->classify(h).argmax(1).to(torch::kCPU));
   }
@@ -169,14 +168,14 @@ Result<EvalReport> EvaluateModel(TorchModel& model, const TrainingData& data,
     // perfect generator would reach, given the finite sample.
     int64_t n = std::min<int64_t>(config.samples, int64_t(data.train.count()));
     torch::Generator gen = MakeCpuGenerator(config.seed + 99);
-    torch::Tensor idx = torch::randperm(int64_t(data.train.count()), gen, torch::kLong).narrow(0, 0, n);
+    torch::Tensor idx =
+        torch::randperm(int64_t(data.train.count()), gen, torch::kLong).narrow(0, 0, n);
     torch::Tensor real = AsTensor(data.train).index_select(0, idx);
     torch::Tensor real_features, real_predicted;
     Embed(net, real, &real_features, &real_predicted, device);
     report.floor_fid = Frechet(real_features, test_features);
   }
-  report.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }
 

@@ -28,7 +28,10 @@ bool Exists(const std::string& path) {
 class BatchSampler {
  public:
   BatchSampler(int64_t count, int batch, uint64_t seed)
-      : count_(count), batch_(batch), seed_(seed), per_epoch_(std::max<int64_t>(1, count / batch)) {}
+      : count_(count),
+        batch_(batch),
+        seed_(seed),
+        per_epoch_(std::max<int64_t>(1, count / batch)) {}
 
   torch::Tensor Indices(int64_t step) {
     int64_t epoch = step / per_epoch_;
@@ -168,11 +171,10 @@ Result<TrainResult> TrainModel(const TrainConfig& c, const LabeledImages& data,
       torch::from_blob(const_cast<uint8_t*>(data.pixels.data()),
                        {int64_t(data.count()), data.channels, data.size, data.size}, torch::kUInt8)
           .to(device);
-  torch::Tensor labels =
-      torch::from_blob(const_cast<int32_t*>(data.labels.data()), {int64_t(data.count())},
-                       torch::kInt)
-          .to(torch::kLong)
-          .to(device);
+  torch::Tensor labels = torch::from_blob(const_cast<int32_t*>(data.labels.data()),
+                                          {int64_t(data.count())}, torch::kInt)
+                             .to(torch::kLong)
+                             .to(device);
   BatchSampler sampler(int64_t(data.count()), c.batch, c.seed);
   const int classes = c.spec.num_classes();
   const int per_class = std::max(1, std::min(10, 100 / classes));
@@ -233,9 +235,9 @@ Result<TrainResult> TrainModel(const TrainConfig& c, const LabeledImages& data,
       torch::Tensor eps = torch::randn({n, latent}, gen).to(device);
       opt_g->zero_grad();
       VaeOutput out = model->vae->forward(x, y, eps);
-      torch::Tensor recon = torch::binary_cross_entropy_with_logits(out.logits, x, {}, {},
-                                                                    at::Reduction::Sum) /
-                            double(n);
+      torch::Tensor recon =
+          torch::binary_cross_entropy_with_logits(out.logits, x, {}, {}, at::Reduction::Sum) /
+          double(n);
       torch::Tensor kl =
           -0.5 * torch::sum(1 + out.logvar - out.mu.pow(2) - out.logvar.exp()) / double(n);
       torch::Tensor loss = recon + kl;
@@ -245,8 +247,8 @@ Result<TrainResult> TrainModel(const TrainConfig& c, const LabeledImages& data,
     }
     for (const auto& l : losses) {
       if (!std::isfinite(l.second)) {
-        return Status::Internal("training diverged at step " + std::to_string(step + 1) +
-                                " (" + l.first + " loss is not finite); try a lower --lr");
+        return Status::Internal("training diverged at step " + std::to_string(step + 1) + " (" +
+                                l.first + " loss is not finite); try a lower --lr");
       }
     }
     observer.OnStep(step + 1, losses, int(n));

@@ -1,8 +1,8 @@
 #include "generator/training_run.h"
 
-#include <csignal>
 #include <atomic>
 #include <cmath>
+#include <csignal>
 #include <filesystem>
 #include <map>
 
@@ -166,8 +166,7 @@ Result<TrainSummary> RunTraining(const TrainCommand& cmd, Backend& backend,
   spec.latent_dim = cmd.latent;
   HM_RETURN_IF_ERROR(spec.Validate());
 
-  HM_ASSIGN_OR_RETURN(TrainingData data,
-                      LoadTrainingData({cmd.data, cmd.size, cmd.channels}));
+  HM_ASSIGN_OR_RETURN(TrainingData data, LoadTrainingData({cmd.data, cmd.size, cmd.channels}));
   spec.channels = data.train.channels;
   spec.class_names = data.train.class_names;
   HM_RETURN_IF_ERROR(spec.Validate());
@@ -182,9 +181,10 @@ Result<TrainSummary> RunTraining(const TrainCommand& cmd, Backend& backend,
   TrainConfig config;
   config.spec = spec;
   const int64_t per_epoch = std::max<int64_t>(1, int64_t(data.train.count()) / cmd.batch);
-  config.steps = cmd.steps > 0 ? cmd.steps
-                               : std::max<int64_t>(1, std::llround((cmd.epochs > 0 ? cmd.epochs : 1) *
-                                                                   double(per_epoch)));
+  config.steps = cmd.steps > 0
+                     ? cmd.steps
+                     : std::max<int64_t>(
+                           1, std::llround((cmd.epochs > 0 ? cmd.epochs : 1) * double(per_epoch)));
   config.batch = cmd.batch;
   config.lr = cmd.lr;
   config.seed = cmd.seed;

@@ -1,7 +1,7 @@
 // `hallmark train`: a training run in a run folder.
 //
-//   <out>/model.hmk            the checkpoint (its SHA-256 is the model id); resumed from if present
-//   <out>/optimizer.state      Adam's moments, so a resumed run continues exactly
+//   <out>/model.hmk            the checkpoint (its SHA-256 is the model id); resumed from if
+//   present <out>/optimizer.state      Adam's moments, so a resumed run continues exactly
 //   <out>/samples.png          the latest per-class grid (one row per class), and
 //   <out>/samples/step-N.png   one every --sample-every steps
 //   <out>/loss.svg, loss.csv   the loss curves

@@ -81,7 +81,8 @@ int main(int argc, char** argv) {
     data.pixels.resize(4096 * data.image_bytes());
     for (auto& p : data.pixels) p = uint8_t(rng() & 255);
     for (int i = 0; i < 4096; ++i) data.labels.push_back(int32_t(rng() % 10));
-    std::string dir = std::filesystem::temp_directory_path() / ("hallmark-bench-" + std::to_string(::getpid()));
+    std::string dir =
+        std::filesystem::temp_directory_path() / ("hallmark-bench-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     TrainConfig c;
     c.spec = Spec(arch);

@@ -18,8 +18,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string dir = kDefaultDatasetDir;
-  auto train = ReadIdxPair(dir + "/train-images-idx3-ubyte.gz",
-                           dir + "/train-labels-idx1-ubyte.gz", FashionMnistClassNames());
+  auto train = ReadIdxPair(dir + "/train-images-idx3-ubyte.gz", dir + "/train-labels-idx1-ubyte.gz",
+                           FashionMnistClassNames());
   if (!train.ok()) {
     std::fprintf(stderr, "%s\n", train.status().message().c_str());
     return 1;

@@ -68,9 +68,19 @@ BOOST_AUTO_TEST_CASE(sample_is_deterministic_and_records_edits) {
   TrainedModel& m = Model();
   BOOST_TEST_REQUIRE(m.exit_code == 0, m.output);
   TempDir out;
-  std::vector<std::string> args = {"sample", "--model", m.model, "--count", "3", "--class",
-                                   "Sneaker", "--seed", "11", "--palette", "#1b1f3a,#ff6f59,#f4f1de",
-                                   "--out-size", "96"};
+  std::vector<std::string> args = {"sample",
+                                   "--model",
+                                   m.model,
+                                   "--count",
+                                   "3",
+                                   "--class",
+                                   "Sneaker",
+                                   "--seed",
+                                   "11",
+                                   "--palette",
+                                   "#1b1f3a,#ff6f59,#f4f1de",
+                                   "--out-size",
+                                   "96"};
   auto a = args, b = args;
   a.insert(a.end(), {"--out", out.File("a")});
   b.insert(b.end(), {"--out", out.File("b")});
@@ -102,13 +112,16 @@ BOOST_AUTO_TEST_CASE(bad_arguments_exit_with_one_line) {
   auto device = RunHallmark({"sample", "--model", m.model, "--device", "tpu", "--out", out.path()});
   BOOST_TEST(device.exit_code == 2);
   BOOST_TEST(device.err.find("tpu") != std::string::npos, device.err);
-  auto palette = RunHallmark({"sample", "--model", m.model, "--palette", "red", "--out", out.path()});
+  auto palette =
+      RunHallmark({"sample", "--model", m.model, "--palette", "red", "--out", out.path()});
   BOOST_TEST(palette.exit_code == 2);
   BOOST_TEST(palette.err.find("--palette") != std::string::npos, palette.err);
-  auto walk = RunHallmark({"sample", "--model", m.model, "--interpolate", "7", "--out", out.path()});
+  auto walk =
+      RunHallmark({"sample", "--model", m.model, "--interpolate", "7", "--out", out.path()});
   BOOST_TEST(walk.exit_code == 2);
-  auto corrupt = RunHallmark({"sample", "--model", std::string(HALLMARK_FASHION_1K) + "/../SOURCE.md",
-                              "--out", out.path()});
+  auto corrupt =
+      RunHallmark({"sample", "--model", std::string(HALLMARK_FASHION_1K) + "/../SOURCE.md", "--out",
+                   out.path()});
   BOOST_TEST(corrupt.exit_code == 3);
   BOOST_TEST(corrupt.err.find("SOURCE.md") != std::string::npos, corrupt.err);
   BOOST_TEST(corrupt.err.find('\n') == corrupt.err.size() - 1);

@@ -1,8 +1,8 @@
 // The generator's torch-free parts: model file format, IDX and image-folder datasets, palette
 // mapping, grids and delivery edits. No LibTorch is linked into this test.
 #define BOOST_TEST_MODULE generator_core
-#include <boost/test/unit_test.hpp>
 #include <zlib.h>
+#include <boost/test/unit_test.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -32,8 +32,8 @@ namespace {
 
 struct TempDir {
   TempDir() {
-    char tmpl[] = "/tmp/hallmark-gen-XXXXXX";
-    path = ::mkdtemp(tmpl);
+    std::string tmpl = (fs::temp_directory_path() / "hallmark-gen-XXXXXX").string();
+    path = ::mkdtemp(tmpl.data());
   }
   ~TempDir() { fs::remove_all(path); }
   std::string path;
@@ -90,7 +90,7 @@ BOOST_AUTO_TEST_CASE(checkpoint_round_trip_is_byte_exact) {
 BOOST_AUTO_TEST_CASE(corrupt_checkpoints_are_bad_input_naming_the_file) {
   Bytes good = EncodeCheckpoint(SmallCheckpoint());
   std::vector<Bytes> bad;
-  bad.push_back(Bytes(good.begin(), good.end() - 5));  // truncated weights
+  bad.push_back(Bytes(good.begin(), good.end() - 5));     // truncated weights
   bad.push_back(Bytes(good.begin(), good.begin() + 20));  // truncated header
   Bytes flipped = good;
   flipped[flipped.size() - 2] ^= 0x40;  // one bit in the weights
@@ -130,7 +130,8 @@ BOOST_AUTO_TEST_CASE(idx_reader_plain_and_gzip) {
   BOOST_TEST(!few.ok());
   BOOST_TEST(few.status().message().find("out of range") != std::string::npos);
   BOOST_TEST(WriteFileAtomic(dir.path + "/short", Bytes(images.begin(), images.end() - 1)).ok());
-  auto trunc = ReadIdxPair(dir.path + "/short", dir.path + "/x-labels-idx1-ubyte.gz", {"a", "b", "c"});
+  auto trunc =
+      ReadIdxPair(dir.path + "/short", dir.path + "/x-labels-idx1-ubyte.gz", {"a", "b", "c"});
   BOOST_TEST(!trunc.ok());
   BOOST_TEST(trunc.status().message().find("short") != std::string::npos);
   BOOST_TEST(WriteFileAtomic(dir.path + "/bad.gz", Bytes{0x1f, 0x8b, 8, 0, 1, 2}).ok());
@@ -186,7 +187,7 @@ BOOST_AUTO_TEST_CASE(palette_parsing_and_gradient_map) {
   BOOST_TEST_REQUIRE(p.ok());
   BOOST_TEST(p->size() == 3u);
   BOOST_TEST((p->at(1) == Rgb{255, 0, 0}));
-  BOOST_TEST(!ParsePalette("#000000").ok());    // one colour
+  BOOST_TEST(!ParsePalette("#000000").ok());       // one colour
   BOOST_TEST(!ParsePalette("#00000g,#fff").ok());  // not hex
   BOOST_TEST(!ParsePalette("").ok());
 
@@ -196,7 +197,7 @@ BOOST_AUTO_TEST_CASE(palette_parsing_and_gradient_map) {
   grey.set_sample(2, 0, 0, 255);
   image::Image out = ApplyPalette(grey, *p);
   BOOST_TEST(out.channels() == 3);
-  BOOST_TEST(out.sample(0, 0, 0) == 0);  // black stays the first colour
+  BOOST_TEST(out.sample(0, 0, 0) == 0);    // black stays the first colour
   BOOST_TEST(out.sample(1, 0, 0) == 255);  // mid-grey lands on the middle stop (red)
   BOOST_TEST(out.sample(1, 0, 1) <= 2);
   BOOST_TEST(out.sample(2, 0, 1) == 255);  // white is the last colour
@@ -252,8 +253,8 @@ BOOST_AUTO_TEST_CASE(grid_and_loss_plot) {
   tiles.push_back(*image::Image::Create(5, 4, 1));
   BOOST_TEST(!MakeGrid(tiles, 3).ok());
 
-  std::string svg = LossCurveSvg({{"G", {{1, 2.0}, {2, 1.0}}}, {"D<", {{1, 0.5}, {2, 0.7}}}},
-                                  "loss");
+  std::string svg =
+      LossCurveSvg({{"G", {{1, 2.0}, {2, 1.0}}}, {"D<", {{1, 0.5}, {2, 0.7}}}}, "loss");
   BOOST_TEST(svg.rfind("<svg", 0) == 0);
   BOOST_TEST(svg.find("D&lt;") != std::string::npos);
   BOOST_TEST(svg.find("</svg>") != std::string::npos);

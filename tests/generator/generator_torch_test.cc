@@ -34,8 +34,8 @@ Backend& TheBackend() {
 
 struct TempDir {
   TempDir() {
-    char tmpl[] = "/tmp/hallmark-gen-XXXXXX";
-    path = ::mkdtemp(tmpl);
+    std::string tmpl = (fs::temp_directory_path() / "hallmark-gen-XXXXXX").string();
+    path = ::mkdtemp(tmpl.data());
   }
   ~TempDir() { fs::remove_all(path); }
   std::string File(const std::string& n) const { return path + "/" + n; }
@@ -308,8 +308,8 @@ BOOST_AUTO_TEST_CASE(bad_checkpoints_are_clear_errors) {
   Bytes flipped = good;
   flipped[good.size() - 100] ^= 1;
   BOOST_TEST(WriteFileAtomic(dir.File("flipped.hmk"), flipped).ok());
-  BOOST_TEST(fs::copy_file(std::string(HALLMARK_FASHION_1K) + "/Bag/00035.png",
-                           dir.File("foreign.hmk")));
+  BOOST_TEST(
+      fs::copy_file(std::string(HALLMARK_FASHION_1K) + "/Bag/00035.png", dir.File("foreign.hmk")));
   // A well-formed file of another kind: the container is fine, the content is not a generator.
   Checkpoint other;
   other.header = {{"format", "hallmark-lenet"}};
