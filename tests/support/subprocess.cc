@@ -15,6 +15,25 @@ extern char** environ;
 
 namespace hallmark::testing {
 
+namespace {
+
+// argv and envp arrays for posix_spawn; the strings they point into live as long as this object.
+struct SpawnArgs {
+  SpawnArgs(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
+    for (const std::string& e : env) env_strings.push_back(e);
+    for (std::string& e : env_strings) envp.push_back(e.data());
+    envp.push_back(nullptr);
+  }
+  std::vector<char*> args;
+  std::vector<std::string> env_strings;
+  std::vector<char*> envp;
+};
+
+}  // namespace
+
 ProcessResult RunProcess(const std::vector<std::string>& argv,
                          const std::vector<std::string>& env) {
   int out_pipe[2], err_pipe[2];
@@ -27,18 +46,11 @@ ProcessResult RunProcess(const std::vector<std::string>& argv,
   posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
   posix_spawn_file_actions_addclose(&actions, err_pipe[0]);
 
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
-  for (const std::string& e : env) env_strings.push_back(e);
-  std::vector<char*> envp;
-  for (std::string& e : env_strings) envp.push_back(e.data());
-  envp.push_back(nullptr);
+  SpawnArgs spawn(argv, env);
 
   pid_t pid = 0;
-  int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), envp.data());
+  int rc =
+      posix_spawn(&pid, spawn.args[0], &actions, nullptr, spawn.args.data(), spawn.envp.data());
   posix_spawn_file_actions_destroy(&actions);
   close(out_pipe[1]);
   close(err_pipe[1]);
@@ -80,17 +92,10 @@ int SpawnProcess(const std::vector<std::string>& argv, const std::vector<std::st
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
-  for (const std::string& e : env) env_strings.push_back(e);
-  std::vector<char*> envp;
-  for (std::string& e : env_strings) envp.push_back(e.data());
-  envp.push_back(nullptr);
+  SpawnArgs spawn(argv, env);
   pid_t pid = -1;
-  int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), envp.data());
+  int rc =
+      posix_spawn(&pid, spawn.args[0], &actions, nullptr, spawn.args.data(), spawn.envp.data());
   posix_spawn_file_actions_destroy(&actions);
   return rc == 0 ? pid : -1;
 }
