@@ -1,5 +1,7 @@
 #include "base/status.h"
 
+#include <ostream>
+
 namespace hallmark {
 
 const char* StatusCodeName(StatusCode code) {
@@ -23,6 +25,8 @@ const char* StatusCodeName(StatusCode code) {
   }
   return "unknown";
 }
+
+std::ostream& operator<<(std::ostream& os, StatusCode code) { return os << StatusCodeName(code); }
 
 Status Status::WithContext(const std::string& context) const {
   if (ok()) return *this;

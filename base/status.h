@@ -4,6 +4,7 @@
 #ifndef HALLMARK_BASE_STATUS_H_
 #define HALLMARK_BASE_STATUS_H_
 
+#include <iosfwd>
 #include <string>
 #include <utility>
 
@@ -57,6 +58,8 @@ class [[nodiscard]] Status {
 
 // Stable lower-case name of a code ("bad input"), used in JSON output and messages.
 const char* StatusCodeName(StatusCode code);
+// Prints StatusCodeName(code), so codes read well in logs and test failure messages.
+std::ostream& operator<<(std::ostream& os, StatusCode code);
 
 }  // namespace hallmark
 

@@ -48,16 +48,7 @@ Result<std::unique_ptr<TorchModel>> TorchModel::Create(const ModelSpec& spec, ui
     InitDcganWeights(*model->generator);
     InitDcganWeights(*model->discriminator);
   }
-  if (dev.is_cuda()) {
-    if (model->is_gan()) {
-      model->generator->to(dev);
-      model->discriminator->to(dev);
-    } else {
-      model->vae->to(dev);
-    }
-    model->device_ = dev;
-    model->info_.device = "cuda";
-  }
+  if (dev.is_cuda()) model->MoveToCuda(dev);
   return model;
 }
 
@@ -88,17 +79,19 @@ Result<std::unique_ptr<TorchModel>> TorchModel::FromCheckpoint(const Checkpoint&
   }
   model->info_.header = ckpt.header;
   model->info_.path = path;
-  if (dev.is_cuda()) {
-    if (model->is_gan()) {
-      model->generator->to(dev);
-      model->discriminator->to(dev);
-    } else {
-      model->vae->to(dev);
-    }
-    model->device_ = dev;
-    model->info_.device = "cuda";
-  }
+  if (dev.is_cuda()) model->MoveToCuda(dev);
   return model;
+}
+
+void TorchModel::MoveToCuda(torch::Device dev) {
+  if (is_gan()) {
+    generator->to(dev);
+    discriminator->to(dev);
+  } else {
+    vae->to(dev);
+  }
+  device_ = dev;
+  info_.device = "cuda";
 }
 
 Checkpoint TorchModel::ToCheckpoint() const {

@@ -43,6 +43,8 @@ class TorchModel : public Model {
   ConvVae vae{nullptr};
 
  private:
+  // Moves the networks to a CUDA device (models are built on the CPU first).
+  void MoveToCuda(torch::Device dev);
   TorchModel(ModelSpec spec, torch::Device device);
 
   ModelInfo info_;

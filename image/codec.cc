@@ -30,6 +30,18 @@ const char* FormatName(Format f) {
   return "unknown";
 }
 
+const char* FormatExtension(Format f) {
+  switch (f) {
+    case Format::kPng:
+      return ".png";
+    case Format::kJpeg:
+      return ".jpg";
+    case Format::kWebp:
+      return ".webp";
+  }
+  return "";
+}
+
 Result<Format> ParseFormat(std::string_view name) {
   std::string n = Lower(name);
   if (n == "png") return Format::kPng;

@@ -19,6 +19,7 @@ namespace hallmark::image {
 enum class Format { kPng, kJpeg, kWebp };
 
 const char* FormatName(Format f);                             // "png", "jpeg", "webp"
+const char* FormatExtension(Format f);                        // ".png", ".jpg", ".webp"
 Result<Format> ParseFormat(std::string_view name);            // also accepts "jpg"
 Result<Format> FormatFromExtension(const std::string& path);  // .png .jpg .jpeg .webp
 Result<Format> SniffFormat(ByteView bytes);                   // by magic number

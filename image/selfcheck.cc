@@ -82,18 +82,6 @@ std::vector<Variant> Variants() {
   };
 }
 
-const char* Extension(Format f) {
-  switch (f) {
-    case Format::kPng:
-      return ".png";
-    case Format::kJpeg:
-      return ".jpg";
-    case Format::kWebp:
-      return ".webp";
-  }
-  return "";
-}
-
 }  // namespace
 
 std::vector<RoundTrip> RunCodecSelfCheck(const Image& img, const std::string& out_dir) {
@@ -113,7 +101,7 @@ std::vector<RoundTrip> RunCodecSelfCheck(const Image& img, const std::string& ou
     }
     r.encoded_bytes = encoded->size();
     if (!out_dir.empty()) {
-      r.file = out_dir + "/" + v.name + Extension(v.format);
+      r.file = out_dir + "/" + v.name + FormatExtension(v.format);
       Status written = WriteFileAtomic(r.file, *encoded);
       if (!written.ok()) r.error = written.message();
     }

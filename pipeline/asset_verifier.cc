@@ -98,23 +98,25 @@ Result<AssetVerification> AssetVerifier::VerifyBytes(const std::string& name, By
     v.manifest = valid ? "valid" : "invalid";
     if (!report.failure.empty()) v.manifest_failure = report.failure.front().code;
     // Trust in the signer is its own question, answered even when another check failed.
-    v.signer = report.verdict == C2paVerdict::kCredentialRevoked          ? "revoked"
-               : report.HasSuccess("signingCredential.trusted")           ? "trusted"
-                                                                          : "untrusted";
+    v.signer = report.verdict == C2paVerdict::kCredentialRevoked ? "revoked"
+               : report.HasSuccess("signingCredential.trusted")  ? "trusted"
+                                                                 : "untrusted";
     v.binding = BindingBroken(report.verdict) ? "pixels changed" : "intact";
   }
 
   // Layer 2: the watermark.
+  std::string watermark_asset_id;
   if (key_) {
     v.watermark_checked = true;
     HM_ASSIGN_OR_RETURN(watermark::Detection d, watermark::Detect(img, *key_));
     v.watermark_found = d.found;
     v.watermark_false_positive = d.false_positive_probability;
     v.watermark_score = d.score;
-    if (d.found) v.watermark_payload = d.payload.ToHex();
+    if (d.found) {
+      v.watermark_payload = d.payload.ToHex();
+      watermark_asset_id = AssetIdForPayload(d.payload);
+    }
   }
-  const std::string watermark_asset_id =
-      v.watermark_found ? "hm-" + v.watermark_payload : std::string();
 
   // Layer 3: the ledger, through the manifest's asset id or else the watermark's.
   const std::string asset_id =

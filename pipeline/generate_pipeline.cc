@@ -22,8 +22,6 @@ double Since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-const char* Extension(image::Format f) { return f == image::Format::kJpeg ? ".jpg" : ".png"; }
-
 // The model's datasets as the manifest lists them, from the ledger.
 Result<std::vector<provenance::DatasetInfo>> ManifestDatasets(audit::LedgerStore& ledger,
                                                               const audit::ModelRecord& model) {
@@ -89,8 +87,7 @@ Result<GenerateSummary> Generate(const GenerateRequest& request, Studio& studio,
   summary.recovered = recovery.completed;
   summary.discarded = recovery.discarded;
   const std::string key_id = provenance::KeyIdFor(signer.leaf());
-  const std::string creator =
-      request.creator.empty() ? Organization(signer) : request.creator;
+  const std::string creator = request.creator.empty() ? Organization(signer) : request.creator;
   PayloadAllocator allocator(ledger);
 
   for (int start = 0; start < request.count; start += request.batch) {
@@ -116,8 +113,8 @@ Result<GenerateSummary> Generate(const GenerateRequest& request, Studio& studio,
       t0 = Clock::now();
       watermark::EmbedOptions wm_options;
       wm_options.strength = request.watermark_strength;
-      HM_ASSIGN_OR_RETURN(image::Image marked, watermark::Embed(g.image, wm_key, payload,
-                                                                wm_options));
+      HM_ASSIGN_OR_RETURN(image::Image marked,
+                          watermark::Embed(g.image, wm_key, payload, wm_options));
       summary.times.watermark += Since(t0);
 
       t0 = Clock::now();
@@ -141,7 +138,7 @@ Result<GenerateSummary> Generate(const GenerateRequest& request, Studio& studio,
 
       provenance::ManifestSpec spec;
       spec.asset_id = asset_id;
-      spec.title = asset_id + Extension(request.format);
+      spec.title = asset_id + image::FormatExtension(request.format);
       spec.software_version = HALLMARK_VERSION;
       spec.model = {info.model_id, info.spec.arch, HALLMARK_VERSION, info.model_id};
       spec.datasets = datasets;
@@ -169,7 +166,7 @@ Result<GenerateSummary> Generate(const GenerateRequest& request, Studio& studio,
       asset.class_index = g.class_index;
       asset.class_name = g.class_name;
       asset.seed = g.seed;
-      const std::string file_name = asset_id + Extension(request.format);
+      const std::string file_name = asset_id + image::FormatExtension(request.format);
       asset.file = request.out_dir + "/" + file_name;
       t0 = Clock::now();
       HM_RETURN_IF_ERROR(outputs.Stage(asset_id, file_name, signed_file));

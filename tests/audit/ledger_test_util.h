@@ -18,7 +18,6 @@
 
 namespace hallmark {
 // Lets Boost.Test print status codes in failed comparisons.
-inline std::ostream& operator<<(std::ostream& os, StatusCode c) { return os << StatusCodeName(c); }
 }  // namespace hallmark
 
 namespace hallmark::audit::testing {

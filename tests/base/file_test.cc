@@ -38,7 +38,7 @@ BOOST_AUTO_TEST_CASE(errors_name_the_path) {
   testing::TempDir dir;
   Result<Bytes> missing = ReadFile(dir.File("nope.png"));
   BOOST_TEST(!missing.ok());
-  BOOST_TEST(static_cast<int>(missing.status().code()) == static_cast<int>(StatusCode::kNotFound));
+  BOOST_TEST(missing.status().code() == StatusCode::kNotFound);
   BOOST_TEST(missing.status().message().find("nope.png") != std::string::npos);
 
   Result<Bytes> folder = ReadFile(dir.path());

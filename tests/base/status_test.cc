@@ -40,7 +40,7 @@ BOOST_AUTO_TEST_CASE(status_carries_code_and_message) {
   BOOST_TEST(ok.ToString() == "ok");
   Status bad = Status::BadInput("photo.png: truncated");
   BOOST_TEST(!bad.ok());
-  BOOST_TEST(static_cast<int>(bad.code()) == static_cast<int>(StatusCode::kBadInput));
+  BOOST_TEST(bad.code() == StatusCode::kBadInput);
   BOOST_TEST(bad.ToString() == "bad input: photo.png: truncated");
   BOOST_TEST(bad.WithContext("loading").message() == "loading: photo.png: truncated");
 }
@@ -62,5 +62,5 @@ BOOST_AUTO_TEST_CASE(return_if_error_stops_at_the_failing_check) {
 BOOST_AUTO_TEST_CASE(result_from_ok_status_is_an_internal_error) {
   Result<int> r(Status::Ok());
   BOOST_TEST(!r.ok());
-  BOOST_TEST(static_cast<int>(r.status().code()) == static_cast<int>(StatusCode::kInternal));
+  BOOST_TEST(r.status().code() == StatusCode::kInternal);
 }

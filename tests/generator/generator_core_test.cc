@@ -17,13 +17,6 @@
 #include "generator/sample_delivery.h"
 #include "generator/sample_grid.h"
 
-namespace hallmark {
-// Lets BOOST_TEST print status codes in failure messages.
-inline std::ostream& operator<<(std::ostream& os, StatusCode code) {
-  return os << StatusCodeName(code);
-}
-}  // namespace hallmark
-
 namespace fs = std::filesystem;
 using namespace hallmark;
 using namespace hallmark::generator;

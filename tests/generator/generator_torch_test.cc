@@ -12,13 +12,6 @@
 #include "generator/checkpoint_file.h"
 #include "generator/dataset_loader.h"
 
-namespace hallmark {
-// Lets BOOST_TEST print status codes in failure messages.
-inline std::ostream& operator<<(std::ostream& os, StatusCode code) {
-  return os << StatusCodeName(code);
-}
-}  // namespace hallmark
-
 namespace fs = std::filesystem;
 using namespace hallmark;
 using namespace hallmark::generator;

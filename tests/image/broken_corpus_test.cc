@@ -42,7 +42,7 @@ BOOST_AUTO_TEST_CASE(broken_files_are_rejected_with_a_clear_error) {
     BOOST_TEST_INFO(c.file);
     Result<Image> img = ReadImageFile(kBroken + c.file);
     BOOST_REQUIRE(!img.ok());
-    BOOST_TEST(static_cast<int>(img.status().code()) == static_cast<int>(StatusCode::kBadInput));
+    BOOST_TEST(img.status().code() == StatusCode::kBadInput);
     const std::string& msg = img.status().message();
     BOOST_TEST(msg.find(c.file) != std::string::npos);  // names the file
     BOOST_TEST(msg.find(c.expected) != std::string::npos, msg);
