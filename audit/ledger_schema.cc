@@ -107,6 +107,17 @@ CREATE TABLE policy_evaluations(
 CREATE INDEX policy_evaluations_by_subject ON policy_evaluations(subject);
 )sql";
 
+// Version 2: where this machine keeps each dataset's files, so `train --data NAME` can find and
+// re-check them. A local convenience, not evidence: it is not in the log, and it may change
+// (the folder moves), so it is the one table without append-only triggers.
+constexpr char kSchemaV2[] = R"sql(
+CREATE TABLE dataset_locations(
+  dataset_id TEXT PRIMARY KEY REFERENCES datasets(id),
+  folder TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) STRICT;
+)sql";
+
 std::string AppendOnlyTriggers() {
   std::string sql;
   for (const char* t : kAppendOnlyTables) {
@@ -136,6 +147,8 @@ Status MigrateLedgerSchema(SqliteDb& db, bool read_only) {
                                std::to_string(kLedgerSchemaVersion) + ")");
   }
   if (version == kLedgerSchemaVersion) return Status::Ok();
+  // Reading an older ledger needs no migration: what it lacks reads as absent.
+  if (read_only && version >= 1) return Status::Ok();
   if (read_only) {
     return Status::BadInput(db.path() +
                             ": the ledger is empty or unfinished, and opened read-only");
@@ -150,6 +163,11 @@ Status MigrateLedgerSchema(SqliteDb& db, bool read_only) {
       HM_RETURN_IF_ERROR(db.Exec(AppendOnlyTriggers()));
       HM_RETURN_IF_ERROR(db.Exec("PRAGMA application_id=" + std::to_string(kLedgerApplicationId) +
                                  "; PRAGMA user_version=1;"));
+      v = 1;
+    }
+    if (v == 1) {
+      HM_RETURN_IF_ERROR(db.Exec(kSchemaV2));
+      HM_RETURN_IF_ERROR(db.Exec("PRAGMA user_version=2;"));
     }
     return db.Exec("COMMIT");
   }();

@@ -11,11 +11,11 @@
 namespace hallmark::audit {
 
 inline constexpr int32_t kLedgerApplicationId = 0x484d4c47;  // "HMLG"
-inline constexpr int kLedgerSchemaVersion = 1;
+inline constexpr int kLedgerSchemaVersion = 2;
 
 // Brings `db` to kLedgerSchemaVersion, one transaction per step; creates the schema in an empty
 // file. Refuses files of other applications (kBadInput) and newer schemas (kUnsupported); a
-// read-only file must already be current.
+// read-only file is read as it is (any version from 1 up).
 Status MigrateLedgerSchema(SqliteDb& db, bool read_only);
 
 }  // namespace hallmark::audit

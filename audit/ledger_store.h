@@ -88,6 +88,12 @@ class LedgerStore {
   virtual Result<PolicyEvaluationRecord> RecordPolicyEvaluation(
       PolicyEvaluationRecord evaluation) = 0;
 
+  // --- where this machine keeps a dataset's files (a local note, not part of the log) --------
+  // Replaces the folder noted earlier for the dataset, which must be recorded.
+  virtual Status SetDatasetFolder(const std::string& dataset_id, const std::string& folder) = 0;
+  // nullopt when no folder was noted (or the ledger predates folder notes).
+  virtual Result<std::optional<std::string>> DatasetFolder(const std::string& dataset_id) = 0;
+
   // --- reads (nullopt when absent) -----------------------------------------------------------
   virtual Result<std::optional<DatasetRecord>> FindDataset(const std::string& id_or_name) = 0;
   virtual Result<std::vector<DatasetItem>> DatasetItems(const std::string& dataset_id) = 0;

@@ -101,6 +101,8 @@ class SqliteLedgerStore : public LedgerStore {
   Result<RevocationRecord> RecordRevocation(RevocationRecord r) override;
   Result<PolicyEvaluationRecord> RecordPolicyEvaluation(PolicyEvaluationRecord p) override;
 
+  Status SetDatasetFolder(const std::string& dataset_id, const std::string& folder) override;
+  Result<std::optional<std::string>> DatasetFolder(const std::string& dataset_id) override;
   Result<std::optional<DatasetRecord>> FindDataset(const std::string& id_or_name) override;
   Result<std::vector<DatasetItem>> DatasetItems(const std::string& dataset_id) override;
   Result<std::vector<DatasetRecord>> ListDatasets() override;
@@ -393,6 +395,27 @@ Result<DatasetRecord> SqliteLedgerStore::RecordDataset(DatasetRecord d,
   });
   if (!st.ok()) return st;
   return d;
+}
+
+Status SqliteLedgerStore::SetDatasetFolder(const std::string& dataset_id,
+                                           const std::string& folder) {
+  if (!signer_) return Status::InvalidArgument(path() + ": the ledger is open read-only");
+  HM_ASSIGN_OR_RETURN(SqliteStatement st,
+                      db_.Prepare("INSERT OR REPLACE INTO dataset_locations(dataset_id, folder, "
+                                  "updated_at) VALUES (?, ?, ?)"));
+  st.Bind(1, dataset_id).Bind(2, folder).Bind(3, UtcNow());
+  return st.Run();
+}
+
+Result<std::optional<std::string>> SqliteLedgerStore::DatasetFolder(const std::string& dataset_id) {
+  HM_ASSIGN_OR_RETURN(int64_t version, db_.QueryInt("PRAGMA user_version"));
+  if (version < 2) return std::optional<std::string>();
+  HM_ASSIGN_OR_RETURN(SqliteStatement st,
+                      db_.Prepare("SELECT folder FROM dataset_locations WHERE dataset_id = ?"));
+  st.Bind(1, dataset_id);
+  HM_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(st.Text(0));
 }
 
 Result<ModelRecord> SqliteLedgerStore::RecordModel(ModelRecord m) {

@@ -21,6 +21,8 @@ class ProgressBar {
 
   // Sets the count of finished units and redraws at most ten times a second.
   void Update(uint64_t done, const std::string& status = "");
+  // For work whose size is known only once it has started.
+  void SetTotal(uint64_t total) { total_ = total; }
   void Finish();
 
   double ElapsedSeconds() const;

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -91,6 +92,12 @@ void RegisterDataset(CLI::App& app, Context& ctx) {
       d.licence = audit::SpdxToString(licence);
       d.attribution = a.attribution;
       HM_ASSIGN_OR_RETURN(d, store->RecordDataset(d, items));
+      // So that `train --data NAME` finds the files; the record above stands even if this fails.
+      std::error_code ec;
+      const std::string folder = std::filesystem::absolute(a.dir, ec).lexically_normal().string();
+      Status noted = ec ? Status::IoError(a.dir + ": " + ec.message())
+                        : store->SetDatasetFolder(d.id, folder);
+      if (!noted.ok()) ctx.Say("warning: the dataset's folder was not noted: " + noted.message());
       uint64_t undecoded = 0;
       for (const auto& item : items) undecoded += item.width == 0;
       ctx.Say("recorded dataset " + d.name + ": " + std::to_string(d.item_count) + " items, " +

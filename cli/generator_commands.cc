@@ -3,11 +3,14 @@
 #include "cli/commands.h"
 
 #ifdef HALLMARK_HAVE_GENERATOR
+#include <filesystem>
 #include <memory>
 
+#include "base/progress.h"
 #include "generator/backend_loader.h"
 #include "generator/sampling_run.h"
 #include "generator/training_run.h"
+#include "pipeline/training_dataset.h"
 #endif
 
 namespace hallmark::cli {
@@ -26,14 +29,43 @@ void AddDeviceOptions(CLI::App* sub, std::string& device, int& threads) {
       ->check(CLI::Range(1, 256));
 }
 
+// `--data NAME` naming a dataset in the ledger (and not a path) trains on the folder that
+// `dataset add` hashed, after checking it still holds exactly those files; the model file then
+// names the dataset, so `model register` needs no --dataset.
+Status UseRegisteredDataset(const Context& ctx, gen::TrainCommand* cmd) {
+  std::error_code ec;
+  if (cmd->data.empty() || cmd->data == "fashion-mnist" || std::filesystem::exists(cmd->data, ec)) {
+    return Status::Ok();
+  }
+  ProgressBar bar("checking " + cmd->data, 0, "files", cmd->progress);
+  HM_ASSIGN_OR_RETURN(auto registered,
+                      pipeline::ResolveRegisteredDataset(ctx.Home(), cmd->data,
+                                                         [&bar](uint64_t done, uint64_t total) {
+                                                           bar.SetTotal(total);
+                                                           bar.Update(done);
+                                                         }));
+  bar.Finish();
+  if (!registered) {
+    return Status::NotFound("--data " + cmd->data +
+                            ": no such file or folder, and no dataset of that name in the ledger");
+  }
+  ctx.Say("dataset " + registered->dataset.name + " (" + registered->dataset.licence + ", " +
+          std::to_string(registered->dataset.item_count) + " items) matches the ledger; folder " +
+          registered->folder);
+  cmd->data = registered->folder;
+  cmd->dataset_id = registered->dataset.id;
+  cmd->dataset_name = registered->dataset.name;
+  return Status::Ok();
+}
+
 void RegisterTrain(CLI::App& app, Context& ctx) {
   auto cmd = std::make_shared<gen::TrainCommand>();
   CLI::App* sub = app.add_subcommand("train", "Train a class-conditional DCGAN or VAE");
   sub->add_option("--arch", cmd->arch, "Architecture: dcgan or vae")
       ->check(CLI::IsMember({"dcgan", "vae"}));
   sub->add_option("--data", cmd->data,
-                  "Training data: a folder of class folders, IDX files, or 'fashion-mnist' "
-                  "(default: Debian's Fashion-MNIST)");
+                  "Training data: a registered dataset's name, a folder of class folders, IDX "
+                  "files, or 'fashion-mnist' (default: Debian's Fashion-MNIST)");
   sub->add_option("--size", cmd->size, "Image size: 32, 64 or 128")
       ->check(CLI::IsMember({32, 64, 128}));
   sub->add_option("--channels", cmd->channels, "1 (grey) or 3 (RGB); default: the data's own")
@@ -53,8 +85,9 @@ void RegisterTrain(CLI::App& app, Context& ctx) {
   sub->add_option("--checkpoint-every", cmd->checkpoint_every, "Steps between checkpoints");
   sub->callback([cmd, &ctx] {
     ctx.SetAction([cmd, &ctx]() -> Result<int> {
-      HM_ASSIGN_OR_RETURN(gen::Backend * backend, gen::LoadBackend());
       cmd->progress = !ctx.quiet && !ctx.json;
+      HM_RETURN_IF_ERROR(UseRegisteredDataset(ctx, cmd.get()));
+      HM_ASSIGN_OR_RETURN(gen::Backend * backend, gen::LoadBackend());
       HM_ASSIGN_OR_RETURN(
           gen::TrainSummary s,
           gen::RunTraining(*cmd, *backend, [&](const std::string& l) { ctx.Say(l); }));

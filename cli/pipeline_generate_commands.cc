@@ -153,8 +153,9 @@ void AddModelRegister(CLI::App& app, Context& ctx) {
   auto* cmd = model->add_subcommand(
       "register", "Record a trained model and the datasets it was trained on in the ledger");
   cmd->add_option("MODEL", a->model, "Model file written by 'hallmark train'")->required();
-  cmd->add_option("--dataset", a->datasets, "Name or id of a registered training dataset")
-      ->required();
+  cmd->add_option("--dataset", a->datasets,
+                  "Name or id of a registered training dataset (default: the one the model file "
+                  "names, when it was trained with --data NAME)");
   cmd->add_option("--run", a->run, "Free text about the training run (host, command)");
   cmd->callback([&ctx, a] {
     ctx.SetAction([&ctx, a]() -> Result<int> {
@@ -167,7 +168,16 @@ void AddModelRegister(CLI::App& app, Context& ctx) {
       record.architecture = header.value("model", nlohmann::json::object()).value("arch", "");
       record.hyperparameters_json = header.dump();
       record.training_run = a->run;
-      for (const std::string& name : a->datasets) {
+      std::vector<std::string> datasets = a->datasets;
+      const std::string trained_on = header.value("data", nlohmann::json::object())
+                                         .value("dataset", nlohmann::json::object())
+                                         .value("id", "");
+      if (datasets.empty() && !trained_on.empty()) datasets.push_back(trained_on);
+      if (datasets.empty()) {
+        return Status::InvalidArgument(
+            a->model + ": the model file names no registered dataset; pass --dataset NAME");
+      }
+      for (const std::string& name : datasets) {
         HM_ASSIGN_OR_RETURN(auto ds, studio.ledger().FindDataset(name));
         if (!ds) {
           return Status::NotFound("dataset '" + name +

@@ -199,6 +199,9 @@ Result<TrainSummary> RunTraining(const TrainCommand& cmd, Backend& backend,
                       {"train_images", data.train.count()},
                       {"test_images", data.test.count()},
                       {"source_size", data.source_size}};
+  if (!cmd.dataset_id.empty()) {
+    config.data_info["dataset"] = {{"id", cmd.dataset_id}, {"name", cmd.dataset_name}};
+  }
 
   std::error_code ec;
   if (fs::exists(summary.model_path, ec)) {

@@ -38,6 +38,9 @@ struct TrainCommand {
   int64_t sample_every = 200;
   int64_t checkpoint_every = 500;
   bool progress = true;  // draw the progress bar
+  // Set when `data` is a registered dataset's folder: recorded in the model file's header.
+  std::string dataset_id;
+  std::string dataset_name;
 };
 
 struct TrainSummary {

@@ -45,11 +45,10 @@ step "3/9 Register the bundled dataset (1,000 Fashion-MNIST images, MIT) in the 
   --source "https://github.com/zalandoresearch/fashion-mnist (Debian package dataset-fashion-mnist)" \
   --attribution "Fashion-MNIST, Copyright (c) 2017 Zalando SE, MIT licence"
 
-step "4/9 Train a class-conditional DCGAN for $steps steps, then record the model in the ledger"
-"$hallmark" train --arch dcgan --data "$data" --size 32 --steps "$steps" --sample-every 0 \
+step "4/9 Train a class-conditional DCGAN for $steps steps on the registered dataset, then record the model"
+"$hallmark" train --arch dcgan --data fashion-mnist-1k --size 32 --steps "$steps" --sample-every 0 \
   --out "$work/run"
-"$hallmark" model register "$work/run/model.hmk" --dataset fashion-mnist-1k \
-  --run "demo: dcgan, $steps steps"
+"$hallmark" model register "$work/run/model.hmk" --run "demo: dcgan, $steps steps"
 
 step "5/9 Generate 12 attributable images (watermark + signed C2PA manifest + IPTC + ledger)"
 "$hallmark" generate --model "$work/run/model.hmk" --count 12 --seed 7 --out "$work/assets" \

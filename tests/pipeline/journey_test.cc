@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -47,7 +48,9 @@ struct Studio {
     Must({"dataset", "add", HALLMARK_BUNDLED_DATA, "--name", "fashion-mnist-1k", "--licence",
           "MIT", "--source", "https://github.com/zalandoresearch/fashion-mnist", "--attribution",
           "Fashion-MNIST (c) 2017 Zalando SE"});
-    Must({"train", "--arch", "dcgan", "--data", HALLMARK_BUNDLED_DATA, "--size", "32", "--steps",
+    // By the registered name: the folder is re-checked against the ledger and the model file
+    // names the dataset, so `model register` below needs no --dataset.
+    Must({"train", "--arch", "dcgan", "--data", "fashion-mnist-1k", "--size", "32", "--steps",
           "12", "--batch", "32", "--sample-every", "0", "--out", dir.File("run")});
   }
 
@@ -78,7 +81,8 @@ BOOST_AUTO_TEST_CASE(generate_refuses_a_model_missing_from_the_ledger) {
 
 BOOST_AUTO_TEST_CASE(generate_delivers_signed_watermarked_recorded_assets) {
   Studio& s = TheStudio();
-  s.Must({"model", "register", s.Model(), "--dataset", "fashion-mnist-1k"});
+  ProcessResult reg = s.Must({"--json", "model", "register", s.Model()});
+  BOOST_TEST(nlohmann::json::parse(reg.out)["new"].get<bool>());
   ProcessResult r = s.Must({"--json", "generate", "--model", s.Model(), "--count", "6", "--seed",
                             "3", "--batch", "4", "--out", s.dir.File("assets")});
   auto docs = JsonLines(r.out);
@@ -164,6 +168,32 @@ BOOST_AUTO_TEST_CASE(unknown_signers_and_unrelated_photos) {
   ProcessResult broken = s.Run({"verify", std::string(HALLMARK_TEST_DATA) + "/broken/truncated.png"});
   BOOST_TEST(broken.exit_code == 3);
   BOOST_TEST(broken.err.find("truncated.png") != std::string::npos);
+}
+
+// Training by a dataset's registered name uses exactly the recorded files: a changed file or an
+// unknown name stops before any training, naming the problem.
+BOOST_AUTO_TEST_CASE(train_by_name_checks_the_folder_against_the_ledger) {
+  Studio& s = TheStudio();
+  const std::string copy = s.dir.File("bags");
+  std::filesystem::create_directories(copy + "/Bag");
+  std::filesystem::copy(std::string(HALLMARK_BUNDLED_DATA) + "/Bag", copy + "/Bag");
+  s.Must({"dataset", "add", copy, "--name", "bags", "--licence", "MIT", "--source", "test"});
+  std::string victim;
+  for (const auto& e : std::filesystem::directory_iterator(copy + "/Bag")) {
+    if (victim.empty() || e.path().string() < victim) victim = e.path().string();
+  }
+  std::ofstream(victim, std::ios::app) << '\n';  // one byte more: another file
+  ProcessResult changed = s.Run({"train", "--data", "bags", "--steps", "1", "--sample-every", "0",
+                                 "--out", s.dir.File("bags-run")});
+  BOOST_TEST(changed.exit_code == 3, changed.err);
+  BOOST_TEST(changed.err.find(std::filesystem::path(victim).filename().string() +
+                              " has changed") != std::string::npos,
+             changed.err);
+  BOOST_TEST(!std::filesystem::exists(s.dir.File("bags-run/model.hmk")));
+
+  ProcessResult unknown = s.Run({"train", "--data", "no-such-dataset", "--steps", "1"});
+  BOOST_TEST(unknown.exit_code == 3, unknown.err);
+  BOOST_TEST(unknown.err.find("no dataset of that name") != std::string::npos, unknown.err);
 }
 
 // The datasets' licences gate the purpose before anything is sampled: a model trained on
