@@ -10,8 +10,19 @@
 
 namespace hallmark::watermark {
 
-// Also returns the median local contrast (grey levels), which sets the image's overall strength.
-image::Plane PerceptualMask(const image::Plane& canvas_luma, float* median_activity);
+struct MaskedCanvas {
+  image::Plane mask;       // relative amplitude per canvas pixel (arbitrary scale)
+  image::Plane activity;   // the host's local standard deviation, grey levels
+  float median_activity = 0.0f;  // sets the image's overall strength
+};
+
+MaskedCanvas PerceptualMask(const image::Plane& canvas_luma);
+
+// The structural similarity (SSIM) the host keeps when a mark of RMS `amplitude` (grey levels,
+// over the canvas) is shaped by `m.mask`: per pixel, SSIM's contrast-structure term for an
+// independent addition of local variance v, (2s^2 + C2) / (2s^2 + v + C2), averaged. Flat areas
+// (s near 0) lose most, which is why smooth images need a lower amplitude than PSNR alone allows.
+double PredictedSsim(const MaskedCanvas& m, float amplitude);
 
 }  // namespace hallmark::watermark
 
