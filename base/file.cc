@@ -59,7 +59,8 @@ Result<Bytes> ReadFile(const std::string& path, size_t max_bytes) {
   return data;
 }
 
-Status WriteFileAtomic(const std::string& path, ByteView data, unsigned mode) {
+Status WriteFileAtomic(const std::string& path, ByteView data, unsigned mode,
+                       Durability durability) {
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
   FdGuard fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
   if (fd.get() < 0) return ErrnoStatus(tmp, "create", errno);
@@ -74,7 +75,8 @@ Status WriteFileAtomic(const std::string& path, ByteView data, unsigned mode) {
     }
     done += static_cast<size_t>(w);
   }
-  if (::fchmod(fd.get(), mode) != 0 || ::fsync(fd.get()) != 0) {
+  if (::fchmod(fd.get(), mode) != 0 ||
+      (durability == Durability::kSynced && ::fsync(fd.get()) != 0)) {
     int err = errno;
     ::unlink(tmp.c_str());
     return ErrnoStatus(path, "sync", err);
@@ -89,6 +91,13 @@ Status WriteFileAtomic(const std::string& path, ByteView data, unsigned mode) {
     ::unlink(tmp.c_str());
     return ErrnoStatus(path, "rename", err);
   }
+  return Status::Ok();
+}
+
+Status SyncFileSystem(const std::string& dir) {
+  FdGuard fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() < 0) return ErrnoStatus(dir, "open", errno);
+  if (::syncfs(fd.get()) != 0) return ErrnoStatus(dir, "sync", errno);
   return Status::Ok();
 }
 

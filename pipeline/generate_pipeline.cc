@@ -187,6 +187,15 @@ Result<GenerateSummary> Generate(const GenerateRequest& request, Studio& studio,
     }
 
     t0 = Clock::now();
+    if (Status flushed = outputs.Flush(); !flushed.ok()) {
+      for (const GeneratedAsset& a : batch_assets) {
+        outputs.Discard(a.id, a.file.substr(a.file.find_last_of('/') + 1));
+      }
+      return flushed;
+    }
+    summary.times.stage += Since(t0);
+
+    t0 = Clock::now();
     Result<std::vector<audit::AssetRecord>> committed = ledger.AppendAssets(std::move(records));
     summary.times.ledger += Since(t0);
     if (!committed.ok()) {
@@ -199,6 +208,7 @@ Result<GenerateSummary> Generate(const GenerateRequest& request, Studio& studio,
     for (const GeneratedAsset& a : batch_assets) {
       HM_RETURN_IF_ERROR(outputs.Publish(a.id, a.file.substr(a.file.find_last_of('/') + 1)));
     }
+    outputs.FlushPublished();
     summary.times.publish += Since(t0);
     summary.assets.insert(summary.assets.end(), batch_assets.begin(), batch_assets.end());
     if (progress) progress(int(summary.assets.size()));

@@ -74,13 +74,18 @@ Result<RecoveryReport> PendingOutputs::Recover(audit::LedgerStore& ledger) {
     }
   }
   if (ec) return Status::IoError(pending_dir_ + ": cannot list: " + ec.message());
+  if (report.completed > 0) FlushPublished();
   return report;
 }
 
 Status PendingOutputs::Stage(const std::string& asset_id, const std::string& file_name,
                              ByteView data) {
-  return WriteFileAtomic(PendingPath(asset_id, file_name), data);
+  return WriteFileAtomic(PendingPath(asset_id, file_name), data, 0644, Durability::kLater);
 }
+
+Status PendingOutputs::Flush() { return SyncFileSystem(pending_dir_); }
+
+void PendingOutputs::FlushPublished() { SyncDir(out_dir_); }
 
 Status PendingOutputs::Publish(const std::string& asset_id, const std::string& file_name) {
   const std::string from = PendingPath(asset_id, file_name);
@@ -88,7 +93,6 @@ Status PendingOutputs::Publish(const std::string& asset_id, const std::string& f
   if (::rename(from.c_str(), to.c_str()) != 0) {
     return Status::IoError(to + ": cannot move into place: " + std::strerror(errno));
   }
-  SyncDir(out_dir_);
   return Status::Ok();
 }
 

@@ -30,10 +30,17 @@ class PendingOutputs {
   // Settles what an interrupted run left behind (see above).
   Result<RecoveryReport> Recover(audit::LedgerStore& ledger);
 
-  // Writes `data` durably as a pending file for `asset_id`; `file_name` is the final name.
+  // Writes `data` as a pending file for `asset_id`; `file_name` is the final name. Not durable
+  // until Flush().
   Status Stage(const std::string& asset_id, const std::string& file_name, ByteView data);
-  // Moves a staged file to <out_dir>/<file_name>; call only after its record is committed.
+  // Makes every staged file durable with one file-system flush; call before the batch's ledger
+  // commit, so a committed record never points at a file a power cut could lose.
+  Status Flush();
+  // Moves a staged file to <out_dir>/<file_name>; call only after its record is committed. The
+  // renames are made durable together by FlushPublished(); one lost to a crash is redone by
+  // Recover().
   Status Publish(const std::string& asset_id, const std::string& file_name);
+  void FlushPublished();
   // Deletes a staged file (its batch failed to commit).
   void Discard(const std::string& asset_id, const std::string& file_name);
 

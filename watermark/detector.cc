@@ -81,10 +81,11 @@ Result<Detection> Detect(const image::Image& img, const Key& key, const DetectOp
 
   struct Reader {
     const Mode* mode;
-    SpreadingPattern pattern;
+    std::shared_ptr<const SpreadingPattern> pattern;
     TileCorrelator correlator;
     image::Plane whitened;
-    Reader(const Key& key, const Mode& m) : mode(&m), pattern(key, m), correlator(pattern) {}
+    Reader(const Key& key, const Mode& m)
+        : mode(&m), pattern(SharedPattern(key, m)), correlator(*pattern) {}
   };
   // Stage A: each mode at the image's own geometry. A mark survives down to half the size its
   // mode was embedded at (resizing by 0.5), so a mode is tried from half its canvas up.

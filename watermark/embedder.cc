@@ -38,12 +38,13 @@ float TextureFactor(float median_activity) {
 constexpr double kMinPredictedSsim = 0.976;
 
 float Amplitude(const MaskedCanvas& masked) {
-  float a = kAmplitude * TextureFactor(masked.median_activity);
-  if (PredictedSsim(masked, a) >= kMinPredictedSsim) return a;
+  const float a = kAmplitude * TextureFactor(masked.median_activity);
+  const SsimPredictor ssim(masked);
+  if (ssim.At(a) >= kMinPredictedSsim) return a;
   float lo = 0.0f, hi = a;
-  for (int it = 0; it < 12; ++it) {
+  for (int it = 0; it < 10; ++it) {
     const float mid = 0.5f * (lo + hi);
-    (PredictedSsim(masked, mid) >= kMinPredictedSsim ? lo : hi) = mid;
+    (ssim.At(mid) >= kMinPredictedSsim ? lo : hi) = mid;
   }
   return lo;
 }
@@ -190,7 +191,8 @@ Result<image::Image> Embed(const image::Image& img, const Key& key, const Payloa
 
   const std::vector<uint8_t> coded =
       ConvolutionalCode::Encode(AppendCrc(sized.bits(), mode.crc_bits));
-  const SpreadingPattern pattern(key, mode);
+  const std::shared_ptr<const SpreadingPattern> shared_pattern = SharedPattern(key, mode);
+  const SpreadingPattern& pattern = *shared_pattern;
   const Fft2d fft(mode.tile);
 
   const image::Plane luma = LumaPlane(img);

@@ -6,6 +6,8 @@
 #ifndef HALLMARK_WATERMARK_PERCEPTUAL_MASK_H_
 #define HALLMARK_WATERMARK_PERCEPTUAL_MASK_H_
 
+#include <vector>
+
 #include "image/plane.h"
 
 namespace hallmark::watermark {
@@ -19,10 +21,18 @@ struct MaskedCanvas {
 MaskedCanvas PerceptualMask(const image::Plane& canvas_luma);
 
 // The structural similarity (SSIM) the host keeps when a mark of RMS `amplitude` (grey levels,
-// over the canvas) is shaped by `m.mask`: per pixel, SSIM's contrast-structure term for an
+// over the canvas) is shaped by the mask: per pixel, SSIM's contrast-structure term for an
 // independent addition of local variance v, (2s^2 + C2) / (2s^2 + v + C2), averaged. Flat areas
 // (s near 0) lose most, which is why smooth images need a lower amplitude than PSNR alone allows.
-double PredictedSsim(const MaskedCanvas& m, float amplitude);
+class SsimPredictor {
+ public:
+  explicit SsimPredictor(const MaskedCanvas& m);
+  double At(float amplitude) const;
+
+ private:
+  std::vector<float> base_;    // 2 s^2 + C2 at the sampled pixels
+  std::vector<float> weight_;  // times amplitude^2: the mark's local variance there
+};
 
 }  // namespace hallmark::watermark
 

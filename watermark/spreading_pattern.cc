@@ -1,6 +1,9 @@
 #include "watermark/spreading_pattern.h"
 
 #include <cmath>
+#include <map>
+#include <mutex>
+#include <utility>
 #include <string>
 
 #include "watermark/keyed_random.h"
@@ -77,6 +80,21 @@ std::vector<float> SpreadingPattern::Modulate(const std::vector<uint8_t>& coded_
   const float scale = energy > 0 ? float(1.0 / std::sqrt(energy / double(out.size()))) : 0.0f;
   for (float& v : out) v *= scale;
   return out;
+}
+
+std::shared_ptr<const SpreadingPattern> SharedPattern(const Key& key, const Mode& mode) {
+  constexpr size_t kMaxCached = 16;
+  static std::mutex mu;
+  static std::map<std::pair<std::string, std::string>, std::shared_ptr<const SpreadingPattern>>
+      cache;
+  std::pair<std::string, std::string> id(key.ToHex(), mode.name);
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = cache.find(id);
+  if (it != cache.end()) return it->second;
+  if (cache.size() >= kMaxCached) cache.clear();
+  auto pattern = std::make_shared<const SpreadingPattern>(key, mode);
+  cache.emplace(std::move(id), pattern);
+  return pattern;
 }
 
 }  // namespace hallmark::watermark

@@ -11,6 +11,7 @@
 #define HALLMARK_WATERMARK_SPREADING_PATTERN_H_
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "watermark/fft2d.h"
@@ -49,6 +50,11 @@ class SpreadingPattern {
   std::vector<PatternBin> bins_;
   int pilot_bins_ = 0;
 };
+
+// The pattern of (key, mode), built once per process and shared: building one costs two HMACs and
+// a keyed shuffle, more than marking a small image, and `generate` and `verify` use one key for
+// thousands of images. Thread-safe; a few keys are kept.
+std::shared_ptr<const SpreadingPattern> SharedPattern(const Key& key, const Mode& mode);
 
 // Band gain at radial frequency `f` in cycles per canvas pixel.
 float BandGain(float f);
