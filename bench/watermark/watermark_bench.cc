@@ -2,7 +2,7 @@
 // Stable Diffusion ships it) was measured, and prints a Markdown report.
 //
 //   watermark_bench [--photos DIR] [--false-positives N] [--searched-false-positives N]
-//                   [--natural-only]
+//                   [--natural-only | --speed-only]
 //
 // 1. Natural photographs (python3-skimage's sample data, CC0/public domain): a random 64-bit
 //    payload each, the attack suite, bit accuracy and exact recovery per attack.
@@ -304,8 +304,10 @@ int main(int argc, char** argv) {
   std::string dir = "/usr/lib/python3/dist-packages/skimage/data";
   int n_intact = 10000, n_search = 500;
   bool natural_only = false;  // --natural-only: just the first table, for quick iterations
+  bool speed_only = false;    // --speed-only: just the speed table
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--natural-only")) natural_only = true;
+    if (!std::strcmp(argv[i], "--speed-only")) speed_only = true;
   }
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--photos")) dir = argv[i + 1];
@@ -316,6 +318,10 @@ int main(int argc, char** argv) {
   if (photos.empty()) {
     std::fprintf(stderr, "no photographs in %s (apt-get install python3-skimage)\n", dir.c_str());
     return 1;
+  }
+  if (speed_only) {
+    SpeedAndSearch(photos);
+    return 0;
   }
   const auto suite = attacks::StandardSuite();
   std::printf(
