@@ -95,8 +95,8 @@ void RegisterDataset(CLI::App& app, Context& ctx) {
       // So that `train --data NAME` finds the files; the record above stands even if this fails.
       std::error_code ec;
       const std::string folder = std::filesystem::absolute(a.dir, ec).lexically_normal().string();
-      Status noted = ec ? Status::IoError(a.dir + ": " + ec.message())
-                        : store->SetDatasetFolder(d.id, folder);
+      Status noted =
+          ec ? Status::IoError(a.dir + ": " + ec.message()) : store->SetDatasetFolder(d.id, folder);
       if (!noted.ok()) ctx.Say("warning: the dataset's folder was not noted: " + noted.message());
       uint64_t undecoded = 0;
       for (const auto& item : items) undecoded += item.width == 0;

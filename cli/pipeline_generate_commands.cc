@@ -56,20 +56,21 @@ void AddGenerate(CLI::App& app, Context& ctx) {
   cmd->add_option("--out-size", r.out_size, "Delivered size in pixels")
       ->check(CLI::Range(64, 4096));
   cmd->add_option("--out", r.out_dir, "Output folder");
-  cmd->add_option("--format", a->format, "png or jpeg")->check(CLI::IsMember({"png", "jpeg", "jpg"}));
+  cmd->add_option("--format", a->format, "png or jpeg")
+      ->check(CLI::IsMember({"png", "jpeg", "jpg"}));
   cmd->add_option("--quality", r.jpeg_quality, "JPEG quality")->check(CLI::Range(50, 100));
   cmd->add_option("--purpose", r.purpose, "Intended use, checked against the datasets' licences")
       ->check(CLI::IsMember({"commercial", "research"}));
-  cmd->add_option("--policy", a->policy,
-                  "Policy for --purpose (default: policies/<purpose>.toml)");
+  cmd->add_option("--policy", a->policy, "Policy for --purpose (default: policies/<purpose>.toml)");
   cmd->add_option("--device", r.device, "auto, cpu or cuda");
   cmd->add_option("--threads", r.threads, "Intra-op threads")->check(CLI::Range(1, 256));
   cmd->add_option("--batch", r.batch, "Images per batch and per ledger transaction")
       ->check(CLI::Range(1, 4096));
   cmd->add_option("--passphrase-file", r.passphrase_file,
                   "File holding the signing key's passphrase (default: $HALLMARK_PASSPHRASE)");
-  cmd->add_option("--training-mining", a->mining,
-                  "CAWG training-and-data-mining for these assets: allowed, notAllowed, constrained")
+  cmd->add_option(
+         "--training-mining", a->mining,
+         "CAWG training-and-data-mining for these assets: allowed, notAllowed, constrained")
       ->check(CLI::IsMember({"allowed", "notAllowed", "constrained"}));
   cmd->add_option("--rights", r.rights, "dc:rights text");
   cmd->add_option("--usage-terms", r.usage_terms, "xmpRights:UsageTerms text");
@@ -94,7 +95,8 @@ void AddGenerate(CLI::App& app, Context& ctx) {
         if (!decision.ok() && decision.status().code() == StatusCode::kNotFound) {
           return Status::BadInput(request.model_path + ": model " + model_id.substr(0, 16) +
                                   "… is not in the ledger; record it with 'hallmark model "
-                                  "register " + request.model_path + " --dataset NAME'");
+                                  "register " +
+                                  request.model_path + " --dataset NAME'");
         }
         if (!decision.ok()) return decision.status();
         if (!decision->allowed) {
@@ -109,10 +111,9 @@ void AddGenerate(CLI::App& app, Context& ctx) {
       }
       HM_ASSIGN_OR_RETURN(generator::Backend * backend, generator::LoadBackend());
       ProgressBar bar("generate", uint64_t(request.count), "images", !ctx.quiet && !ctx.json);
-      HM_ASSIGN_OR_RETURN(
-          pipeline::GenerateSummary summary,
-          pipeline::Generate(request, studio, *backend,
-                             [&bar](int done) { bar.Update(uint64_t(done)); }));
+      HM_ASSIGN_OR_RETURN(pipeline::GenerateSummary summary,
+                          pipeline::Generate(request, studio, *backend,
+                                             [&bar](int done) { bar.Update(uint64_t(done)); }));
       bar.Finish();
       if (summary.recovered || summary.discarded) {
         ctx.Say("settled an interrupted run: " + std::to_string(summary.recovered) +
@@ -180,8 +181,9 @@ void AddModelRegister(CLI::App& app, Context& ctx) {
       for (const std::string& name : datasets) {
         HM_ASSIGN_OR_RETURN(auto ds, studio.ledger().FindDataset(name));
         if (!ds) {
-          return Status::NotFound("dataset '" + name +
-                                  "' is not in the ledger (register it with 'hallmark dataset add')");
+          return Status::NotFound(
+              "dataset '" + name +
+              "' is not in the ledger (register it with 'hallmark dataset add')");
         }
         record.dataset_ids.push_back(ds->id);
       }

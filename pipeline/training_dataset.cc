@@ -19,9 +19,10 @@ Status CheckDatasetFolder(audit::LedgerStore& ledger, const audit::DatasetRecord
   Result<std::vector<audit::DatasetItem>> found = audit::ScanDataset(folder, scan);
   if (!found.ok()) return Status::BadInput(what + ": " + found.status().message());
   if (found->size() != recorded.size()) {
-    return Status::BadInput(what + ": holds " + std::to_string(found->size()) +
-                            " images, the ledger recorded " + std::to_string(recorded.size()) +
-                            "; train on the recorded data or register this folder as a new dataset");
+    return Status::BadInput(
+        what + ": holds " + std::to_string(found->size()) + " images, the ledger recorded " +
+        std::to_string(recorded.size()) +
+        "; train on the recorded data or register this folder as a new dataset");
   }
   for (size_t i = 0; i < recorded.size(); ++i) {
     const audit::DatasetItem& want = recorded[i];
@@ -47,7 +48,8 @@ Result<std::optional<RegisteredTrainingData>> ResolveRegisteredDataset(
   HM_ASSIGN_OR_RETURN(std::optional<audit::DatasetRecord> dataset,
                       studio.ledger().FindDataset(name_or_id));
   if (!dataset) return Found();
-  HM_ASSIGN_OR_RETURN(std::optional<std::string> folder, studio.ledger().DatasetFolder(dataset->id));
+  HM_ASSIGN_OR_RETURN(std::optional<std::string> folder,
+                      studio.ledger().DatasetFolder(dataset->id));
   if (!folder) {
     return Status::NotFound("dataset '" + dataset->name +
                             "': the ledger does not say where its files are (it was recorded by "

@@ -13,8 +13,8 @@
 namespace hallmark::watermark {
 
 struct MaskedCanvas {
-  image::Plane mask;       // relative amplitude per canvas pixel (arbitrary scale)
-  image::Plane activity;   // the host's local standard deviation, grey levels
+  image::Plane mask;             // relative amplitude per canvas pixel (arbitrary scale)
+  image::Plane activity;         // the host's local standard deviation, grey levels
   float median_activity = 0.0f;  // sets the image's overall strength
 };
 

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <map>
 #include <mutex>
-#include <utility>
 #include <string>
+#include <utility>
 
 #include "watermark/keyed_random.h"
 

@@ -45,13 +45,13 @@ struct Studio {
   Studio() {
     env = {"HALLMARK_HOME=" + dir.File("home"), "HALLMARK_PASSPHRASE=journey test passphrase"};
     Must({"keys", "init", "--org", "Journey Test Studio"});
-    Must({"dataset", "add", HALLMARK_BUNDLED_DATA, "--name", "fashion-mnist-1k", "--licence",
-          "MIT", "--source", "https://github.com/zalandoresearch/fashion-mnist", "--attribution",
+    Must({"dataset", "add", HALLMARK_BUNDLED_DATA, "--name", "fashion-mnist-1k", "--licence", "MIT",
+          "--source", "https://github.com/zalandoresearch/fashion-mnist", "--attribution",
           "Fashion-MNIST (c) 2017 Zalando SE"});
     // By the registered name: the folder is re-checked against the ledger and the model file
     // names the dataset, so `model register` below needs no --dataset.
-    Must({"train", "--arch", "dcgan", "--data", "fashion-mnist-1k", "--size", "32", "--steps",
-          "12", "--batch", "32", "--sample-every", "0", "--out", dir.File("run")});
+    Must({"train", "--arch", "dcgan", "--data", "fashion-mnist-1k", "--size", "32", "--steps", "12",
+          "--batch", "32", "--sample-every", "0", "--out", dir.File("run")});
   }
 
   ProcessResult Run(const std::vector<std::string>& args) const { return RunHallmark(args, env); }
@@ -72,8 +72,8 @@ Studio& TheStudio() {
 
 BOOST_AUTO_TEST_CASE(generate_refuses_a_model_missing_from_the_ledger) {
   Studio& s = TheStudio();
-  ProcessResult r = s.Run({"generate", "--model", s.Model(), "--count", "1", "--out",
-                           s.dir.File("refused")});
+  ProcessResult r =
+      s.Run({"generate", "--model", s.Model(), "--count", "1", "--out", s.dir.File("refused")});
   BOOST_TEST(r.exit_code == 3);
   BOOST_TEST(r.err.find("is not in the ledger") != std::string::npos, r.err);
   BOOST_TEST(!std::filesystem::exists(s.dir.File("refused")));
@@ -153,8 +153,7 @@ BOOST_AUTO_TEST_CASE(unknown_signers_and_unrelated_photos) {
   Studio& s = TheStudio();
   BOOST_REQUIRE(!s.assets.empty());
   TempDir empty_trust;
-  ProcessResult untrusted =
-      s.Run({"--json", "verify", "--trust", empty_trust.path(), s.assets[0]});
+  ProcessResult untrusted = s.Run({"--json", "verify", "--trust", empty_trust.path(), s.assets[0]});
   BOOST_TEST(untrusted.exit_code == 1);
   BOOST_TEST(JsonLines(untrusted.out).at(0)["verdict"].get<std::string>() == "UNTRUSTED_SIGNER");
 
@@ -165,7 +164,8 @@ BOOST_AUTO_TEST_CASE(unknown_signers_and_unrelated_photos) {
   BOOST_TEST(d["verdict"].get<std::string>() == "NO_PROVENANCE");
   BOOST_TEST(!d["watermark"]["found"].get<bool>());
 
-  ProcessResult broken = s.Run({"verify", std::string(HALLMARK_TEST_DATA) + "/broken/truncated.png"});
+  ProcessResult broken =
+      s.Run({"verify", std::string(HALLMARK_TEST_DATA) + "/broken/truncated.png"});
   BOOST_TEST(broken.exit_code == 3);
   BOOST_TEST(broken.err.find("truncated.png") != std::string::npos);
 }
@@ -186,8 +186,8 @@ BOOST_AUTO_TEST_CASE(train_by_name_checks_the_folder_against_the_ledger) {
   ProcessResult changed = s.Run({"train", "--data", "bags", "--steps", "1", "--sample-every", "0",
                                  "--out", s.dir.File("bags-run")});
   BOOST_TEST(changed.exit_code == 3, changed.err);
-  BOOST_TEST(changed.err.find(std::filesystem::path(victim).filename().string() +
-                              " has changed") != std::string::npos,
+  BOOST_TEST(changed.err.find(std::filesystem::path(victim).filename().string() + " has changed") !=
+                 std::string::npos,
              changed.err);
   BOOST_TEST(!std::filesystem::exists(s.dir.File("bags-run/model.hmk")));
 
@@ -204,8 +204,8 @@ BOOST_AUTO_TEST_CASE(purpose_is_checked_against_the_training_licences) {
   const std::string nc_data = std::string(HALLMARK_BUNDLED_DATA) + "/Sneaker";
   s.Must({"dataset", "add", nc_data, "--name", "sneakers-nc", "--licence", "CC-BY-NC-4.0",
           "--source", "test", "--attribution", "Sneakers, CC BY-NC 4.0"});
-  s.Must({"train", "--arch", "vae", "--data", HALLMARK_BUNDLED_DATA, "--size", "32", "--steps",
-          "3", "--sample-every", "0", "--out", s.dir.File("nc-run")});
+  s.Must({"train", "--arch", "vae", "--data", HALLMARK_BUNDLED_DATA, "--size", "32", "--steps", "3",
+          "--sample-every", "0", "--out", s.dir.File("nc-run")});
   const std::string model = s.dir.File("nc-run/model.hmk");
   s.Must({"model", "register", model, "--dataset", "sneakers-nc"});
 
@@ -229,7 +229,7 @@ BOOST_AUTO_TEST_CASE(a_killed_generate_leaves_nothing_dangling) {
   Studio& s = TheStudio();
   const std::string out = s.dir.File("killed");
   std::vector<std::string> argv = {HALLMARK_BINARY, "generate", "--model", s.Model(), "--count",
-                                   "400", "--batch", "4", "--out", out};
+                                   "400",           "--batch",  "4",       "--out",   out};
   for (int round = 0; round < 3; ++round) {
     int pid = hallmark::testing::SpawnProcess(argv, s.env);
     BOOST_REQUIRE(pid > 0);
