@@ -24,6 +24,10 @@ Taps MakeTaps(int src, int dst);
 
 template <typename RowSink>
 void ResampleCanvasRows(const image::Plane& src, int width, int height, RowSink row) {
+  if (src.width == width && src.height == height) {  // a 256-px output is its own canvas
+    for (int y = 0; y < height; ++y) row(y, src.row(y));
+    return;
+  }
   const internal::Taps tx = internal::MakeTaps(src.width, width);
   const internal::Taps ty = internal::MakeTaps(src.height, height);
   std::vector<float> tmp(static_cast<size_t>(src.width));

@@ -72,7 +72,7 @@ void AddLumaRow(const float* delta, int y, float scale, int max_value, image::Im
       hi = std::max<int>(hi, p[c]);
     }
     const float v = std::clamp(delta[x] * scale, float(-lo), float(max_value - hi));
-    const int step = int(std::lrint(v));
+    const int step = int(v + (v >= 0.0f ? 0.5f : -0.5f));  // lrint was a visible cost
     if (step == 0) continue;
     for (int c = 0; c < colour; ++c) p[c] = T(p[c] + step);
   }
