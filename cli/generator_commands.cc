@@ -20,8 +20,6 @@ namespace {
 
 namespace gen = hallmark::generator;
 
-const std::vector<std::string> kDevices = {"auto", "cpu", "cuda"};
-
 void AddDeviceOptions(CLI::App* sub, std::string& device, int& threads) {
   sub->add_option("--device", device, "Where to run: auto, cpu or cuda");
   sub->add_option("--threads", threads,
