@@ -2,7 +2,7 @@
 // Stable Diffusion ships it) was measured, and prints a Markdown report.
 //
 //   watermark_bench [--photos DIR] [--false-positives N] [--searched-false-positives N]
-//                   [--natural-only | --speed-only]
+//                   [--plasma-wallpapers DIR] [--natural-only | --speed-only]
 //
 // 1. Natural photographs (python3-skimage's sample data, CC0/public domain): a random 64-bit
 //    payload each, the attack suite, bit accuracy and exact recovery per attack.
@@ -52,6 +52,12 @@ const char* kPhotos[] = {
     "astronaut.png",       "brick.png",  "camera.png", "chelsea.png",           "coffee.png",
     "coins.png",           "grass.png",  "gravel.png", "hubble_deep_field.jpg", "moon.png",
     "motorcycle_left.png", "retina.jpg", "rocket.jpg"};
+
+// Every photograph among the KDE Plasma 5.27 wallpapers (Debian plasma-workspace-wallpapers,
+// LGPL-3; the rest are illustrations and renderings), 2560x1600 JPEG.
+const char* kPlasmaPhotos[] = {"BytheWater", "ColdRipple",    "ColorfulCups", "DarkestHour",
+                               "EveningGlow", "FallenLeaf",   "Grey",         "Kite",
+                               "OneStandsOut", "Path",        "summer_1am"};
 
 // imwatermark dwtDctSvd measured on 10 natural photographs with a 48-bit payload (bit accuracy /
 // exact recovery), from docs/bench-watermark.md "Peer"; "-" where the peer was not measured.
@@ -210,6 +216,35 @@ std::vector<std::pair<std::string, Image>> LoadPhotos(const std::string& dir) {
   return out;
 }
 
+std::vector<std::pair<std::string, Image>> LoadPlasmaPhotos(const std::string& dir) {
+  std::vector<std::pair<std::string, Image>> out;
+  for (const char* name : kPlasmaPhotos) {
+    Result<Image> img =
+        image::ReadImageFile(dir + "/" + name + "/contents/images/2560x1600.jpg");
+    if (img.ok()) out.emplace_back(std::string(name) + ".jpg", ToRgbOrGrey(*img));
+  }
+  return out;
+}
+
+// Both sets as one: the cells and image statistics side by side.
+SuiteResult Merge(const SuiteResult& a, const SuiteResult& b) {
+  SuiteResult m = a;
+  for (size_t i = 0; i < m.cells.size() && i < b.cells.size(); ++i) {
+    m.cells[i].n += b.cells[i].n;
+    m.cells[i].exact += b.cells[i].exact;
+    m.cells[i].bit_accuracy += b.cells[i].bit_accuracy;
+    m.cells[i].failures.insert(m.cells[i].failures.end(), b.cells[i].failures.begin(),
+                               b.cells[i].failures.end());
+  }
+  m.psnr.insert(m.psnr.end(), b.psnr.begin(), b.psnr.end());
+  m.ssim.insert(m.ssim.end(), b.ssim.begin(), b.ssim.end());
+  m.embed_s += b.embed_s;
+  m.embed_mp += b.embed_mp;
+  m.detect_s += b.detect_s;
+  m.detect_mp += b.detect_mp;
+  return m;
+}
+
 void SpeedAndSearch(const std::vector<std::pair<std::string, Image>>& photos) {
   std::printf("\n### Speed (one core, in-process CPU time, best of 3)\n\n");
   std::printf(
@@ -302,6 +337,8 @@ void FalsePositives(const std::vector<std::pair<std::string, Image>>& photos, in
 
 int main(int argc, char** argv) {
   std::string dir = "/usr/lib/python3/dist-packages/skimage/data";
+  // The second set (plasma-workspace-wallpapers); skipped when not installed.
+  std::string plasma_dir = "/usr/share/wallpapers";
   int n_intact = 10000, n_search = 500;
   bool natural_only = false;  // --natural-only: just the first table, for quick iterations
   bool speed_only = false;    // --speed-only: just the speed table
@@ -311,6 +348,7 @@ int main(int argc, char** argv) {
   }
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--photos")) dir = argv[i + 1];
+    if (!std::strcmp(argv[i], "--plasma-wallpapers")) plasma_dir = argv[i + 1];
     if (!std::strcmp(argv[i], "--false-positives")) n_intact = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--searched-false-positives")) n_search = std::atoi(argv[i + 1]);
   }
@@ -330,6 +368,13 @@ int main(int argc, char** argv) {
       photos.size(), dir.c_str());
   const SuiteResult natural = RunSuite(photos, suite, 1);
   PrintSuite("Natural photographs, 64-bit payload", natural, suite, true);
+  const auto plasma = LoadPlasmaPhotos(plasma_dir);
+  if (!plasma.empty()) {
+    const SuiteResult second = RunSuite(plasma, suite, 5);
+    PrintSuite("Second set: photographs among the KDE Plasma wallpapers (2560x1600), 64-bit payload",
+               second, suite, false);
+    PrintSuite("Both sets together, 64-bit payload", Merge(natural, second), suite, false);
+  }
   if (natural_only) return 0;
 
   std::vector<std::pair<std::string, Image>> generated;
