@@ -55,6 +55,17 @@ SpreadingPattern::SpreadingPattern(const Key& key, const Mode& mode) : mode_(mod
   bins_ = std::move(candidates);
 }
 
+SpreadingPattern SpreadingPattern::Decimated(int factor) const {
+  SpreadingPattern d = *this;
+  const int t = mode_.tile / factor;
+  d.mode_.tile = t;
+  for (PatternBin& b : d.bins_) {
+    b.index = b.fy * t + (b.fx + t) % t;
+    b.mirror = ((t - b.fy) % t) * t + (t - b.fx) % t;
+  }
+  return d;
+}
+
 std::vector<float> SpreadingPattern::Modulate(const std::vector<uint8_t>& coded_bits,
                                               const std::vector<float>& amplitudes,
                                               const Fft2d& fft) const {

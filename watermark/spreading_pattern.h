@@ -40,6 +40,10 @@ class SpreadingPattern {
   const std::vector<PatternBin>& bins() const { return bins_; }
   int pilot_bins() const { return pilot_bins_; }
 
+  // The same bins on a tile `factor` times smaller, for reading a canvas downsampled by
+  // `factor` (the band must stay below the smaller tile's Nyquist frequency).
+  SpreadingPattern Decimated(int factor) const;
+
   // The tile pattern carrying `coded_bits` (0/1), with unit RMS. `amplitudes` (one per coded
   // bit, empty for all 1) weights each bit's bins; the pilot's weight is 1.
   std::vector<float> Modulate(const std::vector<uint8_t>& coded_bits,

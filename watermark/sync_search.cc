@@ -22,6 +22,8 @@ constexpr double kFineScaleStep = 0.004;
 constexpr double kFineAngleStep = 0.2 * kPi / 180.0;
 constexpr int kFineScaleHalfSteps = 1;
 constexpr int kFineAngleHalfSteps = 1;
+// Hypotheses re-read at full resolution, best first by their half-resolution score.
+constexpr size_t kFullReadings = 8;
 
 }  // namespace
 
@@ -67,6 +69,22 @@ std::vector<float> FoldWarped(const image::Plane& canvas, const Geometry& g, int
 }
 
 namespace {
+
+// 2x2 box average. The mark's band ends below a quarter cycle per canvas pixel, under the half
+// canvas's Nyquist frequency, so ranking hypotheses there loses little signal for a quarter of
+// the samples per fold.
+image::Plane Halve(const image::Plane& p) {
+  image::Plane h(p.width / 2, p.height / 2);
+  for (int y = 0; y < h.height; ++y) {
+    const float* r0 = p.row(2 * y);
+    const float* r1 = p.row(2 * y + 1);
+    float* out = h.row(y);
+    for (int x = 0; x < h.width; ++x) {
+      out[x] = 0.25f * (r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]);
+    }
+  }
+  return h;
+}
 
 // The mark is periodic, so all of its energy sits on a lattice of frequencies: multiples of
 // 1/(tile * scale), turned by the rotation. Summing the canvas's power spectrum over that lattice
@@ -156,16 +174,24 @@ SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& co
   result.hypotheses = fine_scales * fine_angles * uint64_t(t) * uint64_t(t);
   if (std::min(whitened.width, whitened.height) < 2 * t) return result;
 
+  // Ranking and refinement run on the canvas at half resolution; only the best few hypotheses
+  // are read at full resolution, where the score is calibrated and the payload decoded.
+  const image::Plane half = Halve(whitened);
+  const SpreadingPattern half_pattern = correlator.pattern().Decimated(2);
+  const TileCorrelator half_correlator(half_pattern);
+  const int th = half_correlator.tile();
+
   // Coarse ranking by the lattice comb, on the fine grid itself.
-  const LatticeComb comb(whitened, correlator);
+  const LatticeComb comb(half, half_correlator);
   struct Scored {
     double score;
     Geometry g;
   };
   std::vector<Scored> coarse;
   for (double ls = std::log(kMinScale); ls <= std::log(kMaxScale) + 1e-9; ls += kCoarseScaleStep) {
-    for (double th = -kMaxAngle; th <= kMaxAngle + 1e-9; th += kCoarseAngleStep) {
-      const Geometry g{std::exp(ls), th};
+    for (double th_angle = -kMaxAngle; th_angle <= kMaxAngle + 1e-9;
+         th_angle += kCoarseAngleStep) {
+      const Geometry g{std::exp(ls), th_angle};
       coarse.push_back({comb.Score(g), g});
     }
   }
@@ -183,23 +209,23 @@ SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& co
     if (int(candidates.size()) == kCandidates) break;
   }
 
-  // Refinement on the full canvas with the calibrated correlator, then a half-step polish of the
-  // best few (inside the same grid cells, so the hypothesis count is unchanged).
+  // Refinement with the pilot correlator, then a half-step polish of the best few (inside the
+  // same grid cells, so the hypothesis count is unchanged).
   struct Refined {
     TileMatch match;
     Geometry g;
   };
+  auto by_score = [](const Refined& x, const Refined& y) { return x.match.z > y.match.z; };
   std::vector<Refined> refined;
   for (const Geometry& c : candidates) {
     for (int i = -kFineScaleHalfSteps; i <= kFineScaleHalfSteps; ++i) {
       for (int j = -kFineAngleHalfSteps; j <= kFineAngleHalfSteps; ++j) {
         const Geometry g{c.scale * std::exp(i * kFineScaleStep), c.rotation + j * kFineAngleStep};
-        refined.push_back({correlator.Match(FoldWarped(whitened, g, t)), g});
+        refined.push_back({half_correlator.Match(FoldWarped(half, g, th)), g});
       }
     }
   }
-  std::sort(refined.begin(), refined.end(),
-            [](const Refined& x, const Refined& y) { return x.match.z > y.match.z; });
+  std::sort(refined.begin(), refined.end(), by_score);
   const size_t polish = std::min<size_t>(3, refined.size());
   for (size_t r = 0; r < polish; ++r) {
     const Geometry base = refined[r].g;
@@ -208,19 +234,24 @@ SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& co
         if (i == 0 && j == 0) continue;
         const Geometry g{base.scale * std::exp(0.5 * i * kFineScaleStep),
                          base.rotation + 0.5 * j * kFineAngleStep};
-        refined.push_back({correlator.Match(FoldWarped(whitened, g, t)), g});
+        refined.push_back({half_correlator.Match(FoldWarped(half, g, th)), g});
       }
     }
   }
-  std::sort(refined.begin(), refined.end(),
-            [](const Refined& x, const Refined& y) { return x.match.z > y.match.z; });
+  std::sort(refined.begin(), refined.end(), by_score);
   if (refined.empty()) return result;
-  result.match = refined[0].match;
-  result.geometry = refined[0].g;
-  for (size_t r = 0; r < std::min<size_t>(8, refined.size()); ++r) {
-    if (decodes(refined[r].match)) {
-      result.match = refined[r].match;
-      result.geometry = refined[r].g;
+
+  std::vector<Refined> full;
+  for (size_t r = 0; r < std::min(kFullReadings, refined.size()); ++r) {
+    full.push_back({correlator.Match(FoldWarped(whitened, refined[r].g, t)), refined[r].g});
+  }
+  std::sort(full.begin(), full.end(), by_score);
+  result.match = full[0].match;
+  result.geometry = full[0].g;
+  for (const Refined& f : full) {
+    if (decodes(f.match)) {
+      result.match = f.match;
+      result.geometry = f.g;
       break;
     }
   }
