@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 
 #include "watermark/fft2d.h"
 
@@ -23,7 +24,7 @@ constexpr double kFineAngleStep = 0.2 * kPi / 180.0;
 constexpr int kFineScaleHalfSteps = 1;
 constexpr int kFineAngleHalfSteps = 1;
 // Hypotheses re-read at full resolution, best first by their half-resolution score.
-constexpr size_t kFullReadings = 8;
+constexpr size_t kFullReadings = 4;
 
 }  // namespace
 
@@ -50,12 +51,21 @@ std::vector<float> FoldWarped(const image::Plane& canvas, const Geometry& g, int
   for (int uy = y0; uy <= y1; ++uy) {
     float* trow = &tile[size_t(((uy % t) + t) % t) * size_t(t)];
     int tx = ((x0 % t) + t) % t;
-    double vx = a * x0 - b * uy + cx;
-    double vy = b * x0 + a * uy + cy;
-    for (int ux = x0; ux <= x1; ++ux, vx += a, vy += b) {
-      const int ix = int(vx), iy = int(vy);
-      if (vx >= 0 && vy >= 0 && ix < w - 1 && iy < h - 1) {
-        const float fx = float(vx - ix), fy = float(vy - iy);
+    // 16.16 fixed point: the double-to-int conversions of each sample were half of the fold's
+    // time. Positions outside [0, 32767] never reach a sample (the canvas is smaller).
+    constexpr double kOne = 65536.0;
+    constexpr float kInv = 1.0f / 65536.0f;
+    int64_t vx = std::llround((a * x0 - b * uy + cx) * kOne);
+    int64_t vy = std::llround((b * x0 + a * uy + cy) * kOne);
+    const int64_t da = std::llround(a * kOne), db = std::llround(b * kOne);
+    for (int ux = x0; ux <= x1; ++ux, vx += da, vy += db) {
+      if (vx < 0 || vy < 0) {
+        if (++tx == t) tx = 0;
+        continue;
+      }
+      const int ix = int(vx >> 16), iy = int(vy >> 16);
+      if (ix < w - 1 && iy < h - 1) {
+        const float fx = float(vx & 0xffff) * kInv, fy = float(vy & 0xffff) * kInv;
         const float* r0 = canvas.row(iy) + ix;
         const float* r1 = r0 + w;
         const float top = r0[0] + fx * (r0[1] - r0[0]);
@@ -135,18 +145,20 @@ class LatticeComb {
     // A harmonic k of the tile appears at frequency R(theta) k / (tile * scale) cycles/pixel.
     const float k = base_ / float(g.scale);
     const float ca = float(std::cos(g.rotation)) * k, sa = float(std::sin(g.rotation)) * k;
-    double sum = 0.0;
+    float sum = 0.0f;  // in a register: a double on the stack serialised the loop
     for (const auto& h : harmonics_) {
       float u = ca * h[0] - sa * h[1], v = sa * h[0] + ca * h[1];
       if (u < 0) u += float(n_);
       if (v < 0) v += float(n_);
       const int iu = int(u), iv = int(v);
       const float fu = u - float(iu), fv = v - float(iv);
-      const int iu1 = (iu + 1) % n_, iv1 = (iv + 1) % n_;
-      const float* r0 = &power_[size_t(iv % n_) * size_t(n_)];
-      const float* r1 = &power_[size_t(iv1) * size_t(n_)];
-      sum += (1 - fv) * ((1 - fu) * r0[iu % n_] + fu * r0[iu1]) +
-             fv * ((1 - fu) * r1[iu % n_] + fu * r1[iu1]);
+      // n_ is a power of two: masks instead of divisions (this loop is most of the comb's time).
+      const int mask = n_ - 1;
+      const int iu0 = iu & mask, iu1 = (iu + 1) & mask;
+      const float* r0 = &power_[size_t(iv & mask) * size_t(n_)];
+      const float* r1 = &power_[size_t((iv + 1) & mask) * size_t(n_)];
+      sum += (1 - fv) * ((1 - fu) * r0[iu0] + fu * r0[iu1]) +
+             fv * ((1 - fu) * r1[iu0] + fu * r1[iu1]);
     }
     return sum;
   }
