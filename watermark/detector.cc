@@ -110,12 +110,19 @@ Result<Detection> Detect(const image::Image& img, const Key& key, const DetectOp
   if (options.search_geometry) {
     for (auto& r : readers) {
       if (r->mode == &kSmallMode) continue;
-      if (r->mode == &kLargeMode && short_side < 256) continue;
-      if (r->mode == &kStandardMode && short_side >= kLargeMode.canvas_short) continue;
+      // A large-mode image had a short side of at least 384 px, so a crop to `short_side` shows
+      // its content magnified at least 384 / short_side; a standard-mode one, under 384 px, at
+      // most that much. Each mode searches only its part of the range.
+      const double boundary = double(kLargeMode.canvas_short) / double(short_side);
+      ScaleRange range = kFullScaleRange;
+      if (r->mode == &kLargeMode) range.min = std::max(range.min, boundary);
+      if (r->mode == &kStandardMode) range.max = std::min(range.max, boundary);
+      if (range.min >= range.max) continue;
       const Mode& mode = *r->mode;
-      const SyncResult s = SearchGeometry(r->whitened, r->correlator, [&](const TileMatch& m) {
-        return CheckCrc(ConvolutionalCode::Decode(m.soft, mode.info_bits()), mode.crc_bits);
-      });
+      const SyncResult s =
+          SearchGeometry(r->whitened, r->correlator, range, [&](const TileMatch& m) {
+            return CheckCrc(ConvolutionalCode::Decode(m.soft, mode.info_bits()), mode.crc_bits);
+          });
       Consider(s.match, *r->mode, s.hypotheses, s.geometry, options, &d);
       if (d.found) return d;
     }

@@ -11,8 +11,7 @@ namespace hallmark::watermark {
 namespace {
 
 constexpr double kPi = 3.14159265358979;
-// Search range: content magnified 0.95x .. 1.5x (crops down to ~45% of the area), +-4 degrees.
-constexpr double kMinScale = 0.95, kMaxScale = 1.5;
+// Rotations searched: +-4 degrees.
 constexpr double kMaxAngle = 4.0 * kPi / 180.0;
 // Coarse grid, ranked by the lattice comb.
 constexpr double kCoarseScaleStep = 0.005;  // in log scale
@@ -157,8 +156,8 @@ class LatticeComb {
       const int iu0 = iu & mask, iu1 = (iu + 1) & mask;
       const float* r0 = &power_[size_t(iv & mask) * size_t(n_)];
       const float* r1 = &power_[size_t((iv + 1) & mask) * size_t(n_)];
-      sum += (1 - fv) * ((1 - fu) * r0[iu0] + fu * r0[iu1]) +
-             fv * ((1 - fu) * r1[iu0] + fu * r1[iu1]);
+      sum +=
+          (1 - fv) * ((1 - fu) * r0[iu0] + fu * r0[iu1]) + fv * ((1 - fu) * r1[iu0] + fu * r1[iu1]);
     }
     return sum;
   }
@@ -173,12 +172,13 @@ class LatticeComb {
 }  // namespace
 
 SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& correlator,
+                          const ScaleRange& range,
                           const std::function<bool(const TileMatch&)>& decodes) {
   const int t = correlator.tile();
   SyncResult result;
   // What the bound counts: the fine grid spread over the whole range, times every shift.
   const double log_range =
-      std::log(kMaxScale / kMinScale) + 2 * kFineScaleHalfSteps * kFineScaleStep;
+      std::log(range.max / range.min) + 2 * kFineScaleHalfSteps * kFineScaleStep;
   const uint64_t fine_scales = uint64_t(std::ceil(log_range / kFineScaleStep)) + 1;
   const uint64_t fine_angles =
       uint64_t(std::ceil(2 * (kMaxAngle + kFineAngleHalfSteps * kFineAngleStep) / kFineAngleStep)) +
@@ -200,9 +200,8 @@ SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& co
     Geometry g;
   };
   std::vector<Scored> coarse;
-  for (double ls = std::log(kMinScale); ls <= std::log(kMaxScale) + 1e-9; ls += kCoarseScaleStep) {
-    for (double th_angle = -kMaxAngle; th_angle <= kMaxAngle + 1e-9;
-         th_angle += kCoarseAngleStep) {
+  for (double ls = std::log(range.min); ls <= std::log(range.max) + 1e-9; ls += kCoarseScaleStep) {
+    for (double th_angle = -kMaxAngle; th_angle <= kMaxAngle + 1e-9; th_angle += kCoarseAngleStep) {
       const Geometry g{std::exp(ls), th_angle};
       coarse.push_back({comb.Score(g), g});
     }
@@ -210,6 +209,11 @@ SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& co
   // Keep the best few local maxima (neighbouring hypotheses share a peak).
   std::sort(coarse.begin(), coarse.end(),
             [](const Scored& x, const Scored& y) { return x.score > y.score; });
+  // A narrower range holds fewer distinct peaks.
+  const double range_share =
+      std::log(range.max / range.min) / std::log(kFullScaleRange.max / kFullScaleRange.min);
+  const int candidates_wanted =
+      std::clamp(int(std::lround(kCandidates * range_share)), 3, kCandidates);
   std::vector<Geometry> candidates;
   for (const Scored& c : coarse) {
     bool near = false;
@@ -218,7 +222,7 @@ SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& co
               std::fabs(c.g.rotation - g.rotation) < 3 * kCoarseAngleStep;
     }
     if (!near) candidates.push_back(c.g);
-    if (int(candidates.size()) == kCandidates) break;
+    if (int(candidates.size()) == candidates_wanted) break;
   }
 
   // Refinement with the pilot correlator, then a half-step polish of the best few (inside the
@@ -238,7 +242,7 @@ SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& co
     }
   }
   std::sort(refined.begin(), refined.end(), by_score);
-  const size_t polish = std::min<size_t>(3, refined.size());
+  const size_t polish = std::min<size_t>(2, refined.size());
   for (size_t r = 0; r < polish; ++r) {
     const Geometry base = refined[r].g;
     for (int i = -1; i <= 1; ++i) {

@@ -33,9 +33,19 @@ struct SyncResult {
   uint64_t hypotheses = 0;  // fine-grid size x tile^2: what the bound must count
 };
 
+// The content magnifications searched. The widest range, 0.95-1.5, covers crops down to about
+// 45% of the area; the detector narrows it to what a mode's size range allows (a crop of a
+// large-mode image, at least 384 px before, is magnified by at least 384 / its short side).
+struct ScaleRange {
+  double min = 0.95;
+  double max = 1.5;
+};
+inline constexpr ScaleRange kFullScaleRange{};
+
 // `decodes(match)` says whether a match's payload passes its CRC; among the refined hypotheses
 // the search returns the highest-scoring one that decodes, else the highest-scoring one.
 SyncResult SearchGeometry(const image::Plane& whitened_canvas, const TileCorrelator& correlator,
+                          const ScaleRange& range,
                           const std::function<bool(const TileMatch&)>& decodes);
 
 }  // namespace hallmark::watermark
