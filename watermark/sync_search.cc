@@ -237,7 +237,7 @@ SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& co
     for (int i = -kFineScaleHalfSteps; i <= kFineScaleHalfSteps; ++i) {
       for (int j = -kFineAngleHalfSteps; j <= kFineAngleHalfSteps; ++j) {
         const Geometry g{c.scale * std::exp(i * kFineScaleStep), c.rotation + j * kFineAngleStep};
-        refined.push_back({half_correlator.Match(FoldWarped(half, g, th)), g});
+        refined.push_back({half_correlator.Score(FoldWarped(half, g, th)), g});
       }
     }
   }
@@ -250,7 +250,7 @@ SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& co
         if (i == 0 && j == 0) continue;
         const Geometry g{base.scale * std::exp(0.5 * i * kFineScaleStep),
                          base.rotation + 0.5 * j * kFineAngleStep};
-        refined.push_back({half_correlator.Match(FoldWarped(half, g, th)), g});
+        refined.push_back({half_correlator.Score(FoldWarped(half, g, th)), g});
       }
     }
   }

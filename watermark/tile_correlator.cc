@@ -132,10 +132,9 @@ TileMatch TileCorrelator::AtShift(const std::vector<float>& folded, int dx, int 
   return m;
 }
 
-TileMatch TileCorrelator::Match(const std::vector<float>& folded) const {
+TileMatch TileCorrelator::BestShift(const std::vector<Complex>& v) const {
   const int t = pattern_.tile();
   const size_t n = size_t(t) * size_t(t);
-  const std::vector<Complex> v = Spectrum(folded);
   // S(d) = Re sum_k conj(P_k) V_k e^{2 pi i k.d / t} over the pilot's half-plane bins.
   std::vector<Complex> y(n, Complex(0, 0));
   double den = 0.0;
@@ -157,7 +156,17 @@ TileMatch TileCorrelator::Match(const std::vector<float>& folded) const {
       best.dy = int(d / size_t(t));
     }
   }
-  SoftBits(v, &best);  // recomputes z at the chosen shift directly: the same value
+  return best;
+}
+
+TileMatch TileCorrelator::Score(const std::vector<float>& folded) const {
+  return BestShift(Spectrum(folded));
+}
+
+TileMatch TileCorrelator::Match(const std::vector<float>& folded) const {
+  const std::vector<Complex> v = Spectrum(folded);
+  TileMatch best = BestShift(v);
+  if (best.z > -1e8) SoftBits(v, &best);  // recomputes z at the chosen shift directly: the same
   return best;
 }
 

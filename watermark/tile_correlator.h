@@ -33,6 +33,8 @@ class TileCorrelator {
 
   // `folded` has tile*tile samples. Searches every shift.
   TileMatch Match(const std::vector<float>& folded) const;
+  // The same without the soft bits: for ranking hypotheses, where only z and the shift count.
+  TileMatch Score(const std::vector<float>& folded) const;
   // The statistics at one given shift: what the embedder simulates.
   TileMatch AtShift(const std::vector<float>& folded, int dx, int dy) const;
 
@@ -42,6 +44,8 @@ class TileCorrelator {
   // the tile only, never on the key, so the calibration above still holds.
   std::vector<Complex> Spectrum(const std::vector<float>& folded) const;
   void SoftBits(const std::vector<Complex>& v, TileMatch* m) const;
+  // Pilot correlation at every shift; fills z, dx, dy of the best.
+  TileMatch BestShift(const std::vector<Complex>& v) const;
 
   const SpreadingPattern& pattern_;
   Fft2d fft_;
