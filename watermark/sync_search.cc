@@ -213,7 +213,7 @@ SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& co
   const double range_share =
       std::log(range.max / range.min) / std::log(kFullScaleRange.max / kFullScaleRange.min);
   const int candidates_wanted =
-      std::clamp(int(std::lround(kCandidates * range_share)), 3, kCandidates);
+      std::clamp(int(std::lround(kCandidates * range_share)), 2, kCandidates);
   std::vector<Geometry> candidates;
   for (const Scored& c : coarse) {
     bool near = false;
