@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE watermark_embed_detect
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <string>
 
 #include "image/codec.h"
@@ -150,6 +151,29 @@ BOOST_AUTO_TEST_CASE(generated_size_survives_jpeg_75) {
     const Image up = *image::Resize(small, 256, 256, image::Filter::kBicubic);
     ExpectPayload(*attacks::Jpeg(Marked(up, record), 75), record, name);
   }
+}
+
+// Smooth images (here the upscaled outputs the pipeline delivers) show a mark in their flat
+// areas first; the embedder bounds the amplitude by a structural-similarity prediction.
+BOOST_AUTO_TEST_CASE(smooth_images_keep_their_structure) {
+  for (const char* name : {"chelsea.png", "coffee.png", "camera.png", "rocket.jpg"}) {
+    const Image small = *image::Resize(Photo(name), 64, 64, image::Filter::kArea);
+    const Image up = *image::Resize(small, 256, 256, image::Filter::kBicubic);
+    const Image m = Marked(up);
+    const double ssim = *image::Ssim(up, m);
+    BOOST_TEST_MESSAGE(name << " upscaled: SSIM " << ssim);
+    BOOST_TEST(ssim >= 0.98, name);
+    ExpectPayload(*attacks::PngRoundTrip(m), kPayload, name);
+  }
+}
+
+// A crop of a large-mode image to a short side under 384 px is searched in the large mode only
+// from a magnification of 384 / short side up; a 50% crop of a 512-px photograph lies there.
+BOOST_AUTO_TEST_CASE(half_area_crop_of_a_large_image_is_found) {
+  const Image m = Marked(Photo("camera.png"));
+  const Image crop = attacks::CentreCrop(m, 0.5);
+  BOOST_REQUIRE(std::min(crop.width(), crop.height()) < 384);
+  ExpectPayload(crop, kPayload, "centre crop 50%");
 }
 
 BOOST_AUTO_TEST_CASE(wrong_key_finds_nothing) {
