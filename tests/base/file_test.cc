@@ -54,3 +54,20 @@ BOOST_AUTO_TEST_CASE(errors_name_the_path) {
   BOOST_TEST(!unwritable.ok());
   BOOST_TEST(unwritable.message().find("no/such/folder") != std::string::npos);
 }
+
+BOOST_AUTO_TEST_CASE(deferred_writes_are_complete_and_flushed_together) {
+  testing::TempDir dir;
+  for (int i = 0; i < 5; ++i) {
+    const Bytes data(1000 + size_t(i), uint8_t(i));
+    BOOST_TEST(
+        WriteFileAtomic(dir.File("f" + std::to_string(i)), data, 0644, Durability::kLater).ok());
+  }
+  BOOST_TEST(SyncFileSystem(dir.path()).ok());
+  for (int i = 0; i < 5; ++i) {
+    BOOST_TEST(
+        (*ReadFile(dir.File("f" + std::to_string(i))) == Bytes(1000 + size_t(i), uint8_t(i))));
+  }
+  Status missing = SyncFileSystem(dir.File("gone"));
+  BOOST_TEST(!missing.ok());
+  BOOST_TEST(missing.message().find("gone") != std::string::npos);
+}
