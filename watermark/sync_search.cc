@@ -51,7 +51,7 @@ std::vector<float> FoldWarped(const image::Plane& canvas, const Geometry& g, int
     float* trow = &tile[size_t(((uy % t) + t) % t) * size_t(t)];
     int tx = ((x0 % t) + t) % t;
     // 16.16 fixed point: the double-to-int conversions of each sample were half of the fold's
-    // time. Positions outside [0, 32767] never reach a sample (the canvas is smaller).
+    // time. Negative positions are skipped before the shift, larger ones by the bounds test.
     constexpr double kOne = 65536.0;
     constexpr float kInv = 1.0f / 65536.0f;
     int64_t vx = std::llround((a * x0 - b * uy + cx) * kOne);
