@@ -8,6 +8,7 @@
 
 #include "base/progress.h"
 #include "generator/backend_loader.h"
+#include "generator/dataset_loader.h"
 #include "generator/sampling_run.h"
 #include "generator/training_run.h"
 #include "pipeline/training_dataset.h"
@@ -32,7 +33,7 @@ void AddDeviceOptions(CLI::App* sub, std::string& device, int& threads) {
 // names the dataset, so `model register` needs no --dataset.
 Status UseRegisteredDataset(const Context& ctx, gen::TrainCommand* cmd) {
   std::error_code ec;
-  if (cmd->data.empty() || cmd->data == "fashion-mnist" || std::filesystem::exists(cmd->data, ec)) {
+  if (gen::IsDefaultDataset(cmd->data) || std::filesystem::exists(cmd->data, ec)) {
     return Status::Ok();
   }
   ProgressBar bar("checking " + cmd->data, 0, "files", cmd->progress);

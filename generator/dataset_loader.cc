@@ -196,9 +196,11 @@ std::string DataDigest(const LabeledImages& train, const LabeledImages& test) {
   return hex;
 }
 
+bool IsDefaultDataset(const std::string& data) { return data.empty() || data == "fashion-mnist"; }
+
 Result<TrainingData> LoadTrainingData(const DataRequest& request) {
   std::string data = request.data;
-  if (data.empty() || data == "fashion-mnist") data = kDefaultDatasetDir;
+  if (IsDefaultDataset(data)) data = kDefaultDatasetDir;
   TrainingData out;
   std::error_code ec;
   // Recorded in model headers, so `hallmark eval` finds the data from any working directory.

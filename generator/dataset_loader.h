@@ -27,6 +27,9 @@ namespace hallmark::generator {
 
 constexpr char kDefaultDatasetDir[] = "/usr/share/datasets/fashion-mnist";
 
+// Whether `data` names the default dataset ("" or "fashion-mnist") rather than a path.
+bool IsDefaultDataset(const std::string& data);
+
 // The ten Fashion-MNIST classes, spelled as folder names ("T-shirt_top", ... "Ankle_boot").
 const std::vector<std::string>& FashionMnistClassNames();
 
