@@ -186,27 +186,25 @@ Result<GenerateSummary> Generate(const GenerateRequest& request, Studio& studio,
       batch_assets.push_back(std::move(asset));
     }
 
+    auto file_name_of = [](const GeneratedAsset& a) {
+      return a.file.substr(a.file.find_last_of('/') + 1);
+    };
+    // A batch that cannot be made durable or recorded leaves none of its files behind.
+    auto abandon_batch = [&](const Status& why) {
+      for (const GeneratedAsset& a : batch_assets) outputs.Discard(a.id, file_name_of(a));
+      return why;
+    };
     t0 = Clock::now();
-    if (Status flushed = outputs.Flush(); !flushed.ok()) {
-      for (const GeneratedAsset& a : batch_assets) {
-        outputs.Discard(a.id, a.file.substr(a.file.find_last_of('/') + 1));
-      }
-      return flushed;
-    }
+    if (Status flushed = outputs.Flush(); !flushed.ok()) return abandon_batch(flushed);
     summary.times.stage += Since(t0);
 
     t0 = Clock::now();
     Result<std::vector<audit::AssetRecord>> committed = ledger.AppendAssets(std::move(records));
     summary.times.ledger += Since(t0);
-    if (!committed.ok()) {
-      for (const GeneratedAsset& a : batch_assets) {
-        outputs.Discard(a.id, a.file.substr(a.file.find_last_of('/') + 1));
-      }
-      return committed.status();
-    }
+    if (!committed.ok()) return abandon_batch(committed.status());
     t0 = Clock::now();
     for (const GeneratedAsset& a : batch_assets) {
-      HM_RETURN_IF_ERROR(outputs.Publish(a.id, a.file.substr(a.file.find_last_of('/') + 1)));
+      HM_RETURN_IF_ERROR(outputs.Publish(a.id, file_name_of(a)));
     }
     outputs.FlushPublished();
     summary.times.publish += Since(t0);
