@@ -22,6 +22,8 @@ constexpr double kFineScaleStep = 0.004;
 constexpr double kFineAngleStep = 0.2 * kPi / 180.0;
 constexpr int kFineScaleHalfSteps = 1;
 constexpr int kFineAngleHalfSteps = 1;
+// Refined hypotheses polished at half steps, best first.
+constexpr size_t kPolished = 2;
 // Hypotheses re-read at full resolution, best first by their half-resolution score.
 constexpr size_t kFullReadings = 4;
 
@@ -176,7 +178,7 @@ SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& co
                           const std::function<bool(const TileMatch&)>& decodes) {
   const int t = correlator.tile();
   SyncResult result;
-  // What the bound counts: the fine grid spread over the whole range, times every shift.
+  // What the bound counts: the fine grid spread over the searched range, times every shift.
   const double log_range =
       std::log(range.max / range.min) + 2 * kFineScaleHalfSteps * kFineScaleStep;
   const uint64_t fine_scales = uint64_t(std::ceil(log_range / kFineScaleStep)) + 1;
@@ -191,7 +193,7 @@ SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& co
   const image::Plane half = Halve(whitened);
   const SpreadingPattern half_pattern = correlator.pattern().Decimated(2);
   const TileCorrelator half_correlator(half_pattern);
-  const int th = half_correlator.tile();
+  const int half_tile = half_correlator.tile();
 
   // Coarse ranking by the lattice comb, on the fine grid itself.
   const LatticeComb comb(half, half_correlator);
@@ -201,8 +203,8 @@ SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& co
   };
   std::vector<Scored> coarse;
   for (double ls = std::log(range.min); ls <= std::log(range.max) + 1e-9; ls += kCoarseScaleStep) {
-    for (double th_angle = -kMaxAngle; th_angle <= kMaxAngle + 1e-9; th_angle += kCoarseAngleStep) {
-      const Geometry g{std::exp(ls), th_angle};
+    for (double th = -kMaxAngle; th <= kMaxAngle + 1e-9; th += kCoarseAngleStep) {
+      const Geometry g{std::exp(ls), th};
       coarse.push_back({comb.Score(g), g});
     }
   }
@@ -237,12 +239,12 @@ SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& co
     for (int i = -kFineScaleHalfSteps; i <= kFineScaleHalfSteps; ++i) {
       for (int j = -kFineAngleHalfSteps; j <= kFineAngleHalfSteps; ++j) {
         const Geometry g{c.scale * std::exp(i * kFineScaleStep), c.rotation + j * kFineAngleStep};
-        refined.push_back({half_correlator.Score(FoldWarped(half, g, th)), g});
+        refined.push_back({half_correlator.Score(FoldWarped(half, g, half_tile)), g});
       }
     }
   }
   std::sort(refined.begin(), refined.end(), by_score);
-  const size_t polish = std::min<size_t>(2, refined.size());
+  const size_t polish = std::min(kPolished, refined.size());
   for (size_t r = 0; r < polish; ++r) {
     const Geometry base = refined[r].g;
     for (int i = -1; i <= 1; ++i) {
@@ -250,7 +252,7 @@ SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& co
         if (i == 0 && j == 0) continue;
         const Geometry g{base.scale * std::exp(0.5 * i * kFineScaleStep),
                          base.rotation + 0.5 * j * kFineAngleStep};
-        refined.push_back({half_correlator.Score(FoldWarped(half, g, th)), g});
+        refined.push_back({half_correlator.Score(FoldWarped(half, g, half_tile)), g});
       }
     }
   }
