@@ -3,6 +3,7 @@
 //
 //   watermark_bench [--photos DIR] [--false-positives N] [--searched-false-positives N]
 //                   [--plasma-wallpapers DIR] [--natural-only | --speed-only]
+//   HALLMARK_BENCH_VERBOSE=1 also prints each image's PSNR and SSIM to stderr.
 //
 // 1. Natural photographs (python3-skimage's sample data, CC0/public domain): a random 64-bit
 //    payload each, the attack suite, bit accuracy and exact recovery per attack.
@@ -17,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <map>
 #include <random>
 #include <string>
@@ -55,9 +57,9 @@ const char* kPhotos[] = {
 
 // Every photograph among the KDE Plasma 5.27 wallpapers (Debian plasma-workspace-wallpapers,
 // LGPL-3; the rest are illustrations and renderings), 2560x1600 JPEG.
-const char* kPlasmaPhotos[] = {"BytheWater", "ColdRipple",    "ColorfulCups", "DarkestHour",
-                               "EveningGlow", "FallenLeaf",   "Grey",         "Kite",
-                               "OneStandsOut", "Path",        "summer_1am"};
+const char* kPlasmaPhotos[] = {"BytheWater",   "ColdRipple", "ColorfulCups", "DarkestHour",
+                               "EveningGlow",  "FallenLeaf", "Grey",         "Kite",
+                               "OneStandsOut", "Path",       "summer_1am"};
 
 // imwatermark dwtDctSvd measured on 10 natural photographs with a 48-bit payload (bit accuracy /
 // exact recovery), from docs/bench-watermark.md "Peer"; "-" where the peer was not measured.
@@ -203,25 +205,31 @@ void PrintSuite(const char* title, const SuiteResult& r, const std::vector<attac
               r.detect_s > 0 ? r.detect_mp / r.detect_s : 0.0, with_peer ? " 6.0 |" : "");
 }
 
-std::vector<std::pair<std::string, Image>> LoadPhotos(const std::string& dir) {
-  std::vector<std::pair<std::string, Image>> out;
-  for (const char* name : kPhotos) {
-    Result<Image> img = image::ReadImageFile(dir + "/" + name);
-    if (!img.ok()) {
-      std::fprintf(stderr, "skipping %s: %s\n", name, img.status().ToString().c_str());
-      continue;
-    }
-    out.emplace_back(name, ToRgbOrGrey(*img));
+using Photos = std::vector<std::pair<std::string, Image>>;
+
+// Reads one photograph into `out` under `name`; an unreadable one is reported and skipped.
+void AddPhoto(const std::string& path, const std::string& name, Photos* out) {
+  Result<Image> img = image::ReadImageFile(path);
+  if (!img.ok()) {
+    std::fprintf(stderr, "skipping %s: %s\n", name.c_str(), img.status().ToString().c_str());
+    return;
   }
+  out->emplace_back(name, ToRgbOrGrey(*img));
+}
+
+Photos LoadPhotos(const std::string& dir) {
+  Photos out;
+  for (const char* name : kPhotos) AddPhoto(dir + "/" + name, name, &out);
   return out;
 }
 
-std::vector<std::pair<std::string, Image>> LoadPlasmaPhotos(const std::string& dir) {
-  std::vector<std::pair<std::string, Image>> out;
+// Empty when the wallpapers are not installed.
+Photos LoadPlasmaPhotos(const std::string& dir) {
+  Photos out;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return out;
   for (const char* name : kPlasmaPhotos) {
-    Result<Image> img =
-        image::ReadImageFile(dir + "/" + name + "/contents/images/2560x1600.jpg");
-    if (img.ok()) out.emplace_back(std::string(name) + ".jpg", ToRgbOrGrey(*img));
+    AddPhoto(dir + "/" + name + "/contents/images/2560x1600.jpg", std::string(name) + ".jpg", &out);
   }
   return out;
 }
@@ -342,15 +350,23 @@ int main(int argc, char** argv) {
   int n_intact = 10000, n_search = 500;
   bool natural_only = false;  // --natural-only: just the first table, for quick iterations
   bool speed_only = false;    // --speed-only: just the speed table
+  // One pass: a flag that takes a value consumes the next argument, so flags mix in any order.
   for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--natural-only")) natural_only = true;
-    if (!std::strcmp(argv[i], "--speed-only")) speed_only = true;
-  }
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--photos")) dir = argv[i + 1];
-    if (!std::strcmp(argv[i], "--plasma-wallpapers")) plasma_dir = argv[i + 1];
-    if (!std::strcmp(argv[i], "--false-positives")) n_intact = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--searched-false-positives")) n_search = std::atoi(argv[i + 1]);
+    const std::string flag = argv[i];
+    const bool has_value = i + 1 < argc;
+    if (flag == "--natural-only") {
+      natural_only = true;
+    } else if (flag == "--speed-only") {
+      speed_only = true;
+    } else if (has_value && flag == "--photos") {
+      dir = argv[++i];
+    } else if (has_value && flag == "--plasma-wallpapers") {
+      plasma_dir = argv[++i];
+    } else if (has_value && flag == "--false-positives") {
+      n_intact = std::atoi(argv[++i]);
+    } else if (has_value && flag == "--searched-false-positives") {
+      n_search = std::atoi(argv[++i]);
+    }
   }
   const auto photos = LoadPhotos(dir);
   if (photos.empty()) {
@@ -371,8 +387,9 @@ int main(int argc, char** argv) {
   const auto plasma = LoadPlasmaPhotos(plasma_dir);
   if (!plasma.empty()) {
     const SuiteResult second = RunSuite(plasma, suite, 5);
-    PrintSuite("Second set: photographs among the KDE Plasma wallpapers (2560x1600), 64-bit payload",
-               second, suite, false);
+    PrintSuite(
+        "Second set: photographs among the KDE Plasma wallpapers (2560x1600), 64-bit payload",
+        second, suite, false);
     PrintSuite("Both sets together, 64-bit payload", Merge(natural, second), suite, false);
   }
   if (natural_only) return 0;
