@@ -91,7 +91,8 @@ image::Plane Halve(const image::Plane& p) {
     const float* r1 = p.row(2 * y + 1);
     float* out = h.row(y);
     for (int x = 0; x < h.width; ++x) {
-      out[x] = 0.25f * (r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]);
+      const size_t i = 2 * size_t(x);
+      out[x] = 0.25f * (r0[i] + r0[i + 1] + r1[i] + r1[i + 1]);
     }
   }
   return h;
