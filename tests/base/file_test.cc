@@ -1,4 +1,5 @@
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -70,4 +71,33 @@ BOOST_AUTO_TEST_CASE(deferred_writes_are_complete_and_flushed_together) {
   Status missing = SyncFileSystem(dir.File("gone"));
   BOOST_TEST(!missing.ok());
   BOOST_TEST(missing.message().find("gone") != std::string::npos);
+}
+
+// Reading a FIFO used to block until a writer came; each read below runs under an alarm so a
+// regression fails this test (SIGALRM ends the process) instead of hanging the suite.
+BOOST_AUTO_TEST_CASE(only_regular_files_are_read) {
+  testing::TempDir dir;
+  const std::string fifo = dir.File("image.png");
+  BOOST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  for (const std::string& path : {fifo, std::string("/dev/null"), std::string("/dev/zero")}) {
+    BOOST_TEST_CONTEXT(path) {
+      ::alarm(10);
+      Result<Bytes> read = ReadFile(path);
+      ::alarm(0);
+      BOOST_REQUIRE(!read.ok());
+      BOOST_TEST(read.status().code() == StatusCode::kBadInput);
+      BOOST_TEST(read.status().message() == path + ": not a regular file");
+    }
+  }
+  Result<Bytes> folder = ReadFile(dir.path());
+  BOOST_REQUIRE(!folder.ok());
+  BOOST_TEST(folder.status().code() == StatusCode::kBadInput);
+  BOOST_TEST(folder.status().message() == dir.path() + ": is a directory, not a file");
+
+  // A symbolic link to a regular file is read like the file itself.
+  BOOST_REQUIRE(WriteFileAtomic(dir.File("real.bin"), Bytes{7, 8, 9}).ok());
+  BOOST_REQUIRE(::symlink("real.bin", dir.File("link.bin").c_str()) == 0);
+  Result<Bytes> linked = ReadFile(dir.File("link.bin"));
+  BOOST_REQUIRE(linked.ok());
+  BOOST_TEST((*linked == Bytes{7, 8, 9}));
 }
