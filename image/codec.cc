@@ -1,22 +1,11 @@
 #include "image/codec.h"
 
-#include <algorithm>
-#include <cctype>
 #include <cstring>
 
 #include "base/file.h"
+#include "base/text.h"
 
 namespace hallmark::image {
-namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-}  // namespace
 
 const char* FormatName(Format f) {
   switch (f) {
@@ -43,7 +32,7 @@ const char* FormatExtension(Format f) {
 }
 
 Result<Format> ParseFormat(std::string_view name) {
-  std::string n = Lower(name);
+  std::string n = AsciiLower(name);
   if (n == "png") return Format::kPng;
   if (n == "jpeg" || n == "jpg") return Format::kJpeg;
   if (n == "webp") return Format::kWebp;
@@ -64,6 +53,15 @@ Result<Format> FormatFromExtension(const std::string& path) {
                                    ".jpeg or .webp)");
   }
   return f;
+}
+
+bool IsImageFileName(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  size_t name_start = slash == std::string::npos ? 0 : slash + 1;
+  size_t dot = path.find_last_of('.');
+  // No dot in the file name, or only a leading one (".png" is a hidden file's whole name).
+  if (dot == std::string::npos || dot <= name_start) return false;
+  return FormatFromExtension(path).ok();
 }
 
 Result<Format> SniffFormat(ByteView b) {

@@ -24,6 +24,11 @@ Result<Format> ParseFormat(std::string_view name);            // also accepts "j
 Result<Format> FormatFromExtension(const std::string& path);  // .png .jpg .jpeg .webp
 Result<Format> SniffFormat(ByteView bytes);                   // by magic number
 
+// True when `path` ends in an image extension FormatFromExtension knows (.png .jpg .jpeg .webp,
+// any case). A dot-file such as "dir/.png" has no extension, as std::filesystem sees it, so is
+// not an image file name.
+bool IsImageFileName(const std::string& path);
+
 struct DecodeLimits {
   uint64_t max_pixels = 100'000'000;  // 100 MP
 };

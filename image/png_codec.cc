@@ -3,8 +3,10 @@
 // sequence runs inside PngGuarded(), whose body owns no C++ objects that need destructors.
 #include <png.h>
 
+#include <cctype>
 #include <csetjmp>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -77,6 +79,44 @@ bool PngGuarded(png_structp png, Body& body) {
   return true;
 }
 
+// Ancillary chunks (iCCP, zTXt, iTXt ...) that libpng inflates into memory are refused above
+// this size, so a small compressed chunk cannot expand into gigabytes.
+constexpr png_alloc_size_t kMaxChunkBytes = png_alloc_size_t{64} << 20;
+
+// The widest a decoded row can get after the transforms below: 4 channels of 16 bits. A width
+// whose row would not fit in size_t (only possible on 32-bit hosts) is refused like an image over
+// the pixel limit, before libpng computes row sizes that would overflow.
+bool RowFitsInMemory(png_uint_32 width) {
+  constexpr uint64_t kMaxBytesPerPixel = 8;  // 4 channels x 2 bytes
+  return uint64_t(width) <= std::numeric_limits<size_t>::max() / kMaxBytesPerPixel;
+}
+
+// libpng allocates (and clears) a chunk's declared length before it reads the chunk: a 47-byte
+// file whose tEXt chunk claims 1.8 GB cost 1.8 GB and 10 s before "truncated" was reported, and
+// png_set_chunk_malloc_max does not cover every chunk type. So every chunk up to IEND must fit in
+// the bytes that remain before libpng sees the file.
+Status CheckChunkLengths(ByteView bytes) {
+  constexpr size_t kSignature = 8, kFraming = 12;  // length, type, CRC
+  size_t at = kSignature;
+  while (bytes.size() - at >= kFraming) {
+    const uint8_t* p = bytes.data() + at;
+    const uint64_t length =
+        (uint64_t(p[0]) << 24) | (uint64_t(p[1]) << 16) | (uint64_t(p[2]) << 8) | uint64_t(p[3]);
+    if (length > bytes.size() - at - kFraming) {
+      std::string type(p + 4, p + 8);
+      for (char& c : type) {
+        if (!std::isalpha(static_cast<unsigned char>(c))) c = '?';
+      }
+      return Status::BadInput("truncated PNG data (a " + type + " chunk claims " +
+                              std::to_string(length) + " bytes, " +
+                              std::to_string(bytes.size() - at - kFraming) + " remain)");
+    }
+    at += kFraming + size_t(length);
+    if (std::memcmp(p + 4, "IEND", 4) == 0) break;
+  }
+  return Status::Ok();
+}
+
 bool HostIsLittleEndian() {
   const uint16_t probe = 1;
   uint8_t first;
@@ -90,6 +130,7 @@ Result<Image> DecodePng(ByteView bytes, const DecodeLimits& limits) {
   if (bytes.size() < 8 || png_sig_cmp(bytes.data(), 0, 8) != 0) {
     return Status::BadInput("not a PNG file (bad signature)");
   }
+  HM_RETURN_IF_ERROR(CheckChunkLengths(bytes));
   PngIo io;
   io.input = bytes;
   PngHandle h(false, &io);
@@ -99,13 +140,20 @@ Result<Image> DecodePng(ByteView bytes, const DecodeLimits& limits) {
 
   png_uint_32 width = 0, height = 0;
   int channels = 0, depth = 0;
+  bool over_limit = false;
+  // png_read_update_info sizes libpng's row buffers from the header, so the pixel limit is
+  // checked between png_read_info (which allocates nothing per pixel) and that call.
   auto read_header = [&] {
     png_set_read_fn(png, &io, ReadFromMemory);
-    png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
-    png_set_chunk_malloc_max(png, 64u << 20);
+    png_set_user_limits(png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
+    png_set_chunk_malloc_max(png, kMaxChunkBytes);
     png_read_info(png, info);
     width = png_get_image_width(png, info);
     height = png_get_image_height(png, info);
+    if (uint64_t(width) * height > limits.max_pixels || !RowFitsInMemory(width)) {
+      over_limit = true;
+      return;
+    }
     const int color_type = png_get_color_type(png, info);
     depth = png_get_bit_depth(png, info);
     if (color_type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
@@ -118,7 +166,7 @@ Result<Image> DecodePng(ByteView bytes, const DecodeLimits& limits) {
     depth = png_get_bit_depth(png, info);
   };
   if (!PngGuarded(png, read_header)) return Status::BadInput(std::string("PNG: ") + io.error);
-  if (uint64_t(width) * height > limits.max_pixels) {
+  if (over_limit) {
     return Status::BadInput("PNG of " + std::to_string(width) + "x" + std::to_string(height) +
                             " pixels exceeds the limit of " + std::to_string(limits.max_pixels) +
                             " pixels");

@@ -60,13 +60,29 @@ struct Taps {
   int width = 0;
 };
 
+// Upscaling with the area filter degenerates to nearest neighbour; bilinear is what users of
+// "area" resizing expect there (it is what thumbnailers and OpenCV do).
+Filter EffectiveFilter(int in_size, int out_size, Filter filter) {
+  return filter == Filter::kArea && in_size < out_size ? Filter::kBilinear : filter;
+}
+
+// Half the kernel's footprint in input samples: the filter's radius, stretched when shrinking.
+double Support(int in_size, int out_size, Filter filter) {
+  const double scale = double(in_size) / double(out_size);
+  return Radius(EffectiveFilter(in_size, out_size, filter)) * std::max(scale, 1.0);
+}
+
+// The weights ComputeTaps stores for one axis: out_size rows of the widest kernel. In double, as
+// a hostile size pair can make it exceed any integer type before the limit check sees it.
+double TapTableEntries(int in_size, int out_size, Filter filter) {
+  return double(out_size) * (std::ceil(Support(in_size, out_size, filter) * 2.0) + 2.0);
+}
+
 Taps ComputeTaps(int in_size, int out_size, Filter filter) {
   const double scale = double(in_size) / double(out_size);
-  // Upscaling with the area filter degenerates to nearest neighbour; bilinear is what users of
-  // "area" resizing expect there (it is what thumbnailers and OpenCV do).
-  if (filter == Filter::kArea && scale < 1.0) filter = Filter::kBilinear;
   const double stretch = std::max(scale, 1.0);
-  const double support = Radius(filter) * stretch;
+  const double support = Support(in_size, out_size, filter);
+  filter = EffectiveFilter(in_size, out_size, filter);
   Taps t;
   t.width = int(std::ceil(support * 2.0)) + 2;
   t.first.resize(size_t(out_size));
@@ -90,6 +106,38 @@ Taps ComputeTaps(int in_size, int out_size, Filter filter) {
     for (int k = 0; k < n; ++k) dst[k] = float(sum != 0.0 ? w[size_t(k)] / sum : 0.0);
   }
   return t;
+}
+
+std::string SizeText(int width, int height) {
+  return std::to_string(width) + "x" + std::to_string(height);
+}
+
+// Resize holds the source, an intermediate of (width x source height), the result and the tap
+// tables at once; each must stay within the pixel limit the decoders apply, so a resize target
+// from the command line cannot ask for more memory than a hostile file could.
+Status CheckResizeFitsLimit(const Image& src, int width, int height, Filter filter,
+                            uint64_t max_pixels) {
+  const std::string what =
+      "resizing " + SizeText(src.width(), src.height()) + " to " + SizeText(width, height);
+  const double limit = double(max_pixels);
+  if (double(width) * double(height) > limit) {
+    return Status::InvalidArgument("resize target " + SizeText(width, height) +
+                                   " exceeds the limit of " + std::to_string(max_pixels) +
+                                   " pixels");
+  }
+  if (double(width) * double(src.height()) > limit) {
+    return Status::InvalidArgument(what + " needs an intermediate of " +
+                                   SizeText(width, src.height()) + " pixels, over the limit of " +
+                                   std::to_string(max_pixels));
+  }
+  if (TapTableEntries(src.width(), width, filter) > limit ||
+      TapTableEntries(src.height(), height, filter) > limit) {
+    return Status::InvalidArgument(what +
+                                   " changes the scale too much: its filter tables exceed "
+                                   "the limit of " +
+                                   std::to_string(max_pixels) + " entries");
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -136,12 +184,13 @@ Plane Resize(const Plane& src, int width, int height, Filter filter) {
   return dst;
 }
 
-Result<Image> Resize(const Image& src, int width, int height, Filter filter) {
+Result<Image> Resize(const Image& src, int width, int height, Filter filter, uint64_t max_pixels) {
   if (width <= 0 || height <= 0) {
     return Status::InvalidArgument("resize target " + std::to_string(width) + "x" +
                                    std::to_string(height) + " is not positive");
   }
   if (src.empty()) return Status::InvalidArgument("cannot resize an empty image");
+  HM_RETURN_IF_ERROR(CheckResizeFitsLimit(src, width, height, filter, max_pixels));
   std::vector<Plane> planes = ToPlanes(src);
   for (Plane& p : planes) p = Resize(p, width, height, filter);
   return FromPlanes(planes, src.bit_depth());

@@ -5,8 +5,10 @@
 #ifndef HALLMARK_IMAGE_RESAMPLE_H_
 #define HALLMARK_IMAGE_RESAMPLE_H_
 
+#include <cstdint>
 #include <string_view>
 
+#include "image/codec.h"
 #include "image/image.h"
 #include "image/plane.h"
 
@@ -19,7 +21,12 @@ Result<Filter> ParseFilter(std::string_view name);
 
 // New size must be positive. Edges are handled by clamping (replicating border samples).
 Plane Resize(const Plane& src, int width, int height, Filter filter);
-Result<Image> Resize(const Image& src, int width, int height, Filter filter);
+
+// As above, per channel. InvalidArgument, before anything is allocated, when the target is not
+// positive or when the result, the intermediate (width x source height) or a filter table would
+// hold more than `max_pixels` entries (the decoders' limit, DecodeLimits).
+Result<Image> Resize(const Image& src, int width, int height, Filter filter,
+                     uint64_t max_pixels = DecodeLimits{}.max_pixels);
 
 }  // namespace hallmark::image
 

@@ -232,6 +232,17 @@ BOOST_AUTO_TEST_CASE(formats_are_named_and_sniffed) {
   BOOST_TEST((*SniffFormat(*png) == Format::kPng));
 }
 
+BOOST_AUTO_TEST_CASE(image_file_names_are_told_by_extension_in_any_case) {
+  for (const char* name : {"a.png", "b.jpg", "c.jpeg", "d.webp", "E.PNG", "f.JpEg", "g/h.WebP",
+                           "dir.d/x.jpg", "..png"}) {
+    BOOST_TEST(IsImageFileName(name), name);
+  }
+  for (const char* name : {"", "png", "a.gif", "a.png.txt", "a.pngx", "a.", "a.b/photo",
+                           "photos.png/readme", ".png", "dir/.JPG"}) {
+    BOOST_TEST(!IsImageFileName(name), name);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(write_image_file_picks_format_from_extension) {
   Image img = MakeTestPattern(40, 30);
   const std::string path = "/tmp/hallmark-codec-test-" + std::to_string(::getpid()) + ".jpg";

@@ -72,3 +72,40 @@ BOOST_AUTO_TEST_CASE(filters_parse_and_bad_sizes_fail) {
   Result<Image> bad = Resize(*Image::Create(4, 4, 3), 0, 4, Filter::kArea);
   BOOST_TEST(!bad.ok());
 }
+
+BOOST_AUTO_TEST_CASE(resize_beyond_the_pixel_limit_is_refused_before_allocating) {
+  Result<Image> src = Image::Create(4, 3, 3);
+  BOOST_REQUIRE(src.ok());
+  // 10^10 pixels: refused by the default limit (the decoders' 100 MP), not by running out of
+  // memory.
+  Result<Image> huge = Resize(*src, 100000, 100000, Filter::kLanczos3);
+  BOOST_REQUIRE(!huge.ok());
+  BOOST_TEST(huge.status().code() == StatusCode::kInvalidArgument);
+  BOOST_TEST(huge.status().message().find("100000x100000 exceeds the limit of 100000000 pixels") !=
+             std::string::npos);
+  // The caller's limit, to the pixel.
+  BOOST_TEST(Resize(*src, 10, 10, Filter::kBilinear, 100).ok());
+  Result<Image> over = Resize(*src, 10, 11, Filter::kBilinear, 100);
+  BOOST_REQUIRE(!over.ok());
+  BOOST_TEST(over.status().message().find("exceeds the limit of 100 pixels") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(resize_intermediate_and_filter_tables_count_against_the_limit) {
+  // A tall strip turned into a wide one: the result is small, but the horizontal pass would hold
+  // (target width x source height) samples.
+  Result<Image> tall = Image::Create(1, 1000, 1);
+  BOOST_REQUIRE(tall.ok());
+  Result<Image> wide = Resize(*tall, 1000, 1, Filter::kBilinear, 10'000);
+  BOOST_REQUIRE(!wide.ok());
+  BOOST_TEST(wide.status().code() == StatusCode::kInvalidArgument);
+  BOOST_TEST(wide.status().message().find("intermediate of 1000x1000") != std::string::npos,
+             wide.status().message());
+  // Shrinking 5000 samples to 1 with Lanczos needs a 30002-entry filter table.
+  Result<Image> strip = Image::Create(5000, 1, 1);
+  BOOST_REQUIRE(strip.ok());
+  Result<Image> dot = Resize(*strip, 1, 1, Filter::kLanczos3, 10'000);
+  BOOST_REQUIRE(!dot.ok());
+  BOOST_TEST(dot.status().message().find("filter tables exceed") != std::string::npos,
+             dot.status().message());
+  BOOST_TEST(Resize(*strip, 1, 1, Filter::kLanczos3, 40'000).ok());
+}
