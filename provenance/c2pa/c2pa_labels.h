@@ -1,6 +1,6 @@
 // Labels, URIs and status codes from the C2PA specification (2.2) and CAWG, in one place.
-#ifndef HALLMARK_PROVENANCE_C2PA_LABELS_H_
-#define HALLMARK_PROVENANCE_C2PA_LABELS_H_
+#ifndef HALLMARK_PROVENANCE_C2PA_C2PA_LABELS_H_
+#define HALLMARK_PROVENANCE_C2PA_C2PA_LABELS_H_
 
 namespace hallmark::provenance {
 
@@ -54,4 +54,4 @@ inline constexpr const char* kInstanceIdMismatch = "org.hallmark.instanceID.mism
 
 }  // namespace hallmark::provenance
 
-#endif  // HALLMARK_PROVENANCE_C2PA_LABELS_H_
+#endif  // HALLMARK_PROVENANCE_C2PA_C2PA_LABELS_H_

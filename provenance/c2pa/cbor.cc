@@ -1,16 +1,21 @@
-#include "provenance/cbor.h"
+#include "provenance/c2pa/cbor.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <set>
 
 #include "base/hex.h"
+#include "base/utf8.h"
 
 namespace hallmark::provenance {
 namespace {
 
 constexpr int kMaxDepth = 64;
+// Arrays and maps reserve at most this many slots before their items are read; a count in the
+// input is a claim, and the vector grows with the items that actually arrive.
+constexpr uint64_t kMaxReserve = 1024;
 
 void PutBigEndian(Bytes& out, uint64_t v, int n) {
   for (int i = n - 1; i >= 0; --i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
@@ -240,7 +245,8 @@ nlohmann::json Cbor::ToJson() const {
     case Type::kMap: {
       nlohmann::json o = nlohmann::json::object();
       for (const auto& [k, v] : entries_) {
-        std::string key = k.type_ == Type::kText ? k.text_ : k.ToJson().dump();
+        std::string key =
+            k.type_ == Type::kText ? k.text_ : DumpJsonReplacingInvalidUtf8(k.ToJson());
         o[key] = v.ToJson();
       }
       return o;
@@ -293,11 +299,21 @@ namespace {
 
 class Decoder {
  public:
-  Decoder(ByteView data, std::string_view what) : data_(data), what_(what) {}
+  Decoder(ByteView data, std::string_view what, CborBudget* budget)
+      : data_(data),
+        what_(what),
+        own_budget_(kDefaultMaxCborItems, "CBOR items per decode"),
+        budget_(budget ? budget : &own_budget_) {}
+  Decoder(const Decoder&) = delete;
+  Decoder& operator=(const Decoder&) = delete;
 
   Result<Cbor> Item(int depth) {
     if (depth > kMaxDepth) return Fail("nested too deeply");
     if (pos_ >= data_.size()) return Fail("truncated");
+    if (!budget_->Take()) {
+      return Fail("more than " + std::to_string(budget_->max_items()) + " items (the limit of " +
+                  budget_->name() + ")");
+    }
     const uint8_t initial = data_[pos_++];
     const uint8_t major = initial >> 5;
     const uint8_t info = initial & 0x1f;
@@ -316,6 +332,15 @@ class Decoder {
       case 3: {
         if (arg > data_.size() - pos_) return Fail("string runs past the end");
         ByteView s = data_.Slice(pos_, arg);
+        if (major == 3) {
+          // RFC 8949 §3.1: a text string holds UTF-8; anything else is not well-formed, and
+          // would make JSON output throw further on.
+          const size_t bad = FirstInvalidUtf8(s.AsStringView());
+          if (bad != s.size()) {
+            pos_ += bad;
+            return Fail("text string is not valid UTF-8");
+          }
+        }
         pos_ += arg;
         return major == 2 ? Cbor::ByteString(s) : Cbor::Text(s.AsStringView());
       }
@@ -323,7 +348,7 @@ class Decoder {
         // Every item takes at least one byte, which bounds hostile counts.
         if (arg > data_.size() - pos_) return Fail("array count runs past the end");
         std::vector<Cbor> items;
-        items.reserve(arg);
+        items.reserve(std::min(arg, kMaxReserve));
         for (uint64_t i = 0; i < arg; ++i) {
           HM_ASSIGN_OR_RETURN(Cbor item, Item(depth + 1));
           items.push_back(std::move(item));
@@ -333,13 +358,13 @@ class Decoder {
       case 5: {
         if (arg > (data_.size() - pos_) / 2) return Fail("map count runs past the end");
         std::vector<Cbor::Entry> entries;
-        entries.reserve(arg);
+        entries.reserve(std::min(arg, kMaxReserve));
         for (uint64_t i = 0; i < arg; ++i) {
           HM_ASSIGN_OR_RETURN(Cbor k, Item(depth + 1));
           HM_ASSIGN_OR_RETURN(Cbor v, Item(depth + 1));
           entries.emplace_back(std::move(k), std::move(v));
         }
-        return Cbor::Map(std::move(entries));
+        return UniqueKeyMap(std::move(entries));
       }
       case 6: {
         HM_ASSIGN_OR_RETURN(Cbor content, Item(depth + 1));
@@ -347,6 +372,17 @@ class Decoder {
       }
     }
     return Fail("unknown major type");
+  }
+
+  // RFC 8949 section 5.6: a map with two equal keys is not valid, and two parsers may disagree on
+  // which value wins - a way to show a validator one claim and a reader another. Keys are compared
+  // by their deterministic encoding.
+  Result<Cbor> UniqueKeyMap(std::vector<Cbor::Entry> entries) const {
+    std::set<Bytes> keys;
+    for (const Cbor::Entry& e : entries) {
+      if (!keys.insert(e.first.Encode()).second) return Fail("duplicate map key");
+    }
+    return Cbor::Map(std::move(entries));
   }
 
   size_t pos() const { return pos_; }
@@ -484,7 +520,7 @@ class Decoder {
           entries.emplace_back(std::move(k), std::move(v));
         }
         ++pos_;
-        return Cbor::Map(std::move(entries));
+        return UniqueKeyMap(std::move(entries));
       }
       default:
         return Fail("indefinite length not allowed for this type");
@@ -493,20 +529,23 @@ class Decoder {
 
   ByteView data_;
   std::string_view what_;
+  CborBudget own_budget_;
+  CborBudget* budget_;
   size_t pos_ = 0;
 };
 
 }  // namespace
 
-Result<Cbor> CborDecodePrefix(ByteView data, size_t* consumed, std::string_view what) {
-  Decoder d(data, what);
+Result<Cbor> CborDecodePrefix(ByteView data, size_t* consumed, std::string_view what,
+                              CborBudget* budget) {
+  Decoder d(data, what, budget);
   HM_ASSIGN_OR_RETURN(Cbor c, d.Item(0));
   if (consumed) *consumed = d.pos();
   return c;
 }
 
-Result<Cbor> CborDecode(ByteView data, std::string_view what) {
-  Decoder d(data, what);
+Result<Cbor> CborDecode(ByteView data, std::string_view what, CborBudget* budget) {
+  Decoder d(data, what, budget);
   HM_ASSIGN_OR_RETURN(Cbor c, d.Item(0));
   if (d.pos() != data.size()) return d.Fail("trailing bytes after the item");
   return c;

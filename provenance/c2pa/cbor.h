@@ -5,10 +5,13 @@
 // Encoding is deterministic (RFC 8949 §4.2.1): shortest integer and length forms, definite
 // lengths, map keys sorted by their encoded bytes. Floats use the shortest of float32/float64
 // that keeps the value. The decoder accepts any well-formed item (including indefinite lengths
-// written by other implementations), bounds nesting depth, and never reads past its input: a
-// hostile buffer gives Status::BadInput, not a crash.
-#ifndef HALLMARK_PROVENANCE_CBOR_H_
-#define HALLMARK_PROVENANCE_CBOR_H_
+// written by other implementations) and never reads past its input: a hostile buffer gives
+// Status::BadInput, not a crash. It also refuses what RFC 8949 calls not well-formed or invalid
+// and a reader cannot safely pass on: text strings that are not valid UTF-8 (they would reach
+// JSON output), nesting deeper than 64, and more items than a budget allows. Memory is claimed
+// as items are actually read, never up front from a count in the input.
+#ifndef HALLMARK_PROVENANCE_C2PA_CBOR_H_
+#define HALLMARK_PROVENANCE_C2PA_CBOR_H_
 
 #include <cstdint>
 #include <string>
@@ -98,14 +101,52 @@ class Cbor {
   std::vector<Entry> entries_;
 };
 
-// Decodes exactly one item that spans the whole input.
-Result<Cbor> CborDecode(ByteView data, std::string_view what = "CBOR data");
+// How many items decoding may produce; every integer, string, array, map, tag and simple value
+// counts one. A decoded item costs about 150 bytes of memory whatever its encoded size (one
+// byte for a small integer), so the budget, not the input size, bounds the memory a decode
+// takes. One budget can be shared by several decodes (all the CBOR of a manifest store).
+class CborBudget {
+ public:
+  // `name` says in messages what ran out, e.g. "CBOR items per manifest store".
+  CborBudget(uint64_t max_items, std::string name)
+      : max_items_(max_items), left_(max_items), name_(std::move(name)) {}
+
+  // Takes one item; false (and exhausted() from then on) when none is left.
+  bool Take() {
+    if (left_ == 0) {
+      exhausted_ = true;
+      return false;
+    }
+    --left_;
+    return true;
+  }
+  bool exhausted() const { return exhausted_; }
+  uint64_t max_items() const { return max_items_; }
+  uint64_t left() const { return left_; }
+  const std::string& name() const { return name_; }
+
+ private:
+  uint64_t max_items_;
+  uint64_t left_;
+  bool exhausted_ = false;
+  std::string name_;
+};
+
+// The allowance of one decode that is given no budget: far more than any claim, assertion or
+// COSE structure holds, and some 40 MB of decoded items at most.
+inline constexpr uint64_t kDefaultMaxCborItems = uint64_t{1} << 18;
+
+// Decodes exactly one item that spans the whole input. `budget`, when given, is charged for
+// every item; otherwise the decode has kDefaultMaxCborItems of its own.
+Result<Cbor> CborDecode(ByteView data, std::string_view what = "CBOR data",
+                        CborBudget* budget = nullptr);
 // Decodes one item from the front of `data`; `consumed` receives its encoded length.
-Result<Cbor> CborDecodePrefix(ByteView data, size_t* consumed, std::string_view what = "CBOR data");
+Result<Cbor> CborDecodePrefix(ByteView data, size_t* consumed, std::string_view what = "CBOR data",
+                              CborBudget* budget = nullptr);
 
 // Appends a major type + argument head in its shortest form.
 void CborWriteHead(Bytes& out, uint8_t major, uint64_t arg);
 
 }  // namespace hallmark::provenance
 
-#endif  // HALLMARK_PROVENANCE_CBOR_H_
+#endif  // HALLMARK_PROVENANCE_C2PA_CBOR_H_

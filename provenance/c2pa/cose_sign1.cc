@@ -1,4 +1,4 @@
-#include "provenance/cose_sign1.h"
+#include "provenance/c2pa/cose_sign1.h"
 
 namespace hallmark::provenance {
 namespace {

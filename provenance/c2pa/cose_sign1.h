@@ -2,16 +2,16 @@
 // bytes), protected header {1: alg, 33: x5chain} (RFC 9360; one certificate as a bstr, several
 // as an array), unprotected header holding only zero padding ("pad", "pad2") so that the
 // signature fills a box whose size was reserved before the asset was hashed.
-#ifndef HALLMARK_PROVENANCE_COSE_SIGN1_H_
-#define HALLMARK_PROVENANCE_COSE_SIGN1_H_
+#ifndef HALLMARK_PROVENANCE_C2PA_COSE_SIGN1_H_
+#define HALLMARK_PROVENANCE_C2PA_COSE_SIGN1_H_
 
 #include <optional>
 #include <vector>
 
 #include "base/bytes.h"
 #include "base/result.h"
-#include "provenance/cbor.h"
-#include "provenance/signer.h"
+#include "provenance/c2pa/cbor.h"
+#include "provenance/pki/signer.h"
 
 namespace hallmark::provenance {
 
@@ -45,4 +45,4 @@ Status PadUnprotected(Cbor& unprotected, size_t extra);
 
 }  // namespace hallmark::provenance
 
-#endif  // HALLMARK_PROVENANCE_COSE_SIGN1_H_
+#endif  // HALLMARK_PROVENANCE_C2PA_COSE_SIGN1_H_

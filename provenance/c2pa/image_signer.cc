@@ -1,18 +1,18 @@
-#include "provenance/image_signer.h"
+#include "provenance/c2pa/image_signer.h"
 
 #include <openssl/rand.h>
 
 #include <cstdio>
 
 #include "base/sha256.h"
-#include "provenance/c2pa_labels.h"
-#include "provenance/cbor.h"
-#include "provenance/cose_sign1.h"
-#include "provenance/jumbf.h"
-#include "provenance/manifest_container.h"
-#include "provenance/manifest_store.h"
-#include "provenance/manifest_validator.h"
-#include "provenance/xmp_metadata.h"
+#include "provenance/c2pa/c2pa_labels.h"
+#include "provenance/c2pa/cbor.h"
+#include "provenance/c2pa/cose_sign1.h"
+#include "provenance/c2pa/jumbf.h"
+#include "provenance/c2pa/manifest_container.h"
+#include "provenance/c2pa/manifest_store.h"
+#include "provenance/c2pa/manifest_validator.h"
+#include "provenance/xmp/xmp_metadata.h"
 
 namespace hallmark::provenance {
 namespace {

@@ -9,16 +9,16 @@
 //      covers the whole caBX chunk / APP11 run, is known before hashing;
 //   4. the file is hashed minus that range (= the file before insertion), the claim is built and
 //      signed (COSE_Sign1, detached), and the store is spliced in after IHDR / SOI+APP0/APP1.
-#ifndef HALLMARK_PROVENANCE_IMAGE_SIGNER_H_
-#define HALLMARK_PROVENANCE_IMAGE_SIGNER_H_
+#ifndef HALLMARK_PROVENANCE_C2PA_IMAGE_SIGNER_H_
+#define HALLMARK_PROVENANCE_C2PA_IMAGE_SIGNER_H_
 
 #include <string>
 
 #include "base/bytes.h"
 #include "base/result.h"
 #include "image/codec.h"
-#include "provenance/manifest_spec.h"
-#include "provenance/signer.h"
+#include "provenance/c2pa/manifest_spec.h"
+#include "provenance/pki/signer.h"
 
 namespace hallmark::provenance {
 
@@ -38,4 +38,4 @@ std::string NewUuid4();
 
 }  // namespace hallmark::provenance
 
-#endif  // HALLMARK_PROVENANCE_IMAGE_SIGNER_H_
+#endif  // HALLMARK_PROVENANCE_C2PA_IMAGE_SIGNER_H_

@@ -1,6 +1,8 @@
-#include "provenance/jumbf.h"
+#include "provenance/c2pa/jumbf.h"
 
 #include <cstring>
+
+#include "base/utf8.h"
 
 namespace hallmark::provenance {
 namespace {
@@ -19,6 +21,15 @@ uint32_t GetU32(const uint8_t* p) {
 }
 
 Status Malformed(const std::string& why) { return Status::BadInput("malformed JUMBF: " + why); }
+
+// A box type for messages: the four bytes, with anything but printable ASCII shown as '?'.
+std::string Printable(const std::string& type) {
+  std::string out = type;
+  for (char& c : out) {
+    if (c < 0x20 || c > 0x7e) c = '?';
+  }
+  return out;
+}
 
 // Reads the box at the front of `data`.
 Result<JumbfBox> NextBox(ByteView data) {
@@ -42,15 +53,37 @@ Result<JumbfBox> NextBox(ByteView data) {
   return box;
 }
 
-Result<JumbfSuperBox> ParseSuper(const JumbfBox& box, int depth) {
+// Counts boxes against the limit as they are parsed.
+class BoxBudget {
+ public:
+  explicit BoxBudget(size_t max_boxes) : max_(max_boxes) {}
+  Status Take() {
+    if (used_ >= max_) {
+      return Status::BadInput("JUMBF store has more than " + std::to_string(max_) +
+                              " boxes (the limit of JUMBF boxes per manifest store)");
+    }
+    ++used_;
+    return Status::Ok();
+  }
+
+ private:
+  size_t max_;
+  size_t used_ = 0;
+};
+
+Result<JumbfSuperBox> ParseSuper(const JumbfBox& box, int depth, BoxBudget& budget) {
   if (depth > kMaxDepth) return Malformed("superboxes nested too deeply");
-  if (box.type != "jumb") return Malformed("expected a jumb box, found '" + box.type + "'");
+  if (box.type != "jumb") {
+    return Malformed("expected a jumb box, found '" + Printable(box.type) + "'");
+  }
+  HM_RETURN_IF_ERROR(budget.Take());
   JumbfSuperBox sb;
   sb.whole = box.whole;
   sb.contents = box.payload;
   ByteView rest = box.payload;
   HM_ASSIGN_OR_RETURN(JumbfBox desc, NextBox(rest));
   if (desc.type != "jumd") return Malformed("superbox does not start with a jumd box");
+  HM_RETURN_IF_ERROR(budget.Take());
   ByteView d = desc.payload;
   if (d.size() < 17) return Malformed("truncated jumd box");
   std::memcpy(sb.uuid.data(), d.data(), 16);
@@ -61,6 +94,7 @@ Result<JumbfSuperBox> ParseSuper(const JumbfBox& box, int depth) {
     while (end < d.size() && d[end] != 0) ++end;
     if (end >= d.size()) return Malformed("jumd label is not NUL-terminated");
     sb.label = std::string(d.Slice(pos, end - pos).AsStringView());
+    if (!IsValidUtf8(sb.label)) return Malformed("jumd label is not valid UTF-8");
     pos = end + 1;
   }
   if (sb.toggles & kJumdId) {
@@ -80,9 +114,10 @@ Result<JumbfSuperBox> ParseSuper(const JumbfBox& box, int depth) {
   while (!rest.empty()) {
     HM_ASSIGN_OR_RETURN(JumbfBox child, NextBox(rest));
     if (child.type == "jumb") {
-      HM_ASSIGN_OR_RETURN(JumbfSuperBox sub, ParseSuper(child, depth + 1));
+      HM_ASSIGN_OR_RETURN(JumbfSuperBox sub, ParseSuper(child, depth + 1, budget));
       sb.boxes.push_back(std::move(sub));
     } else {
+      HM_RETURN_IF_ERROR(budget.Take());
       sb.content.push_back(child);
     }
     rest = rest.Slice(child.whole.size());
@@ -147,10 +182,11 @@ const JumbfSuperBox* JumbfSuperBox::Child(std::string_view child_label) const {
   return nullptr;
 }
 
-Result<JumbfSuperBox> ParseJumbf(ByteView data) {
+Result<JumbfSuperBox> ParseJumbf(ByteView data, size_t max_boxes) {
   HM_ASSIGN_OR_RETURN(JumbfBox box, NextBox(data));
   if (box.whole.size() != data.size()) return Malformed("trailing bytes after the superbox");
-  return ParseSuper(box, 0);
+  BoxBudget budget(max_boxes);
+  return ParseSuper(box, 0, budget);
 }
 
 }  // namespace hallmark::provenance

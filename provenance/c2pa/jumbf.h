@@ -6,10 +6,11 @@
 // point back into it, so the exact bytes that were hashed (hashed URIs cover a superbox's
 // contents, i.e. everything after its own 8-byte header) can be hashed again without
 // re-serialising. The reader bounds every length and nesting depth.
-#ifndef HALLMARK_PROVENANCE_JUMBF_H_
-#define HALLMARK_PROVENANCE_JUMBF_H_
+#ifndef HALLMARK_PROVENANCE_C2PA_JUMBF_H_
+#define HALLMARK_PROVENANCE_C2PA_JUMBF_H_
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -68,9 +69,12 @@ struct JumbfSuperBox {
   const JumbfSuperBox* Child(std::string_view child_label) const;
 };
 
-// Parses one `jumb` superbox spanning the whole of `data`.
-Result<JumbfSuperBox> ParseJumbf(ByteView data);
+// Parses one `jumb` superbox spanning the whole of `data`. Labels must be valid UTF-8 (ISO/IEC
+// 19566-5 defines them as UTF-8 strings). More than `max_boxes` boxes (superboxes, description
+// and content boxes together) is BadInput: a store of empty 8-byte boxes would otherwise cost
+// far more memory as parsed views than as bytes.
+Result<JumbfSuperBox> ParseJumbf(ByteView data, size_t max_boxes = SIZE_MAX);
 
 }  // namespace hallmark::provenance
 
-#endif  // HALLMARK_PROVENANCE_JUMBF_H_
+#endif  // HALLMARK_PROVENANCE_C2PA_JUMBF_H_

@@ -1,7 +1,8 @@
-#include "provenance/manifest_container.h"
+#include "provenance/c2pa/manifest_container.h"
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 
@@ -94,6 +95,20 @@ Result<std::vector<JpegSegment>> JpegHeaderSegments(ByteView file) {
   return segs;
 }
 
+// Sorts (start, length) ranges that do not overlap and joins those that touch.
+std::vector<std::pair<size_t, size_t>> JoinAdjacent(std::vector<std::pair<size_t, size_t>> in) {
+  std::sort(in.begin(), in.end());
+  std::vector<std::pair<size_t, size_t>> out;
+  for (const auto& [start, length] : in) {
+    if (!out.empty() && out.back().first + out.back().second == start) {
+      out.back().second += length;
+    } else {
+      out.emplace_back(start, length);
+    }
+  }
+  return out;
+}
+
 bool IsJumbfApp11(const JpegSegment& s) {
   return s.marker == 0xeb && s.data.size() >= 16 && s.data[0] == 'J' && s.data[1] == 'P';
 }
@@ -104,8 +119,10 @@ Result<std::optional<EmbeddedStore>> FindManifestStore(ByteView file, image::For
   if (format == image::Format::kPng) {
     HM_ASSIGN_OR_RETURN(auto chunks, PngChunks(file));
     for (const PngChunk& c : chunks) {
-      if (c.type == "caBX")
-        return std::optional<EmbeddedStore>(EmbeddedStore{c.offset, c.size, c.data.ToBytes()});
+      if (c.type == "caBX") {
+        return std::optional<EmbeddedStore>(
+            EmbeddedStore{c.offset, c.size, c.data.ToBytes(), {{c.offset, c.size}}});
+      }
     }
     return std::optional<EmbeddedStore>();
   }
@@ -144,10 +161,12 @@ Result<std::optional<EmbeddedStore>> FindManifestStore(ByteView file, image::For
       found.store.insert(found.store.end(), payload.begin(), payload.end());
       begin = std::min(begin, seg->offset);
       end = std::max(end, seg->offset + seg->size);
+      found.ranges.emplace_back(seg->offset, seg->size);
       first_seg = false;
     }
     found.offset = begin;
     found.length = end - begin;
+    found.ranges = JoinAdjacent(std::move(found.ranges));
     return std::optional<EmbeddedStore>(std::move(found));
   }
   return std::optional<EmbeddedStore>();

@@ -3,10 +3,13 @@
 //   JPEG: a run of APP11 segments right after SOI and the leading APP0/APP1 segments, each
 //         `FFEB Lp 'JP' En Z` + the superbox's LBox/TBox + up to 64 KB of the store
 // The hard-binding exclusion covers the whole chunk / the whole APP11 run.
-#ifndef HALLMARK_PROVENANCE_MANIFEST_CONTAINER_H_
-#define HALLMARK_PROVENANCE_MANIFEST_CONTAINER_H_
+#ifndef HALLMARK_PROVENANCE_C2PA_MANIFEST_CONTAINER_H_
+#define HALLMARK_PROVENANCE_C2PA_MANIFEST_CONTAINER_H_
 
+#include <cstddef>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "base/bytes.h"
 #include "base/result.h"
@@ -18,6 +21,10 @@ struct EmbeddedStore {
   size_t offset = 0;  // the first byte of the caBX chunk / first APP11 segment
   size_t length = 0;  // the whole chunk / run
   Bytes store;        // the JUMBF manifest store, reassembled
+  // Exactly the bytes that carry the store, as (start, length) in file order: the caBX chunk,
+  // or the APP11 segments with adjacent ones joined (one range when they form a run). What a
+  // c2pa.hash.data exclusion must cover, no more and no less.
+  std::vector<std::pair<size_t, size_t>> ranges;
 };
 
 // Finds the manifest store; nullopt when the image has none. BadInput for broken containers.
@@ -39,4 +46,4 @@ size_t WrappedManifestSize(size_t store_size, image::Format format);
 
 }  // namespace hallmark::provenance
 
-#endif  // HALLMARK_PROVENANCE_MANIFEST_CONTAINER_H_
+#endif  // HALLMARK_PROVENANCE_C2PA_MANIFEST_CONTAINER_H_

@@ -1,4 +1,4 @@
-#include "provenance/manifest_spec.h"
+#include "provenance/c2pa/manifest_spec.h"
 
 #include <set>
 

@@ -1,7 +1,7 @@
 // What a manifest says about one image: the caller's side of SignImage. The generator fills it
 // per image; `hallmark provenance sign --manifest JSON` reads it from a JSON file.
-#ifndef HALLMARK_PROVENANCE_MANIFEST_SPEC_H_
-#define HALLMARK_PROVENANCE_MANIFEST_SPEC_H_
+#ifndef HALLMARK_PROVENANCE_C2PA_MANIFEST_SPEC_H_
+#define HALLMARK_PROVENANCE_C2PA_MANIFEST_SPEC_H_
 
 #include <string>
 #include <vector>
@@ -76,4 +76,4 @@ Status CheckMiningUse(const std::string& use);
 
 }  // namespace hallmark::provenance
 
-#endif  // HALLMARK_PROVENANCE_MANIFEST_SPEC_H_
+#endif  // HALLMARK_PROVENANCE_C2PA_MANIFEST_SPEC_H_

@@ -1,6 +1,6 @@
-#include "provenance/manifest_store.h"
+#include "provenance/c2pa/manifest_store.h"
 
-#include "provenance/c2pa_labels.h"
+#include "provenance/c2pa/c2pa_labels.h"
 
 namespace hallmark::provenance {
 namespace {
@@ -60,7 +60,24 @@ void ReadClaimFields(Manifest& m) {
   if (m.generator.empty()) m.generator = TextOf(claim.Find("claim_generator"));
 }
 
-Result<Manifest> ParseManifest(const JumbfSuperBox& box) {
+// What parsing one store may still spend beyond its JUMBF boxes.
+struct ParseBudget {
+  CborBudget cbor;
+  size_t max_assertions;
+  size_t assertions = 0;
+};
+
+// Decodes a claim or assertion. Undecodable CBOR is left for the validator to judge (nullopt);
+// an exhausted budget ends the parse.
+Result<std::optional<Cbor>> DecodeWithin(ByteView bytes, std::string_view what,
+                                         ParseBudget& budget) {
+  auto c = CborDecode(bytes, what, &budget.cbor);
+  if (budget.cbor.exhausted()) return c.status();
+  if (!c.ok()) return std::optional<Cbor>();
+  return std::optional<Cbor>(std::move(*c));
+}
+
+Result<Manifest> ParseManifest(const JumbfSuperBox& box, ParseBudget& budget) {
   Manifest m;
   m.label = box.label;
   m.contents = box.contents;
@@ -72,8 +89,8 @@ Result<Manifest> ParseManifest(const JumbfSuperBox& box) {
       const auto claim_bytes = ContentOf(part, "cbor");
       if (!claim_bytes) return Status::BadInput("claim box has no CBOR content");
       m.claim_bytes = *claim_bytes;
-      auto claim = CborDecode(m.claim_bytes, "claim");
-      if (claim.ok() && claim->is_map()) m.claim = std::move(*claim);
+      HM_ASSIGN_OR_RETURN(std::optional<Cbor> claim, DecodeWithin(m.claim_bytes, "claim", budget));
+      if (claim && claim->is_map()) m.claim = std::move(*claim);
     } else if (type == "c2cs") {
       const auto sig = ContentOf(part, "cbor");
       m.has_signature = sig.has_value();
@@ -81,13 +98,17 @@ Result<Manifest> ParseManifest(const JumbfSuperBox& box) {
       m.signature_contents = part.contents;
     } else if (type == "c2as") {
       for (const JumbfSuperBox& a : part.boxes) {
+        if (++budget.assertions > budget.max_assertions) {
+          return Status::BadInput("manifest store has more than " +
+                                  std::to_string(budget.max_assertions) +
+                                  " assertions (the limit of assertions per manifest store)");
+        }
         AssertionBox ab;
         ab.label = a.label;
         ab.contents = a.contents;
         ab.box_type = a.type();
         if (ab.box_type == "cbor" && ContentOf(a, "cbor")) {
-          auto c = CborDecode(*ContentOf(a, "cbor"), a.label);
-          if (c.ok()) ab.cbor = std::move(*c);
+          HM_ASSIGN_OR_RETURN(ab.cbor, DecodeWithin(*ContentOf(a, "cbor"), a.label, budget));
         } else if (ab.box_type == "json" && ContentOf(a, "json")) {
           ab.json_text = std::string(ContentOf(a, "json")->AsStringView());
         }
@@ -108,10 +129,17 @@ const AssertionBox* Manifest::FindAssertion(const std::string& name) const {
   return nullptr;
 }
 
-Result<ManifestStore> ManifestStore::Parse(Bytes store) {
+Result<ManifestStore> ManifestStore::Parse(Bytes store, const ManifestStoreLimits& limits) {
+  if (store.size() > limits.max_bytes) {
+    return Status::BadInput("manifest store of " + std::to_string(store.size()) +
+                            " bytes exceeds the limit of " + std::to_string(limits.max_bytes) +
+                            " bytes per manifest store");
+  }
   ManifestStore s;
   s.data_ = std::make_shared<const Bytes>(std::move(store));
-  HM_ASSIGN_OR_RETURN(s.root_, ParseJumbf(*s.data_));
+  HM_ASSIGN_OR_RETURN(s.root_, ParseJumbf(*s.data_, limits.max_boxes));
+  ParseBudget budget{CborBudget(limits.max_cbor_items, "CBOR items per manifest store"),
+                     limits.max_assertions};
   if (s.root_.uuid != C2paUuid("c2pa") || s.root_.label != kStoreLabel) {
     return Status::BadInput("JUMBF store is not a C2PA manifest store (type " + s.root_.type() +
                             ")");
@@ -120,7 +148,7 @@ Result<ManifestStore> ManifestStore::Parse(Bytes store) {
     const JumbfSuperBox& b = s.root_.boxes[i];
     const std::string type = b.type();
     if ((type != "c2ma" && type != "c2um") || b.uuid != C2paUuid(type)) continue;
-    HM_ASSIGN_OR_RETURN(Manifest m, ParseManifest(b));
+    HM_ASSIGN_OR_RETURN(Manifest m, ParseManifest(b, budget));
     s.manifests_.push_back(std::move(m));
     s.manifest_boxes_.push_back(i);
   }

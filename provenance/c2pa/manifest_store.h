@@ -1,9 +1,11 @@
 // A parsed C2PA manifest store: the JUMBF tree of the `c2pa` superbox, each manifest's claim
 // (v1 `c2pa.claim` or v2 `c2pa.claim.v2`), signature box and assertion boxes, as views into the
 // store's bytes, which the object owns. Parsing checks structure only; ManifestValidator judges.
-#ifndef HALLMARK_PROVENANCE_MANIFEST_STORE_H_
-#define HALLMARK_PROVENANCE_MANIFEST_STORE_H_
+#ifndef HALLMARK_PROVENANCE_C2PA_MANIFEST_STORE_H_
+#define HALLMARK_PROVENANCE_C2PA_MANIFEST_STORE_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,8 +13,8 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
-#include "provenance/cbor.h"
-#include "provenance/jumbf.h"
+#include "provenance/c2pa/cbor.h"
+#include "provenance/c2pa/jumbf.h"
 
 namespace hallmark::provenance {
 
@@ -53,10 +55,24 @@ struct Manifest {
   const AssertionBox* FindAssertion(const std::string& name) const;
 };
 
+// Bounds on one manifest store, so that a hostile file costs bounded memory and time whatever
+// it claims. The defaults are far above what real stores hold (Hallmark writes some 5 KB, 100
+// boxes, 10 assertions and 400 CBOR items per manifest; a long chain of parent manifests with
+// thumbnails stays within a few MB) and keep the parsed form of a store under about 100 MB.
+struct ManifestStoreLimits {
+  size_t max_bytes = size_t{16} << 20;          // the JUMBF store as embedded: 16 MiB
+  size_t max_boxes = 100000;                    // JUMBF boxes of every kind
+  size_t max_assertions = 10000;                // assertion boxes, over all manifests
+  uint64_t max_cbor_items = uint64_t{1} << 18;  // decoded CBOR items, all claims and assertions
+};
+
 class ManifestStore {
  public:
-  // Fails with BadInput when the JUMBF is malformed or is not a C2PA store.
-  static Result<ManifestStore> Parse(Bytes store);
+  // Fails with BadInput when the JUMBF is malformed, is not a C2PA store, or exceeds one of
+  // `limits` (the message names the limit). A claim or assertion that is not valid CBOR is no
+  // error here (Manifest::claim / AssertionBox::cbor stay empty), running out of the CBOR item
+  // budget is.
+  static Result<ManifestStore> Parse(Bytes store, const ManifestStoreLimits& limits = {});
 
   const std::vector<Manifest>& manifests() const { return manifests_; }
   // The active manifest is the last one in the store.
@@ -79,4 +95,4 @@ class ManifestStore {
 
 }  // namespace hallmark::provenance
 
-#endif  // HALLMARK_PROVENANCE_MANIFEST_STORE_H_
+#endif  // HALLMARK_PROVENANCE_C2PA_MANIFEST_STORE_H_

@@ -1,4 +1,4 @@
-#include "provenance/manifest_validator.h"
+#include "provenance/c2pa/manifest_validator.h"
 
 #include <openssl/evp.h>
 #include <openssl/ts.h>
@@ -6,14 +6,15 @@
 #include <algorithm>
 
 #include "base/hex.h"
+#include "base/utf8.h"
 #include "image/codec.h"
-#include "provenance/c2pa_labels.h"
-#include "provenance/certificate_authority.h"
-#include "provenance/cose_sign1.h"
-#include "provenance/manifest_container.h"
-#include "provenance/manifest_store.h"
-#include "provenance/signer.h"
-#include "provenance/xmp_metadata.h"
+#include "provenance/c2pa/c2pa_labels.h"
+#include "provenance/c2pa/cose_sign1.h"
+#include "provenance/c2pa/manifest_container.h"
+#include "provenance/c2pa/manifest_store.h"
+#include "provenance/pki/certificate_authority.h"
+#include "provenance/pki/signer.h"
+#include "provenance/xmp/xmp_metadata.h"
 
 namespace hallmark::provenance {
 namespace {
@@ -73,6 +74,35 @@ std::time_t TimeStampTime(const Cbor& unprotected) {
   return when;
 }
 
+using ByteRanges = std::vector<std::pair<uint64_t, uint64_t>>;  // (start, length)
+
+// Sorted, empty ranges dropped, touching or overlapping ranges joined: two lists of ranges
+// cover the same bytes exactly when their normal forms are equal.
+ByteRanges Normalized(ByteRanges ranges) {
+  std::sort(ranges.begin(), ranges.end());
+  ByteRanges out;
+  for (const auto& [start, length] : ranges) {
+    if (length == 0) continue;
+    if (!out.empty() && start <= out.back().first + out.back().second) {
+      const uint64_t end = std::max(out.back().first + out.back().second, start + length);
+      out.back().second = end - out.back().first;
+    } else {
+      out.emplace_back(start, length);
+    }
+  }
+  return out;
+}
+
+std::string DescribeRanges(const ByteRanges& ranges) {
+  if (ranges.empty()) return "none";
+  std::string s;
+  for (const auto& [start, length] : ranges) {
+    if (!s.empty()) s += ", ";
+    s += std::to_string(start) + "+" + std::to_string(length);
+  }
+  return s;
+}
+
 bool IsHardBinding(const std::string& label) {
   return label == kDataHashLabel || label.rfind("c2pa.hash.boxes", 0) == 0 ||
          label.rfind("c2pa.hash.bmff", 0) == 0 || label.rfind("c2pa.hash.collection", 0) == 0;
@@ -106,6 +136,7 @@ class Validation {
   void CheckSignature(const Manifest& m);
   void CheckAssertions(const ManifestStore& store, const Manifest& m);
   void CheckDataHash(const Manifest& m, const AssertionBox& a, const std::string& url);
+  void CheckInstanceId(const Manifest& m, const std::string& url);
   void CheckIngredients(const ManifestStore& store, const Manifest& m);
   void Describe(const Manifest& m);
 
@@ -114,9 +145,12 @@ class Validation {
   const VerifyOptions& options_;
   VerificationReport& r_;
   std::string sig_url_;
+  ByteRanges store_ranges_;  // where the manifest store sits in the file
 };
 
-void Validation::Run(const ManifestStore& store, const EmbeddedStore& /*embedded*/) {
+void Validation::Run(const ManifestStore& store, const EmbeddedStore& embedded) {
+  for (const auto& [start, length] : embedded.ranges) store_ranges_.emplace_back(start, length);
+  store_ranges_ = Normalized(std::move(store_ranges_));
   const Manifest* m = store.active();
   if (!m) {
     Fail(kClaimMissing, "self#jumbf=/c2pa", "the store holds no manifest");
@@ -158,7 +192,9 @@ void Validation::Describe(const Manifest& m) {
       r_.assertions[a.label] = a.cbor->ToJson();
     } else if (!a.json_text.empty()) {
       auto j = nlohmann::json::parse(a.json_text, nullptr, false);
-      r_.assertions[a.label] = j.is_discarded() ? nlohmann::json(a.json_text) : j;
+      // Unparseable JSON is shown as text, and may be invalid UTF-8 too (the parser says so).
+      r_.assertions[a.label] =
+          j.is_discarded() ? nlohmann::json(ReplaceInvalidUtf8(a.json_text)) : j;
     } else {
       r_.assertions[a.label] = "<" + a.box_type + " box>";
     }
@@ -342,7 +378,7 @@ void Validation::CheckDataHash(const Manifest& m, const AssertionBox& a, const s
     Fail(kAssertionDataHashMalformed, url, "c2pa.hash.data is malformed");
     return;
   }
-  std::vector<std::pair<uint64_t, uint64_t>> ranges;
+  ByteRanges ranges;
   if (exclusions) {
     for (const Cbor& e : exclusions->items()) {
       const Cbor* start = e.Find("start");
@@ -352,25 +388,31 @@ void Validation::CheckDataHash(const Manifest& m, const AssertionBox& a, const s
         Fail(kAssertionDataHashMalformed, url, "exclusion range is malformed");
         return;
       }
+      if (start->magnitude() > file_.size() ||
+          length->magnitude() > file_.size() - start->magnitude()) {
+        Fail(kAssertionDataHashMismatch, url, "exclusion ranges fall outside the file");
+        return;
+      }
       ranges.emplace_back(start->magnitude(), length->magnitude());
     }
   }
-  std::sort(ranges.begin(), ranges.end());
+  // C2PA 2.2 §18.5: the excluded bytes must be the manifest store and nothing else, or they
+  // could hide changed pixels from the hash; anything else is assertion.dataHash.mismatch.
+  ranges = Normalized(std::move(ranges));
+  if (ranges != store_ranges_) {
+    Fail(kAssertionDataHashMismatch, url,
+         "the exclusions (" + DescribeRanges(ranges) +
+             ") are not exactly the bytes of the manifest store (" + DescribeRanges(store_ranges_) +
+             ")");
+    CheckInstanceId(m, url);
+    return;
+  }
   UniqueMdCtx ctx(EVP_MD_CTX_new());
   EVP_DigestInit_ex(ctx.get(), md, nullptr);
-  uint64_t pos = 0;
-  bool out_of_range = false;
+  uint64_t pos = 0;  // the ranges are sorted, disjoint and inside the file
   for (const auto& [start, length] : ranges) {
-    if (start > file_.size() || length > file_.size() - start || start < pos) {
-      out_of_range = true;
-      break;
-    }
     EVP_DigestUpdate(ctx.get(), file_.data() + pos, start - pos);
     pos = start + length;
-  }
-  if (out_of_range) {
-    Fail(kAssertionDataHashMismatch, url, "exclusion ranges fall outside the file");
-    return;
   }
   EVP_DigestUpdate(ctx.get(), file_.data() + pos, file_.size() - pos);
   Bytes digest(EVP_MAX_MD_SIZE);
@@ -382,6 +424,10 @@ void Validation::CheckDataHash(const Manifest& m, const AssertionBox& a, const s
     return;
   }
   Fail(kAssertionDataHashMismatch, url, "the image bytes differ from the signed hash");
+  CheckInstanceId(m, url);
+}
+
+void Validation::CheckInstanceId(const Manifest& m, const std::string& url) {
   // A manifest lifted onto another file also disagrees with that file's own XMP instance id.
   // A file without one proves nothing either way, so it stays "content altered".
   const auto xmp_id = FindXmpInstanceId(file_);

@@ -1,13 +1,14 @@
 // Validation of the C2PA manifest in a PNG or JPEG (C2PA 2.2 §15): structure, claim signature,
 // signer certificate profile, validity, chain to the trust store, revocation, every hashed URI,
-// the hard binding, and ingredient manifests. Each check is reported on its own with its C2PA
+// the hard binding (whose exclusions must be exactly the bytes of the embedded manifest store,
+// §18.5), and ingredient manifests. Each check is reported on its own with its C2PA
 // status code; a summary verdict names the first thing that is wrong.
 //
 // States follow the specification: Invalid (a failure other than an untrusted signer), Valid
 // (well formed, signature and bindings intact, signer not trusted here), Trusted (Valid and the
 // signer chains to an anchor of the trust store).
-#ifndef HALLMARK_PROVENANCE_MANIFEST_VALIDATOR_H_
-#define HALLMARK_PROVENANCE_MANIFEST_VALIDATOR_H_
+#ifndef HALLMARK_PROVENANCE_C2PA_MANIFEST_VALIDATOR_H_
+#define HALLMARK_PROVENANCE_C2PA_MANIFEST_VALIDATOR_H_
 
 #include <ctime>
 #include <string>
@@ -17,7 +18,7 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
-#include "provenance/trust_store.h"
+#include "provenance/pki/trust_store.h"
 
 namespace hallmark::provenance {
 
@@ -81,10 +82,11 @@ struct VerifyOptions {
 };
 
 // BadInput only when the file is not a readable PNG/JPEG container; everything wrong with the
-// manifest itself is a verdict in the report.
+// manifest itself is a verdict in the report (a store over the default ManifestStoreLimits is
+// claim.malformed, its explanation naming the limit). Every text in the report is valid UTF-8.
 Result<VerificationReport> VerifyImage(ByteView file, const TrustStore& trust,
                                        const VerifyOptions& options = {});
 
 }  // namespace hallmark::provenance
 
-#endif  // HALLMARK_PROVENANCE_MANIFEST_VALIDATOR_H_
+#endif  // HALLMARK_PROVENANCE_C2PA_MANIFEST_VALIDATOR_H_

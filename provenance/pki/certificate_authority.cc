@@ -1,4 +1,4 @@
-#include "provenance/certificate_authority.h"
+#include "provenance/pki/certificate_authority.h"
 
 #include <openssl/rand.h>
 

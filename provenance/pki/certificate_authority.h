@@ -6,15 +6,15 @@
 // documentSigning, basicConstraints CA:FALSE, subject and authority key identifiers, and an
 // issuer different from the subject. emailProtection is there because c2pa-rs 0.91 rejects a
 // leaf that names only claimSigning unless its trust configuration adds that OID.
-#ifndef HALLMARK_PROVENANCE_CERTIFICATE_AUTHORITY_H_
-#define HALLMARK_PROVENANCE_CERTIFICATE_AUTHORITY_H_
+#ifndef HALLMARK_PROVENANCE_PKI_CERTIFICATE_AUTHORITY_H_
+#define HALLMARK_PROVENANCE_PKI_CERTIFICATE_AUTHORITY_H_
 
 #include <ctime>
 #include <string>
 #include <vector>
 
 #include "base/result.h"
-#include "provenance/openssl_handles.h"
+#include "provenance/pki/openssl_handles.h"
 
 namespace hallmark::provenance {
 
@@ -52,4 +52,4 @@ std::string C2paSignerProfileProblem(X509* cert);
 
 }  // namespace hallmark::provenance
 
-#endif  // HALLMARK_PROVENANCE_CERTIFICATE_AUTHORITY_H_
+#endif  // HALLMARK_PROVENANCE_PKI_CERTIFICATE_AUTHORITY_H_

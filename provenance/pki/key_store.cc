@@ -1,4 +1,4 @@
-#include "provenance/key_store.h"
+#include "provenance/pki/key_store.h"
 
 #include <sys/stat.h>
 
@@ -73,6 +73,17 @@ std::string CrlPem(X509_CRL* crl) {
 
 }  // namespace
 
+Status CheckPassphrase(std::string_view passphrase) {
+  if (passphrase.empty()) return Status::InvalidArgument("the key passphrase is empty");
+  // OpenSSL reads a passphrase back as a C string through its callbacks, so one with a NUL byte
+  // would encrypt under all its bytes and decrypt under the bytes before the NUL: a key written
+  // with it could never be loaded again.
+  if (passphrase.find('\0') != std::string_view::npos) {
+    return Status::InvalidArgument("the key passphrase contains a NUL byte");
+  }
+  return Status::Ok();
+}
+
 Result<std::string> ReadPassphrase(const std::string& passphrase_file) {
   std::string pass;
   if (!passphrase_file.empty()) {
@@ -82,6 +93,8 @@ Result<std::string> ReadPassphrase(const std::string& passphrase_file) {
     if (!pass.empty() && pass.back() == '\r') pass.pop_back();
     if (pass.empty())
       return Status::InvalidArgument(passphrase_file + ": passphrase file is empty");
+    Status usable = CheckPassphrase(pass);
+    if (!usable.ok()) return Status::InvalidArgument(passphrase_file + ": " + usable.message());
     return pass;
   }
   if (const char* env = std::getenv("HALLMARK_PASSPHRASE"); env && *env) return std::string(env);
@@ -91,6 +104,7 @@ Result<std::string> ReadPassphrase(const std::string& passphrase_file) {
 
 Status WritePrivateKey(const std::string& path, EVP_PKEY* key, const std::string& passphrase) {
   if (passphrase.empty()) return Status::InvalidArgument("refusing to store a key unencrypted");
+  HM_RETURN_IF_ERROR(CheckPassphrase(passphrase));
   UniqueBio bio(BIO_new(BIO_s_mem()));
   if (PEM_write_bio_PKCS8PrivateKey(bio.get(), key, EVP_aes_256_cbc(), passphrase.data(),
                                     static_cast<int>(passphrase.size()), nullptr, nullptr) != 1) {
@@ -211,6 +225,9 @@ Result<KeyInfo> KeyStore::IssueSigningKey(const KeyOptions& options,
 }
 
 Result<KeyInfo> KeyStore::Init(const KeyOptions& options, const std::string& passphrase) {
+  // Refused before anything is written: a passphrase found wanting half-way would leave a CA
+  // without a signing key, and a home that 'keys init' then refuses to redo.
+  HM_RETURN_IF_ERROR(CheckPassphrase(passphrase));
   if (fs::exists(keys_dir_ + "/ca.key")) {
     return Status::InvalidArgument(keys_dir_ + ": a studio CA already exists (use 'keys rotate')");
   }
@@ -230,6 +247,7 @@ Result<KeyInfo> KeyStore::Init(const KeyOptions& options, const std::string& pas
 }
 
 Result<KeyInfo> KeyStore::Rotate(const KeyOptions& options, const std::string& passphrase) {
+  HM_RETURN_IF_ERROR(CheckPassphrase(passphrase));
   if (!fs::exists(keys_dir_ + "/ca.key")) {
     return Status::NotFound(keys_dir_ + ": no studio CA (run 'hallmark keys init' first)");
   }
@@ -307,7 +325,7 @@ Result<std::vector<KeyInfo>> KeyStore::List() const {
   if (!fs::is_directory(keys_dir_, ec)) return out;
   std::vector<std::string> ids;
   for (const auto& entry : fs::directory_iterator(keys_dir_, ec)) {
-    const fs::path p = entry.path();
+    const fs::path& p = entry.path();
     if (p.extension() == ".crt") ids.push_back(p.stem().string());
   }
   std::sort(ids.begin(), ids.end(), [](const std::string& a, const std::string& b) {

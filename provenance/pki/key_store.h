@@ -11,21 +11,26 @@
 // Private keys are encrypted at rest with AES-256-CBC under a passphrase (PKCS#8, PBKDF2); they
 // are written with mode 0600, never printed, and loading one that group or others can read is
 // refused. A key id is the first 12 hex digits of SHA-256 over the public key (SPKI DER).
-#ifndef HALLMARK_PROVENANCE_KEY_STORE_H_
-#define HALLMARK_PROVENANCE_KEY_STORE_H_
+#ifndef HALLMARK_PROVENANCE_PKI_KEY_STORE_H_
+#define HALLMARK_PROVENANCE_PKI_KEY_STORE_H_
 
 #include <ctime>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
-#include "provenance/certificate_authority.h"
-#include "provenance/signer.h"
+#include "provenance/pki/certificate_authority.h"
+#include "provenance/pki/signer.h"
 
 namespace hallmark::provenance {
 
+// kInvalidArgument for a passphrase no key can be protected with: an empty one, or one with a
+// NUL byte (OpenSSL would read it back cut short at the NUL).
+Status CheckPassphrase(std::string_view passphrase);
+
 // The passphrase from `passphrase_file` when given, else $HALLMARK_PASSPHRASE; one trailing
-// newline is dropped. An empty passphrase is refused.
+// newline is dropped. A passphrase CheckPassphrase refuses is refused, naming the file.
 Result<std::string> ReadPassphrase(const std::string& passphrase_file);
 
 // Private-key files: writes encrypted PKCS#8 with mode 0600; reads refuse modes open to group or
@@ -64,7 +69,8 @@ class KeyStore {
   const std::string& keys_dir() const { return keys_dir_; }
   const std::string& trust_dir() const { return trust_dir_; }
 
-  // Creates the CA and a first signing key. Refuses when a CA already exists.
+  // Creates the CA and a first signing key. Refuses when a CA already exists, and checks the
+  // passphrase (CheckPassphrase) before anything is written.
   Result<KeyInfo> Init(const KeyOptions& options, const std::string& passphrase);
   // A new signing key under the studio CA that becomes active; older keys stay valid.
   Result<KeyInfo> Rotate(const KeyOptions& options, const std::string& passphrase);
@@ -94,4 +100,4 @@ std::string KeyIdFor(X509* cert);
 
 }  // namespace hallmark::provenance
 
-#endif  // HALLMARK_PROVENANCE_KEY_STORE_H_
+#endif  // HALLMARK_PROVENANCE_PKI_KEY_STORE_H_

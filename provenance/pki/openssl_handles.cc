@@ -1,4 +1,4 @@
-#include "provenance/openssl_handles.h"
+#include "provenance/pki/openssl_handles.h"
 
 #include <openssl/err.h>
 #include <openssl/pem.h>

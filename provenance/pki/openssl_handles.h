@@ -1,6 +1,6 @@
 // Owning handles for OpenSSL objects, so every EVP_PKEY*, X509*, ... is freed on every path.
-#ifndef HALLMARK_PROVENANCE_OPENSSL_HANDLES_H_
-#define HALLMARK_PROVENANCE_OPENSSL_HANDLES_H_
+#ifndef HALLMARK_PROVENANCE_PKI_OPENSSL_HANDLES_H_
+#define HALLMARK_PROVENANCE_PKI_OPENSSL_HANDLES_H_
 
 #include <memory>
 #include <string>
@@ -64,4 +64,4 @@ std::string X509NameString(const X509_NAME* name);  // "CN=...,O=..." (RFC 2253)
 
 }  // namespace hallmark::provenance
 
-#endif  // HALLMARK_PROVENANCE_OPENSSL_HANDLES_H_
+#endif  // HALLMARK_PROVENANCE_PKI_OPENSSL_HANDLES_H_

@@ -1,4 +1,4 @@
-#include "provenance/signer.h"
+#include "provenance/pki/signer.h"
 
 #include <openssl/core_names.h>
 #include <openssl/rsa.h>

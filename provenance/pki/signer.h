@@ -1,14 +1,14 @@
 // A claim signer: a private key plus its certificate chain (leaf first, intermediates after, the
 // root left out as C2PA asks). Produces signatures in COSE form: raw r||s for ECDSA, not DER.
-#ifndef HALLMARK_PROVENANCE_SIGNER_H_
-#define HALLMARK_PROVENANCE_SIGNER_H_
+#ifndef HALLMARK_PROVENANCE_PKI_SIGNER_H_
+#define HALLMARK_PROVENANCE_PKI_SIGNER_H_
 
 #include <string>
 #include <vector>
 
 #include "base/bytes.h"
 #include "base/result.h"
-#include "provenance/openssl_handles.h"
+#include "provenance/pki/openssl_handles.h"
 
 namespace hallmark::provenance {
 
@@ -57,4 +57,4 @@ class Signer {
 
 }  // namespace hallmark::provenance
 
-#endif  // HALLMARK_PROVENANCE_SIGNER_H_
+#endif  // HALLMARK_PROVENANCE_PKI_SIGNER_H_

@@ -1,4 +1,4 @@
-#include "provenance/trust_store.h"
+#include "provenance/pki/trust_store.h"
 
 #include <openssl/pem.h>
 
@@ -47,11 +47,18 @@ Result<TrustStore> TrustStore::LoadDirectory(const std::string& dir, bool must_e
     HM_RETURN_IF_ERROR(store.AddPem(data, dir));
     return store;
   }
+  // error_code forms throughout: a folder that cannot be listed is an error naming it, never an
+  // exception. Each file is read through ReadFile, which refuses anything but a regular file (a
+  // FIFO named like a certificate would otherwise block the reader).
   std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    const std::string ext = e.path().extension().string();
-    if (ext == ".pem" || ext == ".crt" || ext == ".cer" || ext == ".crl") files.push_back(e.path());
+  fs::directory_iterator it(dir, ec);
+  for (const fs::directory_iterator end; !ec && it != end; it.increment(ec)) {
+    const std::string ext = it->path().extension().string();
+    if (ext == ".pem" || ext == ".crt" || ext == ".cer" || ext == ".crl") {
+      files.push_back(it->path());
+    }
   }
+  if (ec) return Status::IoError(dir + ": cannot list the trust folder: " + ec.message());
   std::sort(files.begin(), files.end());
   for (const fs::path& f : files) {
     HM_ASSIGN_OR_RETURN(Bytes data, ReadFile(f.string(), 1 << 24));

@@ -1,8 +1,8 @@
 // Trust anchors and revocation lists a verifier checks signer chains against. A trust folder
 // holds PEM files: every certificate in them is an anchor, every X509 CRL a revocation list
 // (only believed when its signature verifies under the issuer found in the chain).
-#ifndef HALLMARK_PROVENANCE_TRUST_STORE_H_
-#define HALLMARK_PROVENANCE_TRUST_STORE_H_
+#ifndef HALLMARK_PROVENANCE_PKI_TRUST_STORE_H_
+#define HALLMARK_PROVENANCE_PKI_TRUST_STORE_H_
 
 #include <ctime>
 #include <string>
@@ -10,7 +10,7 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
-#include "provenance/openssl_handles.h"
+#include "provenance/pki/openssl_handles.h"
 
 namespace hallmark::provenance {
 
@@ -47,4 +47,4 @@ class TrustStore {
 
 }  // namespace hallmark::provenance
 
-#endif  // HALLMARK_PROVENANCE_TRUST_STORE_H_
+#endif  // HALLMARK_PROVENANCE_PKI_TRUST_STORE_H_

@@ -1,4 +1,4 @@
-#include "provenance/xmp_metadata.h"
+#include "provenance/xmp/xmp_metadata.h"
 
 #include <exiv2/exiv2.hpp>
 
@@ -7,8 +7,9 @@
 #include <cstring>
 #include <mutex>
 
+#include "base/utf8.h"
 #include "image/codec.h"
-#include "provenance/manifest_container.h"
+#include "provenance/c2pa/manifest_container.h"
 
 namespace hallmark::provenance {
 namespace {
@@ -241,6 +242,12 @@ Result<Bytes> WriteXmp(ByteView file, const XmpFields& fields) {
     // the PNG iTXt chunk / JPEG APP1 segment here, without copying the file through exiv2.
     HM_ASSIGN_OR_RETURN(XmpPlace place, LocateXmp(file, format));
     if (!place.simple) return WriteXmpWithExiv2Image(file, fields);
+    // XMP in a PNG iTXt chunk or a JPEG APP1 segment is UTF-8 by definition; other bytes would
+    // be passed through exiv2 into the packet written back.
+    if (!IsValidUtf8(place.packet)) {
+      return Status::BadInput("the image's XMP packet is not valid UTF-8 (at byte " +
+                              std::to_string(FirstInvalidUtf8(place.packet)) + ")");
+    }
     Exiv2::XmpData xmp;
     if (!place.packet.empty() && Exiv2::XmpParser::decode(xmp, place.packet) != 0) {
       return Status::BadInput("the image's XMP packet cannot be parsed");
@@ -289,7 +296,8 @@ std::optional<std::string> FindXmpInstanceId(ByteView file) {
     }
     const size_t close = text.find(end, p);
     if (close == std::string_view::npos || close - p > 256) continue;
-    return std::string(text.substr(p, close - p));
+    // The packet is raw file bytes and XMP is UTF-8; bad bytes are shown, not passed on.
+    return ReplaceInvalidUtf8(text.substr(p, close - p));
   }
   return std::nullopt;
 }

@@ -5,15 +5,15 @@
 //   xmpMM:InstanceID (= the claim's instanceID), and TC260:AIGC, the implicit label of China's
 //   GB 45438-2025 (a JSON string).
 // exiv2 exceptions stop here and become a Status.
-#ifndef HALLMARK_PROVENANCE_XMP_METADATA_H_
-#define HALLMARK_PROVENANCE_XMP_METADATA_H_
+#ifndef HALLMARK_PROVENANCE_XMP_XMP_METADATA_H_
+#define HALLMARK_PROVENANCE_XMP_XMP_METADATA_H_
 
 #include <optional>
 #include <string>
 
 #include "base/bytes.h"
 #include "base/result.h"
-#include "provenance/manifest_spec.h"
+#include "provenance/c2pa/manifest_spec.h"
 
 namespace hallmark::provenance {
 
@@ -42,13 +42,15 @@ XmpFields XmpFieldsFor(const ManifestSpec& spec, const std::string& instance_id)
 std::string PlusDataMiningFor(const TrainingMining& tm);
 
 // Returns the file with the fields set (others kept). Refuses a file that already carries a
-// C2PA manifest: rewriting it would invalidate the signature.
+// C2PA manifest: rewriting it would invalidate the signature. An XMP packet that is not valid
+// UTF-8 is BadInput.
 Result<Bytes> WriteXmp(ByteView file, const XmpFields& fields);
 
 // Reads xmpMM:InstanceID from the file's XMP packet, if any (used by the validator to tell a
-// manifest moved onto another file from edited pixels).
+// manifest moved onto another file from edited pixels). The result is valid UTF-8: bytes that
+// are not become U+FFFD, so the id can go into reports and JSON as it is.
 std::optional<std::string> FindXmpInstanceId(ByteView file);
 
 }  // namespace hallmark::provenance
 
-#endif  // HALLMARK_PROVENANCE_XMP_METADATA_H_
+#endif  // HALLMARK_PROVENANCE_XMP_XMP_METADATA_H_

@@ -9,11 +9,11 @@
 
 #include "base/hex.h"
 #include "base/sha256.h"
-#include "provenance/cbor.h"
-#include "provenance/certificate_authority.h"
-#include "provenance/cose_sign1.h"
-#include "provenance/jumbf.h"
-#include "provenance/signer.h"
+#include "provenance/c2pa/cbor.h"
+#include "provenance/c2pa/cose_sign1.h"
+#include "provenance/c2pa/jumbf.h"
+#include "provenance/pki/certificate_authority.h"
+#include "provenance/pki/signer.h"
 
 using namespace hallmark;
 using namespace hallmark::provenance;

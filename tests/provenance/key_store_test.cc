@@ -12,9 +12,9 @@
 #include <openssl/pem.h>
 
 #include "base/file.h"
-#include "provenance/certificate_authority.h"
-#include "provenance/key_store.h"
-#include "provenance/trust_store.h"
+#include "provenance/pki/certificate_authority.h"
+#include "provenance/pki/key_store.h"
+#include "provenance/pki/trust_store.h"
 #include "tests/support/subprocess.h"
 
 using namespace hallmark;
@@ -208,4 +208,27 @@ BOOST_AUTO_TEST_CASE(passphrase_sources) {
   BOOST_TEST(!ReadPassphrase("").ok());
   BOOST_REQUIRE(WriteFileAtomic(dir.File("empty"), ByteView(std::string("\n")), 0600).ok());
   BOOST_TEST(!ReadPassphrase(dir.File("empty")).ok());
+}
+
+// A NUL byte would be kept by the encryption and cut by the decryption (OpenSSL reads the
+// passphrase back as a C string), so such a passphrase is refused before any file is written.
+BOOST_AUTO_TEST_CASE(a_passphrase_with_a_nul_byte_is_refused_before_anything_is_written) {
+  TempDir dir;
+  const std::string with_nul("abc\0def", 7);
+  BOOST_REQUIRE(WriteFileAtomic(dir.File("pass"), ByteView(with_nul + "\n"), 0600).ok());
+  Result<std::string> read = ReadPassphrase(dir.File("pass"));
+  BOOST_TEST(read.status().code() == StatusCode::kInvalidArgument);
+  BOOST_TEST(read.status().message().find(dir.File("pass")) != std::string::npos);
+  BOOST_TEST(read.status().message().find("NUL byte") != std::string::npos);
+
+  for (const std::string& passphrase : {with_nul, std::string()}) {
+    KeyStore store(dir.File("home"));
+    Result<KeyInfo> init = store.Init(KeyOptions(), passphrase);
+    BOOST_TEST(init.status().code() == StatusCode::kInvalidArgument);
+    BOOST_TEST(!std::filesystem::exists(store.keys_dir()));
+    BOOST_TEST(!std::filesystem::exists(store.trust_dir()));
+  }
+  KeyStore store(dir.File("home"));
+  BOOST_TEST(store.Init(KeyOptions(), "a proper passphrase").ok());
+  BOOST_TEST(store.Rotate(KeyOptions(), with_nul).status().code() == StatusCode::kInvalidArgument);
 }

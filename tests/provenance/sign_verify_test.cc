@@ -15,13 +15,13 @@
 
 #include "base/file.h"
 #include "image/codec.h"
-#include "provenance/c2pa_labels.h"
-#include "provenance/image_signer.h"
-#include "provenance/jumbf.h"
-#include "provenance/key_store.h"
-#include "provenance/manifest_container.h"
-#include "provenance/manifest_validator.h"
-#include "provenance/xmp_metadata.h"
+#include "provenance/c2pa/c2pa_labels.h"
+#include "provenance/c2pa/image_signer.h"
+#include "provenance/c2pa/jumbf.h"
+#include "provenance/c2pa/manifest_container.h"
+#include "provenance/c2pa/manifest_validator.h"
+#include "provenance/pki/key_store.h"
+#include "provenance/xmp/xmp_metadata.h"
 #include "tests/support/subprocess.h"
 
 using namespace hallmark;
