@@ -1,4 +1,4 @@
-#include "audit/asset_marks.h"
+#include "audit/compliance/asset_marks.h"
 
 #include <nlohmann/json.hpp>
 

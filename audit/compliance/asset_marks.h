@@ -3,12 +3,12 @@
 // "tc260": true}}. Older records without "marks" fall back to what the record itself shows:
 // a manifest hash means a manifest, a payload means a watermark; IPTC and TC260 labels are then
 // unknown and counted as absent, so coverage is never overstated.
-#ifndef HALLMARK_AUDIT_ASSET_MARKS_H_
-#define HALLMARK_AUDIT_ASSET_MARKS_H_
+#ifndef HALLMARK_AUDIT_COMPLIANCE_ASSET_MARKS_H_
+#define HALLMARK_AUDIT_COMPLIANCE_ASSET_MARKS_H_
 
 #include <string>
 
-#include "audit/ledger_records.h"
+#include "audit/ledger/ledger_records.h"
 
 namespace hallmark::audit {
 
@@ -26,4 +26,4 @@ AssetMarks MarksOf(const AssetRecord& asset);
 
 }  // namespace hallmark::audit
 
-#endif  // HALLMARK_AUDIT_ASSET_MARKS_H_
+#endif  // HALLMARK_AUDIT_COMPLIANCE_ASSET_MARKS_H_

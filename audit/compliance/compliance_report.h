@@ -5,16 +5,16 @@
 // covers count, so the same ledger, checkpoint, policy and options give the same bytes, however
 // much the ledger has grown since. It holds no wall-clock time: exceptions are judged as of the
 // latest record the checkpoint covers (or --today). docs/compliance.md lists the fields.
-#ifndef HALLMARK_AUDIT_COMPLIANCE_REPORT_H_
-#define HALLMARK_AUDIT_COMPLIANCE_REPORT_H_
+#ifndef HALLMARK_AUDIT_COMPLIANCE_COMPLIANCE_REPORT_H_
+#define HALLMARK_AUDIT_COMPLIANCE_COMPLIANCE_REPORT_H_
 
 #include <cstdint>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
-#include "audit/ledger_store.h"
-#include "audit/policy.h"
+#include "audit/compliance/policy.h"
+#include "audit/ledger/ledger_store.h"
 #include "base/result.h"
 
 namespace hallmark::audit {
@@ -42,4 +42,4 @@ std::string CanonicalJson(const nlohmann::json& report);
 
 }  // namespace hallmark::audit
 
-#endif  // HALLMARK_AUDIT_COMPLIANCE_REPORT_H_
+#endif  // HALLMARK_AUDIT_COMPLIANCE_COMPLIANCE_REPORT_H_

@@ -1,20 +1,14 @@
-#include "audit/licence_terms.h"
+#include "audit/compliance/licence_terms.h"
 
 #include <algorithm>
-#include <cctype>
 
-#include "audit/toml_fields.h"
+#include "audit/compliance/toml_fields.h"
 #include "base/file.h"
 #include "base/sha256.h"
+#include "base/text.h"
 
 namespace hallmark::audit {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 void InsertSorted(std::vector<std::string>& v, const std::string& s) {
   auto it = std::lower_bound(v.begin(), v.end(), s);
@@ -84,7 +78,7 @@ Result<LicenceTable> LicenceTable::Parse(std::string_view text, const std::strin
     }
     HM_ASSIGN_OR_RETURN(std::optional<std::string> notes, fields.String("notes"));
     t.notes = notes.value_or("");
-    table.by_lower_id_[Lower(canonical)] = std::move(t);
+    table.by_lower_id_[AsciiLower(canonical)] = std::move(t);
   }
   HM_ASSIGN_OR_RETURN(auto exceptions, top.Tables("exception"));
   for (auto& [id, fields] : exceptions) {
@@ -93,7 +87,7 @@ Result<LicenceTable> LicenceTable::Parse(std::string_view text, const std::strin
       return fields.Error("", "'" + id + "' is not on the SPDX exception list");
     }
     HM_ASSIGN_OR_RETURN(std::optional<std::string> notes, fields.String("notes"));
-    table.exceptions_[Lower(id)] = notes.value_or("");
+    table.exceptions_[AsciiLower(id)] = notes.value_or("");
   }
   table.sha256_ = Sha256Hex(ByteView(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
   return table;
@@ -105,7 +99,7 @@ Result<LicenceTable> LicenceTable::Load(const std::string& path) {
 }
 
 LicenceTerms LicenceTable::Lookup(std::string_view id) const {
-  auto it = by_lower_id_.find(Lower(id));
+  auto it = by_lower_id_.find(AsciiLower(id));
   if (it != by_lower_id_.end()) return it->second;
   LicenceTerms unknown;
   unknown.id = std::string(id);
@@ -114,7 +108,7 @@ LicenceTerms LicenceTable::Lookup(std::string_view id) const {
 }
 
 bool LicenceTable::KnowsException(std::string_view id) const {
-  return exceptions_.count(Lower(id)) > 0;
+  return exceptions_.count(AsciiLower(id)) > 0;
 }
 
 LicenceTerms LicenceTable::LeafTerms(const SpdxNode& leaf) const {

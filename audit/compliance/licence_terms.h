@@ -4,15 +4,15 @@
 // A licence that is not listed is unknown, and so are NOASSERTION, NONE, a WITH exception that
 // is not listed, and an expression that does not parse: unknown fails closed in every shipped
 // policy. The flags are conservative engineering facts, never a legal opinion.
-#ifndef HALLMARK_AUDIT_LICENCE_TERMS_H_
-#define HALLMARK_AUDIT_LICENCE_TERMS_H_
+#ifndef HALLMARK_AUDIT_COMPLIANCE_LICENCE_TERMS_H_
+#define HALLMARK_AUDIT_COMPLIANCE_LICENCE_TERMS_H_
 
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "audit/spdx_expression.h"
+#include "audit/compliance/spdx_expression.h"
 #include "base/result.h"
 
 namespace hallmark::audit {
@@ -74,4 +74,4 @@ class LicenceTable {
 
 }  // namespace hallmark::audit
 
-#endif  // HALLMARK_AUDIT_LICENCE_TERMS_H_
+#endif  // HALLMARK_AUDIT_COMPLIANCE_LICENCE_TERMS_H_

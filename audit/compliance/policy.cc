@@ -1,9 +1,9 @@
-#include "audit/policy.h"
+#include "audit/compliance/policy.h"
 
 #include <filesystem>
 #include <set>
 
-#include "audit/toml_fields.h"
+#include "audit/compliance/toml_fields.h"
 #include "base/file.h"
 #include "base/sha256.h"
 

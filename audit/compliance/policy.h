@@ -10,14 +10,14 @@
 //
 // Rules come from a fixed set of kinds (RuleKind). Unknown keys, kinds or properties are errors
 // ("policies/x.toml:14: [[rule]]: unknown key 'propery'"), so a typo can never relax a policy.
-#ifndef HALLMARK_AUDIT_POLICY_H_
-#define HALLMARK_AUDIT_POLICY_H_
+#ifndef HALLMARK_AUDIT_COMPLIANCE_POLICY_H_
+#define HALLMARK_AUDIT_COMPLIANCE_POLICY_H_
 
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "audit/licence_terms.h"
+#include "audit/compliance/licence_terms.h"
 #include "base/result.h"
 
 namespace hallmark::audit {
@@ -77,4 +77,4 @@ Result<Policy> LoadPolicy(const std::string& path);
 
 }  // namespace hallmark::audit
 
-#endif  // HALLMARK_AUDIT_POLICY_H_
+#endif  // HALLMARK_AUDIT_COMPLIANCE_POLICY_H_

@@ -1,12 +1,12 @@
-#include "audit/policy_engine.h"
+#include "audit/compliance/policy_engine.h"
 
 #include <algorithm>
-#include <ctime>
 #include <map>
 
-#include "audit/spdx_expression.h"
+#include "audit/compliance/spdx_expression.h"
 #include "base/hex.h"
 #include "base/sha256.h"
+#include "base/utc_time.h"
 
 namespace hallmark::audit {
 namespace {
@@ -193,14 +193,7 @@ Status Record(LedgerStore& store, const PolicyDecision& d) {
 
 }  // namespace
 
-std::string TodayUtc() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
+std::string TodayUtc() { return NowUtc(UtcFormat::kDate); }
 
 nlohmann::json PolicyDecision::ToJson() const {
   nlohmann::json j;

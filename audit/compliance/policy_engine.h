@@ -10,18 +10,18 @@
 //    model's decision and adds the asset rules (marking, fields, revoked signer).
 //  - A named [[exception]] waives the licence rules for one dataset until its expiry date.
 //  - Every finding names the rule, the dataset and the licence, and carries the rule's fix.
-#ifndef HALLMARK_AUDIT_POLICY_ENGINE_H_
-#define HALLMARK_AUDIT_POLICY_ENGINE_H_
+#ifndef HALLMARK_AUDIT_COMPLIANCE_POLICY_ENGINE_H_
+#define HALLMARK_AUDIT_COMPLIANCE_POLICY_ENGINE_H_
 
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "audit/asset_marks.h"
-#include "audit/ledger_records.h"
-#include "audit/ledger_store.h"
-#include "audit/policy.h"
+#include "audit/compliance/asset_marks.h"
+#include "audit/compliance/policy.h"
+#include "audit/ledger/ledger_records.h"
+#include "audit/ledger/ledger_store.h"
 #include "base/result.h"
 
 namespace hallmark::audit {
@@ -99,4 +99,4 @@ Result<PolicyDecision> EvaluateAssetFile(const Policy& policy, const std::string
 
 }  // namespace hallmark::audit
 
-#endif  // HALLMARK_AUDIT_POLICY_ENGINE_H_
+#endif  // HALLMARK_AUDIT_COMPLIANCE_POLICY_ENGINE_H_

@@ -1,4 +1,4 @@
-#include "audit/report_charts.h"
+#include "audit/compliance/report_charts.h"
 
 #include <algorithm>
 #include <map>

@@ -1,7 +1,7 @@
 // Inline SVG charts for reports: plain shapes and text, no script, no external resources, so a
 // report renders the same in any browser, offline, and prints.
-#ifndef HALLMARK_AUDIT_REPORT_CHARTS_H_
-#define HALLMARK_AUDIT_REPORT_CHARTS_H_
+#ifndef HALLMARK_AUDIT_COMPLIANCE_REPORT_CHARTS_H_
+#define HALLMARK_AUDIT_COMPLIANCE_REPORT_CHARTS_H_
 
 #include <cstdint>
 #include <string>
@@ -25,4 +25,4 @@ std::string XmlEscape(const std::string& text);
 
 }  // namespace hallmark::audit
 
-#endif  // HALLMARK_AUDIT_REPORT_CHARTS_H_
+#endif  // HALLMARK_AUDIT_COMPLIANCE_REPORT_CHARTS_H_

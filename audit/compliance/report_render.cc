@@ -1,8 +1,8 @@
-#include "audit/report_render.h"
+#include "audit/compliance/report_render.h"
 
 #include <cstdio>
 
-#include "audit/report_charts.h"
+#include "audit/compliance/report_charts.h"
 
 namespace hallmark::audit {
 namespace {

@@ -1,14 +1,14 @@
 // Renders a signed canonical report as a file: json (the canonical document and its note), html
 // (one self-contained page, inline CSS and SVG, no script, no network), md, or csv. Every text
 // format ends with the signature block (report_signature.h), so any of them can be verified.
-#ifndef HALLMARK_AUDIT_REPORT_RENDER_H_
-#define HALLMARK_AUDIT_REPORT_RENDER_H_
+#ifndef HALLMARK_AUDIT_COMPLIANCE_REPORT_RENDER_H_
+#define HALLMARK_AUDIT_COMPLIANCE_REPORT_RENDER_H_
 
 #include <string>
 
 #include <nlohmann/json.hpp>
 
-#include "audit/report_signature.h"
+#include "audit/compliance/report_signature.h"
 #include "base/result.h"
 
 namespace hallmark::audit {
@@ -19,4 +19,4 @@ Result<std::string> RenderReport(const std::string& format, const nlohmann::json
 
 }  // namespace hallmark::audit
 
-#endif  // HALLMARK_AUDIT_REPORT_RENDER_H_
+#endif  // HALLMARK_AUDIT_COMPLIANCE_REPORT_RENDER_H_

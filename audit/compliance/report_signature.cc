@@ -1,10 +1,11 @@
-#include "audit/report_signature.h"
+#include "audit/compliance/report_signature.h"
 
 #include <unistd.h>
 
-#include "audit/compliance_report.h"
-#include "audit/ledger_store.h"
+#include "audit/compliance/compliance_report.h"
+#include "audit/ledger/ledger_store.h"
 #include "base/hex.h"
+#include "base/json_fields.h"
 #include "base/sha256.h"
 
 namespace hallmark::audit {
@@ -31,17 +32,21 @@ struct Extracted {
   std::string canonical;
   std::string claimed_sha;
   std::string note;
+  std::string report_at;  // where the canonical report sits in the file, as a JSON pointer
 };
 
 Result<Extracted> ExtractJson(std::string_view text) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  if (!j.is_object() || !j.contains("report") || !j["signature"].is_string()) {
+  if (!j.is_object() || !j.contains("report") || !j.contains("signature")) {
     return Status::BadInput("not a Hallmark report: a JSON report has 'report' and 'signature'");
   }
+  // The caller names the file.
+  JsonFields fields(j, "");
   Extracted e;
   e.canonical = CanonicalJson(j["report"]);
-  e.note = j["signature"].get<std::string>();
-  if (j["report_sha256"].is_string()) e.claimed_sha = j["report_sha256"].get<std::string>();
+  HM_ASSIGN_OR_RETURN(e.note, fields.String("/signature"));
+  HM_ASSIGN_OR_RETURN(e.claimed_sha, fields.String("/report_sha256", ""));
+  e.report_at = "/report";
   return e;
 }
 
@@ -83,6 +88,24 @@ Result<Extracted> ExtractBlock(std::string_view text) {
   if (!ended) return Status::BadInput("report signature block is not terminated");
   if (e.canonical.empty()) return Status::BadInput("report signature block has no canonical JSON");
   return e;
+}
+
+// The fields of the canonical report that verification reads. A missing one reads as empty (the
+// checks below then fail as "not verified"); one of the wrong type is bad input naming it.
+struct ReportFields {
+  std::string log_key;
+  uint64_t checkpoint_size = 0;
+  std::string checkpoint_note;
+  std::string checkpoint_root;
+};
+
+Result<ReportFields> ReadReportFields(const JsonFields& f) {
+  ReportFields r;
+  HM_ASSIGN_OR_RETURN(r.log_key, f.String("/ledger/log_key", ""));
+  HM_ASSIGN_OR_RETURN(r.checkpoint_size, f.Unsigned("/ledger/checkpoint_size", 0));
+  HM_ASSIGN_OR_RETURN(r.checkpoint_note, f.String("/ledger/checkpoint_note", ""));
+  HM_ASSIGN_OR_RETURN(r.checkpoint_root, f.String("/ledger/checkpoint_root", ""));
+  return r;
 }
 
 }  // namespace
@@ -145,17 +168,24 @@ Result<ReportVerification> VerifyReportFile(std::string_view text,
       Sha256(ByteView(reinterpret_cast<const uint8_t*>(e.canonical.data()), e.canonical.size()));
   v.sha256 = HexEncode(ByteView(digest.data(), digest.size()));
   v.report = nlohmann::json::parse(e.canonical, nullptr, false);
-  if (v.report.is_discarded() || !v.report.is_object() ||
-      v.report.value("format", "") != std::string(kReportFormat)) {
-    v.problem = "the embedded report is not a " + std::string(kReportFormat) + " document";
+  const JsonFields fields(v.report, "", e.report_at);
+  const std::string not_a_report =
+      "the embedded report is not a " + std::string(kReportFormat) + " document";
+  if (v.report.is_discarded() || !v.report.is_object()) {
+    v.problem = not_a_report;
     return v;
   }
+  HM_ASSIGN_OR_RETURN(const std::string format, fields.String("/format", ""));
+  if (format != kReportFormat) {
+    v.problem = not_a_report;
+    return v;
+  }
+  HM_ASSIGN_OR_RETURN(const ReportFields report, ReadReportFields(fields));
   std::optional<CheckpointVerifier> key;
   if (log_key) {
     key = *log_key;
   } else {
-    std::string recorded = v.report.value("/ledger/log_key"_json_pointer, std::string());
-    Result<CheckpointVerifier> k = CheckpointVerifier::FromVerifierKey(recorded);
+    Result<CheckpointVerifier> k = CheckpointVerifier::FromVerifierKey(report.log_key);
     if (!k.ok()) {
       v.problem = "the report records no usable log key: " + k.status().message();
       return v;
@@ -174,7 +204,7 @@ Result<ReportVerification> VerifyReportFile(std::string_view text,
     v.problem = "the stated report-sha256 does not match the content (altered after signing)";
     return v;
   }
-  uint64_t size = v.report.value("/ledger/checkpoint_size"_json_pointer, uint64_t{0});
+  const uint64_t size = report.checkpoint_size;
   if (*signed_text != ReportNoteText(report_key.name(), size, v.sha256)) {
     v.problem =
         "the report's content does not match its signed SHA-256 and checkpoint size "
@@ -182,15 +212,13 @@ Result<ReportVerification> VerifyReportFile(std::string_view text,
     return v;
   }
   // The checkpoint the report was computed on must itself be signed by the log key.
-  std::string cp_note = v.report.value("/ledger/checkpoint_note"_json_pointer, std::string());
-  Result<Checkpoint> cp = key->Verify(cp_note);
+  Result<Checkpoint> cp = key->Verify(report.checkpoint_note);
   if (!cp.ok()) {
     v.problem = "ledger checkpoint: " + cp.status().message();
     return v;
   }
   if (cp->size != size ||
-      HexEncode(ByteView(cp->root.data(), cp->root.size())) !=
-          v.report.value("/ledger/checkpoint_root"_json_pointer, std::string())) {
+      HexEncode(ByteView(cp->root.data(), cp->root.size())) != report.checkpoint_root) {
     v.problem = "the report's checkpoint size or root does not match its signed checkpoint";
     return v;
   }

@@ -16,15 +16,15 @@
 // HTML, Markdown and CSV reports end with a block carrying the canonical JSON (base64) and the
 // note between "-----BEGIN HALLMARK REPORT SIGNATURE-----" and "-----END ...-----" lines (CSV
 // lines prefixed "# ").
-#ifndef HALLMARK_AUDIT_REPORT_SIGNATURE_H_
-#define HALLMARK_AUDIT_REPORT_SIGNATURE_H_
+#ifndef HALLMARK_AUDIT_COMPLIANCE_REPORT_SIGNATURE_H_
+#define HALLMARK_AUDIT_COMPLIANCE_REPORT_SIGNATURE_H_
 
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
-#include "audit/checkpoint.h"
+#include "audit/ledger/checkpoint.h"
 #include "base/result.h"
 
 namespace hallmark::audit {
@@ -66,10 +66,12 @@ struct ReportVerification {
 // Checks a report file. `log_key` is the trusted log key; when null, the key recorded in the
 // report is used, which shows the report is intact but not who made it (key_from_report).
 // A report whose signature or content does not match is ok == false, not an error; an error is
-// a file that is not a Hallmark report at all.
+// a file that is not a Hallmark report at all, or one with a field of the wrong type (BadInput
+// "field 'report/ledger/checkpoint_size' must be a non-negative integer"). Messages do not name
+// the file: the caller, which knows it, adds it.
 Result<ReportVerification> VerifyReportFile(std::string_view file_text,
                                             const CheckpointVerifier* log_key);
 
 }  // namespace hallmark::audit
 
-#endif  // HALLMARK_AUDIT_REPORT_SIGNATURE_H_
+#endif  // HALLMARK_AUDIT_COMPLIANCE_REPORT_SIGNATURE_H_

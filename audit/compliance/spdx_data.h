@@ -1,7 +1,7 @@
-// The SPDX licence and exception identifier lists vendored in audit/data/, compiled in as JSON
-// arrays of strings (generated from the data files at build time).
-#ifndef HALLMARK_AUDIT_SPDX_DATA_H_
-#define HALLMARK_AUDIT_SPDX_DATA_H_
+// The SPDX licence and exception identifier lists vendored in audit/compliance/data/, compiled in
+// as JSON arrays of strings (generated from the data files at build time).
+#ifndef HALLMARK_AUDIT_COMPLIANCE_SPDX_DATA_H_
+#define HALLMARK_AUDIT_COMPLIANCE_SPDX_DATA_H_
 
 namespace hallmark::audit {
 
@@ -12,4 +12,4 @@ const char* SpdxDeprecatedExceptionIdsJson();
 
 }  // namespace hallmark::audit
 
-#endif  // HALLMARK_AUDIT_SPDX_DATA_H_
+#endif  // HALLMARK_AUDIT_COMPLIANCE_SPDX_DATA_H_

@@ -1,4 +1,4 @@
-#include "audit/spdx_expression.h"
+#include "audit/compliance/spdx_expression.h"
 
 #include <algorithm>
 #include <cctype>
@@ -6,30 +6,25 @@
 
 #include <nlohmann/json.hpp>
 
-#include "audit/spdx_data.h"
+#include "audit/compliance/spdx_data.h"
+#include "base/text.h"
 
 namespace hallmark::audit {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Lower-case id -> {canonical id, deprecated}.
 struct IdList {
   std::unordered_map<std::string, std::pair<std::string, bool>> ids;
   IdList(const char* current, const char* deprecated) {
     for (const auto& id : nlohmann::json::parse(current)) {
-      ids[Lower(id.get<std::string>())] = {id.get<std::string>(), false};
+      ids[AsciiLower(id.get<std::string>())] = {id.get<std::string>(), false};
     }
     for (const auto& id : nlohmann::json::parse(deprecated)) {
-      ids.emplace(Lower(id.get<std::string>()), std::make_pair(id.get<std::string>(), true));
+      ids.emplace(AsciiLower(id.get<std::string>()), std::make_pair(id.get<std::string>(), true));
     }
   }
   const std::pair<std::string, bool>* Find(std::string_view id) const {
-    auto it = ids.find(Lower(id));
+    auto it = ids.find(AsciiLower(id));
     return it == ids.end() ? nullptr : &it->second;
   }
 };
@@ -46,7 +41,7 @@ const IdList& Exceptions() {
 bool IdChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.'; }
 
 bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && Lower(s.substr(0, prefix.size())) == Lower(prefix);
+  return s.size() >= prefix.size() && AsciiLower(s.substr(0, prefix.size())) == AsciiLower(prefix);
 }
 
 struct Token {
@@ -78,6 +73,7 @@ class Parser {
   }
 
  private:
+  static constexpr int kMaxNesting = 64;
   static SpdxNode Leaf(SpdxNode::Kind kind) {
     SpdxNode n;
     n.kind = kind;
@@ -121,8 +117,8 @@ class Parser {
 
   // Operators must be all upper or all lower case; "And" is an error, not an id.
   Result<bool> IsOperator(const Token& t, std::string_view op) const {
-    if (t.type != Token::kWord || Lower(t.text) != Lower(op)) return false;
-    if (t.text == op || t.text == Lower(op)) return true;
+    if (t.type != Token::kWord || AsciiLower(t.text) != AsciiLower(op)) return false;
+    if (t.text == op || t.text == AsciiLower(op)) return true;
     return Error(t.column,
                  "operator '" + std::string(t.text) + "' must be all upper or all lower case");
   }
@@ -224,8 +220,15 @@ class Parser {
   Result<SpdxNode> ParsePrimary() {
     const Token& t = Peek();
     if (t.type == Token::kOpen) {
+      // The parser recurses once per '(': a bound keeps a hostile expression off the stack's end.
+      if (depth_ == kMaxNesting) {
+        return Error(t.column, "parentheses nested deeper than " + std::to_string(kMaxNesting));
+      }
       ++pos_;
-      HM_ASSIGN_OR_RETURN(SpdxNode inner, ParseOr());
+      ++depth_;
+      Result<SpdxNode> parsed = ParseOr();
+      --depth_;
+      HM_ASSIGN_OR_RETURN(SpdxNode inner, std::move(parsed));
       if (Peek().type != Token::kClose) {
         return Error(Peek().column,
                      Peek().type == Token::kEnd
@@ -240,7 +243,7 @@ class Parser {
       return Error(t.column, "expected a licence id, found '" + std::string(t.text) + "'");
     }
     for (std::string_view op : {"AND", "OR", "WITH"}) {
-      if (Lower(t.text) == Lower(op)) {
+      if (AsciiLower(t.text) == AsciiLower(op)) {
         return Error(t.column, "expected a licence id before '" + std::string(t.text) + "'");
       }
     }
@@ -262,7 +265,7 @@ class Parser {
       if (!found) {
         std::string hint;
         if (Exceptions().Find(t.text)) hint = " (it is an exception: use WITH)";
-        if (Lower(t.text) == "openrail-m" || Lower(t.text) == "openrail") {
+        if (AsciiLower(t.text) == "openrail-m" || AsciiLower(t.text) == "openrail") {
           hint = " (OpenRAIL is not on the SPDX list: use LicenseRef-OpenRAIL-M)";
         }
         return Error(t.column, "unknown SPDX licence id '" + std::string(t.text) + "'" + hint);
@@ -281,6 +284,7 @@ class Parser {
   std::string_view text_;
   std::vector<Token> tokens_;
   size_t pos_ = 0;
+  int depth_ = 0;  // open parentheses around the current position
 };
 
 std::string ToStringWithin(const SpdxNode& n, SpdxNode::Kind parent) {

@@ -5,12 +5,12 @@
 // Precedence, tightest first: "+", WITH, AND, OR, so "A OR B AND C" is "A OR (B AND C)".
 // Operators are all upper or all lower case; ids match case-insensitively and are printed in
 // their canonical case. Ids are checked against the SPDX lists compiled into Hallmark
-// (audit/data/); an unknown id or a malformed expression is an error that gives the 1-based
-// column at fault.
+// (audit/compliance/data/); an unknown id or a malformed expression is an error that gives the
+// 1-based column at fault.
 //
 // The AST is public so that licence policy code can walk it.
-#ifndef HALLMARK_AUDIT_SPDX_EXPRESSION_H_
-#define HALLMARK_AUDIT_SPDX_EXPRESSION_H_
+#ifndef HALLMARK_AUDIT_COMPLIANCE_SPDX_EXPRESSION_H_
+#define HALLMARK_AUDIT_COMPLIANCE_SPDX_EXPRESSION_H_
 
 #include <string>
 #include <string_view>
@@ -55,4 +55,4 @@ std::string CanonicalSpdxExceptionId(std::string_view id);
 
 }  // namespace hallmark::audit
 
-#endif  // HALLMARK_AUDIT_SPDX_EXPRESSION_H_
+#endif  // HALLMARK_AUDIT_COMPLIANCE_SPDX_EXPRESSION_H_

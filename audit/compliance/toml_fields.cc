@@ -1,10 +1,98 @@
-#include "audit/toml_fields.h"
+#include "audit/compliance/toml_fields.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include <toml++/toml.h>
 
 namespace hallmark::audit {
+namespace {
+
+// The index just past the string that starts at text[at] (a ' or "), or text.size() when it is
+// not closed. Basic strings know backslash escapes; literal strings have none.
+size_t SkipTomlString(std::string_view text, size_t at) {
+  const char quote = text[at];
+  const bool escapes = quote == '"';
+  const std::string triple(3, quote);
+  if (text.compare(at, 3, triple) == 0) {
+    size_t i = at + 3;
+    while (i < text.size()) {
+      if (escapes && text[i] == '\\') {
+        i += 2;
+      } else if (text.compare(i, 3, triple) == 0) {
+        i += 3;
+        while (i < text.size() && text[i] == quote) ++i;  // """a"""" ends in quotes
+        return i;
+      } else {
+        ++i;
+      }
+    }
+    return text.size();
+  }
+  size_t i = at + 1;
+  while (i < text.size() && text[i] != '\n') {
+    if (escapes && text[i] == '\\') {
+      i += 2;
+    } else if (text[i] == quote) {
+      return i + 1;
+    } else {
+      ++i;
+    }
+  }
+  return std::min(i, text.size());
+}
+
+int LineAt(std::string_view text, size_t at) {
+  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
+}
+
+// "file:line: <what> the limit of 32", for the construct found at text[at].
+Status OverNestingLimit(std::string_view text, size_t at, const std::string& file,
+                        const char* what) {
+  return Status::BadInput(file + ":" + std::to_string(LineAt(text, at)) + ": " + what +
+                          " the limit of " + std::to_string(kMaxTomlNesting));
+}
+
+}  // namespace
+
+Status CheckTomlLimits(std::string_view text, const std::string& file) {
+  if (text.size() > kMaxTomlBytes) {
+    return Status::BadInput(file + ": " + std::to_string(text.size()) +
+                            " bytes is more than the limit of " + std::to_string(kMaxTomlBytes) +
+                            " for a TOML file");
+  }
+  int depth = 0;  // open [ and {
+  int dots = 0;   // in the key (or value) being read
+  size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '"' || c == '\'') {
+      i = SkipTomlString(text, i);
+      continue;
+    }
+    if (c == '#') {
+      while (i < text.size() && text[i] != '\n') ++i;
+      continue;
+    }
+    if (c == '[' || c == '{') {
+      if (++depth > kMaxTomlNesting) {
+        return OverNestingLimit(text, i, file, "tables and arrays nested deeper than");
+      }
+      dots = 0;
+    } else if (c == ']' || c == '}') {
+      depth = std::max(0, depth - 1);
+      dots = 0;
+    } else if (c == '.') {
+      if (++dots > kMaxTomlNesting) {
+        return OverNestingLimit(text, i, file, "a dotted key with more dots than");
+      }
+    } else if (c == '=' || c == ',' || c == '\n') {
+      dots = 0;
+    }
+    ++i;
+  }
+  return Status::Ok();
+}
 
 struct TomlDocument::Impl {
   toml::table root;
@@ -16,6 +104,7 @@ TomlDocument& TomlDocument::operator=(TomlDocument&&) noexcept = default;
 TomlDocument::~TomlDocument() = default;
 
 Result<TomlDocument> TomlDocument::Parse(std::string_view text, std::string file) {
+  HM_RETURN_IF_ERROR(CheckTomlLimits(text, file));
   TomlDocument doc;
   doc.file_ = std::move(file);
   try {

@@ -1,8 +1,8 @@
 // Strict reading of policy TOML tables: every key must be known (a typo must not relax a policy)
 // and of the right type, and every error names the file and line, "policies/x.toml:12: ...".
 // Internal to the policy code; toml++ exceptions do not leave toml_fields.cc.
-#ifndef HALLMARK_AUDIT_TOML_FIELDS_H_
-#define HALLMARK_AUDIT_TOML_FIELDS_H_
+#ifndef HALLMARK_AUDIT_COMPLIANCE_TOML_FIELDS_H_
+#define HALLMARK_AUDIT_COMPLIANCE_TOML_FIELDS_H_
 
 #include <initializer_list>
 #include <memory>
@@ -22,10 +22,23 @@ class node;
 
 namespace hallmark::audit {
 
+// Limits on a TOML document, checked before the parser sees it: toml++ recurses once per
+// dotted-key part and per nested table or array, so a hostile 100 KB key ("a.a.a...") would
+// overflow the stack. Policy and licence files are small and flat; these leave them room.
+inline constexpr size_t kMaxTomlBytes = size_t{1} << 20;
+inline constexpr int kMaxTomlNesting = 32;
+
+// kBadInput naming `file` (and the line) when `text` is larger than kMaxTomlBytes, or has a
+// dotted key of more than kMaxTomlNesting dots, or arrays, inline tables and table headers nested
+// deeper than kMaxTomlNesting. A cheap scan that knows TOML's strings and comments; it does not
+// validate anything else (the parser does).
+Status CheckTomlLimits(std::string_view text, const std::string& file);
+
 // A parsed TOML document; owns the tree.
 class TomlDocument {
  public:
-  // `file` names the document in messages. Syntax errors are kBadInput "file:line:col: what".
+  // `file` names the document in messages. Syntax errors are kBadInput "file:line:col: what";
+  // a document over the limits of CheckTomlLimits is refused before it is parsed.
   static Result<TomlDocument> Parse(std::string_view text, std::string file);
   TomlDocument(TomlDocument&&) noexcept;
   TomlDocument& operator=(TomlDocument&&) noexcept;
@@ -73,4 +86,4 @@ class TomlFields {
 
 }  // namespace hallmark::audit
 
-#endif  // HALLMARK_AUDIT_TOML_FIELDS_H_
+#endif  // HALLMARK_AUDIT_COMPLIANCE_TOML_FIELDS_H_

@@ -1,5 +1,6 @@
-#include "audit/checkpoint.h"
+#include "audit/ledger/checkpoint.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -60,6 +61,43 @@ Result<Bytes> RawPublicKey(EVP_PKEY* key) {
     return Status::Internal("cannot read the Ed25519 public key");
   }
   return pub;
+}
+
+// The log key signs every checkpoint; one that others can read lets them forge the log's
+// history, so it is refused like the watermark key. Checked on the file itself, not through a
+// symbolic link someone planted in its place.
+Status CheckPrivateKeyFile(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    return Status::IoError(path + ": cannot read the log key: " + std::strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return Status::BadInput(path + ": the log key is not a regular file");
+  }
+  if ((st.st_mode & 077) != 0) {
+    return Status::BadInput(path + ": the log key is readable by other users; chmod 600 it");
+  }
+  return Status::Ok();
+}
+
+// Publishes `pem` at `path` with mode 0600, never over an existing file: the key is written
+// complete under a temporary name (WriteFileAtomic: exclusive, 0600 from creation), then linked
+// to `path`; link(2) fails with EEXIST when another process published its key first. Returns
+// false in that case.
+Result<bool> PublishNewKey(const std::string& path, ByteView pem) {
+  std::string tmp = path + ".new." + std::to_string(::getpid());
+  HM_RETURN_IF_ERROR(WriteFileAtomic(tmp, pem, 0600));
+  int rc = ::link(tmp.c_str(), path.c_str());
+  int err = errno;
+  Status removed = RemoveFile(tmp);
+  if (rc != 0 && err != EEXIST) {
+    return Status::IoError(path + ": cannot create the log key: " + std::strerror(err));
+  }
+  HM_RETURN_IF_ERROR(removed);
+  if (rc != 0) return false;
+  const size_t slash = path.find_last_of('/');
+  HM_RETURN_IF_ERROR(SyncDir(slash == std::string::npos ? "." : path.substr(0, slash + 1)));
+  return true;
 }
 
 }  // namespace
@@ -281,18 +319,13 @@ Result<CheckpointSigner> CheckpointSigner::LoadOrCreate(const std::string& path,
     }
     char* data = nullptr;
     long len = BIO_get_mem_data(bio.get(), &data);
-    std::string tmp = path + ".new." + std::to_string(::getpid());
-    HM_RETURN_IF_ERROR(
-        WriteFileAtomic(tmp, ByteView(reinterpret_cast<uint8_t*>(data), size_t(len)), 0600));
-    // link() fails when another process published its key first; then everyone uses that one.
-    int rc = ::link(tmp.c_str(), path.c_str());
-    int err = errno;
-    ::unlink(tmp.c_str());
-    if (rc != 0 && err != EEXIST) {
-      return Status::IoError(path + ": cannot create the log key: " + std::strerror(err));
-    }
-    if (rc == 0) return fresh;
+    HM_ASSIGN_OR_RETURN(
+        bool published,
+        PublishNewKey(path, ByteView(reinterpret_cast<uint8_t*>(data), size_t(len))));
+    // When another process published its key first, everyone uses that one.
+    if (published) return fresh;
   }
+  HM_RETURN_IF_ERROR(CheckPrivateKeyFile(path));
   HM_ASSIGN_OR_RETURN(Bytes pem, ReadFile(path, 1 << 16));
   UniqueBio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   UniquePkey pkey(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));

@@ -10,15 +10,15 @@
 // The signed bytes are the three body lines including the last newline. The key id is
 // SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)[:4], as golang.org/x/mod/sumdb/note computes it, so Go's
 // note verifiers and witnesses accept these checkpoints.
-#ifndef HALLMARK_AUDIT_CHECKPOINT_H_
-#define HALLMARK_AUDIT_CHECKPOINT_H_
+#ifndef HALLMARK_AUDIT_LEDGER_CHECKPOINT_H_
+#define HALLMARK_AUDIT_LEDGER_CHECKPOINT_H_
 
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 
-#include "audit/merkle_tree.h"
+#include "audit/ledger/merkle_tree.h"
 #include "base/bytes.h"
 #include "base/result.h"
 
@@ -72,6 +72,8 @@ class CheckpointSigner {
  public:
   // Loads the PKCS#8 PEM key at `path`, or creates it (mode 0600) when missing. Concurrent
   // first uses agree on one key: the file is published with link(2), which never overwrites.
+  // The key is stored unencrypted, so its mode is its protection: a key file that group or
+  // others can read, or that is not a regular file (a symbolic link), is kBadInput naming it.
   static Result<CheckpointSigner> LoadOrCreate(const std::string& path, std::string name);
   static Result<CheckpointSigner> Generate(std::string name);  // in memory, for tests
   // From a 32-byte Ed25519 seed (RFC 8032 private key), e.g. one imported from Go's note keys.
@@ -100,4 +102,4 @@ class CheckpointSigner {
 
 }  // namespace hallmark::audit
 
-#endif  // HALLMARK_AUDIT_CHECKPOINT_H_
+#endif  // HALLMARK_AUDIT_LEDGER_CHECKPOINT_H_

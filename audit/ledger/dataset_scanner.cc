@@ -1,7 +1,6 @@
-#include "audit/dataset_scanner.h"
+#include "audit/ledger/dataset_scanner.h"
 
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <system_error>
 
@@ -12,48 +11,106 @@
 
 namespace hallmark::audit {
 namespace fs = std::filesystem;
-
 namespace {
 
-bool IsImageFile(const fs::path& p) {
-  std::string ext = p.extension().string();
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".webp";
+// True when `path` (canonical) is `root` (canonical) or lies below it.
+bool IsInside(const fs::path& path, const fs::path& root) {
+  return std::mismatch(root.begin(), root.end(), path.begin(), path.end()).first == root.end();
 }
+
+// One walk over a dataset folder. Every filesystem call takes an error_code, so nothing throws;
+// a failure either skips an entry (recorded with why) or fails the walk naming the path.
+class DatasetWalk {
+ public:
+  DatasetWalk(std::string dir, fs::path root) : dir_(std::move(dir)), root_(std::move(root)) {}
+
+  Status Folder(const fs::path& relative) {
+    const fs::path folder = fs::path(dir_) / relative;
+    std::error_code ec;
+    fs::directory_iterator it(folder, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+      HM_RETURN_IF_ERROR(Entry(*it, relative / it->path().filename()));
+    }
+    if (ec) {
+      return Status::BadInput(folder.string() + ": cannot list this folder of the dataset (" +
+                              ec.message() + "); its files would go unrecorded");
+    }
+    return Status::Ok();
+  }
+
+  DatasetListing Take() {
+    std::sort(listing_.files.begin(), listing_.files.end(),
+              [](const DatasetFile& a, const DatasetFile& b) { return a.path < b.path; });
+    return std::move(listing_);
+  }
+
+ private:
+  Status Entry(const fs::directory_entry& entry, const fs::path& relative) {
+    std::error_code ec;
+    const fs::file_status own = entry.symlink_status(ec);
+    if (ec) return Status::BadInput(entry.path().string() + ": cannot inspect: " + ec.message());
+    if (fs::is_directory(own)) return Folder(relative);
+    if (fs::is_symlink(own)) return Link(entry.path(), relative);
+    if (!image::IsImageFileName(entry.path().string())) return Status::Ok();
+    if (!fs::is_regular_file(own)) return Skip(entry.path(), "not a regular file");
+    listing_.files.push_back({relative.generic_string(), entry.path().string()});
+    return Status::Ok();
+  }
+
+  Status Link(const fs::path& link, const fs::path& relative) {
+    std::error_code ec;
+    const fs::file_status target = fs::status(link, ec);
+    if (ec || !fs::exists(target)) return Skip(link, "broken or looping symbolic link");
+    if (fs::is_directory(target)) return Skip(link, "symbolic link to a folder, not followed");
+    if (!image::IsImageFileName(link.string())) return Status::Ok();
+    const fs::path resolved = fs::canonical(link, ec);
+    if (ec) return Skip(link, "broken or looping symbolic link");
+    if (!IsInside(resolved, root_)) {
+      return Skip(link, "symbolic link to a file outside the dataset folder");
+    }
+    if (!fs::is_regular_file(target)) return Skip(link, "not a regular file");
+    listing_.files.push_back({relative.generic_string(), resolved.string()});
+    return Status::Ok();
+  }
+
+  Status Skip(const fs::path& path, std::string why) {
+    listing_.skipped.push_back({path.string(), std::move(why)});
+    return Status::Ok();
+  }
+
+  std::string dir_;
+  fs::path root_;
+  DatasetListing listing_;
+};
 
 }  // namespace
 
-Result<std::vector<std::string>> ListDatasetFiles(const std::string& dir) {
+Result<DatasetListing> ListDatasetFiles(const std::string& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     return fs::exists(dir, ec) ? Status::BadInput(dir + ": not a folder")
                                : Status::NotFound(dir + ": no such folder");
   }
-  std::vector<std::string> files;
-  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
-  if (ec) return Status::IoError(dir + ": cannot list the folder: " + ec.message());
-  for (; it != end; it.increment(ec)) {
-    if (ec) return Status::IoError(dir + ": cannot list the folder: " + ec.message());
-    if (it->is_regular_file(ec) && IsImageFile(it->path())) {
-      files.push_back(fs::relative(it->path(), dir, ec).generic_string());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
+  const fs::path root = fs::canonical(dir, ec);
+  if (ec) return Status::IoError(dir + ": cannot resolve the folder: " + ec.message());
+  DatasetWalk walk(dir, root);
+  HM_RETURN_IF_ERROR(walk.Folder(fs::path()));
+  return walk.Take();
 }
 
-Result<std::vector<DatasetItem>> ScanDataset(const std::string& dir, const ScanOptions& options) {
-  HM_ASSIGN_OR_RETURN(std::vector<std::string> files, ListDatasetFiles(dir));
-  if (files.empty()) {
+Result<DatasetScan> ScanDatasetFolder(const std::string& dir, const ScanOptions& options) {
+  HM_ASSIGN_OR_RETURN(DatasetListing listing, ListDatasetFiles(dir));
+  if (listing.files.empty()) {
     return Status::BadInput(dir + ": no image files (.png, .jpg, .jpeg, .webp) in the folder");
   }
-  std::vector<DatasetItem> items;
-  items.reserve(files.size());
-  for (size_t i = 0; i < files.size(); ++i) {
-    std::string full = (fs::path(dir) / files[i]).string();
-    HM_ASSIGN_OR_RETURN(Bytes data, ReadFile(full));
+  DatasetScan scan;
+  scan.skipped = std::move(listing.skipped);
+  scan.items.reserve(listing.files.size());
+  for (size_t i = 0; i < listing.files.size(); ++i) {
+    const DatasetFile& file = listing.files[i];
+    HM_ASSIGN_OR_RETURN(Bytes data, ReadFile(file.source));
     DatasetItem item;
-    item.path = files[i];
+    item.path = file.path;
     item.size = data.size();
     Sha256Digest d = Sha256(data);
     item.sha256 = HexEncode(ByteView(d.data(), d.size()));
@@ -65,10 +122,15 @@ Result<std::vector<DatasetItem>> ScanDataset(const std::string& dir, const ScanO
         item.height = img->height();
       }
     }
-    items.push_back(std::move(item));
-    if (options.progress) options.progress(i + 1, files.size());
+    scan.items.push_back(std::move(item));
+    if (options.progress) options.progress(i + 1, listing.files.size());
   }
-  return items;
+  return scan;
+}
+
+Result<std::vector<DatasetItem>> ScanDataset(const std::string& dir, const ScanOptions& options) {
+  HM_ASSIGN_OR_RETURN(DatasetScan scan, ScanDatasetFolder(dir, options));
+  return std::move(scan.items);
 }
 
 }  // namespace hallmark::audit

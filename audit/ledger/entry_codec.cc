@@ -1,4 +1,4 @@
-#include "audit/entry_codec.h"
+#include "audit/ledger/entry_codec.h"
 
 #include <exception>
 

@@ -7,13 +7,13 @@
 // rebuilds them from the rows and compares, so a row changed behind the ledger's back no longer
 // matches its leaf. The serialisation must therefore never change for version 1: a new layout
 // needs a new tag.
-#ifndef HALLMARK_AUDIT_ENTRY_CODEC_H_
-#define HALLMARK_AUDIT_ENTRY_CODEC_H_
+#ifndef HALLMARK_AUDIT_LEDGER_ENTRY_CODEC_H_
+#define HALLMARK_AUDIT_LEDGER_ENTRY_CODEC_H_
 
 #include <string>
 #include <string_view>
 
-#include "audit/ledger_records.h"
+#include "audit/ledger/ledger_records.h"
 #include "base/bytes.h"
 #include "base/result.h"
 
@@ -42,4 +42,4 @@ Result<Bytes> EncodePolicyEvaluationEntry(const PolicyEvaluationRecord& r);
 
 }  // namespace hallmark::audit
 
-#endif  // HALLMARK_AUDIT_ENTRY_CODEC_H_
+#endif  // HALLMARK_AUDIT_LEDGER_ENTRY_CODEC_H_

@@ -3,8 +3,8 @@
 //
 // Times are UTC RFC 3339 strings ("2026-11-24T05:00:00Z"); the store fills an empty time with the
 // current time. Hashes are lower-case hex SHA-256.
-#ifndef HALLMARK_AUDIT_LEDGER_RECORDS_H_
-#define HALLMARK_AUDIT_LEDGER_RECORDS_H_
+#ifndef HALLMARK_AUDIT_LEDGER_LEDGER_RECORDS_H_
+#define HALLMARK_AUDIT_LEDGER_LEDGER_RECORDS_H_
 
 #include <cstdint>
 #include <string>
@@ -88,4 +88,4 @@ struct PolicyEvaluationRecord {
 
 }  // namespace hallmark::audit
 
-#endif  // HALLMARK_AUDIT_LEDGER_RECORDS_H_
+#endif  // HALLMARK_AUDIT_LEDGER_LEDGER_RECORDS_H_

@@ -1,6 +1,8 @@
-#include "audit/ledger_schema.h"
+#include "audit/ledger/ledger_schema.h"
 
+#include <iterator>
 #include <string>
+#include <vector>
 
 namespace hallmark::audit {
 namespace {
@@ -130,6 +132,26 @@ std::string AppendOnlyTriggers() {
   return sql;
 }
 
+// Every table the statements of a ledger at `version` read. A file that claims the version in
+// its header but lacks one of them (or offers a view in its place) is refused at open with one
+// clear message, instead of failing later inside whichever query first meets the gap.
+Status CheckLedgerTables(SqliteDb& db, int64_t version) {
+  std::vector<std::string> required(std::begin(kAppendOnlyTables), std::end(kAppendOnlyTables));
+  if (version >= 2) required.emplace_back("dataset_locations");
+  HM_ASSIGN_OR_RETURN(SqliteStatement st,
+                      db.Prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND "
+                                 "name = ?"));
+  for (const std::string& table : required) {
+    st.Reset().Bind(1, std::string_view(table));
+    HM_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row || st.Int(0) != 1) {
+      return Status::BadInput(db.path() + ": not a usable Hallmark ledger (schema " +
+                              std::to_string(version) + " but no '" + table + "' table)");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status MigrateLedgerSchema(SqliteDb& db, bool read_only) {
@@ -146,9 +168,9 @@ Status MigrateLedgerSchema(SqliteDb& db, bool read_only) {
                                " was written by a newer Hallmark (this one knows " +
                                std::to_string(kLedgerSchemaVersion) + ")");
   }
-  if (version == kLedgerSchemaVersion) return Status::Ok();
+  if (version == kLedgerSchemaVersion) return CheckLedgerTables(db, version);
   // Reading an older ledger needs no migration: what it lacks reads as absent.
-  if (read_only && version >= 1) return Status::Ok();
+  if (read_only && version >= 1) return CheckLedgerTables(db, version);
   if (read_only) {
     return Status::BadInput(db.path() +
                             ": the ledger is empty or unfinished, and opened read-only");
@@ -171,8 +193,11 @@ Status MigrateLedgerSchema(SqliteDb& db, bool read_only) {
     }
     return db.Exec("COMMIT");
   }();
-  if (!st.ok()) (void)db.Exec("ROLLBACK");
-  return st;
+  if (!st.ok()) {
+    (void)db.Exec("ROLLBACK");
+    return st;
+  }
+  return CheckLedgerTables(db, kLedgerSchemaVersion);
 }
 
 }  // namespace hallmark::audit

@@ -1,11 +1,11 @@
 // The SQLite ledger's schema and its forward-only migrations (PRAGMA user_version), with the
 // application_id that marks a file as a Hallmark ledger. docs/audit.md describes the tables.
-#ifndef HALLMARK_AUDIT_LEDGER_SCHEMA_H_
-#define HALLMARK_AUDIT_LEDGER_SCHEMA_H_
+#ifndef HALLMARK_AUDIT_LEDGER_LEDGER_SCHEMA_H_
+#define HALLMARK_AUDIT_LEDGER_LEDGER_SCHEMA_H_
 
 #include <cstdint>
 
-#include "audit/sqlite_db.h"
+#include "audit/ledger/sqlite_db.h"
 #include "base/status.h"
 
 namespace hallmark::audit {
@@ -15,9 +15,10 @@ inline constexpr int kLedgerSchemaVersion = 2;
 
 // Brings `db` to kLedgerSchemaVersion, one transaction per step; creates the schema in an empty
 // file. Refuses files of other applications (kBadInput) and newer schemas (kUnsupported); a
-// read-only file is read as it is (any version from 1 up).
+// read-only file is read as it is (any version from 1 up). A file whose header claims a version
+// but which lacks a table of that version is kBadInput naming the file and the table.
 Status MigrateLedgerSchema(SqliteDb& db, bool read_only);
 
 }  // namespace hallmark::audit
 
-#endif  // HALLMARK_AUDIT_LEDGER_SCHEMA_H_
+#endif  // HALLMARK_AUDIT_LEDGER_LEDGER_SCHEMA_H_

@@ -6,8 +6,8 @@
 // transparency-log entry per record (entry_codec.h) and a newly signed checkpoint covering them.
 // When it returns OK the records are durable; when it fails nothing of it was recorded. The
 // tables and the log are append-only: there is no update or delete.
-#ifndef HALLMARK_AUDIT_LEDGER_STORE_H_
-#define HALLMARK_AUDIT_LEDGER_STORE_H_
+#ifndef HALLMARK_AUDIT_LEDGER_LEDGER_STORE_H_
+#define HALLMARK_AUDIT_LEDGER_LEDGER_STORE_H_
 
 #include <cstdint>
 #include <functional>
@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "audit/checkpoint.h"
-#include "audit/entry_codec.h"
-#include "audit/ledger_records.h"
-#include "audit/merkle_tree.h"
+#include "audit/ledger/checkpoint.h"
+#include "audit/ledger/entry_codec.h"
+#include "audit/ledger/ledger_records.h"
+#include "audit/ledger/merkle_tree.h"
 #include "base/bytes.h"
 #include "base/result.h"
 
@@ -35,7 +35,10 @@ struct LedgerOptions {
   // When set, this file is opened instead, read-only and defensively (a ledger received from
   // someone else may carry hostile triggers or views); home is then not used.
   std::string foreign_file;
-  bool read_only = false;  // no writes; the file must exist
+  // No writes; the file must exist. A read-only open works in a folder this process cannot write
+  // (a read-only mount, another user's home): with no WAL files present the file is then read
+  // immutable, without the -shm file a shared read would have to create.
+  bool read_only = false;
   std::string origin = kDefaultOrigin;
   int busy_timeout_ms = 10000;  // how long a writer waits for another before kBusy
   bool quick_check = true;      // PRAGMA quick_check on open
@@ -142,4 +145,4 @@ Result<std::unique_ptr<LedgerStore>> OpenLedger(const LedgerOptions& options);
 
 }  // namespace hallmark::audit
 
-#endif  // HALLMARK_AUDIT_LEDGER_STORE_H_
+#endif  // HALLMARK_AUDIT_LEDGER_LEDGER_STORE_H_

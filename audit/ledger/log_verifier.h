@@ -5,8 +5,8 @@
 //
 // Tamper-evident, not tamper-proof: someone holding the log key can rewrite the file and re-sign
 // it; only a checkpoint held outside the machine (--since, receipts, auditors) catches that.
-#ifndef HALLMARK_AUDIT_LOG_VERIFIER_H_
-#define HALLMARK_AUDIT_LOG_VERIFIER_H_
+#ifndef HALLMARK_AUDIT_LEDGER_LOG_VERIFIER_H_
+#define HALLMARK_AUDIT_LEDGER_LOG_VERIFIER_H_
 
 #include <cstdint>
 #include <functional>
@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "audit/checkpoint.h"
-#include "audit/ledger_store.h"
+#include "audit/ledger/checkpoint.h"
+#include "audit/ledger/ledger_store.h"
 
 namespace hallmark::audit {
 
@@ -54,4 +54,4 @@ Result<LogVerification> VerifyLog(LedgerStore& store, const VerifyLogOptions& op
 
 }  // namespace hallmark::audit
 
-#endif  // HALLMARK_AUDIT_LOG_VERIFIER_H_
+#endif  // HALLMARK_AUDIT_LEDGER_LOG_VERIFIER_H_

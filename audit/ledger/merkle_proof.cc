@@ -1,4 +1,4 @@
-#include "audit/merkle_proof.h"
+#include "audit/ledger/merkle_proof.h"
 
 #include <string>
 

@@ -4,13 +4,13 @@
 // Every failure is Status::BadInput with a message saying what did not hold. Sizes and indices
 // outside the tree, a consistency proof from size 0 and proofs with missing or extra hashes are
 // rejected, never treated as vacuously true.
-#ifndef HALLMARK_AUDIT_MERKLE_PROOF_H_
-#define HALLMARK_AUDIT_MERKLE_PROOF_H_
+#ifndef HALLMARK_AUDIT_LEDGER_MERKLE_PROOF_H_
+#define HALLMARK_AUDIT_LEDGER_MERKLE_PROOF_H_
 
 #include <cstdint>
 #include <vector>
 
-#include "audit/merkle_tree.h"
+#include "audit/ledger/merkle_tree.h"
 #include "base/status.h"
 
 namespace hallmark::audit {
@@ -26,4 +26,4 @@ Status VerifyConsistency(uint64_t old_size, uint64_t new_size, const std::vector
 
 }  // namespace hallmark::audit
 
-#endif  // HALLMARK_AUDIT_MERKLE_PROOF_H_
+#endif  // HALLMARK_AUDIT_LEDGER_MERKLE_PROOF_H_

@@ -1,4 +1,4 @@
-#include "audit/merkle_tree.h"
+#include "audit/ledger/merkle_tree.h"
 
 #include <string>
 

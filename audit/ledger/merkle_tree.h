@@ -4,8 +4,8 @@
 // The functions here are storage-agnostic: proofs are built from a NodeSource that can return the
 // hash of any perfect subtree, so the same code serves the in-memory reference tree, the SQLite
 // ledger (which stores perfect subtrees as they complete) and any later backend.
-#ifndef HALLMARK_AUDIT_MERKLE_TREE_H_
-#define HALLMARK_AUDIT_MERKLE_TREE_H_
+#ifndef HALLMARK_AUDIT_LEDGER_MERKLE_TREE_H_
+#define HALLMARK_AUDIT_LEDGER_MERKLE_TREE_H_
 
 #include <cstdint>
 #include <functional>
@@ -87,4 +87,4 @@ class MemoryMerkleTree : public NodeSource {
 
 }  // namespace hallmark::audit
 
-#endif  // HALLMARK_AUDIT_MERKLE_TREE_H_
+#endif  // HALLMARK_AUDIT_LEDGER_MERKLE_TREE_H_

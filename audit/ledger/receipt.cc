@@ -1,9 +1,8 @@
-#include "audit/receipt.h"
+#include "audit/ledger/receipt.h"
 
-#include <exception>
-
-#include "audit/merkle_proof.h"
+#include "audit/ledger/merkle_proof.h"
 #include "base/hex.h"
+#include "base/json_fields.h"
 
 namespace hallmark::audit {
 namespace {
@@ -79,26 +78,26 @@ nlohmann::json ReceiptToJson(const Receipt& r) {
           {"checkpoint", r.checkpoint}, {"log_key", r.log_key}};
 }
 
+// Every field through the typed reader: a wrong type, or a number too large for its field, is bad
+// input naming the field, never an exception or a silent conversion.
 Result<Receipt> ReceiptFromJson(const nlohmann::json& j) {
-  try {
-    Receipt r;
-    r.origin = j.at("origin").get<std::string>();
-    r.leaf_index = j.at("leaf_index").get<uint64_t>();
-    r.tree_size = j.at("tree_size").get<uint64_t>();
-    HM_ASSIGN_OR_RETURN(r.leaf_hash,
-                        HashFromHex(j.at("leaf_hash").get<std::string>(), "leaf_hash"));
-    for (const auto& h : j.at("inclusion_path")) {
-      HM_ASSIGN_OR_RETURN(Hash x, HashFromHex(h.get<std::string>(), "inclusion_path hash"));
-      r.inclusion_path.push_back(x);
-    }
-    std::string entry = j.at("entry").get<std::string>();
-    r.entry.assign(entry.begin(), entry.end());
-    r.checkpoint = j.at("checkpoint").get<std::string>();
-    r.log_key = j.value("log_key", "");
-    return r;
-  } catch (const std::exception& e) {
-    return Status::BadInput(std::string("receipt: malformed JSON (") + e.what() + ")");
+  const JsonFields fields(j, "receipt");
+  Receipt r;
+  HM_ASSIGN_OR_RETURN(r.origin, fields.String("/origin"));
+  HM_ASSIGN_OR_RETURN(r.leaf_index, fields.Unsigned("/leaf_index"));
+  HM_ASSIGN_OR_RETURN(r.tree_size, fields.Unsigned("/tree_size"));
+  HM_ASSIGN_OR_RETURN(std::string leaf_hash, fields.String("/leaf_hash"));
+  HM_ASSIGN_OR_RETURN(r.leaf_hash, HashFromHex(leaf_hash, "leaf_hash"));
+  HM_ASSIGN_OR_RETURN(std::vector<std::string> path, fields.Strings("/inclusion_path"));
+  for (const std::string& h : path) {
+    HM_ASSIGN_OR_RETURN(Hash x, HashFromHex(h, "inclusion_path hash"));
+    r.inclusion_path.push_back(x);
   }
+  HM_ASSIGN_OR_RETURN(std::string entry, fields.String("/entry"));
+  r.entry.assign(entry.begin(), entry.end());
+  HM_ASSIGN_OR_RETURN(r.checkpoint, fields.String("/checkpoint"));
+  HM_ASSIGN_OR_RETURN(r.log_key, fields.String("/log_key", ""));
+  return r;
 }
 
 Status VerifyReceipt(const Receipt& r, const CheckpointVerifier& key) {

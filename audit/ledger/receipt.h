@@ -5,8 +5,8 @@
 //   {"origin": "hallmark.local/ledger", "leaf_index": 17, "tree_size": 40,
 //    "leaf_hash": "<hex>", "inclusion_path": ["<hex>", ...], "entry": "<the entry bytes>",
 //    "checkpoint": "<signed note>", "log_key": "<verifier key>"}
-#ifndef HALLMARK_AUDIT_RECEIPT_H_
-#define HALLMARK_AUDIT_RECEIPT_H_
+#ifndef HALLMARK_AUDIT_LEDGER_RECEIPT_H_
+#define HALLMARK_AUDIT_LEDGER_RECEIPT_H_
 
 #include <cstdint>
 #include <string>
@@ -14,8 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "audit/checkpoint.h"
-#include "audit/ledger_store.h"
+#include "audit/ledger/checkpoint.h"
+#include "audit/ledger/ledger_store.h"
 
 namespace hallmark::audit {
 
@@ -44,4 +44,4 @@ Status VerifyReceipt(const Receipt& r, const CheckpointVerifier& key);
 
 }  // namespace hallmark::audit
 
-#endif  // HALLMARK_AUDIT_RECEIPT_H_
+#endif  // HALLMARK_AUDIT_LEDGER_RECEIPT_H_

@@ -1,4 +1,4 @@
-#include "audit/sqlite_db.h"
+#include "audit/ledger/sqlite_db.h"
 
 namespace hallmark::audit {
 
@@ -24,8 +24,16 @@ Status SqliteError(int rc, const std::string& path, const std::string& detail) {
       return Status::IoError(path + ": I/O error (" + detail + ")");
     case SQLITE_CONSTRAINT:
       return Status::BadInput(path + ": " + detail);
-    default:
+    case SQLITE_MISUSE:
+    case SQLITE_INTERNAL:
+      // Only these say the program itself is wrong, whatever the file holds.
       return Status::Internal(path + ": SQLite error " + std::to_string(rc) + " (" + detail + ")");
+    default:
+      // Hallmark's statements are fixed and match the schema it writes, so any other failure
+      // (SQLITE_ERROR "no such table", a type mismatch, an oversized value, ...) means the file
+      // is not the ledger it claims to be: bad input, as for any hostile file.
+      return Status::BadInput(path + ": not a usable Hallmark ledger (SQLite error " +
+                              std::to_string(rc) + ": " + detail + ")");
   }
 }
 

@@ -1,12 +1,15 @@
 // Thin RAII wrappers over the SQLite C API (sqlite3*, sqlite3_stmt*) that turn result codes into
 // Status values with messages naming the ledger file. Internal to the SQLite ledger store.
-#ifndef HALLMARK_AUDIT_SQLITE_DB_H_
-#define HALLMARK_AUDIT_SQLITE_DB_H_
+#ifndef HALLMARK_AUDIT_LEDGER_SQLITE_DB_H_
+#define HALLMARK_AUDIT_LEDGER_SQLITE_DB_H_
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <sqlite3.h>
 
@@ -17,7 +20,9 @@ namespace hallmark::audit {
 
 // Maps a SQLite result code to a Status: BUSY/LOCKED -> kBusy ("ledger is busy: …"),
 // CORRUPT/NOTADB -> kBadInput naming the file, FULL/IOERR/READONLY/CANTOPEN -> kIoError,
-// CONSTRAINT -> kBadInput, anything else -> kInternal.
+// MISUSE/INTERNAL -> kInternal (a bug here), anything else (CONSTRAINT, and the errors a
+// hostile file provokes: missing tables or columns, mismatched types, oversized values) ->
+// kBadInput naming the file.
 Status SqliteError(int rc, const std::string& path, const std::string& detail);
 
 class SqliteStatement {
@@ -55,6 +60,44 @@ class SqliteStatement {
   int bind_rc_ = SQLITE_OK;
 };
 
+// Row readers over a prepared and bound statement: the one loop that steps a statement and
+// decodes its rows. `decode(st)` turns the current row into a T and may return T or Result<T>
+// (a decoder that runs further queries, or rejects a damaged row, can fail).
+
+// Steps `st` through every row and hands each decoded record to `visit(T&)`, which returns a
+// Status. Stops at the first error: SQLite's, the decoder's or the visitor's.
+template <typename T, typename Decode, typename Visit>
+Status VisitRows(SqliteStatement& st, const Decode& decode, const Visit& visit) {
+  while (true) {
+    HM_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::Ok();
+    Result<T> record = decode(st);
+    if (!record.ok()) return record.status();
+    HM_RETURN_IF_ERROR(visit(*record));
+  }
+}
+
+// Every row of `st`, decoded, in the statement's order.
+template <typename T, typename Decode>
+Result<std::vector<T>> AllRows(SqliteStatement& st, const Decode& decode) {
+  std::vector<T> out;
+  HM_RETURN_IF_ERROR(VisitRows<T>(st, decode, [&out](T& record) {
+    out.push_back(std::move(record));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+// The first row of `st`, decoded, or nullopt when there is none. Leaves `st` on that row.
+template <typename T, typename Decode>
+Result<std::optional<T>> FirstRow(SqliteStatement& st, const Decode& decode) {
+  HM_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<T>();
+  Result<T> record = decode(st);
+  if (!record.ok()) return record.status();
+  return std::optional<T>(std::move(*record));
+}
+
 class SqliteDb {
  public:
   // `flags` as for sqlite3_open_v2; `uri` may be a file: URI when SQLITE_OPEN_URI is set. `path`
@@ -83,4 +126,4 @@ class SqliteDb {
 
 }  // namespace hallmark::audit
 
-#endif  // HALLMARK_AUDIT_SQLITE_DB_H_
+#endif  // HALLMARK_AUDIT_LEDGER_SQLITE_DB_H_

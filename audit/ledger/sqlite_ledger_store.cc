@@ -1,16 +1,18 @@
-#include "audit/sqlite_ledger_store.h"
+#include "audit/ledger/sqlite_ledger_store.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
-#include <ctime>
+#include <cstdio>
 #include <optional>
 
-#include "audit/ledger_schema.h"
-#include "audit/merkle_tree.h"
-#include "audit/sqlite_db.h"
+#include "audit/ledger/ledger_schema.h"
+#include "audit/ledger/merkle_tree.h"
+#include "audit/ledger/sqlite_db.h"
 #include "base/hex.h"
+#include "base/utc_time.h"
 
 namespace hallmark::audit {
 namespace {
@@ -19,16 +21,40 @@ namespace {
 // hashes when a proof needs them. This keeps one node row per 16 entries instead of one per entry.
 constexpr int kMinStoredLevel = 4;
 
-std::string UtcNow() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+std::string UtcNow() { return NowUtc(UtcFormat::kRfc3339); }
+
+// How a read-only connection opens the ledger file.
+enum class ReadMode {
+  kReadWrite,  // not read-only at all
+  kShared,     // mode=ro: takes locks and maps the WAL index (<file>-shm), as a writer does
+  kImmutable,  // mode=ro&immutable=1: no locks, no -shm; reads the main file alone
+};
+
+bool PathExists(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0;
 }
 
-std::string FileUri(const std::string& path, bool read_only) {
+// A WAL reader must map "<file>-shm": it needs that file to exist and be readable, or the folder
+// to be writable so it can create it (sqlite.org/wal.html, "Read-Only Databases"). A home on a
+// read-only mount, or one owned by another user, satisfies neither once the last writer has
+// closed cleanly (SQLite then deletes -wal and -shm), so a plain read-only open fails before the
+// first row. Such a file is opened immutable instead, which SQLite allows only when nothing can
+// change the file meanwhile. That holds here as far as it can be checked: this process cannot
+// write the folder, and no -wal or -shm file exists, so no writer is at work and none has left
+// committed pages outside the main file. (A writer that starts during the read and checkpoints
+// into the main file could still tear it; the damage then surfaces as a corrupt-ledger error,
+// never as silent success, and the next run reads normally through the writer's -shm.)
+ReadMode ChooseReadMode(const std::string& path, bool read_only) {
+  if (!read_only) return ReadMode::kReadWrite;
+  std::string folder = path.substr(0, path.find_last_of('/') + 1);
+  if (folder.empty()) folder = ".";
+  if (::access(folder.c_str(), W_OK) == 0) return ReadMode::kShared;
+  if (PathExists(path + "-wal") || PathExists(path + "-shm")) return ReadMode::kShared;
+  return ReadMode::kImmutable;
+}
+
+std::string FileUri(const std::string& path, ReadMode mode) {
   std::string uri = "file:";
   for (char c : path) {
     if (c == '?' || c == '#' || c == '%') {
@@ -39,7 +65,8 @@ std::string FileUri(const std::string& path, bool read_only) {
       uri += c;
     }
   }
-  if (read_only) uri += "?mode=ro";
+  if (mode == ReadMode::kShared) uri += "?mode=ro";
+  if (mode == ReadMode::kImmutable) uri += "?mode=ro&immutable=1";
   return uri;
 }
 
@@ -147,10 +174,11 @@ class SqliteLedgerStore : public LedgerStore {
   Result<uint64_t> AppendEntry(EntryKind kind, const Bytes& body);
   Status SignCheckpoint();
 
+  // Row decoders that need the store: a model row is completed by its model_datasets rows, and
+  // a damaged log entry is reported with the ledger's path.
   Result<std::vector<std::string>> ModelDatasets(const std::string& model_id);
-  static AssetRecord AssetFromRow(const SqliteStatement& st);
-  Result<DatasetRecord> DatasetFromRow(const SqliteStatement& st);
   Result<ModelRecord> ModelFromRow(const SqliteStatement& st);
+  Result<LogEntry> EntryFromRow(const SqliteStatement& st) const;
 
   SqliteDb db_;
   LedgerOptions options_;
@@ -310,19 +338,21 @@ Result<Hash> SqliteLedgerStore::ReadNode(int level, uint64_t index) {
     HM_ASSIGN_OR_RETURN(st, Stmt("SELECT leaf_hash FROM entries WHERE idx >= ? AND idx < ? "
                                  "ORDER BY idx"));
     st->Bind(1, static_cast<int64_t>(first)).Bind(2, static_cast<int64_t>(first + count));
-    MemoryMerkleTree subtree;
-    while (true) {
-      HM_ASSIGN_OR_RETURN(bool row, st->Step());
-      if (!row) break;
-      Bytes b = st->Blob(0);
-      if (b.size() != 32) break;
-      subtree.AppendLeafHash(ToHash(b));
-    }
-    st->Reset();
-    if (subtree.size() != count) {
+    auto damaged = [&] {
       return Status::BadInput(path() + ": log entries " + std::to_string(first) + " to " +
                               std::to_string(first + count - 1) + " are missing or damaged");
-    }
+    };
+    MemoryMerkleTree subtree;
+    Status read = VisitRows<Bytes>(
+        *st, [](const SqliteStatement& row) { return row.Blob(0); },
+        [&](const Bytes& leaf) {
+          if (leaf.size() != 32) return damaged();
+          subtree.AppendLeafHash(ToHash(leaf));
+          return Status::Ok();
+        });
+    st->Reset();
+    HM_RETURN_IF_ERROR(read);
+    if (subtree.size() != count) return damaged();
     return subtree.Root();
   }
   if (level == 0) {
@@ -332,14 +362,14 @@ Result<Hash> SqliteLedgerStore::ReadNode(int level, uint64_t index) {
     HM_ASSIGN_OR_RETURN(st, Stmt("SELECT hash FROM tree_nodes WHERE level = ? AND idx = ?"));
     st->Bind(1, level).Bind(2, static_cast<int64_t>(index));
   }
-  HM_ASSIGN_OR_RETURN(bool row, st->Step());
-  Bytes b = row ? st->Blob(0) : Bytes();
+  HM_ASSIGN_OR_RETURN(std::optional<Bytes> b,
+                      FirstRow<Bytes>(*st, [](const SqliteStatement& row) { return row.Blob(0); }));
   st->Reset();
-  if (b.size() != 32) {
+  if (!b || b->size() != 32) {
     return Status::BadInput(path() + ": Merkle tree node (level " + std::to_string(level) +
                             ", index " + std::to_string(index) + ") is missing or damaged");
   }
-  return ToHash(b);
+  return ToHash(*b);
 }
 
 // --- writes --------------------------------------------------------------------------------
@@ -413,9 +443,7 @@ Result<std::optional<std::string>> SqliteLedgerStore::DatasetFolder(const std::s
   HM_ASSIGN_OR_RETURN(SqliteStatement st,
                       db_.Prepare("SELECT folder FROM dataset_locations WHERE dataset_id = ?"));
   st.Bind(1, dataset_id);
-  HM_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<std::string>();
-  return std::optional<std::string>(st.Text(0));
+  return FirstRow<std::string>(st, [](const SqliteStatement& row) { return row.Text(0); });
 }
 
 Result<ModelRecord> SqliteLedgerStore::RecordModel(ModelRecord m) {
@@ -588,6 +616,9 @@ Result<PolicyEvaluationRecord> SqliteLedgerStore::RecordPolicyEvaluation(PolicyE
 }
 
 // --- reads ---------------------------------------------------------------------------------
+//
+// Every reader prepares (or reuses) one statement, binds it and hands it to VisitRows, AllRows
+// or FirstRow (sqlite_db.h) with the decoder for its table below.
 
 constexpr char kDatasetColumns[] =
     "SELECT id, name, source, licence, attribution, item_count, items_root, recorded_at, "
@@ -597,8 +628,9 @@ constexpr char kModelColumns[] =
 constexpr char kAssetColumns[] =
     "SELECT id, payload, model_id, parameters, content_hash, manifest_hash, file_name, "
     "signer_key_id, created_at, log_index FROM assets ";
+constexpr char kCheckpointColumns[] = "SELECT tree_size, root_hash, note FROM checkpoints ";
 
-Result<DatasetRecord> SqliteLedgerStore::DatasetFromRow(const SqliteStatement& st) {
+DatasetRecord DatasetFromRow(const SqliteStatement& st) {
   DatasetRecord d;
   d.id = st.Text(0);
   d.name = st.Text(1);
@@ -612,33 +644,7 @@ Result<DatasetRecord> SqliteLedgerStore::DatasetFromRow(const SqliteStatement& s
   return d;
 }
 
-Result<std::vector<std::string>> SqliteLedgerStore::ModelDatasets(const std::string& model_id) {
-  HM_ASSIGN_OR_RETURN(SqliteStatement st,
-                      db_.Prepare("SELECT dataset_id FROM model_datasets WHERE model_id = ? "
-                                  "ORDER BY position"));
-  st.Bind(1, model_id);
-  std::vector<std::string> out;
-  while (true) {
-    HM_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(st.Text(0));
-  }
-  return out;
-}
-
-Result<ModelRecord> SqliteLedgerStore::ModelFromRow(const SqliteStatement& st) {
-  ModelRecord m;
-  m.id = st.Text(0);
-  m.architecture = st.Text(1);
-  m.hyperparameters_json = st.Text(2);
-  m.training_run = st.Text(3);
-  m.recorded_at = st.Text(4);
-  m.log_index = static_cast<uint64_t>(st.Int(5));
-  HM_ASSIGN_OR_RETURN(m.dataset_ids, ModelDatasets(m.id));
-  return m;
-}
-
-AssetRecord SqliteLedgerStore::AssetFromRow(const SqliteStatement& st) {
+AssetRecord AssetFromRow(const SqliteStatement& st) {
   AssetRecord a;
   a.id = st.Text(0);
   a.payload = st.Blob(1);
@@ -653,14 +659,69 @@ AssetRecord SqliteLedgerStore::AssetFromRow(const SqliteStatement& st) {
   return a;
 }
 
+DatasetItem DatasetItemFromRow(const SqliteStatement& st) {
+  return {st.Text(0), st.Text(1), static_cast<uint64_t>(st.Int(2)), static_cast<int>(st.Int(3)),
+          static_cast<int>(st.Int(4))};
+}
+
+KeyRecord KeyFromRow(const SqliteStatement& st) {
+  return {st.Text(0), st.Text(1), st.Blob(2),
+          st.Text(3), st.Text(4), static_cast<uint64_t>(st.Int(5))};
+}
+
+RevocationRecord RevocationFromRow(const SqliteStatement& st) {
+  return {st.Text(0), st.Text(1), st.Text(2), static_cast<uint64_t>(st.Int(3))};
+}
+
+PolicyEvaluationRecord PolicyEvaluationFromRow(const SqliteStatement& st) {
+  return {st.Text(0), st.Text(1), st.Text(2),
+          st.Text(3), st.Text(4), static_cast<uint64_t>(st.Int(5))};
+}
+
+StoredCheckpoint CheckpointFromRow(const SqliteStatement& st) {
+  return StoredCheckpoint{static_cast<uint64_t>(st.Int(0)), ToHash(st.Blob(1)), st.Text(2)};
+}
+
+std::string FirstColumnText(const SqliteStatement& st) { return st.Text(0); }
+
+Result<ModelRecord> SqliteLedgerStore::ModelFromRow(const SqliteStatement& st) {
+  ModelRecord m;
+  m.id = st.Text(0);
+  m.architecture = st.Text(1);
+  m.hyperparameters_json = st.Text(2);
+  m.training_run = st.Text(3);
+  m.recorded_at = st.Text(4);
+  m.log_index = static_cast<uint64_t>(st.Int(5));
+  HM_ASSIGN_OR_RETURN(m.dataset_ids, ModelDatasets(m.id));
+  return m;
+}
+
+// A row of `SELECT idx, kind, body, leaf_hash FROM entries`; a damaged kind or leaf hash is an
+// error, since everything that walks the whole log checks hashes against it.
+Result<LogEntry> SqliteLedgerStore::EntryFromRow(const SqliteStatement& st) const {
+  auto index = static_cast<uint64_t>(st.Int(0));
+  Result<EntryKind> kind = ParseEntryKind(st.Text(1));
+  Bytes leaf = st.Blob(3);
+  if (!kind.ok() || leaf.size() != 32) {
+    return Status::BadInput(path() + ": log entry " + std::to_string(index) +
+                            " has a damaged kind or leaf hash");
+  }
+  return LogEntry{index, *kind, st.Blob(2), ToHash(leaf)};
+}
+
+Result<std::vector<std::string>> SqliteLedgerStore::ModelDatasets(const std::string& model_id) {
+  HM_ASSIGN_OR_RETURN(SqliteStatement st,
+                      db_.Prepare("SELECT dataset_id FROM model_datasets WHERE model_id = ? "
+                                  "ORDER BY position"));
+  st.Bind(1, model_id);
+  return AllRows<std::string>(st, FirstColumnText);
+}
+
 Result<std::optional<DatasetRecord>> SqliteLedgerStore::FindDataset(const std::string& id_or_name) {
   HM_ASSIGN_OR_RETURN(SqliteStatement st,
                       db_.Prepare(std::string(kDatasetColumns) + "WHERE id = ? OR name = ?"));
   st.Bind(1, id_or_name).Bind(2, id_or_name);
-  HM_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<DatasetRecord>();
-  HM_ASSIGN_OR_RETURN(DatasetRecord d, DatasetFromRow(st));
-  return std::optional<DatasetRecord>(std::move(d));
+  return FirstRow<DatasetRecord>(st, DatasetFromRow);
 }
 
 Result<std::vector<DatasetItem>> SqliteLedgerStore::DatasetItems(const std::string& dataset_id) {
@@ -668,57 +729,34 @@ Result<std::vector<DatasetItem>> SqliteLedgerStore::DatasetItems(const std::stri
                       db_.Prepare("SELECT sha256, path, size, width, height FROM dataset_items "
                                   "WHERE dataset_id = ? ORDER BY position"));
   st.Bind(1, dataset_id);
-  std::vector<DatasetItem> out;
-  while (true) {
-    HM_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back({st.Text(0), st.Text(1), static_cast<uint64_t>(st.Int(2)),
-                   static_cast<int>(st.Int(3)), static_cast<int>(st.Int(4))});
-  }
-  return out;
+  return AllRows<DatasetItem>(st, DatasetItemFromRow);
 }
 
 Result<std::vector<DatasetRecord>> SqliteLedgerStore::ListDatasets() {
   HM_ASSIGN_OR_RETURN(SqliteStatement st,
                       db_.Prepare(std::string(kDatasetColumns) + "ORDER BY log_index"));
-  std::vector<DatasetRecord> out;
-  while (true) {
-    HM_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    HM_ASSIGN_OR_RETURN(DatasetRecord d, DatasetFromRow(st));
-    out.push_back(std::move(d));
-  }
-  return out;
+  return AllRows<DatasetRecord>(st, DatasetFromRow);
 }
 
 Result<std::optional<ModelRecord>> SqliteLedgerStore::FindModel(const std::string& id) {
   HM_ASSIGN_OR_RETURN(SqliteStatement st, db_.Prepare(std::string(kModelColumns) + "WHERE id = ?"));
   st.Bind(1, id);
-  HM_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<ModelRecord>();
-  HM_ASSIGN_OR_RETURN(ModelRecord m, ModelFromRow(st));
-  return std::optional<ModelRecord>(std::move(m));
+  return FirstRow<ModelRecord>(st,
+                               [this](const SqliteStatement& row) { return ModelFromRow(row); });
 }
 
 Result<std::vector<ModelRecord>> SqliteLedgerStore::ListModels() {
   HM_ASSIGN_OR_RETURN(SqliteStatement st,
                       db_.Prepare(std::string(kModelColumns) + "ORDER BY log_index"));
-  std::vector<ModelRecord> out;
-  while (true) {
-    HM_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    HM_ASSIGN_OR_RETURN(ModelRecord m, ModelFromRow(st));
-    out.push_back(std::move(m));
-  }
-  return out;
+  return AllRows<ModelRecord>(st, [this](const SqliteStatement& row) { return ModelFromRow(row); });
 }
 
+// Asset look-ups run once per verified image, so they keep their statements cached (and reset
+// them, so that no read transaction stays open between calls).
 Result<std::optional<AssetRecord>> SqliteLedgerStore::FindAsset(const std::string& id) {
   HM_ASSIGN_OR_RETURN(SqliteStatement * st, Stmt(std::string(kAssetColumns) + "WHERE id = ?"));
   st->Bind(1, id);
-  HM_ASSIGN_OR_RETURN(bool row, st->Step());
-  std::optional<AssetRecord> out;
-  if (row) out = AssetFromRow(*st);
+  HM_ASSIGN_OR_RETURN(std::optional<AssetRecord> out, FirstRow<AssetRecord>(*st, AssetFromRow));
   st->Reset();
   return out;
 }
@@ -726,9 +764,7 @@ Result<std::optional<AssetRecord>> SqliteLedgerStore::FindAsset(const std::strin
 Result<std::optional<AssetRecord>> SqliteLedgerStore::FindAssetByPayload(ByteView payload) {
   HM_ASSIGN_OR_RETURN(SqliteStatement * st, Stmt(std::string(kAssetColumns) + "WHERE payload = ?"));
   st->BindBlob(1, payload);
-  HM_ASSIGN_OR_RETURN(bool row, st->Step());
-  std::optional<AssetRecord> out;
-  if (row) out = AssetFromRow(*st);
+  HM_ASSIGN_OR_RETURN(std::optional<AssetRecord> out, FirstRow<AssetRecord>(*st, AssetFromRow));
   st->Reset();
   return out;
 }
@@ -736,11 +772,7 @@ Result<std::optional<AssetRecord>> SqliteLedgerStore::FindAssetByPayload(ByteVie
 Status SqliteLedgerStore::ForEachAsset(const std::function<Status(const AssetRecord&)>& fn) {
   HM_ASSIGN_OR_RETURN(SqliteStatement st,
                       db_.Prepare(std::string(kAssetColumns) + "ORDER BY log_index"));
-  while (true) {
-    HM_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) return Status::Ok();
-    HM_RETURN_IF_ERROR(fn(AssetFromRow(st)));
-  }
+  return VisitRows<AssetRecord>(st, AssetFromRow, fn);
 }
 
 Result<uint64_t> SqliteLedgerStore::CountAssets() {
@@ -752,25 +784,14 @@ Result<std::vector<KeyRecord>> SqliteLedgerStore::ListKeys() {
   HM_ASSIGN_OR_RETURN(SqliteStatement st,
                       db_.Prepare("SELECT key_id, algorithm, public_key, label, recorded_at, "
                                   "log_index FROM keys ORDER BY log_index"));
-  std::vector<KeyRecord> out;
-  while (true) {
-    HM_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) return out;
-    out.push_back({st.Text(0), st.Text(1), st.Blob(2), st.Text(3), st.Text(4),
-                   static_cast<uint64_t>(st.Int(5))});
-  }
+  return AllRows<KeyRecord>(st, KeyFromRow);
 }
 
 Result<std::vector<RevocationRecord>> SqliteLedgerStore::ListRevocations() {
   HM_ASSIGN_OR_RETURN(SqliteStatement st,
                       db_.Prepare("SELECT key_id, reason, revoked_at, log_index FROM revocations "
                                   "ORDER BY log_index"));
-  std::vector<RevocationRecord> out;
-  while (true) {
-    HM_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) return out;
-    out.push_back({st.Text(0), st.Text(1), st.Text(2), static_cast<uint64_t>(st.Int(3))});
-  }
+  return AllRows<RevocationRecord>(st, RevocationFromRow);
 }
 
 Result<std::vector<PolicyEvaluationRecord>> SqliteLedgerStore::ListPolicyEvaluations() {
@@ -778,13 +799,7 @@ Result<std::vector<PolicyEvaluationRecord>> SqliteLedgerStore::ListPolicyEvaluat
                       db_.Prepare("SELECT policy_sha256, policy_name, subject, decision, "
                                   "evaluated_at, log_index FROM policy_evaluations "
                                   "ORDER BY log_index"));
-  std::vector<PolicyEvaluationRecord> out;
-  while (true) {
-    HM_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) return out;
-    out.push_back({st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Text(4),
-                   static_cast<uint64_t>(st.Int(5))});
-  }
+  return AllRows<PolicyEvaluationRecord>(st, PolicyEvaluationFromRow);
 }
 
 // --- log -----------------------------------------------------------------------------------
@@ -798,66 +813,52 @@ Result<LogEntry> SqliteLedgerStore::Entry(uint64_t index) {
   HM_ASSIGN_OR_RETURN(SqliteStatement st,
                       db_.Prepare("SELECT kind, body, leaf_hash FROM entries WHERE idx = ?"));
   st.Bind(1, static_cast<int64_t>(index));
-  HM_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return Status::NotFound(path() + ": no log entry " + std::to_string(index));
-  HM_ASSIGN_OR_RETURN(EntryKind kind, ParseEntryKind(st.Text(0)));
-  return LogEntry{index, kind, st.Blob(1), ToHash(st.Blob(2))};
+  // Unlike EntryFromRow, a single entry is returned as stored: the caller compares its leaf hash.
+  auto decode = [index](const SqliteStatement& row) -> Result<LogEntry> {
+    HM_ASSIGN_OR_RETURN(EntryKind kind, ParseEntryKind(row.Text(0)));
+    return LogEntry{index, kind, row.Blob(1), ToHash(row.Blob(2))};
+  };
+  HM_ASSIGN_OR_RETURN(std::optional<LogEntry> entry, FirstRow<LogEntry>(st, decode));
+  if (!entry) return Status::NotFound(path() + ": no log entry " + std::to_string(index));
+  return std::move(*entry);
 }
 
 Status SqliteLedgerStore::ForEachEntry(const std::function<Status(const LogEntry&)>& fn) {
   HM_ASSIGN_OR_RETURN(SqliteStatement st,
                       db_.Prepare("SELECT idx, kind, body, leaf_hash FROM entries ORDER BY idx"));
-  LogEntry e;
-  while (true) {
-    HM_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) return Status::Ok();
-    e.index = static_cast<uint64_t>(st.Int(0));
-    Result<EntryKind> kind = ParseEntryKind(st.Text(1));
-    e.kind = kind.ok() ? *kind : EntryKind::kAsset;
-    e.body = st.Blob(2);
-    Bytes leaf = st.Blob(3);
-    e.leaf_hash = ToHash(leaf);
-    if (!kind.ok() || leaf.size() != 32) {
-      return Status::BadInput(path() + ": log entry " + std::to_string(e.index) +
-                              " has a damaged kind or leaf hash");
-    }
-    HM_RETURN_IF_ERROR(fn(e));
-  }
+  return VisitRows<LogEntry>(
+      st, [this](const SqliteStatement& row) { return EntryFromRow(row); }, fn);
 }
 
 Status SqliteLedgerStore::ForEachStoredNode(
     const std::function<Status(int, uint64_t, const Hash&)>& fn) {
+  struct Node {
+    int level;
+    uint64_t index;
+    Hash hash;
+  };
   HM_ASSIGN_OR_RETURN(SqliteStatement st,
                       db_.Prepare("SELECT level, idx, hash FROM tree_nodes ORDER BY level, idx"));
-  while (true) {
-    HM_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) return Status::Ok();
-    HM_RETURN_IF_ERROR(
-        fn(static_cast<int>(st.Int(0)), static_cast<uint64_t>(st.Int(1)), ToHash(st.Blob(2))));
-  }
+  return VisitRows<Node>(
+      st,
+      [](const SqliteStatement& row) {
+        return Node{static_cast<int>(row.Int(0)), static_cast<uint64_t>(row.Int(1)),
+                    ToHash(row.Blob(2))};
+      },
+      [&fn](const Node& n) { return fn(n.level, n.index, n.hash); });
 }
 
 Result<std::optional<StoredCheckpoint>> SqliteLedgerStore::LatestCheckpoint() {
-  HM_ASSIGN_OR_RETURN(SqliteStatement st,
-                      db_.Prepare("SELECT tree_size, root_hash, note FROM checkpoints "
-                                  "ORDER BY tree_size DESC LIMIT 1"));
-  HM_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<StoredCheckpoint>();
-  return std::optional<StoredCheckpoint>(
-      StoredCheckpoint{static_cast<uint64_t>(st.Int(0)), ToHash(st.Blob(1)), st.Text(2)});
+  HM_ASSIGN_OR_RETURN(SqliteStatement st, db_.Prepare(std::string(kCheckpointColumns) +
+                                                      "ORDER BY tree_size DESC LIMIT 1"));
+  return FirstRow<StoredCheckpoint>(st, CheckpointFromRow);
 }
 
 Status SqliteLedgerStore::ForEachCheckpoint(
     const std::function<Status(const StoredCheckpoint&)>& fn) {
   HM_ASSIGN_OR_RETURN(SqliteStatement st,
-                      db_.Prepare("SELECT tree_size, root_hash, note FROM checkpoints "
-                                  "ORDER BY tree_size"));
-  while (true) {
-    HM_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) return Status::Ok();
-    HM_RETURN_IF_ERROR(
-        fn(StoredCheckpoint{static_cast<uint64_t>(st.Int(0)), ToHash(st.Blob(1)), st.Text(2)}));
-  }
+                      db_.Prepare(std::string(kCheckpointColumns) + "ORDER BY tree_size"));
+  return VisitRows<StoredCheckpoint>(st, CheckpointFromRow, fn);
 }
 
 Status SqliteLedgerStore::ForEachTableEntry(EntryKind kind,
@@ -881,38 +882,31 @@ Status SqliteLedgerStore::ForEachTableEntry(EntryKind kind,
     case EntryKind::kDataset: {
       HM_ASSIGN_OR_RETURN(SqliteStatement st,
                           db_.Prepare(std::string(kDatasetColumns) + "ORDER BY log_index"));
-      while (true) {
-        HM_ASSIGN_OR_RETURN(bool row, st.Step());
-        if (!row) return Status::Ok();
-        HM_ASSIGN_OR_RETURN(DatasetRecord d, DatasetFromRow(st));
+      return VisitRows<DatasetRecord>(st, DatasetFromRow, [&](const DatasetRecord& d) -> Status {
         HM_ASSIGN_OR_RETURN(std::vector<DatasetItem> items, DatasetItems(d.id));
         Result<std::string> root =
             items.empty() ? Result<std::string>(std::string("none")) : ItemsRoot(items);
         if (!root.ok() || *root != d.items_root || items.size() != d.item_count) {
           te.inconsistency = "its dataset_items rows no longer match its item count and root";
         }
-        HM_RETURN_IF_ERROR(emit(EncodeDatasetEntry(d), d.log_index, "dataset " + d.name));
-      }
+        return emit(EncodeDatasetEntry(d), d.log_index, "dataset " + d.name);
+      });
     }
     case EntryKind::kModel: {
       HM_ASSIGN_OR_RETURN(SqliteStatement st,
                           db_.Prepare(std::string(kModelColumns) + "ORDER BY log_index"));
-      while (true) {
-        HM_ASSIGN_OR_RETURN(bool row, st.Step());
-        if (!row) return Status::Ok();
-        HM_ASSIGN_OR_RETURN(ModelRecord m, ModelFromRow(st));
-        HM_RETURN_IF_ERROR(emit(EncodeModelEntry(m), m.log_index, "model " + m.id));
-      }
+      return VisitRows<ModelRecord>(
+          st, [this](const SqliteStatement& row) { return ModelFromRow(row); },
+          [&](const ModelRecord& m) {
+            return emit(EncodeModelEntry(m), m.log_index, "model " + m.id);
+          });
     }
     case EntryKind::kAsset: {
       HM_ASSIGN_OR_RETURN(SqliteStatement st,
                           db_.Prepare(std::string(kAssetColumns) + "ORDER BY log_index"));
-      while (true) {
-        HM_ASSIGN_OR_RETURN(bool row, st.Step());
-        if (!row) return Status::Ok();
-        AssetRecord a = AssetFromRow(st);
-        HM_RETURN_IF_ERROR(emit(EncodeAssetEntry(a), a.log_index, "asset " + a.id));
-      }
+      return VisitRows<AssetRecord>(st, AssetFromRow, [&](const AssetRecord& a) {
+        return emit(EncodeAssetEntry(a), a.log_index, "asset " + a.id);
+      });
     }
     case EntryKind::kKey: {
       HM_ASSIGN_OR_RETURN(std::vector<KeyRecord> keys, ListKeys());
@@ -942,18 +936,17 @@ Status SqliteLedgerStore::ForEachTableEntry(EntryKind kind,
 }
 
 Result<std::optional<CheckpointVerifier>> SqliteLedgerStore::LogVerifier() {
+  using MetaRow = std::pair<std::string, Bytes>;  // key, value
   HM_ASSIGN_OR_RETURN(SqliteStatement st, db_.Prepare("SELECT key, value FROM log_meta"));
   Bytes key;
   std::string origin;
-  while (true) {
-    HM_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    if (st.Text(0) == "public_key") key = st.Blob(1);
-    if (st.Text(0) == "origin") {
-      Bytes o = st.Blob(1);
-      origin.assign(o.begin(), o.end());
-    }
-  }
+  HM_RETURN_IF_ERROR(VisitRows<MetaRow>(
+      st, [](const SqliteStatement& row) { return MetaRow(row.Text(0), row.Blob(1)); },
+      [&](const MetaRow& meta) {
+        if (meta.first == "public_key") key = meta.second;
+        if (meta.first == "origin") origin.assign(meta.second.begin(), meta.second.end());
+        return Status::Ok();
+      }));
   if (key.empty() && origin.empty()) return std::optional<CheckpointVerifier>();
   if (key.size() != 32 || origin.empty()) {
     return Status::BadInput(path() + ": the log's public key or origin is damaged");
@@ -1010,7 +1003,8 @@ Result<std::unique_ptr<LedgerStore>> OpenSqliteLedger(const std::string& path,
   }
   int flags = SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX |
               (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  HM_ASSIGN_OR_RETURN(SqliteDb db, SqliteDb::Open(FileUri(path, read_only), path, flags));
+  HM_ASSIGN_OR_RETURN(SqliteDb db,
+                      SqliteDb::Open(FileUri(path, ChooseReadMode(path, read_only)), path, flags));
   LedgerOptions opts = options;
   opts.read_only = read_only;
   auto store = std::make_unique<SqliteLedgerStore>(std::move(db), opts,

@@ -3,14 +3,14 @@
 // write so concurrent writers queue on busy_timeout instead of failing, schema migrations keyed
 // by PRAGMA user_version, and an application_id that marks the file as a Hallmark ledger.
 // docs/audit.md describes the schema.
-#ifndef HALLMARK_AUDIT_SQLITE_LEDGER_STORE_H_
-#define HALLMARK_AUDIT_SQLITE_LEDGER_STORE_H_
+#ifndef HALLMARK_AUDIT_LEDGER_SQLITE_LEDGER_STORE_H_
+#define HALLMARK_AUDIT_LEDGER_SQLITE_LEDGER_STORE_H_
 
 #include <memory>
 #include <string>
 
-#include "audit/ledger_schema.h"
-#include "audit/ledger_store.h"
+#include "audit/ledger/ledger_schema.h"
+#include "audit/ledger/ledger_store.h"
 
 namespace hallmark::audit {
 
@@ -21,4 +21,4 @@ Result<std::unique_ptr<LedgerStore>> OpenSqliteLedger(const std::string& path,
 
 }  // namespace hallmark::audit
 
-#endif  // HALLMARK_AUDIT_SQLITE_LEDGER_STORE_H_
+#endif  // HALLMARK_AUDIT_LEDGER_SQLITE_LEDGER_STORE_H_

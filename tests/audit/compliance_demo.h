@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "audit/ledger_store.h"
+#include "audit/ledger/ledger_store.h"
 #include "base/hex.h"
 #include "base/sha256.h"
 

@@ -19,7 +19,7 @@
 #include <sstream>
 #include <thread>
 
-#include "audit/log_verifier.h"
+#include "audit/ledger/log_verifier.h"
 #include "tests/audit/ledger_test_util.h"
 
 using namespace hallmark;

@@ -12,7 +12,7 @@
 
 #include <sqlite3.h>
 
-#include "audit/ledger_store.h"
+#include "audit/ledger/ledger_store.h"
 #include "base/hex.h"
 #include "base/sha256.h"
 

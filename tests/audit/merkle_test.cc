@@ -10,8 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "audit/merkle_proof.h"
-#include "audit/merkle_tree.h"
+#include "audit/ledger/merkle_proof.h"
+#include "audit/ledger/merkle_tree.h"
 #include "base/file.h"
 #include "base/hex.h"
 

@@ -3,9 +3,9 @@
 #define BOOST_TEST_MODULE policy_engine
 #include <boost/test/unit_test.hpp>
 
-#include "audit/ledger_store.h"
-#include "audit/policy.h"
-#include "audit/policy_engine.h"
+#include "audit/compliance/policy.h"
+#include "audit/compliance/policy_engine.h"
+#include "audit/ledger/ledger_store.h"
 #include "tests/audit/compliance_demo.h"
 #include "tests/audit/ledger_test_util.h"
 

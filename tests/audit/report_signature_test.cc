@@ -6,10 +6,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "audit/compliance_report.h"
-#include "audit/policy.h"
-#include "audit/report_render.h"
-#include "audit/report_signature.h"
+#include "audit/compliance/compliance_report.h"
+#include "audit/compliance/policy.h"
+#include "audit/compliance/report_render.h"
+#include "audit/compliance/report_signature.h"
 #include "tests/audit/compliance_demo.h"
 #include "tests/audit/ledger_test_util.h"
 #include "tests/support/subprocess.h"
@@ -156,6 +156,37 @@ BOOST_FIXTURE_TEST_CASE(every_format_verifies_and_tampering_fails, Fixture) {
 
   // Not a report at all: an error, not a verdict.
   BOOST_TEST(!VerifyReportFile("<html></html>", &key).ok());
+}
+
+BOOST_FIXTURE_TEST_CASE(a_wrong_typed_field_is_bad_input_naming_the_field, Fixture) {
+  json r = Report("research.toml");
+  SignedReport s = Sign(r);
+  const std::string size = std::to_string(r["ledger"]["checkpoint_size"].get<uint64_t>());
+  const std::string needle = "\"checkpoint_size\":" + size;
+
+  // A JSON report names the field as its file spells it, under "report".
+  std::string file = Must(RenderReport("json", r, s));
+  BOOST_TEST_REQUIRE(file.find(needle) != std::string::npos);
+  file.replace(file.find(needle), needle.size(), "\"checkpoint_size\":\"" + size + "\"");
+  Result<ReportVerification> v = VerifyReportFile(file, &key);
+  BOOST_TEST(v.status().code() == StatusCode::kBadInput);
+  BOOST_TEST(v.status().message() ==
+             "field 'report/ledger/checkpoint_size' must be a non-negative integer");
+
+  // The wrapper's own fields too.
+  json wrapper = json::parse(Must(RenderReport("json", r, s)));
+  wrapper["signature"] = 7;
+  v = VerifyReportFile(wrapper.dump(), &key);
+  BOOST_TEST(v.status().code() == StatusCode::kBadInput);
+  BOOST_TEST(v.status().message() == "field 'signature' must be a string");
+
+  // A text report carries the canonical JSON itself: fields are named within it. A report
+  // whose "ledger" is no object names "ledger".
+  json broken = r;
+  broken["ledger"] = "gone";
+  v = VerifyReportFile("# Report\n\n" + ReportSignatureBlock(Sign(broken)), nullptr);
+  BOOST_TEST(v.status().code() == StatusCode::kBadInput);
+  BOOST_TEST(v.status().message() == "field 'ledger' must be an object");
 }
 
 BOOST_FIXTURE_TEST_CASE(cli_report_policy_check_and_verify, Fixture) {

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "audit/checkpoint.h"
+#include "audit/ledger/checkpoint.h"
 
 using namespace hallmark;
 using namespace hallmark::audit;

@@ -2,7 +2,7 @@
 #define BOOST_TEST_MODULE audit_spdx_expression
 #include <boost/test/unit_test.hpp>
 
-#include "audit/spdx_expression.h"
+#include "audit/compliance/spdx_expression.h"
 
 using namespace hallmark;
 using namespace hallmark::audit;
@@ -122,4 +122,24 @@ BOOST_AUTO_TEST_CASE(garbage_is_rejected_cleanly) {
       BOOST_TEST(SpdxToString(*ParseSpdxExpression(canon)) == canon, text);
     }
   }
+}
+
+// Found by fuzzing: each '(' was a level of recursion, and 4,090 of them overflowed the stack.
+BOOST_AUTO_TEST_CASE(deep_nesting_is_refused_not_a_crash) {
+  const std::string within = std::string(64, '(') + "MIT" + std::string(64, ')');
+  BOOST_TEST(ParseSpdxExpression(within).ok());
+  for (size_t depth : {65u, 2040u}) {  // 2,040 pairs still fit the 4,096-byte limit
+    const std::string deep = std::string(depth, '(') + "MIT" + std::string(depth, ')');
+    Result<SpdxNode> r = ParseSpdxExpression(deep);
+    BOOST_REQUIRE(!r.ok());
+    BOOST_TEST(r.status().code() == StatusCode::kBadInput);
+    BOOST_TEST(r.status().message().find("nested deeper than 64") != std::string::npos,
+               r.status().message());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(unbalanced_deep_opening_is_refused_too) {
+  Result<SpdxNode> r = ParseSpdxExpression(std::string(4090, '(') + "MIT");
+  BOOST_REQUIRE(!r.ok());
+  BOOST_TEST(r.status().code() == StatusCode::kBadInput);
 }
