@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "base/file.h"
+#include "base/json_fields.h"
 #include "base/sha256.h"
 
 namespace hallmark::generator {
@@ -44,6 +45,54 @@ Result<int64_t> Elements(const std::vector<int64_t>& shape, const std::string& n
     n *= d;
   }
   return n;
+}
+
+// Entry `index` of the tensor table and its values, which start at `*offset` in `payload`;
+// advances `*offset` past them.
+Result<TensorRecord> ReadTensor(const JsonFields& fields, size_t index, ByteView payload,
+                                size_t* offset, const std::string& name) {
+  const std::string entry = "/tensors/" + std::to_string(index);
+  TensorRecord t;
+  HM_ASSIGN_OR_RETURN(t.name, fields.String(entry + "/name"));
+  HM_ASSIGN_OR_RETURN(t.shape, fields.Integers(entry + "/shape"));
+  HM_ASSIGN_OR_RETURN(int64_t n, Elements(t.shape, name));
+  if (uint64_t(n) * 4 > payload.size() - *offset) {
+    return Status::BadInput(name + ": corrupt model file (tensor " + t.name +
+                            " runs past the end)");
+  }
+  t.values.resize(size_t(n));
+  const uint8_t* p = payload.data() + *offset;
+  for (int64_t i = 0; i < n; ++i, p += 4) {
+    uint32_t u = uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+    std::memcpy(&t.values[size_t(i)], &u, 4);
+  }
+  *offset += size_t(n) * 4;
+  return t;
+}
+
+// The header fields Hallmark reads back (the model spec, the training state, the data it was
+// trained on, a quality classifier's cache key) must have the types it wrote, so that readers
+// anywhere can use them without meeting a wrong type. Each is optional here; the reader that
+// needs a field says when it is missing. A "data" object written as null (a training run given no
+// dataset information, before writers left it out) reads as absent.
+Status CheckHeaderFieldTypes(nlohmann::json& header, const std::string& name) {
+  if (header.is_object() && header.contains("data") && header["data"].is_null()) {
+    header.erase("data");
+  }
+  JsonFields f(header, name);
+  for (const char* pointer :
+       {"/format", "/model/arch", "/data/digest", "/data/source", "/data/dataset/id",
+        "/data/dataset/name", "/data_digest", "/payload_sha256"}) {
+    HM_RETURN_IF_ERROR(f.String(pointer, "").status());
+  }
+  for (const char* pointer : {"/format_version", "/model/image_size", "/model/channels",
+                              "/model/latent_dim", "/model/width", "/training/steps", "/epochs"}) {
+    HM_RETURN_IF_ERROR(f.Integer(pointer, 0).status());
+  }
+  HM_RETURN_IF_ERROR(f.Number("/training/seconds", 0).status());
+  HM_RETURN_IF_ERROR(f.Unsigned("/seed", 0).status());
+  if (f.Has("/model/classes")) HM_RETURN_IF_ERROR(f.Strings("/model/classes").status());
+  return f.ArrayOrEmpty("/tensors").status();
 }
 
 Result<nlohmann::json> ParseHeader(ByteView bytes, const std::string& name, uint64_t* payload_at) {
@@ -107,39 +156,22 @@ Result<Checkpoint> DecodeCheckpoint(ByteView file, const std::string& name) {
   if (std::memcmp(check.data(), file.data() + bytes.size(), 32) != 0) {
     return Status::BadInput(name + ": corrupt or truncated model file (checksum mismatch)");
   }
+  HM_RETURN_IF_ERROR(CheckHeaderFieldTypes(header, name));
   ByteView payload = bytes.Slice(at);
-  auto digest = header.find("payload_sha256");
-  if (digest == header.end() || !digest->is_string() || *digest != Sha256Hex(payload)) {
+  JsonFields fields(header, name);
+  HM_ASSIGN_OR_RETURN(std::string digest, fields.String("/payload_sha256", ""));
+  if (digest != Sha256Hex(payload)) {
     return Status::BadInput(name + ": corrupt model file (weights do not match their digest)");
   }
-  auto table = header.find("tensors");
-  if (table == header.end() || !table->is_array()) {
+  if (!fields.Has("/tensors")) {
     return Status::BadInput(name + ": corrupt model file (no tensor table)");
   }
+  HM_ASSIGN_OR_RETURN(const nlohmann::json* table, fields.Array("/tensors"));
   Checkpoint ckpt;
   size_t offset = 0;
-  try {
-    for (const auto& entry : *table) {
-      TensorRecord t;
-      t.name = entry.at("name").get<std::string>();
-      t.shape = entry.at("shape").get<std::vector<int64_t>>();
-      HM_ASSIGN_OR_RETURN(int64_t n, Elements(t.shape, name));
-      if (uint64_t(n) * 4 > payload.size() - offset) {
-        return Status::BadInput(name + ": corrupt model file (tensor " + t.name +
-                                " runs past the end)");
-      }
-      t.values.resize(size_t(n));
-      const uint8_t* p = payload.data() + offset;
-      for (int64_t i = 0; i < n; ++i, p += 4) {
-        uint32_t u =
-            uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
-        std::memcpy(&t.values[size_t(i)], &u, 4);
-      }
-      offset += size_t(n) * 4;
-      ckpt.tensors.push_back(std::move(t));
-    }
-  } catch (const nlohmann::json::exception&) {
-    return Status::BadInput(name + ": corrupt model file (malformed tensor table)");
+  for (size_t index = 0; index < table->size(); ++index) {
+    HM_ASSIGN_OR_RETURN(TensorRecord t, ReadTensor(fields, index, payload, &offset, name));
+    ckpt.tensors.push_back(std::move(t));
   }
   if (offset != payload.size()) {
     return Status::BadInput(name + ": corrupt model file (trailing bytes after the weights)");
@@ -166,7 +198,9 @@ Result<nlohmann::json> ReadCheckpointHeader(const std::string& path) {
     return Status::BadInput(path + ": truncated model file");
   }
   uint64_t at = 0;
-  return ParseHeader(buf, path, &at);
+  HM_ASSIGN_OR_RETURN(nlohmann::json header, ParseHeader(buf, path, &at));
+  HM_RETURN_IF_ERROR(CheckHeaderFieldTypes(header, path));
+  return header;
 }
 
 Result<Checkpoint> ReadCheckpoint(const std::string& path) {

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "base/file.h"
 #include "base/sha256.h"
+#include "base/text.h"
 #include "generator/idx_reader.h"
 #include "image/codec.h"
 #include "image/resample.h"
@@ -24,11 +26,6 @@ bool IsFile(const std::string& p) {
   return fs::is_regular_file(p, ec);
 }
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // "<dir>/<stem>" or "<dir>/<stem>.gz", whichever exists; empty when neither.
 std::string FindMaybeGz(const std::string& dir, const std::string& stem) {
   std::string plain = dir + "/" + stem;
@@ -41,17 +38,17 @@ std::vector<std::string> ClassNamesFor(const std::string& path, const std::strin
   std::string list = dir + "/classes.txt";
   if (IsFile(list)) {
     std::vector<std::string> names;
-    FILE* f = std::fopen(list.c_str(), "r");
+    // OpenFile refuses a FIFO or device named classes.txt instead of blocking on it.
+    Result<UniqueFile> f = OpenFile(list, "r");
     char line[256];
-    while (f && std::fgets(line, sizeof line, f)) {
+    while (f.ok() && std::fgets(line, sizeof line, f->get())) {
       std::string s(line);
       while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
       if (!s.empty()) names.push_back(s);
     }
-    if (f) std::fclose(f);
     if (!names.empty()) return names;
   }
-  if (Lower(path).find("fashion") != std::string::npos) return FashionMnistClassNames();
+  if (AsciiLower(path).find("fashion") != std::string::npos) return FashionMnistClassNames();
   std::vector<std::string> digits;
   for (int i = 0; i < 10; ++i) digits.push_back(std::to_string(i));
   return digits;
@@ -105,9 +102,7 @@ Result<LabeledImages> LoadImageFolder(const std::string& dir, int channels) {
   for (size_t c = 0; c < classes.size(); ++c) {
     std::vector<std::string> names;
     for (const auto& entry : fs::directory_iterator(dir + "/" + classes[c], ec)) {
-      std::string ext = Lower(entry.path().extension().string());
-      if (entry.is_regular_file() &&
-          (ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".webp")) {
+      if (entry.is_regular_file() && image::IsImageFileName(entry.path().string())) {
         names.push_back(entry.path().string());
       }
     }

@@ -1,5 +1,7 @@
 #include "generator/model_spec.h"
 
+#include "base/json_fields.h"
+
 namespace hallmark::generator {
 
 Status ModelSpec::Validate() const {
@@ -32,18 +34,15 @@ nlohmann::json ModelSpec::ToJson() const {
 }
 
 Result<ModelSpec> ModelSpec::FromJson(const nlohmann::json& j) {
+  // The spec sits at "model" in a model file's header; the caller prefixes the file name.
+  JsonFields f(j, "", "/model");
   ModelSpec spec;
-  try {
-    spec.arch = j.at("arch").get<std::string>();
-    spec.image_size = j.at("image_size").get<int>();
-    spec.channels = j.at("channels").get<int>();
-    spec.class_names = j.at("classes").get<std::vector<std::string>>();
-    spec.latent_dim = j.at("latent_dim").get<int>();
-    spec.width = j.at("width").get<int>();
-  } catch (const nlohmann::json::exception& e) {
-    return Status::BadInput(std::string("model header lacks a field or has a wrong type: ") +
-                            e.what());
-  }
+  HM_ASSIGN_OR_RETURN(spec.arch, f.String("/arch"));
+  HM_ASSIGN_OR_RETURN(spec.image_size, f.Int("/image_size"));
+  HM_ASSIGN_OR_RETURN(spec.channels, f.Int("/channels"));
+  HM_ASSIGN_OR_RETURN(spec.class_names, f.Strings("/classes"));
+  HM_ASSIGN_OR_RETURN(spec.latent_dim, f.Int("/latent_dim"));
+  HM_ASSIGN_OR_RETURN(spec.width, f.Int("/width"));
   Status valid = spec.Validate();
   if (!valid.ok()) return Status::BadInput("model header: " + valid.message());
   return spec;

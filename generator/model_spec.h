@@ -28,6 +28,8 @@ struct ModelSpec {
   // Checks the ranges above; the message names the offending field.
   Status Validate() const;
   nlohmann::json ToJson() const;
+  // Reads the "model" object of a model file header. A missing or wrong-typed field is BadInput
+  // naming it ("field 'model/arch' must be a string"); the caller adds the file name.
   static Result<ModelSpec> FromJson(const nlohmann::json& j);
 };
 

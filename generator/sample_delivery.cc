@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "base/text.h"
+
 namespace hallmark::generator {
 namespace {
 
@@ -17,11 +19,6 @@ const char* FilterName(image::Filter f) {
       return "lanczos3";
   }
   return "unknown";
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 }  // namespace
@@ -98,7 +95,7 @@ Result<int> ResolveClass(const ModelSpec& spec, const std::string& text) {
     }
   }
   for (int i = 0; i < classes; ++i) {
-    if (Lower(spec.class_names[size_t(i)]) == Lower(text)) return i;
+    if (AsciiLower(spec.class_names[size_t(i)]) == AsciiLower(text)) return i;
   }
   return Status::InvalidArgument("--class " + text + ": no such class; " + range());
 }

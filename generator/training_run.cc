@@ -7,6 +7,7 @@
 #include <map>
 
 #include "base/file.h"
+#include "base/json_fields.h"
 #include "base/progress.h"
 #include "generator/checkpoint_file.h"
 #include "generator/dataset_loader.h"
@@ -206,7 +207,8 @@ Result<TrainSummary> RunTraining(const TrainCommand& cmd, Backend& backend,
   std::error_code ec;
   if (fs::exists(summary.model_path, ec)) {
     HM_ASSIGN_OR_RETURN(nlohmann::json header, ReadCheckpointHeader(summary.model_path));
-    summary.first_step = header.value("training", nlohmann::json::object()).value("steps", 0);
+    HM_ASSIGN_OR_RETURN(summary.first_step,
+                        JsonFields(header, summary.model_path).Integer("/training/steps", 0));
     say("resuming " + summary.model_path + " from step " + std::to_string(summary.first_step));
   }
   say("training " + cmd.arch + " " + std::to_string(cmd.size) + "x" + std::to_string(cmd.size) +
@@ -236,7 +238,8 @@ Result<EvalSummary> RunEvaluation(const EvalCommand& cmd, Backend& backend) {
   const ModelSpec& spec = summary.model.spec;
   std::string data = cmd.data;
   if (data.empty()) {
-    data = summary.model.header.value("data", nlohmann::json::object()).value("source", "");
+    HM_ASSIGN_OR_RETURN(data,
+                        JsonFields(summary.model.header, cmd.model).String("/data/source", ""));
   }
   HM_ASSIGN_OR_RETURN(TrainingData td, LoadTrainingData({data, spec.image_size, spec.channels}));
   if (td.train.class_names != spec.class_names) {
