@@ -1,51 +1,34 @@
-// dataset add|list|show and audit prove|verify-log|export|checkpoint: argument parsing only; the
-// work is in the audit library.
-#include <unistd.h>
-
+// dataset add|list|show and audit prove|verify-log|export|checkpoint: argument parsing and
+// printing only; the work is in pipeline/ (dataset_registration.h, log_audit.h) and the ledger.
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
 
-#include "audit/checkpoint.h"
-#include "audit/dataset_scanner.h"
-#include "audit/ledger_store.h"
-#include "audit/log_verifier.h"
-#include "audit/receipt.h"
-#include "audit/spdx_expression.h"
+#include "audit/ledger/ledger_store.h"
 #include "base/file.h"
 #include "base/hex.h"
 #include "base/progress.h"
+#include "base/utf8.h"
 #include "cli/commands.h"
+#include "pipeline/dataset_registration.h"
+#include "pipeline/log_audit.h"
+#include "pipeline/studio.h"
 
 namespace hallmark::cli {
 namespace {
 
 using audit::LedgerStore;
 
-std::string Origin() {
-  const char* env = std::getenv("HALLMARK_LEDGER_ORIGIN");
-  return env && *env ? env : audit::kDefaultOrigin;
-}
-
 // Read commands open the home ledger read-only, or a foreign file given with --ledger.
-Result<std::unique_ptr<LedgerStore>> OpenForReading(const Context& ctx, const std::string& file) {
-  audit::LedgerOptions o;
+Result<pipeline::Studio> OpenForReading(
+    const Context& ctx, const std::string& file,
+    pipeline::LedgerAccess access = pipeline::LedgerAccess::kReadOnly) {
+  pipeline::StudioOptions o;
   o.home = ctx.Home();
-  o.foreign_file = file;
-  o.read_only = true;
-  o.origin = Origin();
-  return audit::OpenLedger(o);
-}
-
-Result<std::unique_ptr<LedgerStore>> OpenForWriting(const Context& ctx) {
-  HM_ASSIGN_OR_RETURN(std::string home, ctx.EnsureHome());
-  audit::LedgerOptions o;
-  o.home = home;
-  o.origin = Origin();
-  return audit::OpenLedger(o);
+  o.ledger_file = file;
+  o.ledger = access;
+  return pipeline::Studio::Open(o);
 }
 
 nlohmann::json DatasetJson(const audit::DatasetRecord& d) {
@@ -77,29 +60,23 @@ void RegisterDataset(CLI::App& app, Context& ctx) {
   add->callback([&ctx, add_args]() {
     ctx.SetAction([&ctx, add_args]() -> Result<int> {
       const AddArgs& a = *add_args;
-      // Check the licence before hashing anything: a typo should fail in milliseconds.
-      HM_ASSIGN_OR_RETURN(audit::SpdxNode licence, audit::ParseSpdxExpression(a.licence));
-      HM_ASSIGN_OR_RETURN(std::vector<std::string> files, audit::ListDatasetFiles(a.dir));
-      ProgressBar bar("hashing " + a.name, files.size(), "files", !ctx.quiet && !ctx.json);
-      audit::ScanOptions scan;
-      scan.progress = [&bar](uint64_t done, uint64_t) { bar.Update(done); };
-      HM_ASSIGN_OR_RETURN(std::vector<audit::DatasetItem> items, audit::ScanDataset(a.dir, scan));
-      bar.Finish();
-      HM_ASSIGN_OR_RETURN(std::unique_ptr<LedgerStore> store, OpenForWriting(ctx));
-      audit::DatasetRecord d;
-      d.name = a.name;
-      d.source = a.source;
-      d.licence = audit::SpdxToString(licence);
-      d.attribution = a.attribution;
-      HM_ASSIGN_OR_RETURN(d, store->RecordDataset(d, items));
-      // So that `train --data NAME` finds the files; the record above stands even if this fails.
-      std::error_code ec;
-      const std::string folder = std::filesystem::absolute(a.dir, ec).lexically_normal().string();
-      Status noted =
-          ec ? Status::IoError(a.dir + ": " + ec.message()) : store->SetDatasetFolder(d.id, folder);
-      if (!noted.ok()) ctx.Say("warning: the dataset's folder was not noted: " + noted.message());
-      uint64_t undecoded = 0;
-      for (const auto& item : items) undecoded += item.width == 0;
+      std::optional<ProgressBar> bar;
+      pipeline::DatasetRequest request{a.dir, a.name, a.licence, a.source, a.attribution, {}};
+      request.progress = [&](uint64_t done, uint64_t total) {
+        if (!bar) bar.emplace("hashing " + a.name, total, "files", !ctx.quiet && !ctx.json);
+        bar->Update(done);
+      };
+      HM_ASSIGN_OR_RETURN(pipeline::RegisteredDataset added,
+                          pipeline::AddDataset(ctx.Home(), request));
+      if (bar) bar->Finish();
+      for (const audit::SkippedDatasetPath& s : added.skipped) {
+        std::fprintf(stderr, "skipped: %s: %s\n", s.path.c_str(), s.why.c_str());
+      }
+      const audit::DatasetRecord& d = added.record;
+      if (!added.folder_warning.empty()) {
+        ctx.Say("warning: the dataset's folder was not noted: " + added.folder_warning);
+      }
+      const uint64_t undecoded = added.undecoded_items;
       ctx.Say("recorded dataset " + d.name + ": " + std::to_string(d.item_count) + " items, " +
               "licence " + d.licence + ", id " + d.id + ", log entry " +
               std::to_string(d.log_index));
@@ -119,15 +96,14 @@ void RegisterDataset(CLI::App& app, Context& ctx) {
   list->add_option("--ledger", *list_ledger, "Read this ledger file (read-only) instead");
   list->callback([&ctx, list_ledger]() {
     ctx.SetAction([&ctx, list_ledger]() -> Result<int> {
-      auto opened = OpenForReading(ctx, *list_ledger);
       // A home where nothing was recorded yet simply has no datasets.
-      if (!opened.ok() && opened.status().code() == StatusCode::kNotFound && list_ledger->empty()) {
-        ctx.Say("no datasets recorded");
-        ctx.EmitJson({{"datasets", nlohmann::json::array()}});
-        return kExitOk;
+      HM_ASSIGN_OR_RETURN(
+          pipeline::Studio studio,
+          OpenForReading(ctx, *list_ledger, pipeline::LedgerAccess::kReadIfPresent));
+      std::vector<audit::DatasetRecord> all;
+      if (studio.has_ledger()) {
+        HM_ASSIGN_OR_RETURN(all, studio.ledger().ListDatasets());
       }
-      HM_ASSIGN_OR_RETURN(std::unique_ptr<LedgerStore> store, std::move(opened));
-      HM_ASSIGN_OR_RETURN(std::vector<audit::DatasetRecord> all, store->ListDatasets());
       nlohmann::json arr = nlohmann::json::array();
       for (const auto& d : all) {
         ctx.Say(d.name + "  " + std::to_string(d.item_count) + " items  " + d.licence + "  " +
@@ -149,12 +125,12 @@ void RegisterDataset(CLI::App& app, Context& ctx) {
   show->add_option("--ledger", show_args->ledger, "Read this ledger file (read-only) instead");
   show->callback([&ctx, show_args]() {
     ctx.SetAction([&ctx, show_args]() -> Result<int> {
-      HM_ASSIGN_OR_RETURN(std::unique_ptr<LedgerStore> store,
-                          OpenForReading(ctx, show_args->ledger));
+      HM_ASSIGN_OR_RETURN(pipeline::Studio studio, OpenForReading(ctx, show_args->ledger));
+      LedgerStore& store = studio.ledger();
       HM_ASSIGN_OR_RETURN(std::optional<audit::DatasetRecord> d,
-                          store->FindDataset(show_args->which));
+                          store.FindDataset(show_args->which));
       if (!d) return Status::NotFound("dataset " + show_args->which + ": not recorded");
-      HM_ASSIGN_OR_RETURN(std::vector<audit::DatasetItem> items, store->DatasetItems(d->id));
+      HM_ASSIGN_OR_RETURN(std::vector<audit::DatasetItem> items, store.DatasetItems(d->id));
       ctx.Say("name:        " + d->name);
       ctx.Say("id:          " + d->id);
       ctx.Say("licence:     " + d->licence);
@@ -182,20 +158,6 @@ void RegisterDataset(CLI::App& app, Context& ctx) {
   });
 }
 
-// --since accepts a signed note, or a receipt JSON whose "checkpoint" field is one.
-Result<std::string> ReadCheckpointFile(const std::string& path) {
-  HM_ASSIGN_OR_RETURN(Bytes data, ReadFile(path, 1 << 20));
-  std::string text(data.begin(), data.end());
-  if (!text.empty() && text[0] == '{') {
-    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.contains("checkpoint") || !j["checkpoint"].is_string()) {
-      return Status::BadInput(path + ": a JSON file without a \"checkpoint\" string");
-    }
-    return j["checkpoint"].get<std::string>();
-  }
-  return text;
-}
-
 void RegisterAudit(CLI::App& app, Context& ctx) {
   CLI::App* audit_cmd = app.add_subcommand("audit", "Prove, verify and export the audit ledger");
   audit_cmd->require_subcommand(1);
@@ -211,20 +173,19 @@ void RegisterAudit(CLI::App& app, Context& ctx) {
   prove->add_option("--ledger", prove_args->ledger, "Read this ledger file (read-only) instead");
   prove->callback([&ctx, prove_args]() {
     ctx.SetAction([&ctx, prove_args]() -> Result<int> {
-      HM_ASSIGN_OR_RETURN(std::unique_ptr<LedgerStore> store,
-                          OpenForReading(ctx, prove_args->ledger));
-      HM_ASSIGN_OR_RETURN(audit::Receipt r, audit::ProveAsset(*store, prove_args->asset));
-      HM_ASSIGN_OR_RETURN(auto key, audit::CheckpointVerifier::FromVerifierKey(r.log_key));
-      HM_RETURN_IF_ERROR(audit::VerifyReceipt(r, key));  // never hand out a receipt that fails
+      HM_ASSIGN_OR_RETURN(pipeline::Studio studio, OpenForReading(ctx, prove_args->ledger));
+      HM_ASSIGN_OR_RETURN(audit::Receipt r, pipeline::ProveAsset(studio, prove_args->asset));
       nlohmann::json j = audit::ReceiptToJson(r);
       if (!prove_args->out.empty()) {
-        HM_RETURN_IF_ERROR(WriteFileAtomic(prove_args->out, ByteView(j.dump(2) + "\n")));
+        HM_RETURN_IF_ERROR(
+            WriteFileAtomic(prove_args->out, ByteView(DumpJsonReplacingInvalidUtf8(j, 2) + "\n")));
       }
       ctx.Say("asset " + prove_args->asset + ": log entry " + std::to_string(r.leaf_index) +
               " of " + std::to_string(r.tree_size) + ", inclusion proof of " +
               std::to_string(r.inclusion_path.size()) + " hashes verified" +
               (prove_args->out.empty() ? "" : ", receipt written to " + prove_args->out));
-      if (prove_args->out.empty() && !ctx.json && !ctx.quiet) ctx.Say(j.dump(2));
+      if (prove_args->out.empty() && !ctx.json && !ctx.quiet)
+        ctx.Say(DumpJsonReplacingInvalidUtf8(j, 2));
       ctx.EmitJson(j);
       return kExitOk;
     });
@@ -241,29 +202,13 @@ void RegisterAudit(CLI::App& app, Context& ctx) {
   verify->add_option("--ledger", verify_args->ledger, "Read this ledger file (read-only) instead");
   verify->callback([&ctx, verify_args]() {
     ctx.SetAction([&ctx, verify_args]() -> Result<int> {
-      audit::VerifyLogOptions opts;
-      if (!verify_args->since.empty()) {
-        HM_ASSIGN_OR_RETURN(opts.since_checkpoint, ReadCheckpointFile(verify_args->since));
-      }
-      HM_ASSIGN_OR_RETURN(std::unique_ptr<LedgerStore> store,
-                          OpenForReading(ctx, verify_args->ledger));
-      // The home's own log key is the trust anchor when it exists; a foreign ledger can only be
-      // checked against the key it records (trust on first use) or a --since checkpoint.
-      if (verify_args->ledger.empty()) {
-        std::string key_path = ctx.Home() + "/" + audit::kLogKeyFileName;
-        if (::access(key_path.c_str(), R_OK) == 0) {
-          HM_ASSIGN_OR_RETURN(auto signer,
-                              audit::CheckpointSigner::LoadOrCreate(key_path, Origin()));
-          HM_ASSIGN_OR_RETURN(auto recorded, store->LogVerifier());
-          std::string name = recorded ? recorded->name() : Origin();
-          opts.trusted_key = audit::CheckpointVerifier(name, signer.public_key());
-        }
-      }
-      uint64_t total = 0;
-      HM_ASSIGN_OR_RETURN(total, store->TreeSize());
+      HM_ASSIGN_OR_RETURN(pipeline::Studio studio, OpenForReading(ctx, verify_args->ledger));
+      HM_ASSIGN_OR_RETURN(uint64_t total, studio.ledger().TreeSize());
       ProgressBar bar("verifying log", total, "entries", !ctx.quiet && !ctx.json);
-      opts.progress = [&bar](uint64_t done, uint64_t) { bar.Update(done); };
-      HM_ASSIGN_OR_RETURN(audit::LogVerification v, audit::VerifyLog(*store, opts));
+      pipeline::LogAuditRequest request;
+      request.since_file = verify_args->since;
+      request.progress = [&bar](uint64_t done, uint64_t) { bar.Update(done); };
+      HM_ASSIGN_OR_RETURN(audit::LogVerification v, pipeline::AuditLog(studio, request));
       bar.Finish();
       std::string root = HexEncode(ByteView(v.root.data(), v.root.size()));
       for (const auto& p : v.problems) ctx.Say("TAMPERED: " + p);
@@ -303,10 +248,9 @@ void RegisterAudit(CLI::App& app, Context& ctx) {
   exp->add_option("--ledger", export_args->ledger, "Export this ledger file instead");
   exp->callback([&ctx, export_args]() {
     ctx.SetAction([&ctx, export_args]() -> Result<int> {
-      HM_ASSIGN_OR_RETURN(std::unique_ptr<LedgerStore> store,
-                          OpenForReading(ctx, export_args->ledger));
-      HM_RETURN_IF_ERROR(store->ExportSnapshot(export_args->out));
-      HM_ASSIGN_OR_RETURN(uint64_t size, store->TreeSize());
+      HM_ASSIGN_OR_RETURN(pipeline::Studio studio, OpenForReading(ctx, export_args->ledger));
+      HM_RETURN_IF_ERROR(studio.ledger().ExportSnapshot(export_args->out));
+      HM_ASSIGN_OR_RETURN(uint64_t size, studio.ledger().TreeSize());
       ctx.Say("exported " + std::to_string(size) + " log entries to " + export_args->out);
       ctx.EmitJson({{"exported", export_args->out}, {"tree_size", size}});
       return kExitOk;
@@ -323,9 +267,12 @@ void RegisterAudit(CLI::App& app, Context& ctx) {
   cp->add_option("--ledger", cp_args->ledger, "Read this ledger file (read-only) instead");
   cp->callback([&ctx, cp_args]() {
     ctx.SetAction([&ctx, cp_args]() -> Result<int> {
-      HM_ASSIGN_OR_RETURN(std::unique_ptr<LedgerStore> store, OpenForReading(ctx, cp_args->ledger));
-      HM_ASSIGN_OR_RETURN(std::optional<audit::StoredCheckpoint> latest, store->LatestCheckpoint());
-      if (!latest) return Status::NotFound(store->path() + ": the log has no checkpoint yet");
+      HM_ASSIGN_OR_RETURN(pipeline::Studio studio, OpenForReading(ctx, cp_args->ledger));
+      HM_ASSIGN_OR_RETURN(std::optional<audit::StoredCheckpoint> latest,
+                          studio.ledger().LatestCheckpoint());
+      if (!latest) {
+        return Status::NotFound(studio.ledger().path() + ": the log has no checkpoint yet");
+      }
       if (!cp_args->out.empty()) {
         HM_RETURN_IF_ERROR(WriteFileAtomic(cp_args->out, ByteView(latest->note)));
       }

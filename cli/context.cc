@@ -1,11 +1,9 @@
 #include "cli/context.h"
 
-#include <sys/stat.h>
-
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <iostream>
+
+#include "base/utf8.h"
+#include "pipeline/studio.h"
 
 namespace hallmark::cli {
 
@@ -27,22 +25,11 @@ int ExitCodeFor(const Status& status) {
   return kExitInternal;
 }
 
-std::string Context::Home() const {
-  if (!home_flag.empty()) return home_flag;
-  if (const char* env = std::getenv("HALLMARK_HOME"); env && *env) return env;
-  return "./.hallmark";
-}
+std::string Context::Home() const { return pipeline::Studio::ResolveHome(home_flag); }
 
 Result<std::string> Context::EnsureHome() const {
   std::string home = Home();
-  if (::mkdir(home.c_str(), 0700) != 0 && errno != EEXIST) {
-    return Status::IoError(home +
-                           ": cannot create the Hallmark home folder: " + std::strerror(errno));
-  }
-  struct stat st {};
-  if (::stat(home.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-    return Status::BadInput(home + ": the Hallmark home is not a folder");
-  }
+  HM_RETURN_IF_ERROR(pipeline::Studio::EnsureHome(home));
   return home;
 }
 
@@ -53,7 +40,9 @@ void Context::Say(const std::string& line) const {
 
 void Context::EmitJson(const nlohmann::json& doc) const {
   if (!json) return;
-  std::cout << doc.dump() << '\n';
+  // Text from input files or arguments may not be UTF-8; a replacement character beats an
+  // exception (nlohmann::json throws on such strings) that would end the command.
+  std::cout << DumpJsonReplacingInvalidUtf8(doc) << '\n';
 }
 
 }  // namespace hallmark::cli

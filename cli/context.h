@@ -36,7 +36,7 @@ class Context {
   std::string home_flag;              // --home, empty when not given
   uint64_t max_pixels = 100'000'000;  // --max-pixels: decoder limit for hostile images
 
-  // --home, else $HALLMARK_HOME, else ./.hallmark.
+  // --home, else $HALLMARK_HOME, else ./.hallmark (pipeline::Studio::ResolveHome).
   std::string Home() const;
   // Creates the home folder (mode 0700) if missing.
   Result<std::string> EnsureHome() const;

@@ -135,7 +135,8 @@ void AddImageConvert(CLI::App& parent, Context& ctx) {
       if (!a->resize.empty()) {
         HM_ASSIGN_OR_RETURN(auto size, ParseSize(a->resize));
         HM_ASSIGN_OR_RETURN(image::Filter filter, image::ParseFilter(a->filter));
-        HM_ASSIGN_OR_RETURN(img, image::Resize(img, size.first, size.second, filter));
+        HM_ASSIGN_OR_RETURN(img,
+                            image::Resize(img, size.first, size.second, filter, ctx.max_pixels));
       }
       image::EncodeOptions options;
       HM_ASSIGN_OR_RETURN(options.jpeg.subsampling, ParseSubsampling(a->subsampling));

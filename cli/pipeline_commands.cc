@@ -1,79 +1,14 @@
-// verify, generate, model register: the journeys that join every module.
-#include <sys/stat.h>
-
-#include <algorithm>
-#include <filesystem>
+// verify (and, from pipeline_generate_commands.cc, generate and model register): the journeys
+// that join every module. Parsing and printing only; the work is in pipeline/.
+#include <cstdio>
 #include <map>
+#include <memory>
 
-#include "base/file.h"
 #include "cli/commands.h"
-#include "pipeline/asset_verifier.h"
-#include "pipeline/studio.h"
+#include "pipeline/verify_session.h"
 
 namespace hallmark::cli {
 namespace {
-
-bool IsImageFile(const std::filesystem::path& p) {
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".webp";
-}
-
-// Files named on the command line, and the image files inside named folders (their whole tree
-// with --recursive), in a stable order.
-Result<std::vector<std::string>> ExpandPaths(const std::vector<std::string>& paths, bool recursive) {
-  std::vector<std::string> files;
-  for (const std::string& p : paths) {
-    std::error_code ec;
-    if (!std::filesystem::exists(p, ec)) return Status::NotFound(p + ": no such file or folder");
-    if (!std::filesystem::is_directory(p, ec)) {
-      files.push_back(p);
-      continue;
-    }
-    std::vector<std::string> found;
-    auto visit = [&](const std::filesystem::directory_entry& e) {
-      if (e.is_regular_file() && IsImageFile(e.path()) &&
-          e.path().string().find("/.pending/") == std::string::npos) {
-        found.push_back(e.path().string());
-      }
-    };
-    if (recursive) {
-      for (const auto& e : std::filesystem::recursive_directory_iterator(p, ec)) visit(e);
-    } else {
-      for (const auto& e : std::filesystem::directory_iterator(p, ec)) visit(e);
-    }
-    if (ec) return Status::IoError(p + ": cannot list: " + ec.message());
-    std::sort(found.begin(), found.end());
-    files.insert(files.end(), found.begin(), found.end());
-  }
-  return files;
-}
-
-std::string Describe(const pipeline::AssetVerification& v) {
-  std::string s = v.file + ": " + pipeline::VerdictName(v.verdict) + "\n";
-  s += "  manifest:  " + v.manifest;
-  if (!v.manifest_failure.empty()) s += " (" + v.manifest_failure + ")";
-  if (!v.signer.empty()) s += ", signer " + v.signer;
-  if (!v.signer_subject.empty()) s += " [" + v.signer_subject + "]";
-  s += "\n  binding:   " + v.binding + "\n  watermark: ";
-  if (!v.watermark_checked) {
-    s += "not checked (no watermark key)";
-  } else if (v.watermark_found) {
-    char fpp[32];
-    std::snprintf(fpp, sizeof fpp, "%.1e", v.watermark_false_positive);
-    s += "found, payload " + v.watermark_payload + ", false-positive probability <= " + fpp;
-  } else {
-    s += "not found";
-  }
-  s += "\n  ledger:    " + v.ledger;
-  if (!v.ledger_asset_id.empty()) {
-    s += " " + v.ledger_asset_id + ", model " + v.ledger_model_id.substr(0, 12) +
-         "…, inclusion proof " + v.ledger_proof +
-         (v.ledger_content_match ? ", file hash matches the record" : "");
-  }
-  s += "\n  agreement: " + v.agreement + "\n  why:       " + v.reason;
-  return s;
-}
 
 void AddVerify(CLI::App& app, Context& ctx) {
   struct Args {
@@ -93,37 +28,27 @@ void AddVerify(CLI::App& app, Context& ctx) {
                   "A ledger file to check records against, opened read-only (default: the home's)");
   cmd->callback([&ctx, a] {
     ctx.SetAction([&ctx, a]() -> Result<int> {
-      HM_ASSIGN_OR_RETURN(std::vector<std::string> files, ExpandPaths(a->paths, a->recursive));
-      const std::string home = ctx.Home();
-      HM_ASSIGN_OR_RETURN(provenance::TrustStore trust,
-                          provenance::TrustStore::LoadDirectory(a->trust.empty() ? home + "/trust"
-                                                                                  : a->trust));
-      std::optional<watermark::Key> key;
-      const std::string key_path =
-          a->watermark_key.empty() ? home + "/" + pipeline::kWatermarkKeyFile : a->watermark_key;
-      struct stat st {};
-      if (!a->watermark_key.empty() || ::stat(key_path.c_str(), &st) == 0) {
-        HM_ASSIGN_OR_RETURN(watermark::Key k, watermark::Key::FromFile(key_path));
-        key = std::move(k);
+      HM_ASSIGN_OR_RETURN(pipeline::ImageFileList listed,
+                          pipeline::ListImageFiles(a->paths, a->recursive));
+      const std::vector<std::string>& files = listed.files;
+      // An entry that may hold an image but could not be listed counts as unreadable.
+      int skipped = 0;
+      for (const pipeline::SkippedPath& s : listed.skipped) {
+        std::fprintf(stderr, "skipped: %s: %s\n", s.path.c_str(), s.why.c_str());
+        if (s.missed) ++skipped;
       }
-      std::unique_ptr<audit::LedgerStore> ledger;
-      audit::LedgerOptions lo;
-      lo.read_only = true;
-      if (!a->ledger.empty()) {
-        lo.foreign_file = a->ledger;
-      } else {
-        lo.home = home;
-      }
-      if (!a->ledger.empty() ||
-          ::stat((home + "/" + audit::kLedgerFileName).c_str(), &st) == 0) {
-        HM_ASSIGN_OR_RETURN(ledger, audit::OpenLedger(lo));
-      }
-      pipeline::AssetVerifier verifier(trust, std::move(key), ledger.get(), ctx.max_pixels);
+      pipeline::VerifySources sources;
+      sources.trust_dir = a->trust;
+      sources.watermark_key = a->watermark_key;
+      sources.ledger_file = a->ledger;
+      sources.max_pixels = ctx.max_pixels;
+      HM_ASSIGN_OR_RETURN(std::unique_ptr<pipeline::VerifySession> session,
+                          pipeline::VerifySession::Open(ctx.Home(), sources));
 
       std::map<std::string, int> counts;
-      int unreadable = 0, unverified = 0;
+      int unreadable = skipped, unverified = 0;
       for (const std::string& f : files) {
-        Result<pipeline::AssetVerification> v = verifier.VerifyFile(f);
+        Result<pipeline::AssetVerification> v = session->Verify(f);
         if (!v.ok()) {
           ++unreadable;
           std::fprintf(stderr, "hallmark: %s\n", v.status().message().c_str());
@@ -132,18 +57,19 @@ void AddVerify(CLI::App& app, Context& ctx) {
         }
         ++counts[pipeline::VerdictName(v->verdict)];
         if (!pipeline::IsVerified(v->verdict)) ++unverified;
-        ctx.Say(Describe(*v));
+        ctx.Say(pipeline::DescribeVerification(*v));
         ctx.EmitJson(v->ToJson());
       }
       ctx.Say("\nsummary: " + std::to_string(files.size()) + " images");
-      for (const char* name : {"VERIFIED", "VERIFIED_BY_WATERMARK", "TAMPERED", "UNTRUSTED_SIGNER",
-                               "REVOKED", "NO_PROVENANCE"}) {
+      for (pipeline::Verdict verdict : pipeline::AllVerdicts()) {
+        const char* name = pipeline::VerdictName(verdict);
         char line[96];
         std::snprintf(line, sizeof line, "  %-22s %6d", name, counts[name]);
         ctx.Say(line);
       }
-      if (unreadable) ctx.Say("  " + std::string("unreadable") + std::string(13, ' ') +
-                              std::to_string(unreadable));
+      if (unreadable)
+        ctx.Say("  " + std::string("unreadable") + std::string(13, ' ') +
+                std::to_string(unreadable));
       if (unreadable) return kExitBadInput;
       return unverified ? kExitNegative : kExitOk;
     });

@@ -3,19 +3,15 @@
 #include <memory>
 
 #include "base/progress.h"
-#include "base/sha256.h"
 #include "cli/commands.h"
 #include "pipeline/studio.h"
 
 #ifdef HALLMARK_HAVE_GENERATOR
-#include <cstdlib>
+#include <cstdio>
 
-#include "audit/policy.h"
-#include "audit/policy_engine.h"
-#include "base/hex.h"
 #include "generator/backend_loader.h"
-#include "generator/checkpoint_file.h"
 #include "pipeline/generate_pipeline.h"
+#include "pipeline/model_registration.h"
 #endif
 
 namespace hallmark::cli {
@@ -23,24 +19,11 @@ namespace hallmark::cli {
 #ifdef HALLMARK_HAVE_GENERATOR
 namespace {
 
-std::string HexDigest(const Sha256Digest& digest) {
-  return HexEncode(ByteView(digest.data(), digest.size()));
-}
-
-// The policy a purpose is checked against: --policy, else <purpose>.toml in $HALLMARK_POLICY_DIR,
-// else in the policies/ folder this build came from.
-std::string PolicyFor(const std::string& purpose, const std::string& explicit_policy) {
-  if (!explicit_policy.empty()) return explicit_policy;
-  const char* dir = std::getenv("HALLMARK_POLICY_DIR");
-  return std::string(dir && *dir ? dir : HALLMARK_DEFAULT_POLICY_DIR) + "/" + purpose + ".toml";
-}
-
 void AddGenerate(CLI::App& app, Context& ctx) {
   struct Args {
     pipeline::GenerateRequest request;
     std::string format = "png";
     std::string mining;
-    std::string policy;
   };
   auto a = std::make_shared<Args>();
   pipeline::GenerateRequest& r = a->request;
@@ -61,7 +44,7 @@ void AddGenerate(CLI::App& app, Context& ctx) {
   cmd->add_option("--quality", r.jpeg_quality, "JPEG quality")->check(CLI::Range(50, 100));
   cmd->add_option("--purpose", r.purpose, "Intended use, checked against the datasets' licences")
       ->check(CLI::IsMember({"commercial", "research"}));
-  cmd->add_option("--policy", a->policy, "Policy for --purpose (default: policies/<purpose>.toml)");
+  cmd->add_option("--policy", r.policy, "Policy for --purpose (default: policies/<purpose>.toml)");
   cmd->add_option("--device", r.device, "auto, cpu or cuda");
   cmd->add_option("--threads", r.threads, "Intra-op threads")->check(CLI::Range(1, 256));
   cmd->add_option("--batch", r.batch, "Images per batch and per ledger transaction")
@@ -84,37 +67,27 @@ void AddGenerate(CLI::App& app, Context& ctx) {
       }
       HM_ASSIGN_OR_RETURN(std::string home, ctx.EnsureHome());
       HM_ASSIGN_OR_RETURN(pipeline::Studio studio, pipeline::Studio::Open(home));
-      if (!request.purpose.empty()) {
-        // Refuse before anything is sampled: the datasets' licences must allow the purpose.
-        HM_ASSIGN_OR_RETURN(audit::Policy policy,
-                            audit::LoadPolicy(PolicyFor(request.purpose, a->policy)));
-        HM_ASSIGN_OR_RETURN(Sha256Digest digest, Sha256File(request.model_path));
-        const std::string model_id = HexDigest(digest);
-        Result<audit::PolicyDecision> decision =
-            audit::EvaluateModel(policy, model_id, studio.ledger());
-        if (!decision.ok() && decision.status().code() == StatusCode::kNotFound) {
-          return Status::BadInput(request.model_path + ": model " + model_id.substr(0, 16) +
-                                  "… is not in the ledger; record it with 'hallmark model "
-                                  "register " +
-                                  request.model_path + " --dataset NAME'");
-        }
-        if (!decision.ok()) return decision.status();
-        if (!decision->allowed) {
-          std::fprintf(stderr, "hallmark: refused: %s use of this model is denied by %s\n%s\n",
-                       request.purpose.c_str(), PolicyFor(request.purpose, a->policy).c_str(),
-                       decision->Explain().c_str());
-          ctx.EmitJson({{"refused", true}, {"decision", decision->ToJson()}});
-          return kExitNegative;
-        }
-        ctx.Say(request.purpose + " use allowed by " + decision->policy_name + " (" +
-                std::to_string(decision->credit_lines.size()) + " credit line(s) to carry)");
-      }
       HM_ASSIGN_OR_RETURN(generator::Backend * backend, generator::LoadBackend());
       ProgressBar bar("generate", uint64_t(request.count), "images", !ctx.quiet && !ctx.json);
       HM_ASSIGN_OR_RETURN(pipeline::GenerateSummary summary,
                           pipeline::Generate(request, studio, *backend,
                                              [&bar](int done) { bar.Update(uint64_t(done)); }));
       bar.Finish();
+      if (summary.purpose_check) {
+        const pipeline::PurposeCheck& check = *summary.purpose_check;
+        if (summary.refused()) {
+          std::fprintf(stderr, "hallmark: refused: %s use of this model is denied by %s\n%s\n",
+                       request.purpose.c_str(), check.policy_file.c_str(),
+                       check.decision.Explain().c_str());
+          ctx.EmitJson({{"refused", true}, {"decision", check.decision.ToJson()}});
+          return kExitNegative;
+        }
+        ctx.Say(request.purpose + " use allowed by " + check.decision.policy_name + " (" +
+                std::to_string(check.decision.credit_lines.size()) + " credit line(s) to carry)");
+      }
+      for (const std::string& entry : summary.left_alone) {
+        std::fprintf(stderr, "hallmark: left alone: %s\n", entry.c_str());
+      }
       if (summary.recovered || summary.discarded) {
         ctx.Say("settled an interrupted run: " + std::to_string(summary.recovered) +
                 " files moved into place, " + std::to_string(summary.discarded) +
@@ -160,41 +133,17 @@ void AddModelRegister(CLI::App& app, Context& ctx) {
   cmd->add_option("--run", a->run, "Free text about the training run (host, command)");
   cmd->callback([&ctx, a] {
     ctx.SetAction([&ctx, a]() -> Result<int> {
-      HM_ASSIGN_OR_RETURN(nlohmann::json header, generator::ReadCheckpointHeader(a->model));
-      HM_ASSIGN_OR_RETURN(Sha256Digest digest, Sha256File(a->model));
       HM_ASSIGN_OR_RETURN(std::string home, ctx.EnsureHome());
       HM_ASSIGN_OR_RETURN(pipeline::Studio studio, pipeline::Studio::Open(home));
-      audit::ModelRecord record;
-      record.id = HexDigest(digest);
-      record.architecture = header.value("model", nlohmann::json::object()).value("arch", "");
-      record.hyperparameters_json = header.dump();
-      record.training_run = a->run;
-      std::vector<std::string> datasets = a->datasets;
-      const std::string trained_on = header.value("data", nlohmann::json::object())
-                                         .value("dataset", nlohmann::json::object())
-                                         .value("id", "");
-      if (datasets.empty() && !trained_on.empty()) datasets.push_back(trained_on);
-      if (datasets.empty()) {
-        return Status::InvalidArgument(
-            a->model + ": the model file names no registered dataset; pass --dataset NAME");
-      }
-      for (const std::string& name : datasets) {
-        HM_ASSIGN_OR_RETURN(auto ds, studio.ledger().FindDataset(name));
-        if (!ds) {
-          return Status::NotFound(
-              "dataset '" + name +
-              "' is not in the ledger (register it with 'hallmark dataset add')");
-        }
-        record.dataset_ids.push_back(ds->id);
-      }
-      HM_ASSIGN_OR_RETURN(auto existing, studio.ledger().FindModel(record.id));
-      if (existing) {
-        ctx.Say("model " + record.id + " is already recorded (log index " +
-                std::to_string(existing->log_index) + ")");
-        ctx.EmitJson({{"model_id", record.id}, {"log_index", existing->log_index}, {"new", false}});
+      HM_ASSIGN_OR_RETURN(pipeline::ModelRegistration registered,
+                          pipeline::RegisterModel(studio, a->model, a->datasets, a->run));
+      const audit::ModelRecord& stored = registered.record;
+      if (!registered.is_new) {
+        ctx.Say("model " + stored.id + " is already recorded (log index " +
+                std::to_string(stored.log_index) + ")");
+        ctx.EmitJson({{"model_id", stored.id}, {"log_index", stored.log_index}, {"new", false}});
         return kExitOk;
       }
-      HM_ASSIGN_OR_RETURN(audit::ModelRecord stored, studio.ledger().RecordModel(record));
       ctx.Say("recorded model " + stored.id + " (" + stored.architecture + ", " +
               std::to_string(stored.dataset_ids.size()) + " dataset(s)) at log index " +
               std::to_string(stored.log_index));

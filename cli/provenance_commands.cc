@@ -4,28 +4,25 @@
 #include <iostream>
 
 #include "base/file.h"
+#include "base/utc_time.h"
+#include "base/utf8.h"
 #include "cli/commands.h"
 #include "cli/version.h"
 #include "image/codec.h"
 #include "pipeline/studio.h"
-#include "provenance/image_signer.h"
-#include "provenance/key_store.h"
-#include "provenance/manifest_spec.h"
-#include "provenance/manifest_validator.h"
-#include "provenance/trust_store.h"
+#include "pipeline/studio_keys.h"
+#include "provenance/c2pa/image_signer.h"
+#include "provenance/c2pa/manifest_spec.h"
+#include "provenance/c2pa/manifest_validator.h"
+#include "provenance/pki/key_store.h"
+#include "provenance/pki/trust_store.h"
 
 namespace hallmark::cli {
 namespace {
 
 namespace pv = hallmark::provenance;
 
-std::string Date(std::time_t t) {
-  char buf[32];
-  struct tm tm {};
-  gmtime_r(&t, &tm);
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
+std::string Date(std::time_t t) { return FormatUtc(t, UtcFormat::kDate); }
 
 nlohmann::json KeyJson(const pv::KeyInfo& k) {
   return {{"id", k.id},
@@ -79,18 +76,15 @@ void RegisterKeys(CLI::App& app, Context& ctx) {
   init->add_option("--days", flags->days, "Validity of the signing certificate in days");
   init->callback([&ctx, flags] {
     ctx.SetAction([&ctx, flags]() -> Result<int> {
-      HM_ASSIGN_OR_RETURN(std::string home, ctx.EnsureHome());
       HM_ASSIGN_OR_RETURN(pv::KeyOptions options, ToOptions(*flags));
       HM_ASSIGN_OR_RETURN(std::string pass, pv::ReadPassphrase(flags->passphrase_file));
-      pv::KeyStore store(home);
-      HM_ASSIGN_OR_RETURN(pv::KeyInfo info, store.Init(options, pass));
+      HM_ASSIGN_OR_RETURN(pipeline::StudioKeys made,
+                          pipeline::InitStudioKeys(ctx.Home(), options, pass));
+      const pv::KeyInfo& info = made.signing_key;
       ctx.Say("created studio CA and signing key " + info.id + " (" + info.algorithm + ") in " +
-              store.keys_dir());
-      ctx.Say("trust anchor: " + store.trust_dir() + "/studio-ca.pem");
-      // The watermark secret belongs to the studio as much as the signing key does.
-      HM_ASSIGN_OR_RETURN(watermark::Key wm_key, pipeline::EnsureWatermarkKey(home));
-      ctx.Say("watermark key " + wm_key.Fingerprint() + " in " + home + "/" +
-              pipeline::kWatermarkKeyFile);
+              made.keys_dir);
+      ctx.Say("trust anchor: " + made.trust_anchor);
+      ctx.Say("watermark key " + made.watermark_fingerprint + " in " + made.watermark_key_file);
       ctx.EmitJson(KeyJson(info));
       return kExitOk;
     });
@@ -239,14 +233,19 @@ void PrintReport(const Context& ctx, const std::string& file, const pv::Verifica
   for (const auto& e : r.failure) ctx.Say("  FAIL  " + e.code + "  " + e.explanation);
   if (details) {
     for (auto it = r.assertions.begin(); it != r.assertions.end(); ++it) {
-      ctx.Say("  assertion " + it.key() + ": " + it.value().dump());
+      ctx.Say("  assertion " + it.key() + ": " + DumpJsonReplacingInvalidUtf8(it.value()));
     }
   }
 }
 
+// A folder the user named must exist; the home's own trust folder may not yet.
 Result<pv::TrustStore> LoadTrust(const Context& ctx, const std::string& dir) {
-  if (dir.empty()) return pv::TrustStore::LoadDirectory(ctx.Home() + "/trust");
-  return pv::TrustStore::LoadDirectory(dir, /*must_exist=*/true);
+  if (!dir.empty()) return pv::TrustStore::LoadDirectory(dir, /*must_exist=*/true);
+  pipeline::StudioOptions options;
+  options.home = ctx.Home();
+  options.ledger = pipeline::LedgerAccess::kNone;
+  HM_ASSIGN_OR_RETURN(pipeline::Studio studio, pipeline::Studio::Open(options));
+  return studio.LoadTrust();
 }
 
 void RegisterProvenance(CLI::App& app, Context& ctx) {

@@ -1,15 +1,9 @@
 // hallmark audit report / verify-report: auditor reports over the ledger and their signatures.
+// Parsing and printing only; the work is in pipeline/report_journey.h.
 // They join the 'audit' subcommand that RegisterAuditCommands declares (or declare it).
-#include <filesystem>
-
-#include "audit/compliance_report.h"
-#include "audit/ledger_store.h"
-#include "audit/policy.h"
-#include "audit/report_render.h"
-#include "audit/report_signature.h"
-#include "base/file.h"
 #include "cli/commands.h"
 #include "cli/version.h"
+#include "pipeline/report_journey.h"
 
 namespace hallmark::cli {
 namespace {
@@ -21,40 +15,32 @@ struct ReportArgs {
   audit::ReportOptions options;
 };
 
-Result<int> RunReport(const Context& ctx, ReportArgs a) {
-  HM_ASSIGN_OR_RETURN(audit::Policy policy, audit::LoadPolicy(a.policy));
-  std::string ledger = ctx.Home() + "/" + audit::kLedgerFileName;
-  if (!std::filesystem::exists(ledger)) {
-    return Status::NotFound(ledger + ": no ledger here (set --home or $HALLMARK_HOME)");
-  }
-  audit::LedgerOptions lo;
-  lo.home = ctx.Home();
-  lo.read_only = true;
-  HM_ASSIGN_OR_RETURN(std::unique_ptr<audit::LedgerStore> store, audit::OpenLedger(lo));
-  HM_ASSIGN_OR_RETURN(std::optional<audit::CheckpointVerifier> key, store->LogVerifier());
-  a.options.tool = std::string("hallmark ") + kVersion;
-  HM_ASSIGN_OR_RETURN(nlohmann::json report,
-                      audit::BuildComplianceReport(policy, *store, a.options));
-  HM_ASSIGN_OR_RETURN(
-      audit::CheckpointSigner signer,
-      audit::LoadReportSigner(ctx.Home(), key ? key->name() : audit::kDefaultOrigin));
-  HM_ASSIGN_OR_RETURN(audit::SignedReport signed_report, audit::SignReport(report, signer));
-  HM_ASSIGN_OR_RETURN(std::string file, audit::RenderReport(a.format, report, signed_report));
-  HM_RETURN_IF_ERROR(
-      WriteFileAtomic(a.out, ByteView(reinterpret_cast<const uint8_t*>(file.data()), file.size())));
+Result<int> RunReport(const Context& ctx, const ReportArgs& a) {
+  pipeline::StudioOptions studio_options;
+  studio_options.home = ctx.Home();
+  studio_options.ledger = pipeline::LedgerAccess::kReadOnly;
+  HM_ASSIGN_OR_RETURN(pipeline::Studio studio, pipeline::Studio::Open(studio_options));
+  pipeline::ReportRequest request;
+  request.policy_file = a.policy;
+  request.format = a.format;
+  request.out = a.out;
+  request.tool = std::string("hallmark ") + kVersion;
+  request.options = a.options;
+  HM_ASSIGN_OR_RETURN(pipeline::WrittenReport written, pipeline::WriteReport(studio, request));
+  const nlohmann::json& report = written.report;
   const nlohmann::json& results = report["policy_results"];
   if (ctx.json) {
     ctx.EmitJson({{"out", a.out},
                   {"format", a.format},
-                  {"report_sha256", signed_report.sha256},
+                  {"report_sha256", written.sha256},
                   {"checkpoint_size", report["ledger"]["checkpoint_size"]},
                   {"verdict", results["verdict"]},
                   {"assets", report["summary"]["assets"]},
                   {"assets_denied", results["assets_denied"]}});
   } else {
     ctx.Say("wrote " + a.out + ": " + report["summary"]["assets"].dump() + " assets, verdict " +
-            results["verdict"].get<std::string>() + " under " + policy.name + "; report sha256 " +
-            signed_report.sha256);
+            results["verdict"].get<std::string>() + " under " + written.policy_name +
+            "; report sha256 " + written.sha256);
   }
   return kExitOk;
 }
@@ -65,24 +51,10 @@ struct VerifyReportArgs {
 };
 
 Result<int> RunVerifyReport(const Context& ctx, const VerifyReportArgs& a) {
-  HM_ASSIGN_OR_RETURN(Bytes bytes, ReadFile(a.file, size_t{1} << 30));
-  std::string text(bytes.begin(), bytes.end());
-  std::optional<audit::CheckpointVerifier> key;
-  std::string key_source = "report";
-  if (!a.key.empty()) {
-    HM_ASSIGN_OR_RETURN(key, audit::CheckpointVerifier::FromVerifierKey(a.key));
-    key_source = "--key";
-  } else if (std::filesystem::exists(ctx.Home() + "/" + audit::kLedgerFileName)) {
-    audit::LedgerOptions lo;
-    lo.home = ctx.Home();
-    lo.read_only = true;
-    lo.quick_check = false;  // only the log key is read; audit verify-log checks the file
-    HM_ASSIGN_OR_RETURN(std::unique_ptr<audit::LedgerStore> store, audit::OpenLedger(lo));
-    HM_ASSIGN_OR_RETURN(key, store->LogVerifier());
-    if (key) key_source = "ledger " + store->path();
-  }
-  Result<audit::ReportVerification> v = audit::VerifyReportFile(text, key ? &*key : nullptr);
-  if (!v.ok()) return v.status().WithContext(a.file);
+  HM_ASSIGN_OR_RETURN(pipeline::ReportCheck check,
+                      pipeline::CheckReport(ctx.Home(), a.file, a.key));
+  const audit::ReportVerification* v = &check.verification;
+  const std::string& key_source = check.key_source;
   if (ctx.json) {
     ctx.EmitJson({{"file", a.file},
                   {"verified", v->ok},

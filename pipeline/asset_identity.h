@@ -7,7 +7,7 @@
 #include <set>
 #include <string>
 
-#include "audit/ledger_store.h"
+#include "audit/ledger/ledger_store.h"
 #include "base/bytes.h"
 #include "base/result.h"
 #include "watermark/payload.h"

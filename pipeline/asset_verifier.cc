@@ -1,12 +1,16 @@
 #include "pipeline/asset_verifier.h"
 
-#include "audit/receipt.h"
+#include <algorithm>
+#include <cstdio>
+
+#include "audit/ledger/receipt.h"
 #include "base/file.h"
 #include "base/hex.h"
 #include "base/sha256.h"
 #include "image/codec.h"
 #include "pipeline/asset_identity.h"
-#include "provenance/manifest_validator.h"
+#include "provenance/c2pa/manifest_validator.h"
+#include "watermark/mode.h"
 #include "watermark/watermark.h"
 
 namespace hallmark::pipeline {
@@ -14,36 +18,101 @@ namespace {
 
 using C2paVerdict = provenance::Verdict;
 
+// Marks are embedded on images whose short side is at least watermark::kMinimumShortSide, and
+// the detector reads them down to half that size (a copy resized by 0.5); it refuses anything
+// smaller, which therefore cannot carry a mark.
+constexpr int kSmallestMarkedSide = watermark::kMinimumShortSide / 2;
+
 bool BindingBroken(C2paVerdict v) {
   return v == C2paVerdict::kContentAltered || v == C2paVerdict::kManifestTransplanted;
+}
+
+// What the C2PA report says, reduced to what the verdict and the report need.
+ManifestEvidence ReadManifest(const provenance::VerificationReport& report) {
+  ManifestEvidence m;
+  m.c2pa_verdict = report.verdict;
+  if (report.verdict == C2paVerdict::kNoManifest) return m;
+  m.asset_id = report.asset_id;
+  m.signer_subject = report.signer_subject;
+  const bool valid = report.state == provenance::ValidationState::kValid ||
+                     report.state == provenance::ValidationState::kTrusted;
+  m.state = valid ? ManifestState::kValid : ManifestState::kInvalid;
+  if (!report.failure.empty()) m.failure = report.failure.front().code;
+  // Trust in the signer is its own question, answered even when another check failed.
+  m.signer = report.verdict == C2paVerdict::kCredentialRevoked ? SignerTrust::kRevoked
+             : report.HasSuccess("signingCredential.trusted")  ? SignerTrust::kTrusted
+                                                               : SignerTrust::kUntrusted;
+  m.binding = BindingBroken(report.verdict) ? Binding::kPixelsChanged : Binding::kIntact;
+  return m;
 }
 
 }  // namespace
 
 nlohmann::json AssetVerification::ToJson() const {
+  const ManifestEvidence& m = evidence.manifest;
+  const WatermarkEvidence& w = evidence.watermark;
+  const LedgerEvidence& l = evidence.ledger;
   nlohmann::json j = {{"file", file},
                       {"verdict", VerdictName(verdict)},
                       {"reason", reason},
                       {"manifest",
-                       {{"state", manifest},
-                        {"failure", manifest_failure},
-                        {"signer", signer},
-                        {"signer_subject", signer_subject},
-                        {"asset_id", manifest_asset_id}}},
-                      {"content_binding", binding},
-                      {"agreement", agreement}};
-  j["watermark"] = {{"checked", watermark_checked}, {"found", watermark_found}};
-  if (watermark_checked) {
-    j["watermark"]["false_positive_probability"] = watermark_false_positive;
-    j["watermark"]["score"] = watermark_score;
-    if (watermark_found) j["watermark"]["payload"] = watermark_payload;
+                       {{"state", ManifestStateName(m.state)},
+                        {"failure", m.failure},
+                        {"signer", SignerTrustName(m.signer)},
+                        {"signer_subject", m.signer_subject},
+                        {"asset_id", m.asset_id}}},
+                      {"content_binding", BindingName(m.binding)},
+                      {"agreement", AgreementName(evidence.agreement)}};
+  j["watermark"] = {{"checked", w.checked()}, {"found", w.found()}};
+  // A note only where the layer could not look properly; records without one are unchanged.
+  if (const std::string note = WatermarkNoteName(w.state); !note.empty()) {
+    j["watermark"]["note"] = note;
+    j["watermark"]["detail"] = w.detail;
   }
-  j["ledger"] = {{"state", ledger},
-                 {"asset_id", ledger_asset_id},
-                 {"model_id", ledger_model_id},
-                 {"inclusion_proof", ledger_proof},
-                 {"content_hash_match", ledger_content_match}};
+  if (w.checked()) {
+    j["watermark"]["false_positive_probability"] = w.false_positive_probability;
+    j["watermark"]["score"] = w.score;
+    if (w.found()) j["watermark"]["payload"] = w.payload_hex;
+  }
+  j["ledger"] = {{"state", LedgerStateName(l.state)},
+                 {"asset_id", l.asset_id},
+                 {"model_id", l.model_id},
+                 {"inclusion_proof", ProofText(l)},
+                 {"content_hash_match", l.content_hash_match}};
   return j;
+}
+
+std::string DescribeVerification(const AssetVerification& v) {
+  const ManifestEvidence& m = v.evidence.manifest;
+  const WatermarkEvidence& w = v.evidence.watermark;
+  const LedgerEvidence& l = v.evidence.ledger;
+  std::string s = v.file + ": " + VerdictName(v.verdict) + "\n";
+  s += std::string("  manifest:  ") + ManifestStateName(m.state);
+  if (!m.failure.empty()) s += " (" + m.failure + ")";
+  if (m.signer != SignerTrust::kNone) s += std::string(", signer ") + SignerTrustName(m.signer);
+  if (!m.signer_subject.empty()) s += " [" + m.signer_subject + "]";
+  s += std::string("\n  binding:   ") + BindingName(m.binding) + "\n  watermark: ";
+  if (w.state == WatermarkState::kUndecodable) {
+    s += "not checked (the pixels do not decode: " + w.detail + ")";
+  } else if (w.state == WatermarkState::kTooSmall) {
+    s += "not found (" + w.detail + ")";
+  } else if (!w.checked()) {
+    s += "not checked (no watermark key)";
+  } else if (w.found()) {
+    char fpp[32];
+    std::snprintf(fpp, sizeof fpp, "%.1e", w.false_positive_probability);
+    s += "found, payload " + w.payload_hex + ", false-positive probability <= " + fpp;
+  } else {
+    s += "not found";
+  }
+  s += std::string("\n  ledger:    ") + LedgerStateName(l.state);
+  if (!l.asset_id.empty()) {
+    s += " " + l.asset_id + ", model " + l.model_id.substr(0, 12) + "…, inclusion proof " +
+         ProofText(l) + (l.content_hash_match ? ", file hash matches the record" : "");
+  }
+  s += std::string("\n  agreement: ") + AgreementName(v.evidence.agreement) +
+       "\n  why:       " + v.reason;
+  return s;
 }
 
 Result<AssetVerification> AssetVerifier::VerifyFile(const std::string& path) {
@@ -53,128 +122,99 @@ Result<AssetVerification> AssetVerifier::VerifyFile(const std::string& path) {
   return v;
 }
 
-void AssetVerifier::CheckLedger(const std::string& asset_id, ByteView file, AssetVerification* v) {
-  if (!ledger_ || asset_id.empty()) return;
+Result<WatermarkEvidence> AssetVerifier::DetectWatermark(const image::Image& img) const {
+  WatermarkEvidence w;
+  if (!key_) return w;
+  if (std::min(img.width(), img.height()) < kSmallestMarkedSide) {
+    // Not an error: the other layers still decide the verdict.
+    w.state = WatermarkState::kTooSmall;
+    w.detail = "image " + std::to_string(img.width()) + "x" + std::to_string(img.height()) +
+               " is too small to carry a mark";
+    return w;
+  }
+  HM_ASSIGN_OR_RETURN(watermark::Detection d, watermark::Detect(img, *key_));
+  w.state = d.found ? WatermarkState::kFound : WatermarkState::kNotFound;
+  w.false_positive_probability = d.false_positive_probability;
+  w.score = d.score;
+  if (d.found) {
+    w.payload_hex = d.payload.ToHex();
+    w.asset_id = AssetIdForPayload(d.payload);
+  }
+  return w;
+}
+
+LedgerEvidence AssetVerifier::CheckLedger(const std::string& asset_id, ByteView file) const {
+  LedgerEvidence l;
+  if (!ledger_ || asset_id.empty()) return l;
   Result<std::optional<audit::AssetRecord>> record = ledger_->FindAsset(asset_id);
   if (!record.ok()) {
-    v->ledger = "error";
-    v->ledger_proof = record.status().message();
-    return;
+    l.state = LedgerState::kError;
+    l.message = record.status().message();
+    return l;
   }
   if (!*record) {
-    v->ledger = "not recorded";
-    return;
+    l.state = LedgerState::kNotRecorded;
+    return l;
   }
-  v->ledger = "recorded";
-  v->ledger_asset_id = (*record)->id;
-  v->ledger_model_id = (*record)->model_id;
-  v->ledger_content_match = (*record)->content_hash == Sha256Hex(file);
+  l.state = LedgerState::kRecorded;
+  l.asset_id = (*record)->id;
+  l.model_id = (*record)->model_id;
+  l.content_hash_match = (*record)->content_hash == Sha256Hex(file);
   Result<audit::Receipt> receipt = audit::ProveAsset(*ledger_, asset_id);
   Result<std::optional<audit::CheckpointVerifier>> log_key = ledger_->LogVerifier();
   if (!receipt.ok()) {
-    v->ledger_proof = receipt.status().message();
+    l.proof = ProofOutcome::kNoReceipt;
+    l.message = receipt.status().message();
   } else if (!log_key.ok() || !*log_key) {
-    v->ledger_proof = "the ledger has no log key to check its checkpoint";
+    l.proof = ProofOutcome::kNoLogKey;
+    l.message = "the ledger has no log key to check its checkpoint";
+  } else if (Status proof = audit::VerifyReceipt(*receipt, **log_key); !proof.ok()) {
+    l.proof = ProofOutcome::kRejected;
+    l.message = proof.message();
   } else {
-    Status proof = audit::VerifyReceipt(*receipt, **log_key);
-    v->ledger_proof = proof.ok() ? "verified" : proof.message();
+    l.proof = ProofOutcome::kVerified;
   }
+  return l;
 }
 
 Result<AssetVerification> AssetVerifier::VerifyBytes(const std::string& name, ByteView bytes) {
   AssetVerification v;
   v.file = name;
-  HM_ASSIGN_OR_RETURN(image::Image img, image::Decode(bytes, {max_pixels_}));
-
-  // Layer 1: the manifest.
-  HM_ASSIGN_OR_RETURN(provenance::VerificationReport report,
-                      provenance::VerifyImage(bytes, trust_));
-  const bool has_manifest = report.verdict != C2paVerdict::kNoManifest;
-  if (has_manifest) {
-    v.manifest_asset_id = report.asset_id;
-    v.signer_subject = report.signer_subject;
-    const bool valid = report.state == provenance::ValidationState::kValid ||
-                       report.state == provenance::ValidationState::kTrusted;
-    v.manifest = valid ? "valid" : "invalid";
-    if (!report.failure.empty()) v.manifest_failure = report.failure.front().code;
-    // Trust in the signer is its own question, answered even when another check failed.
-    v.signer = report.verdict == C2paVerdict::kCredentialRevoked ? "revoked"
-               : report.HasSuccess("signingCredential.trusted")  ? "trusted"
-                                                                 : "untrusted";
-    v.binding = BindingBroken(report.verdict) ? "pixels changed" : "intact";
-  }
-
-  // Layer 2: the watermark.
-  std::string watermark_asset_id;
-  if (key_) {
-    v.watermark_checked = true;
-    HM_ASSIGN_OR_RETURN(watermark::Detection d, watermark::Detect(img, *key_));
-    v.watermark_found = d.found;
-    v.watermark_false_positive = d.false_positive_probability;
-    v.watermark_score = d.score;
-    if (d.found) {
-      v.watermark_payload = d.payload.ToHex();
-      watermark_asset_id = AssetIdForPayload(d.payload);
-    }
-  }
-
-  // Layer 3: the ledger, through the manifest's asset id or else the watermark's.
-  const std::string asset_id =
-      !v.manifest_asset_id.empty() ? v.manifest_asset_id : watermark_asset_id;
-  CheckLedger(asset_id, bytes, &v);
-
-  // Layer 4: agreement between manifest and watermark.
-  if (!v.manifest_asset_id.empty() && v.watermark_found) {
-    v.agreement = v.manifest_asset_id == watermark_asset_id ? "agree" : "disagree";
-  }
-
-  // The verdict.
-  const bool proof_ok = v.ledger == "recorded" && v.ledger_proof == "verified";
-  if (has_manifest) {
-    switch (report.verdict) {
-      case C2paVerdict::kCredentialRevoked:
-        v.verdict = pipeline::Verdict::kRevoked;
-        v.reason = "the signing certificate was revoked";
-        break;
-      case C2paVerdict::kTrusted:
-        if (v.agreement == "disagree") {
-          v.verdict = pipeline::Verdict::kTampered;
-          v.reason = "the manifest names " + v.manifest_asset_id + " but the watermark names " +
-                     watermark_asset_id;
-        } else {
-          v.verdict = pipeline::Verdict::kVerified;
-          v.reason = "valid manifest from a trusted signer, bound to these bytes";
-        }
-        break;
-      case C2paVerdict::kUntrusted:
-      case C2paVerdict::kCredentialExpired:
-        v.verdict = pipeline::Verdict::kUntrustedSigner;
-        v.reason = report.verdict == C2paVerdict::kCredentialExpired
-                       ? "the signing certificate had expired"
-                       : "the signer does not chain to a trust anchor";
-        break;
-      default:
-        v.verdict = pipeline::Verdict::kTampered;
-        v.reason = std::string("manifest check failed: ") +
-                   (v.manifest_failure.empty() ? provenance::VerdictName(report.verdict)
-                                               : v.manifest_failure);
-        if (v.watermark_found) v.reason += "; the watermark still names " + watermark_asset_id;
-        break;
-    }
-  } else if (v.watermark_found && proof_ok) {
-    v.verdict = pipeline::Verdict::kVerifiedByWatermark;
-    v.reason = "no manifest, but the watermark names " + watermark_asset_id +
-               ", recorded in the ledger with a verified inclusion proof";
-  } else if (v.watermark_found) {
-    v.verdict = pipeline::Verdict::kNoProvenance;
-    v.reason = "a watermark names " + watermark_asset_id + " but the ledger " +
-               (v.ledger == "recorded" ? "proof failed: " + v.ledger_proof : "has no such record");
+  Evidence& e = v.evidence;
+  Result<image::Image> img = image::Decode(bytes, {max_pixels_});
+  if (img.ok()) {
+    HM_ASSIGN_OR_RETURN(provenance::VerificationReport report,
+                        provenance::VerifyImage(bytes, trust_));
+    e.manifest = ReadManifest(report);
+    HM_ASSIGN_OR_RETURN(e.watermark, DetectWatermark(*img));
   } else {
-    v.verdict = pipeline::Verdict::kNoProvenance;
-    v.reason = v.watermark_checked ? "no manifest and no watermark"
-                                   : "no manifest (no watermark key to look for a mark)";
+    HM_ASSIGN_OR_RETURN(e, EvidenceForUndecodable(bytes, img.status()));
   }
+  // The ledger, through the manifest's asset id or else the watermark's.
+  e.ledger =
+      CheckLedger(!e.manifest.asset_id.empty() ? e.manifest.asset_id : e.watermark.asset_id, bytes);
+  e.agreement = CompareAssetIds(e.manifest, e.watermark);
+
+  Decision decision = Decide(e);
+  v.verdict = decision.verdict;
+  v.reason = std::move(decision.reason);
   return v;
+}
+
+Result<Evidence> AssetVerifier::EvidenceForUndecodable(ByteView bytes,
+                                                       const Status& decode_error) const {
+  // The manifest layer reads the file's bytes, not its pixels, so it still runs. Only a hard
+  // binding that fails turns undecodable pixels into evidence (of tampering); a file with no
+  // manifest, or one its manifest still binds (the signer signed it this way, or it is merely
+  // over the pixel limit), stays unreadable.
+  Result<provenance::VerificationReport> report = provenance::VerifyImage(bytes, trust_);
+  if (!report.ok()) return decode_error;
+  Evidence e;
+  e.manifest = ReadManifest(*report);
+  if (e.manifest.binding != Binding::kPixelsChanged) return decode_error;
+  e.watermark.state = WatermarkState::kUndecodable;
+  e.watermark.detail = decode_error.message();
+  return e;
 }
 
 }  // namespace hallmark::pipeline

@@ -1,21 +1,24 @@
 // The studio's journey: sample images from a model and deliver each as an attributable asset.
-// Per image: sample -> allocate the asset record -> embed the watermark carrying the asset's
-// payload -> encode -> write IPTC/XMP and sign the C2PA manifest -> stage the file; per batch: one
-// ledger transaction for all records, then the files move into place (pending_outputs.h explains
-// why a kill at any point loses nothing and leaves nothing dangling).
+// First, when a purpose is given, the policy for it must allow the model (policy_check.h): a
+// refused run samples nothing. Per image: sample -> allocate the asset record -> embed the
+// watermark carrying the asset's payload -> encode -> write IPTC/XMP and sign the C2PA manifest ->
+// stage the file; per batch: one ledger transaction for all records, then the files move into place
+// (pending_outputs.h explains why a kill at any point loses nothing and leaves nothing dangling).
 #ifndef HALLMARK_PIPELINE_GENERATE_PIPELINE_H_
 #define HALLMARK_PIPELINE_GENERATE_PIPELINE_H_
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/result.h"
 #include "generator/backend.h"
 #include "image/codec.h"
+#include "pipeline/policy_check.h"
 #include "pipeline/studio.h"
-#include "provenance/manifest_spec.h"
+#include "provenance/c2pa/manifest_spec.h"
 
 namespace hallmark::pipeline {
 
@@ -31,6 +34,7 @@ struct GenerateRequest {
   int jpeg_quality = 92;
   std::string out_dir = "assets";
   std::string purpose;  // "commercial", "research" or empty; recorded with every asset
+  std::string policy;   // the policy --purpose is checked against (default: PolicyFileFor)
   std::string device = "auto";
   int threads = 1;
   int batch = 32;  // images per sampling batch and per ledger transaction
@@ -59,10 +63,16 @@ struct StageTimes {
 };
 
 struct GenerateSummary {
+  // Set when a purpose was given: the decision, recorded in the ledger either way. When it denies
+  // the purpose, nothing was generated.
+  std::optional<PurposeCheck> purpose_check;
+  bool refused() const { return purpose_check && !purpose_check->decision.allowed; }
+
   std::vector<GeneratedAsset> assets;
   std::string model_id;
-  int recovered = 0;  // pending files of an interrupted run moved into place
-  int discarded = 0;  // pending files of an interrupted run deleted
+  int recovered = 0;                    // pending files of an interrupted run moved into place
+  int discarded = 0;                    // pending files of an interrupted run deleted
+  std::vector<std::string> left_alone;  // entries of <out>/.pending that are not Hallmark's
   StageTimes times;
 };
 

@@ -1,28 +1,109 @@
 #include "pipeline/studio.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
-#include "provenance/key_store.h"
+#include "provenance/pki/key_store.h"
 
 namespace hallmark::pipeline {
+namespace {
 
-Result<Studio> Studio::Open(const std::string& home, bool read_only) {
-  audit::LedgerOptions options;
-  options.home = home;
-  options.read_only = read_only;
-  HM_ASSIGN_OR_RETURN(std::unique_ptr<audit::LedgerStore> ledger, audit::OpenLedger(options));
-  return Studio(home, std::move(ledger));
+bool Exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
 }
 
-Result<watermark::Key> Studio::LoadWatermarkKey(const std::string& path) const {
-  const std::string file = path.empty() ? home_ + "/" + kWatermarkKeyFile : path;
+// A watermark key others can read is refused: it would let them forge and remove marks.
+Status CheckPrivate(const std::string& file) {
   struct stat st {};
   if (::stat(file.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
     return Status::BadInput(file + ": watermark key is readable by other users; chmod 600 it");
   }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<audit::LedgerStore>> OpenLedgerFor(const StudioOptions& options) {
+  audit::LedgerOptions lo;
+  lo.home = options.home;
+  lo.foreign_file = options.ledger_file;
+  const bool writes =
+      options.ledger == LedgerAccess::kReadWrite || options.ledger == LedgerAccess::kWriteExisting;
+  lo.read_only = !writes || !options.ledger_file.empty();
+  lo.origin = Studio::LedgerOrigin();
+  lo.quick_check = options.quick_check;
+  return audit::OpenLedger(lo);
+}
+
+}  // namespace
+
+std::string Studio::ResolveHome(const std::string& home_flag) {
+  if (!home_flag.empty()) return home_flag;
+  if (const char* env = std::getenv("HALLMARK_HOME"); env && *env) return env;
+  return "./.hallmark";
+}
+
+Status Studio::EnsureHome(const std::string& home) {
+  if (::mkdir(home.c_str(), 0700) != 0 && errno != EEXIST) {
+    return Status::IoError(home +
+                           ": cannot create the Hallmark home folder: " + std::strerror(errno));
+  }
+  struct stat st {};
+  if (::stat(home.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return Status::BadInput(home + ": the Hallmark home is not a folder");
+  }
+  return Status::Ok();
+}
+
+std::string Studio::LedgerOrigin() {
+  const char* env = std::getenv("HALLMARK_LEDGER_ORIGIN");
+  return env && *env ? env : audit::kDefaultOrigin;
+}
+
+Result<Studio> Studio::Open(const StudioOptions& options) {
+  const bool foreign = !options.ledger_file.empty() && options.ledger != LedgerAccess::kNone;
+  const std::string home_ledger = options.home + "/" + audit::kLedgerFileName;
+  std::unique_ptr<audit::LedgerStore> ledger;
+  switch (options.ledger) {
+    case LedgerAccess::kNone:
+      break;
+    case LedgerAccess::kReadIfPresent: {
+      if (!foreign && !Exists(home_ledger)) break;
+      HM_ASSIGN_OR_RETURN(ledger, OpenLedgerFor(options));
+      break;
+    }
+    case LedgerAccess::kReadOnly:
+    case LedgerAccess::kWriteExisting: {
+      if (!foreign && !Exists(home_ledger)) {
+        return Status::NotFound(home_ledger +
+                                ": no ledger here (nothing has been recorded yet; set --home or "
+                                "$HALLMARK_HOME)");
+      }
+      HM_ASSIGN_OR_RETURN(ledger, OpenLedgerFor(options));
+      break;
+    }
+    case LedgerAccess::kReadWrite: {
+      if (!foreign) HM_RETURN_IF_ERROR(EnsureHome(options.home));
+      HM_ASSIGN_OR_RETURN(ledger, OpenLedgerFor(options));
+      break;
+    }
+  }
+  return Studio(options.home, std::move(ledger), foreign);
+}
+
+Result<Studio> Studio::Open(const std::string& home, bool read_only) {
+  StudioOptions options;
+  options.home = home;
+  options.ledger = read_only ? LedgerAccess::kReadOnly : LedgerAccess::kReadWrite;
+  return Open(options);
+}
+
+Result<watermark::Key> Studio::LoadWatermarkKey(const std::string& path) const {
+  const std::string file = path.empty() ? home_ + "/" + kWatermarkKeyFile : path;
+  HM_RETURN_IF_ERROR(CheckPrivate(file));
   Result<watermark::Key> key = watermark::Key::FromFile(file);
   if (!key.ok() && key.status().code() == StatusCode::kNotFound) {
     return Status::NotFound(file + ": no watermark key (run 'hallmark keys init' first)");
@@ -30,16 +111,24 @@ Result<watermark::Key> Studio::LoadWatermarkKey(const std::string& path) const {
   return key;
 }
 
-Result<watermark::Key> EnsureWatermarkKey(const std::string& home) {
-  const std::string file = home + "/" + kWatermarkKeyFile;
-  struct stat st {};
-  if (::stat(file.c_str(), &st) == 0) {
-    if ((st.st_mode & 077) != 0) {
-      return Status::BadInput(file + ": watermark key is readable by other users; chmod 600 it");
-    }
+Result<std::optional<watermark::Key>> Studio::FindWatermarkKey(const std::string& path) const {
+  if (path.empty() && !Exists(home_ + "/" + kWatermarkKeyFile)) {
+    return std::optional<watermark::Key>();
+  }
+  HM_ASSIGN_OR_RETURN(
+      watermark::Key key,
+      watermark::Key::FromFile(path.empty() ? home_ + "/" + kWatermarkKeyFile : path));
+  return std::optional<watermark::Key>(std::move(key));
+}
+
+Result<watermark::Key> Studio::EnsureWatermarkKey() const {
+  const std::string file = home_ + "/" + kWatermarkKeyFile;
+  if (Exists(file)) {
+    HM_RETURN_IF_ERROR(CheckPrivate(file));
     return watermark::Key::FromFile(file);
   }
-  const std::string keys_dir = home + "/keys";
+  HM_RETURN_IF_ERROR(EnsureHome(home_));
+  const std::string keys_dir = home_ + "/keys";
   if (::mkdir(keys_dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return Status::IoError(keys_dir + ": cannot create: " + std::strerror(errno));
   }
@@ -56,6 +145,22 @@ Result<provenance::Signer> Studio::LoadSigner(const std::string& passphrase_file
 
 Result<provenance::TrustStore> Studio::LoadTrust(const std::string& dir) const {
   return provenance::TrustStore::LoadDirectory(dir.empty() ? home_ + "/trust" : dir);
+}
+
+Result<std::optional<audit::CheckpointVerifier>> Studio::TrustedLogKey() {
+  const std::string key_path = home_ + "/" + audit::kLogKeyFileName;
+  if (foreign_ledger_ || ::access(key_path.c_str(), R_OK) != 0) {
+    return std::optional<audit::CheckpointVerifier>();
+  }
+  HM_ASSIGN_OR_RETURN(audit::CheckpointSigner signer,
+                      audit::CheckpointSigner::LoadOrCreate(key_path, LedgerOrigin()));
+  std::string name = LedgerOrigin();
+  if (ledger_) {
+    HM_ASSIGN_OR_RETURN(std::optional<audit::CheckpointVerifier> recorded, ledger_->LogVerifier());
+    if (recorded) name = recorded->name();
+  }
+  return std::optional<audit::CheckpointVerifier>(
+      audit::CheckpointVerifier(name, signer.public_key()));
 }
 
 }  // namespace hallmark::pipeline

@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "audit/dataset_scanner.h"
+#include "audit/ledger/dataset_scanner.h"
 #include "pipeline/studio.h"
 
 namespace hallmark::pipeline {
@@ -40,11 +40,11 @@ Result<std::optional<RegisteredTrainingData>> ResolveRegisteredDataset(
     const std::string& home, const std::string& name_or_id,
     const std::function<void(uint64_t, uint64_t)>& progress) {
   using Found = std::optional<RegisteredTrainingData>;
-  std::error_code ec;
-  if (!std::filesystem::exists(std::filesystem::path(home) / audit::kLedgerFileName, ec)) {
-    return Found();
-  }
-  HM_ASSIGN_OR_RETURN(Studio studio, Studio::Open(home, /*read_only=*/true));
+  StudioOptions options;
+  options.home = home;
+  options.ledger = LedgerAccess::kReadIfPresent;
+  HM_ASSIGN_OR_RETURN(Studio studio, Studio::Open(options));
+  if (!studio.has_ledger()) return Found();
   HM_ASSIGN_OR_RETURN(std::optional<audit::DatasetRecord> dataset,
                       studio.ledger().FindDataset(name_or_id));
   if (!dataset) return Found();

@@ -9,8 +9,8 @@
 #include <optional>
 #include <string>
 
-#include "audit/ledger_records.h"
-#include "audit/ledger_store.h"
+#include "audit/ledger/ledger_records.h"
+#include "audit/ledger/ledger_store.h"
 #include "base/result.h"
 
 namespace hallmark::pipeline {

@@ -1,25 +1,133 @@
 #include "pipeline/verdict.h"
 
 namespace hallmark::pipeline {
+namespace {
 
-const char* VerdictName(Verdict v) {
-  switch (v) {
-    case Verdict::kVerified:
-      return "VERIFIED";
-    case Verdict::kVerifiedByWatermark:
-      return "VERIFIED_BY_WATERMARK";
-    case Verdict::kTampered:
-      return "TAMPERED";
-    case Verdict::kUntrustedSigner:
-      return "UNTRUSTED_SIGNER";
-    case Verdict::kRevoked:
-      return "REVOKED";
-    case Verdict::kNoProvenance:
-      return "NO_PROVENANCE";
+using C2paVerdict = provenance::Verdict;
+
+struct VerdictRow {
+  Verdict verdict;
+  const char* name;
+  bool proves_origin;  // exit 0
+};
+
+// The one table of verdicts, in report order.
+constexpr VerdictRow kVerdictTable[] = {
+    {Verdict::kVerified, "VERIFIED", true},
+    {Verdict::kVerifiedByWatermark, "VERIFIED_BY_WATERMARK", true},
+    {Verdict::kTampered, "TAMPERED", false},
+    {Verdict::kUntrustedSigner, "UNTRUSTED_SIGNER", false},
+    {Verdict::kRevoked, "REVOKED", false},
+    {Verdict::kNoProvenance, "NO_PROVENANCE", false},
+};
+
+const VerdictRow* RowOf(Verdict v) {
+  for (const VerdictRow& row : kVerdictTable) {
+    if (row.verdict == v) return &row;
   }
-  return "NO_PROVENANCE";
+  return nullptr;
 }
 
-bool IsVerified(Verdict v) { return v == Verdict::kVerified || v == Verdict::kVerifiedByWatermark; }
+Decision ManifestCheckFailed(const Evidence& e) {
+  const ManifestEvidence& m = e.manifest;
+  std::string reason = std::string("manifest check failed: ") +
+                       (m.failure.empty() ? provenance::VerdictName(m.c2pa_verdict) : m.failure);
+  // The pixels may still say where the image came from, though that proves nothing here.
+  if (e.watermark.found()) reason += "; the watermark still names " + e.watermark.asset_id;
+  return {Verdict::kTampered, reason};
+}
+
+Decision DecideWithManifest(const Evidence& e) {
+  // Bytes changed after signing, so badly the pixels no longer decode: the manifest's hard
+  // binding says so, whatever else its C2PA verdict reports.
+  if (e.watermark.state == WatermarkState::kUndecodable &&
+      e.manifest.binding == Binding::kPixelsChanged) {
+    Decision d = ManifestCheckFailed(e);
+    d.reason = "the pixels do not decode (" + e.watermark.detail + "); " + d.reason;
+    return d;
+  }
+  switch (e.manifest.c2pa_verdict) {
+    case C2paVerdict::kCredentialRevoked:
+      return {Verdict::kRevoked, "the signing certificate was revoked"};
+    case C2paVerdict::kTrusted:
+      // A trusted manifest copied onto another generated image: the watermark gives it away.
+      if (e.agreement == Agreement::kDisagree) {
+        return {Verdict::kTampered, "the manifest names " + e.manifest.asset_id +
+                                        " but the watermark names " + e.watermark.asset_id};
+      }
+      return {Verdict::kVerified, "valid manifest from a trusted signer, bound to these bytes"};
+    case C2paVerdict::kUntrusted:
+      return {Verdict::kUntrustedSigner, "the signer does not chain to a trust anchor"};
+    case C2paVerdict::kCredentialExpired:
+      return {Verdict::kUntrustedSigner, "the signing certificate had expired"};
+    case C2paVerdict::kNoManifest:
+    case C2paVerdict::kManifestMalformed:
+    case C2paVerdict::kSignatureMismatch:
+    case C2paVerdict::kCredentialInvalid:
+    case C2paVerdict::kAssertionTampered:
+    case C2paVerdict::kManifestTransplanted:
+    case C2paVerdict::kContentAltered:
+      break;
+  }
+  return ManifestCheckFailed(e);
+}
+
+// The second half of "no manifest ...": why the watermark layer has nothing to say.
+std::string WhyNoWatermark(const WatermarkEvidence& w) {
+  switch (w.state) {
+    case WatermarkState::kTooSmall:
+      return "and the image is too small to carry a watermark";
+    case WatermarkState::kUndecodable:
+      return "and the pixels do not decode";
+    case WatermarkState::kNotChecked:
+      return "(no watermark key to look for a mark)";
+    case WatermarkState::kNotFound:
+    case WatermarkState::kFound:
+      break;
+  }
+  return "and no watermark";
+}
+
+Decision DecideWithoutManifest(const Evidence& e) {
+  const WatermarkEvidence& w = e.watermark;
+  if (w.found() && e.ledger.proof_verified()) {
+    return {Verdict::kVerifiedByWatermark,
+            "no manifest, but the watermark names " + w.asset_id +
+                ", recorded in the ledger with a verified inclusion proof"};
+  }
+  if (w.found()) {
+    return {Verdict::kNoProvenance,
+            "a watermark names " + w.asset_id + " but the ledger " +
+                (e.ledger.state == LedgerState::kRecorded ? "proof failed: " + ProofText(e.ledger)
+                                                          : "has no such record")};
+  }
+  return {Verdict::kNoProvenance, "no manifest " + WhyNoWatermark(w)};
+}
+
+}  // namespace
+
+const std::vector<Verdict>& AllVerdicts() {
+  static const std::vector<Verdict>* const all = [] {
+    auto* v = new std::vector<Verdict>;
+    for (const VerdictRow& row : kVerdictTable) v->push_back(row.verdict);
+    return v;
+  }();
+  return *all;
+}
+
+const char* VerdictName(Verdict v) {
+  const VerdictRow* row = RowOf(v);
+  return row ? row->name : "?";
+}
+
+bool IsVerified(Verdict v) {
+  const VerdictRow* row = RowOf(v);
+  return row && row->proves_origin;
+}
+
+Decision Decide(const Evidence& evidence) {
+  return evidence.manifest.state == ManifestState::kAbsent ? DecideWithoutManifest(evidence)
+                                                           : DecideWithManifest(evidence);
+}
 
 }  // namespace hallmark::pipeline

@@ -1,7 +1,7 @@
 #define BOOST_TEST_MODULE pipeline
 #include <boost/test/unit_test.hpp>
 
-#include "audit/ledger_store.h"
+#include "audit/ledger/ledger_store.h"
 #include "pipeline/asset_identity.h"
 #include "tests/support/subprocess.h"
 

@@ -1,0 +1,138 @@
+// The evidence `hallmark verify` gathers about one image, layer by layer, as typed values. The
+// verdict is decided from this alone (verdict.h: Decide), so it can be tested without images,
+// keys or ledgers.
+//
+// Each enum has one name table (the *Name functions); the JSON report and the text rendering both
+// read it, and the names are a contract (users' scripts match them).
+#ifndef HALLMARK_PIPELINE_EVIDENCE_H_
+#define HALLMARK_PIPELINE_EVIDENCE_H_
+
+#include <string>
+
+#include "provenance/c2pa/manifest_validator.h"
+
+namespace hallmark::pipeline {
+
+// Whether the file carries a C2PA manifest and whether it validates (the signer's trust aside).
+enum class ManifestState {
+  kAbsent,   // "absent"
+  kValid,    // "valid": C2PA state Valid or Trusted
+  kInvalid,  // "invalid": any failure other than an untrusted signer
+};
+const char* ManifestStateName(ManifestState s);
+
+// Trust in the manifest's signer, answered even when another check failed. An expired
+// certificate is not a trust state of its own: it is the C2PA verdict kCredentialExpired, and its
+// signer is reported as trusted or untrusted by its chain.
+enum class SignerTrust {
+  kNone,       // "": no manifest
+  kTrusted,    // "trusted": chains to a trust anchor
+  kUntrusted,  // "untrusted"
+  kRevoked,    // "revoked": the C2PA verdict is kCredentialRevoked
+};
+const char* SignerTrustName(SignerTrust s);
+
+// The C2PA hard binding over the file's bytes.
+enum class Binding {
+  kNotApplicable,  // "n/a": no manifest
+  kIntact,         // "intact"
+  kPixelsChanged,  // "pixels changed": content altered, or the manifest was made for another file
+};
+const char* BindingName(Binding b);
+
+struct ManifestEvidence {
+  ManifestState state = ManifestState::kAbsent;
+  // The validator's summary; kNoManifest exactly when `state` is kAbsent.
+  provenance::Verdict c2pa_verdict = provenance::Verdict::kNoManifest;
+  std::string failure;  // the first failing C2PA status code; empty when none
+  SignerTrust signer = SignerTrust::kNone;
+  std::string signer_subject;
+  Binding binding = Binding::kNotApplicable;
+  std::string asset_id;  // the org.hallmark.generation asset id; empty when none
+};
+
+enum class WatermarkState {
+  kNotChecked,  // no watermark key was available
+  kNotFound,
+  kFound,
+  kTooSmall,     // checked, not found: the image is smaller than any mark the detector can read
+  kUndecodable,  // not checked: the pixels do not decode (only with a manifest, see Decide)
+};
+
+// The JSON "note" of the watermark layer: "too_small", "pixels_undecodable", or "" (no note).
+const char* WatermarkNoteName(WatermarkState s);
+
+struct WatermarkEvidence {
+  WatermarkState state = WatermarkState::kNotChecked;
+  // Only when found: the payload (hex) and the asset id it names (asset_identity.h).
+  std::string payload_hex;
+  std::string asset_id;
+  // Only when checked.
+  double false_positive_probability = 1.0;
+  double score = 0.0;
+  // Why the layer could not look, for kTooSmall and kUndecodable (the decoder's message); empty
+  // otherwise.
+  std::string detail;
+
+  bool checked() const {
+    return state == WatermarkState::kNotFound || state == WatermarkState::kFound ||
+           state == WatermarkState::kTooSmall;
+  }
+  bool found() const { return state == WatermarkState::kFound; }
+};
+
+// The ledger record the manifest's asset id, or else the watermark's, points to.
+enum class LedgerState {
+  kNotApplicable,  // "n/a": no ledger, or no asset id to look up
+  kNotRecorded,    // "not recorded"
+  kRecorded,       // "recorded"
+  kError,          // "error": the lookup itself failed
+};
+const char* LedgerStateName(LedgerState s);
+
+// The record's inclusion proof against the ledger's signed checkpoint.
+enum class ProofOutcome {
+  kNotChecked,  // no record to prove
+  kVerified,
+  kNoReceipt,  // the ledger could not produce a receipt for the record
+  kNoLogKey,   // the ledger has no log key to check its checkpoint with
+  kRejected,   // the receipt does not verify
+};
+
+struct LedgerEvidence {
+  LedgerState state = LedgerState::kNotApplicable;
+  std::string asset_id;  // the record's, when recorded
+  std::string model_id;
+  bool content_hash_match = false;  // the file's SHA-256 equals the recorded content hash
+  ProofOutcome proof = ProofOutcome::kNotChecked;
+  // Why the lookup (kError) or the proof failed; empty otherwise.
+  std::string message;
+
+  bool proof_verified() const {
+    return state == LedgerState::kRecorded && proof == ProofOutcome::kVerified;
+  }
+};
+
+// What the report says of the inclusion proof: "verified", why it failed, or why the lookup
+// failed; "" when nothing was checked.
+std::string ProofText(const LedgerEvidence& ledger);
+
+// Whether the manifest's asset id and the watermark name the same asset.
+enum class Agreement {
+  kNotApplicable,  // "n/a": no manifest asset id, or no watermark found
+  kAgree,          // "agree"
+  kDisagree,       // "disagree"
+};
+const char* AgreementName(Agreement a);
+Agreement CompareAssetIds(const ManifestEvidence& manifest, const WatermarkEvidence& watermark);
+
+struct Evidence {
+  ManifestEvidence manifest;
+  WatermarkEvidence watermark;
+  LedgerEvidence ledger;
+  Agreement agreement = Agreement::kNotApplicable;
+};
+
+}  // namespace hallmark::pipeline
+
+#endif  // HALLMARK_PIPELINE_EVIDENCE_H_
