@@ -21,10 +21,10 @@
 
 #include <sqlite3.h>
 
-#include "audit/ledger_store.h"
-#include "audit/log_verifier.h"
-#include "audit/merkle_proof.h"
-#include "audit/receipt.h"
+#include "audit/ledger/ledger_store.h"
+#include "audit/ledger/log_verifier.h"
+#include "audit/ledger/merkle_proof.h"
+#include "audit/ledger/receipt.h"
 #include "base/hex.h"
 #include "base/sha256.h"
 

@@ -16,11 +16,11 @@
 #include <string>
 #include <vector>
 
-#include "audit/compliance_report.h"
-#include "audit/ledger_store.h"
-#include "audit/policy.h"
-#include "audit/report_render.h"
-#include "audit/report_signature.h"
+#include "audit/compliance/compliance_report.h"
+#include "audit/compliance/policy.h"
+#include "audit/compliance/report_render.h"
+#include "audit/compliance/report_signature.h"
+#include "audit/ledger/ledger_store.h"
 #include "base/sha256.h"
 
 namespace {

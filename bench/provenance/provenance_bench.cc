@@ -14,10 +14,10 @@
 #include "base/file.h"
 #include "base/sha256.h"
 #include "image/codec.h"
-#include "provenance/certificate_authority.h"
-#include "provenance/image_signer.h"
-#include "provenance/manifest_validator.h"
-#include "provenance/signer.h"
+#include "provenance/c2pa/image_signer.h"
+#include "provenance/c2pa/manifest_validator.h"
+#include "provenance/pki/certificate_authority.h"
+#include "provenance/pki/signer.h"
 
 namespace {
 
