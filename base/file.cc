@@ -46,6 +46,13 @@ class FdGuard {
 
 std::atomic<internal::FsyncFunction> g_fsync_for_testing{nullptr};
 
+std::atomic<internal::UnlinkFunction> g_unlink_for_testing{nullptr};
+
+int CallUnlink(const char* path) {
+  internal::UnlinkFunction replacement = g_unlink_for_testing.load();
+  return replacement ? replacement(path) : ::unlink(path);
+}
+
 int CallFsync(int fd, const char* path) {
   internal::FsyncFunction replacement = g_fsync_for_testing.load();
   return replacement ? replacement(fd, path) : ::fsync(fd);
@@ -147,6 +154,7 @@ Status ReadExactly(int fd, Bytes& data, const std::string& path) {
 namespace internal {
 
 FsyncFunction SetFsyncForTesting(FsyncFunction fn) { return g_fsync_for_testing.exchange(fn); }
+UnlinkFunction SetUnlinkForTesting(UnlinkFunction fn) { return g_unlink_for_testing.exchange(fn); }
 
 }  // namespace internal
 
@@ -220,7 +228,7 @@ Status SyncDir(const std::string& dir) {
 }
 
 Status RemoveFile(const std::string& path) {
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+  if (CallUnlink(path.c_str()) != 0 && errno != ENOENT) {
     return Status::IoError(path + ": cannot remove: " + std::strerror(errno));
   }
   return Status::Ok();
