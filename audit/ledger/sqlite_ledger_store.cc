@@ -163,6 +163,8 @@ class SqliteLedgerStore : public LedgerStore {
  private:
   // A cached prepared statement, reset before use.
   Result<SqliteStatement*> Stmt(const std::string& sql);
+  // Whether `sql` (a SELECT with one parameter) finds a row for `key`.
+  Result<bool> HasRow(const std::string& sql, const std::string& key);
 
   // Finishes every cached statement so none keeps a read transaction open.
   void ResetStatements() {
@@ -199,6 +201,12 @@ Result<SqliteStatement*> SqliteLedgerStore::Stmt(const std::string& sql) {
   HM_ASSIGN_OR_RETURN(SqliteStatement st, db_.Prepare(sql));
   stmts_.emplace_back(sql, std::make_unique<SqliteStatement>(std::move(st)));
   return stmts_.back().second.get();
+}
+
+Result<bool> SqliteLedgerStore::HasRow(const std::string& sql, const std::string& key) {
+  HM_ASSIGN_OR_RETURN(SqliteStatement * q, Stmt(sql));
+  q->Bind(1, key);
+  return q->Step();
 }
 
 Status SqliteLedgerStore::Initialise() {
@@ -454,14 +462,10 @@ Result<ModelRecord> SqliteLedgerStore::RecordModel(ModelRecord m) {
   if (m.recorded_at.empty()) m.recorded_at = UtcNow();
   if (m.hyperparameters_json.empty()) m.hyperparameters_json = "{}";
   Status st = WriteTransaction([&]() -> Status {
-    HM_ASSIGN_OR_RETURN(SqliteStatement * dup, Stmt("SELECT 1 FROM models WHERE id = ?"));
-    dup->Bind(1, m.id);
-    HM_ASSIGN_OR_RETURN(bool exists, dup->Step());
+    HM_ASSIGN_OR_RETURN(bool exists, HasRow("SELECT 1 FROM models WHERE id = ?", m.id));
     if (exists) return Status::BadInput("model " + m.id + " is already recorded");
     for (const std::string& ds : m.dataset_ids) {
-      HM_ASSIGN_OR_RETURN(SqliteStatement * q, Stmt("SELECT 1 FROM datasets WHERE id = ?"));
-      q->Bind(1, ds);
-      HM_ASSIGN_OR_RETURN(bool found, q->Step());
+      HM_ASSIGN_OR_RETURN(bool found, HasRow("SELECT 1 FROM datasets WHERE id = ?", ds));
       if (!found) return Status::NotFound("model " + m.id + ": dataset " + ds + " is not recorded");
     }
     HM_ASSIGN_OR_RETURN(Bytes body, EncodeModelEntry(m));
@@ -550,9 +554,7 @@ Result<KeyRecord> SqliteLedgerStore::RecordKey(KeyRecord k) {
   if (k.key_id.empty()) return Status::InvalidArgument("a key needs an id");
   if (k.recorded_at.empty()) k.recorded_at = UtcNow();
   Status st = WriteTransaction([&]() -> Status {
-    HM_ASSIGN_OR_RETURN(SqliteStatement * dup, Stmt("SELECT 1 FROM keys WHERE key_id = ?"));
-    dup->Bind(1, k.key_id);
-    HM_ASSIGN_OR_RETURN(bool exists, dup->Step());
+    HM_ASSIGN_OR_RETURN(bool exists, HasRow("SELECT 1 FROM keys WHERE key_id = ?", k.key_id));
     if (exists) return Status::BadInput("key " + k.key_id + " is already recorded");
     HM_ASSIGN_OR_RETURN(Bytes body, EncodeKeyEntry(k));
     HM_ASSIGN_OR_RETURN(k.log_index, AppendEntry(EntryKind::kKey, body));
@@ -574,9 +576,7 @@ Result<KeyRecord> SqliteLedgerStore::RecordKey(KeyRecord k) {
 Result<RevocationRecord> SqliteLedgerStore::RecordRevocation(RevocationRecord r) {
   if (r.revoked_at.empty()) r.revoked_at = UtcNow();
   Status st = WriteTransaction([&]() -> Status {
-    HM_ASSIGN_OR_RETURN(SqliteStatement * q, Stmt("SELECT 1 FROM keys WHERE key_id = ?"));
-    q->Bind(1, r.key_id);
-    HM_ASSIGN_OR_RETURN(bool exists, q->Step());
+    HM_ASSIGN_OR_RETURN(bool exists, HasRow("SELECT 1 FROM keys WHERE key_id = ?", r.key_id));
     if (!exists) return Status::NotFound("key " + r.key_id + " is not recorded");
     HM_ASSIGN_OR_RETURN(Bytes body, EncodeRevocationEntry(r));
     HM_ASSIGN_OR_RETURN(r.log_index, AppendEntry(EntryKind::kRevocation, body));
