@@ -35,7 +35,6 @@ namespace {
 
 const std::string kPhotos = std::string(HALLMARK_TEST_DATA) + "/photos/";
 constexpr int kTimeoutSeconds = hallmark::testing::kConfinedSeconds;
-constexpr const char* kNobody = "65534";
 
 // The contract every hostile case shares: it ends in time, with an exit code a script can act
 // on, and says what it says about `file` on stderr in one line.
@@ -246,15 +245,7 @@ BOOST_AUTO_TEST_CASE(list_image_files_reports_instead_of_throwing) {
 // read is then made real by running the binary as nobody (setpriv drops the ids before exec);
 // without root, chmod 000 alone does it.
 BOOST_AUTO_TEST_CASE(verify_of_a_folder_with_an_unreadable_sub_folder_checks_the_rest) {
-  std::vector<std::string> runner;
-  if (::geteuid() == 0) {
-    if (::access("/usr/bin/setpriv", X_OK) != 0) {
-      BOOST_TEST_MESSAGE("skipped: running as root and setpriv(1) is missing");
-      return;
-    }
-    runner = {"/usr/bin/setpriv", std::string("--reuid=") + kNobody,
-              std::string("--regid=") + kNobody, "--clear-groups"};
-  }
+  const std::vector<std::string> runner = hallmark::testing::UnprivilegedRunner();
   Workspace w;
   BOOST_REQUIRE(::chmod(w.dir.path().c_str(), 0755) == 0);  // mkdtemp made it 0700
   const std::string tree = w.dir.File("tree");

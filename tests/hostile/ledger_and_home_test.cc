@@ -39,7 +39,6 @@ using hallmark::testing::Timed;
 namespace {
 
 constexpr int kTimeoutSeconds = hallmark::testing::kConfinedSeconds;
-constexpr const char* kNobody = "65534";
 
 size_t LinesNaming(const std::string& text, const std::string& what) {
   size_t lines = 0;
@@ -213,15 +212,7 @@ BOOST_AUTO_TEST_CASE(log_indices_of_2_to_the_40_and_62_allocate_nothing) {
 // exec) on a home owned by root with mode 0755; without root, chmod 0555 on the home does it.
 // chattr +i was not chosen: it needs CAP_LINUX_IMMUTABLE and a file system that supports it.
 BOOST_AUTO_TEST_CASE(a_home_that_cannot_be_written_can_still_be_read) {
-  std::vector<std::string> runner;
-  if (::geteuid() == 0) {
-    if (::access("/usr/bin/setpriv", X_OK) != 0) {
-      BOOST_TEST_MESSAGE("skipped: running as root and setpriv(1) is missing");
-      return;
-    }
-    runner = {"/usr/bin/setpriv", std::string("--reuid=") + kNobody,
-              std::string("--regid=") + kNobody, "--clear-groups"};
-  }
+  const std::vector<std::string> runner = hallmark::testing::UnprivilegedRunner();
   Workspace w;
   BOOST_REQUIRE(::chmod(w.dir.path().c_str(), 0755) == 0);  // mkdtemp made it 0700
   w.RecordDataset();
@@ -325,15 +316,7 @@ BOOST_AUTO_TEST_CASE(dataset_add_never_leaves_the_folder_and_says_what_it_skippe
 // An unreadable sub-folder is made real for root as in a_home_that_cannot_be_written_can_still_
 // be_read: the binary runs as nobody (setpriv), the locked folder is root's with mode 0.
 BOOST_AUTO_TEST_CASE(dataset_add_refuses_a_folder_with_a_sub_folder_it_cannot_list) {
-  std::vector<std::string> runner;
-  if (::geteuid() == 0) {
-    if (::access("/usr/bin/setpriv", X_OK) != 0) {
-      BOOST_TEST_MESSAGE("skipped: running as root and setpriv(1) is missing");
-      return;
-    }
-    runner = {"/usr/bin/setpriv", std::string("--reuid=") + kNobody,
-              std::string("--regid=") + kNobody, "--clear-groups"};
-  }
+  const std::vector<std::string> runner = hallmark::testing::UnprivilegedRunner();
   Workspace w;
   BOOST_REQUIRE(::chmod(w.dir.path().c_str(), 0755) == 0);
   const std::string folder = w.ImageFolder("data", 1);
