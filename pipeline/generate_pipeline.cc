@@ -137,6 +137,15 @@ provenance::ManifestSpec AssetManifest(const GenerateRequest& request, const Run
   return spec;
 }
 
+// The SHA-256 of the manifest store embedded in `file` (the ledger records it), "" when none.
+Result<std::string> ManifestHashOf(const Bytes& file, image::Format format) {
+  const Result<std::optional<provenance::EmbeddedStore>> found =
+      provenance::FindManifestStore(file, format);
+  if (!found.ok()) return found.status();
+  const std::optional<provenance::EmbeddedStore>& store = *found;
+  return store.has_value() ? Sha256Hex(store->store) : std::string();
+}
+
 // One delivered asset, staged but not yet recorded or published.
 struct StagedAsset {
   GeneratedAsset asset;
@@ -177,9 +186,7 @@ Result<StagedAsset> DeliverImage(const GenerateRequest& request, const Run& run,
                             AssetManifest(request, run, asset_id, payload, g, params), run.signer));
   times.sign += Since(t0);
 
-  std::string manifest_hash;
-  HM_ASSIGN_OR_RETURN(auto store, provenance::FindManifestStore(signed_file, request.format));
-  if (store) manifest_hash = Sha256Hex(store->store);
+  HM_ASSIGN_OR_RETURN(std::string manifest_hash, ManifestHashOf(signed_file, request.format));
 
   StagedAsset staged;
   GeneratedAsset& asset = staged.asset;
@@ -225,6 +232,7 @@ Status CommitBatch(std::vector<StagedAsset>& batch, audit::LedgerStore& ledger,
   times.stage += Since(t0);
 
   std::vector<audit::AssetRecord> records;
+  records.reserve(batch.size());
   for (StagedAsset& s : batch) records.push_back(std::move(s.record));
   t0 = Clock::now();
   Result<std::vector<audit::AssetRecord>> committed = ledger.AppendAssets(std::move(records));
