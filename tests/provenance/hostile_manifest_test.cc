@@ -27,6 +27,7 @@
 #include "provenance/c2pa/manifest_validator.h"
 #include "provenance/pki/key_store.h"
 #include "provenance/xmp/xmp_metadata.h"
+#include "tests/provenance/test_studio.h"
 #include "tests/support/subprocess.h"
 
 using namespace hallmark;
@@ -71,27 +72,8 @@ std::string Codes(const VerificationReport& r) {
   return s;
 }
 
-// A key store and trust folder in a temporary home, shared by the CLI runs.
-struct Studio {
-  TempDir home;
-  KeyStore keys{home.path()};
-  Studio() {
-    auto info = keys.Init({}, kPass);
-    BOOST_REQUIRE_MESSAGE(info.ok(), info.status().ToString());
-  }
-  Signer LoadSigner() {
-    auto s = keys.LoadSigner(kPass);
-    BOOST_REQUIRE_MESSAGE(s.ok(), s.status().ToString());
-    return std::move(*s);
-  }
-  TrustStore Trust() {
-    auto t = TrustStore::LoadDirectory(keys.trust_dir());
-    BOOST_REQUIRE(t.ok());
-    return std::move(*t);
-  }
-  std::vector<std::string> Env() const {
-    return {"HALLMARK_HOME=" + home.path(), std::string("HALLMARK_PASSPHRASE=") + kPass};
-  }
+struct Studio : hallmark::testing::TestStudio {
+  Studio() : TestStudio(kPass) {}
 };
 
 ManifestSpec Spec() {

@@ -22,6 +22,7 @@
 #include "provenance/c2pa/manifest_validator.h"
 #include "provenance/pki/key_store.h"
 #include "provenance/xmp/xmp_metadata.h"
+#include "tests/provenance/test_studio.h"
 #include "tests/support/subprocess.h"
 
 using namespace hallmark;
@@ -60,26 +61,8 @@ ManifestSpec Spec() {
   return s;
 }
 
-// A studio with keys and a trust folder in a temporary home.
-struct Studio {
-  TempDir home;
-  KeyStore keys{home.path()};
-  std::string id;
-  Studio() {
-    auto info = keys.Init({}, kPass);
-    BOOST_REQUIRE_MESSAGE(info.ok(), info.status().ToString());
-    id = info->id;
-  }
-  Signer LoadSigner() {
-    auto s = keys.LoadSigner(kPass);
-    BOOST_REQUIRE_MESSAGE(s.ok(), s.status().ToString());
-    return std::move(*s);
-  }
-  TrustStore Trust() {
-    auto t = TrustStore::LoadDirectory(keys.trust_dir());
-    BOOST_REQUIRE(t.ok());
-    return std::move(*t);
-  }
+struct Studio : hallmark::testing::TestStudio {
+  Studio() : TestStudio(kPass) {}
 };
 
 Bytes SignFile(const std::string& path, const Signer& signer, const ManifestSpec& spec = Spec()) {
