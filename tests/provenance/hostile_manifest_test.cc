@@ -27,6 +27,7 @@
 #include "provenance/c2pa/manifest_validator.h"
 #include "provenance/pki/key_store.h"
 #include "provenance/xmp/xmp_metadata.h"
+#include "tests/hostile/confined_run.h"
 #include "tests/provenance/test_studio.h"
 #include "tests/support/subprocess.h"
 
@@ -160,18 +161,11 @@ Bytes NestedReserveBomb(int levels, size_t tail) {
   return out;
 }
 
-// Runs the hallmark binary under a 4 GiB address-space limit, as a small container would
-// (prlimit takes the limit in bytes). Without prlimit the run is unlimited.
+// Runs the hallmark binary under the hostile suites' time and 4 GB memory limit (under ASan, its
+// RSS cap stands in for the address-space limit).
 ProcessResult RunLimited(const std::vector<std::string>& args,
                          const std::vector<std::string>& env) {
-  const char* prlimit = "/usr/bin/prlimit";
-  std::vector<std::string> argv = {prlimit, "--as=4294967296", HALLMARK_BINARY};
-  if (::access(prlimit, X_OK) != 0) {
-    BOOST_TEST_MESSAGE("no " << prlimit << ": running without an address-space limit");
-    argv = {HALLMARK_BINARY};
-  }
-  argv.insert(argv.end(), args.begin(), args.end());
-  return RunProcess(argv, env);
+  return hallmark::testing::RunConfined(args, env).result;
 }
 
 nlohmann::json ParseJsonOrFail(const std::string& text) {
