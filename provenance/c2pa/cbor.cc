@@ -245,8 +245,14 @@ nlohmann::json Cbor::ToJson() const {
     case Type::kMap: {
       nlohmann::json o = nlohmann::json::object();
       for (const auto& [k, v] : entries_) {
-        std::string key =
-            k.type_ == Type::kText ? k.text_ : DumpJsonReplacingInvalidUtf8(k.ToJson());
+        // A key that is itself an array or map is shown as its CBOR encoding in hex: dumping it
+        // as JSON text re-escaped every nested key's quotes at each level, so 60 nested maps
+        // used as keys grew the text exponentially (found by fuzzing).
+        const bool scalar =
+            k.type_ != Type::kArray && k.type_ != Type::kMap && k.type_ != Type::kTag;
+        std::string key = k.type_ == Type::kText ? k.text_
+                          : scalar               ? DumpJsonReplacingInvalidUtf8(k.ToJson())
+                                                 : "cbor:" + HexEncode(k.Encode());
         o[key] = v.ToJson();
       }
       return o;

@@ -534,3 +534,22 @@ BOOST_AUTO_TEST_CASE(exclusions_must_cover_exactly_the_manifest_store) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Found by fuzzing: maps used as map keys, nested, were shown by dumping each key as JSON text,
+// which re-escaped the inner keys at every level and grew the text exponentially.
+BOOST_AUTO_TEST_CASE(nested_map_keys_are_shown_in_linear_time) {
+  Bytes nested = {0xa1, 0x01, 0x02};  // {1: 2}
+  for (int i = 0; i < 60; ++i) {
+    Bytes outer = {0xa1};  // {nested: 0}
+    outer.insert(outer.end(), nested.begin(), nested.end());
+    outer.push_back(0x00);
+    nested = std::move(outer);
+  }
+  auto decoded = CborDecode(nested);
+  BOOST_REQUIRE(decoded.ok());
+  const auto start = std::chrono::steady_clock::now();
+  const std::string shown = DumpJsonReplacingInvalidUtf8(decoded->ToJson());
+  BOOST_TEST((std::chrono::steady_clock::now() - start < std::chrono::seconds(1)));
+  BOOST_TEST(shown.size() < 2 * 1024u, shown.size());
+  BOOST_TEST(shown.find("cbor:a1") != std::string::npos, shown.substr(0, 80));
+}
