@@ -1,0 +1,160 @@
+// Content fingerprints on the test photographs: encoding, the same picture under the attack suite
+// (aligned by the watermark detection, as verify does), other pictures, and local edits.
+#define BOOST_TEST_MODULE content_fingerprint
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "image/codec.h"
+#include "image/resample.h"
+#include "watermark/attacks.h"
+#include "watermark/fingerprint/alignment.h"
+#include "watermark/fingerprint/content_comparison.h"
+#include "watermark/fingerprint/content_fingerprint.h"
+#include "watermark/watermark.h"
+
+using namespace hallmark;
+using namespace hallmark::fingerprint;
+using image::Image;
+
+namespace {
+
+const std::string kPhotos = std::string(HALLMARK_TEST_DATA) + "/photos/";
+const char* const kNames[] = {"chelsea.png", "coffee.png", "camera.png", "rocket.jpg"};
+
+Image Photo(const std::string& name) {
+  Result<Image> img = image::ReadImageFile(kPhotos + name);
+  BOOST_REQUIRE_MESSAGE(img.ok(), img.status().ToString());
+  return *img;
+}
+
+ContentFingerprint Fingerprint(const Image& img) {
+  Result<ContentFingerprint> fp = ContentFingerprint::Compute(img);
+  BOOST_REQUIRE_MESSAGE(fp.ok(), fp.status().ToString());
+  return *fp;
+}
+
+watermark::Key TestKey() {
+  return *watermark::Key::FromHex(
+      "5eed5eed00112233445566778899aabbccddeeff0123456789abcdef01234567");
+}
+
+Image Marked(const Image& img) {
+  Result<Image> m =
+      watermark::Embed(img, TestKey(), watermark::Payload::FromUint64(0x1234567890abcdefull, 64));
+  BOOST_REQUIRE_MESSAGE(m.ok(), m.status().ToString());
+  return *m;
+}
+
+// What verify does: detect, then compare in the geometry the detection found.
+ContentComparison CompareAsVerify(const ContentFingerprint& recorded, const Image& query,
+                                  const std::string& what) {
+  Result<watermark::Detection> d = watermark::Detect(query, TestKey());
+  BOOST_REQUIRE_MESSAGE(d.ok(), d.status().ToString());
+  BOOST_REQUIRE_MESSAGE(d->found, what << ": watermark not found");
+  const Alignment a = AlignmentFromDetection(*d, query.width(), query.height(), recorded);
+  Result<ContentComparison> c = CompareContent(recorded, query, a);
+  BOOST_REQUIRE_MESSAGE(c.ok(), c.status().ToString());
+  BOOST_TEST_MESSAGE(what << ": " << ContentMatchName(c->match) << " similarity " << c->similarity
+                          << " changed " << c->cells_changed << " of " << c->cells_compared
+                          << " (scale " << a.scale << ", rotation " << a.rotation_degrees << ")");
+  return *c;
+}
+
+// Pastes a w x h block of `from` (its top-left corner) onto `img` at (x, y).
+Image Pasted(const Image& img, const Image& from, int x, int y, int w, int h) {
+  Image out = img;
+  for (int j = 0; j < h; ++j)
+    for (int i = 0; i < w; ++i)
+      for (int c = 0; c < out.channels(); ++c)
+        out.set_sample(
+            x + i, y + j, c,
+            from.sample(i % from.width(), j % from.height(), std::min(c, from.channels() - 1)));
+  return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(encoding_round_trips_and_refuses_foreign_bytes) {
+  const ContentFingerprint fp = Fingerprint(Photo("chelsea.png"));
+  const Bytes enc = fp.Encode();
+  BOOST_TEST(enc.size() == 2058u);
+  Result<ContentFingerprint> back = ContentFingerprint::Decode(enc);
+  BOOST_REQUIRE(back.ok());
+  BOOST_TEST(back->Encode() == enc);
+  BOOST_TEST(back->width() == 451);
+  BOOST_TEST(back->height() == 300);
+  Bytes bad = enc;
+  bad[0] = 9;
+  BOOST_TEST((ContentFingerprint::Decode(bad).status().code() == StatusCode::kBadInput));
+  bad = enc;
+  bad.pop_back();
+  BOOST_TEST((ContentFingerprint::Decode(bad).status().code() == StatusCode::kBadInput));
+  BOOST_TEST(!ContentFingerprint::Compute(*Image::Create(8, 8, 3)).ok());
+}
+
+BOOST_AUTO_TEST_CASE(the_same_picture_under_attack_is_the_same_content) {
+  for (const char* name : kNames) {
+    const Image marked = Marked(Photo(name));
+    const ContentFingerprint recorded = Fingerprint(marked);
+    BOOST_TEST(recorded.structure() > 1.0, name);
+    for (const watermark::attacks::Attack& attack : watermark::attacks::StandardSuite()) {
+      Result<Image> attacked = attack.apply(marked);
+      BOOST_REQUIRE(attacked.ok());
+      Result<watermark::Detection> d = watermark::Detect(*attacked, TestKey());
+      if (!d.ok() || !d->found) continue;  // robustness is the watermark's own test
+      const std::string what = std::string(name) + " / " + attack.name;
+      const ContentComparison c = CompareAsVerify(recorded, *attacked, what);
+      BOOST_TEST((c.match == ContentMatch::kSame), what << ": " << ContentMatchName(c.match));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(other_pictures_are_different_content) {
+  for (const char* a : kNames) {
+    const ContentFingerprint recorded = Fingerprint(Photo(a));
+    for (const char* b : kNames) {
+      if (std::string(a) == b) continue;
+      Result<ContentComparison> c = CompareContent(recorded, Photo(b), Alignment{});
+      BOOST_REQUIRE(c.ok());
+      BOOST_TEST_MESSAGE(a << " vs " << b << ": similarity " << c->similarity);
+      BOOST_TEST((c->match == ContentMatch::kDifferent), a << " vs " << b);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_pasted_patch_is_an_alteration_and_located) {
+  const Image donor = Photo("camera.png");
+  for (const char* name : {"chelsea.png", "coffee.png", "rocket.jpg"}) {
+    const Image marked = Marked(Photo(name));
+    const ContentFingerprint recorded = Fingerprint(marked);
+    // A tenth of the area, away from the corners.
+    const int w = marked.width() / 3, h = marked.height() * 3 / 10;
+    const int x = marked.width() / 2, y = marked.height() / 3;
+    const Image edited = Pasted(marked, donor, x, y, w, h);
+    const ContentComparison c = CompareAsVerify(recorded, edited, std::string(name) + " pasted");
+    BOOST_TEST((c.match == ContentMatch::kAltered), name);
+    BOOST_REQUIRE(!c.changed_regions.empty());
+    const ChangedRegion& r = c.changed_regions.front();
+    // The reported region overlaps the patch.
+    BOOST_TEST(r.x < x + w);
+    BOOST_TEST(r.x + r.width > x);
+    BOOST_TEST(r.y < y + h);
+    BOOST_TEST(r.y + r.height > y);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(featureless_and_tiny_images_are_uncomparable) {
+  Image flat = *Image::Create(256, 256, 3);
+  const ContentFingerprint recorded = Fingerprint(flat);
+  Result<ContentComparison> c = CompareContent(recorded, flat, Alignment{});
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST((c->match == ContentMatch::kUncomparable));
+  const ContentFingerprint photo = Fingerprint(Photo("coffee.png"));
+  c = CompareContent(photo, *Image::Create(12, 12, 3), Alignment{});
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST((c->match == ContentMatch::kUncomparable));
+  BOOST_TEST(!CompareContent(photo, flat, Alignment{0.0}).ok());
+}

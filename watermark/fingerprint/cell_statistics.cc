@@ -1,0 +1,78 @@
+#include "watermark/fingerprint/cell_statistics.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "watermark/fingerprint/content_fingerprint.h"
+
+namespace hallmark::fingerprint {
+
+CellStatistics::CellStatistics(const image::Plane& plane, const std::vector<uint8_t>* valid)
+    : width_(plane.width), height_(plane.height) {
+  const size_t stride = size_t(width_) + 1;
+  sum_.assign(stride * (size_t(height_) + 1), 0.0);
+  if (valid) invalid_.assign(sum_.size(), 0);
+  for (int y = 0; y < height_; ++y) {
+    double row_sum = 0.0;
+    int32_t row_invalid = 0;
+    const float* p = plane.row(y);
+    for (int x = 0; x < width_; ++x) {
+      row_sum += p[x];
+      const size_t at = (size_t(y) + 1) * stride + size_t(x) + 1;
+      sum_[at] = sum_[at - stride] + row_sum;
+      if (valid) {
+        row_invalid += (*valid)[size_t(y) * size_t(width_) + size_t(x)] ? 0 : 1;
+        invalid_[at] = invalid_[at - stride] + row_invalid;
+      }
+    }
+  }
+}
+
+double CellStatistics::Sum(int x0, int y0, int x1, int y1) const {
+  const size_t s = size_t(width_) + 1;
+  return sum_[size_t(y1) * s + size_t(x1)] - sum_[size_t(y0) * s + size_t(x1)] -
+         sum_[size_t(y1) * s + size_t(x0)] + sum_[size_t(y0) * s + size_t(x0)];
+}
+
+long CellStatistics::Invalid(int x0, int y0, int x1, int y1) const {
+  if (invalid_.empty()) return 0;
+  const size_t s = size_t(width_) + 1;
+  return long(invalid_[size_t(y1) * s + size_t(x1)]) - invalid_[size_t(y0) * s + size_t(x1)] -
+         invalid_[size_t(y1) * s + size_t(x0)] + invalid_[size_t(y0) * s + size_t(x0)];
+}
+
+bool CellStatistics::Measure(int x0, int y0, int x1, int y1, CellStats* out) const {
+  if (x0 < 0 || y0 < 0 || x1 > width_ || y1 > height_ || x1 - x0 < 4 || y1 - y0 < 4) return false;
+  if (Invalid(x0, y0, x1, y1) != 0) return false;
+  out->mean = float(Sum(x0, y0, x1, y1) / (double(x1 - x0) * double(y1 - y0)));
+  // Detail: the spread of the 4 x 4 sub-block means. Coarser than pixel variance, so it survives
+  // resizing, blur and compression, yet it changes where texture is painted over or added.
+  double s1 = 0.0, s2 = 0.0;
+  for (int j = 0; j < 4; ++j) {
+    const int sy0 = y0 + (y1 - y0) * j / 4, sy1 = y0 + (y1 - y0) * (j + 1) / 4;
+    for (int i = 0; i < 4; ++i) {
+      const int sx0 = x0 + (x1 - x0) * i / 4, sx1 = x0 + (x1 - x0) * (i + 1) / 4;
+      const double m = Sum(sx0, sy0, sx1, sy1) / (double(sx1 - sx0) * double(sy1 - sy0));
+      s1 += m;
+      s2 += m * m;
+    }
+  }
+  const double var = std::max(0.0, s2 / 16.0 - (s1 / 16.0) * (s1 / 16.0));
+  out->detail = float(std::sqrt(var));
+  return true;
+}
+
+double WorkingScale(int width, int height) {
+  const int short_side = std::min(width, height), long_side = std::max(width, height);
+  if (short_side < kWorkingShortSide) return double(kWorkingShortSide) / double(short_side);
+  return long_side <= kWorkingLongSide ? 1.0 : double(kWorkingLongSide) / double(long_side);
+}
+
+bool CanSummarise(int width, int height) {
+  if (std::min(width, height) < 16) return false;
+  return double(std::max(width, height)) * WorkingScale(width, height) <= kWorkingMaxSide;
+}
+
+int CellBoundary(int extent, int i) { return int((int64_t(extent) * i + kGrid / 2) / kGrid); }
+
+}  // namespace hallmark::fingerprint

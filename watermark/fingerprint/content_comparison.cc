@@ -1,0 +1,355 @@
+#include "watermark/fingerprint/content_comparison.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <utility>
+
+#include "watermark/canvas.h"
+#include "watermark/fingerprint/cell_statistics.h"
+#include "watermark/fingerprint/working_plane.h"
+
+namespace hallmark::fingerprint {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+// A query is never registered onto a plane larger than this many working pixels per side: the
+// recorded frame is at most kWorkingLongSide, and a crop shows less of it.
+constexpr int kMaxRegisteredSide = 2 * kWorkingMaxSide;
+
+// The query's luma in the recorded image's working frame, and which samples carry content.
+struct Registered {
+  image::Plane plane;
+  std::vector<uint8_t> valid;  // empty: all valid
+};
+
+Registered Register(const image::Plane& luma, double to_working, const Alignment& a) {
+  Registered r;
+  r.plane = watermark::ResampleCanvas(luma, ScaledExtent(luma.width, to_working),
+                                      ScaledExtent(luma.height, to_working));
+  if (a.mirrored) {
+    for (int y = 0; y < r.plane.height; ++y)
+      std::reverse(r.plane.row(y), r.plane.row(y) + r.plane.width);
+  }
+  if (std::fabs(a.rotation_degrees) < 0.05) return r;
+  // Turn the content back about the centre. The rotated copy has empty corners (filled black or
+  // white by whoever rotated it), so a band as wide as the rotation sweeps is left out.
+  const double t = a.rotation_degrees * kPi / 180.0, c = std::cos(t), s = std::sin(t);
+  const int w = r.plane.width, h = r.plane.height;
+  const double cx = (w - 1) / 2.0, cy = (h - 1) / 2.0;
+  const double margin = 0.5 * std::max(w, h) * (std::fabs(s) + 1.0 - c) + 2.0;
+  image::Plane out(w, h);
+  std::vector<uint8_t> valid(size_t(w) * size_t(h), 0);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      const double dx = x - cx, dy = y - cy;
+      const double sx = c * dx - s * dy + cx, sy = s * dx + c * dy + cy;
+      if (sx < margin || sy < margin || sx > w - 1 - margin || sy > h - 1 - margin) continue;
+      const int x0 = int(sx), y0 = int(sy);
+      const float fx = float(sx - x0), fy = float(sy - y0);
+      const float* r0 = r.plane.row(y0);
+      const float* r1 = r.plane.row(y0 + 1);
+      out.at(x, y) = (1 - fy) * ((1 - fx) * r0[x0] + fx * r0[x0 + 1]) +
+                     fy * ((1 - fx) * r1[x0] + fx * r1[x0 + 1]);
+      valid[size_t(y) * size_t(w) + size_t(x)] = 1;
+    }
+  }
+  r.plane = std::move(out);
+  r.valid = std::move(valid);
+  return r;
+}
+
+// The recorded grid's cell rectangles in working pixels.
+struct Grid {
+  std::array<int, kGrid + 1> x{}, y{};
+};
+
+Grid GridFor(int working_width, int working_height) {
+  Grid g;
+  for (int i = 0; i <= kGrid; ++i) {
+    g.x[size_t(i)] = CellBoundary(working_width, i);
+    g.y[size_t(i)] = CellBoundary(working_height, i);
+  }
+  return g;
+}
+
+// The query's cells with the recorded origin at (ox, oy) of the registered plane's frame.
+struct QueryCells {
+  std::array<CellStats, kCells> stats{};
+  std::array<bool, kCells> has{};
+  int count = 0;
+};
+
+void MeasureCells(const CellStatistics& q, const Grid& g, int ox, int oy, QueryCells* out) {
+  out->count = 0;
+  for (int cy = 0; cy < kGrid; ++cy) {
+    for (int cx = 0; cx < kGrid; ++cx) {
+      const size_t i = size_t(cy * kGrid + cx);
+      out->has[i] = q.Measure(g.x[size_t(cx)] - ox, g.y[size_t(cy)] - oy, g.x[size_t(cx) + 1] - ox,
+                              g.y[size_t(cy) + 1] - oy, &out->stats[i]);
+      out->count += out->has[i] ? 1 : 0;
+    }
+  }
+}
+
+// Each cell's mean minus the average of its eight neighbours, where all nine are present.
+struct BandPass {
+  std::array<float, kCells> value{};
+  std::array<bool, kCells> has{};
+};
+
+template <typename MeanAt, typename HasAt>
+BandPass BandPassOf(MeanAt mean, HasAt has) {
+  BandPass b;
+  for (int cy = 1; cy + 1 < kGrid; ++cy) {
+    for (int cx = 1; cx + 1 < kGrid; ++cx) {
+      bool all = true;
+      float around = 0.0f;
+      for (int dy = -1; dy <= 1 && all; ++dy) {
+        for (int dx = -1; dx <= 1; ++dx) {
+          if (!has(cx + dx, cy + dy)) {
+            all = false;
+            break;
+          }
+          if (dx || dy) around += mean(cx + dx, cy + dy);
+        }
+      }
+      if (!all) continue;
+      const size_t i = size_t(cy * kGrid + cx);
+      b.has[i] = true;
+      b.value[i] = mean(cx, cy) - around / 8.0f;
+    }
+  }
+  return b;
+}
+
+// Correlation of the recorded and query band-pass values over the cells both have.
+double Similarity(const BandPass& rec, const QueryCells& q, int* cells) {
+  const BandPass qb = BandPassOf([&](int x, int y) { return q.stats[size_t(y * kGrid + x)].mean; },
+                                 [&](int x, int y) { return q.has[size_t(y * kGrid + x)]; });
+  double rq = 0.0, rr = 0.0, qq = 0.0;
+  int n = 0;
+  for (size_t i = 0; i < size_t(kCells); ++i) {
+    if (!qb.has[i] || !rec.has[i]) continue;
+    rq += double(rec.value[i]) * qb.value[i];
+    rr += double(rec.value[i]) * rec.value[i];
+    qq += double(qb.value[i]) * qb.value[i];
+    ++n;
+  }
+  *cells = n;
+  if (n == 0 || rr <= 0.0 || qq <= 0.0) return 0.0;
+  return rq / std::sqrt(rr * qq);
+}
+
+struct Placement {
+  int ox = 0, oy = 0;
+  double similarity = -2.0;
+  int cells = 0;
+};
+
+// The translation of the recorded frame within the registered query that best matches, searched
+// coarsely over every placement that keeps them overlapping, then refined to the pixel.
+Placement FindPlacement(const CellStatistics& q, const Grid& g, const BandPass& rec, int ww,
+                        int wh) {
+  const int step = std::max(1, std::min(g.x[1], g.y[1]) / 3);
+  // With the recorded frame at origin o, the query covers [o .. o + size); it may be larger or
+  // smaller than the frame, so both orders of the bounds are searched, plus a little play.
+  const int lo_x = std::min(0, q.width() - ww) - step, hi_x = std::max(0, q.width() - ww) + step;
+  const int lo_y = std::min(0, q.height() - wh) - step, hi_y = std::max(0, q.height() - wh) + step;
+  QueryCells cells;
+  Placement best;
+  auto consider = [&](int ox, int oy) {
+    MeasureCells(q, g, -ox, -oy, &cells);
+    int n = 0;
+    const double s = Similarity(rec, cells, &n);
+    if (n >= 16 && s > best.similarity) best = {ox, oy, s, n};
+  };
+  for (int oy = lo_y; oy <= hi_y; oy += step)
+    for (int ox = lo_x; ox <= hi_x; ox += step) consider(ox, oy);
+  const Placement coarse = best;
+  for (int oy = coarse.oy - step + 1; oy < coarse.oy + step; ++oy)
+    for (int ox = coarse.ox - step + 1; ox < coarse.ox + step; ++ox) consider(ox, oy);
+  return best;
+}
+
+// Cells whose mean or detail departs from the recorded one beyond the image-wide noise, after
+// fitting the query's tone to the record (brightness and contrast changes are not edits).
+std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, const QueryCells& q) {
+  std::vector<size_t> idx;
+  for (size_t i = 0; i < size_t(kCells); ++i)
+    if (q.has[i]) idx.push_back(i);
+  auto rmean = [&](size_t i) { return double(rec.mean(int(i) % kGrid, int(i) / kGrid)); };
+  // Least squares q = a r + b, refitted once without the cells it explains worst.
+  double a = 1.0, b = 0.0;
+  std::vector<double> resid(size_t(kCells), 0.0);
+  std::vector<bool> use(size_t(kCells), true);
+  for (int pass = 0; pass < 2; ++pass) {
+    double sr = 0, sq = 0, srr = 0, srq = 0;
+    int n = 0;
+    for (size_t i : idx) {
+      if (!use[i]) continue;
+      const double r = rmean(i), v = q.stats[i].mean;
+      sr += r, sq += v, srr += r * r, srq += r * v, ++n;
+    }
+    const double den = n * srr - sr * sr;
+    if (n >= 2 && den > 1e-9) {
+      a = std::clamp((n * srq - sr * sq) / den, 0.25, 4.0);
+      b = (sq - a * sr) / n;
+    }
+    std::vector<double> abs_resid;
+    for (size_t i : idx) {
+      resid[i] = q.stats[i].mean - (a * rmean(i) + b);
+      abs_resid.push_back(std::fabs(resid[i]));
+    }
+    std::nth_element(abs_resid.begin(), abs_resid.begin() + long(abs_resid.size() * 3 / 4),
+                     abs_resid.end());
+    const double cut = 3.0 * std::max(2.0, abs_resid[abs_resid.size() * 3 / 4]);
+    for (size_t i : idx) use[i] = std::fabs(resid[i]) <= cut;
+  }
+  std::vector<double> abs_resid;
+  for (size_t i : idx) abs_resid.push_back(std::fabs(resid[i]));
+  std::nth_element(abs_resid.begin(), abs_resid.begin() + long(abs_resid.size() / 2),
+                   abs_resid.end());
+  const double sigma = std::max(1.5, 1.4826 * abs_resid[abs_resid.size() / 2]);
+  std::array<bool, kCells> changed{};
+  for (size_t i : idx) {
+    const int cx = int(i) % kGrid, cy = int(i) / kGrid;
+    // A cell on a strong edge moves by a fraction of its neighbours' difference when the query's
+    // alignment is off by a fraction of a cell (a rescaled crop, a rotation), so the tolerance
+    // grows with the local gradient of the record.
+    double gradient = 0.0;
+    for (const auto& [dx, dy] : {std::pair{1, 0}, {-1, 0}, {0, 1}, {0, -1}}) {
+      const int nx = cx + dx, ny = cy + dy;
+      if (nx >= 0 && ny >= 0 && nx < kGrid && ny < kGrid)
+        gradient = std::max(gradient, double(std::fabs(rec.mean(nx, ny) - rec.mean(cx, cy))));
+    }
+    // Tone changes clip: a brightened cell cannot pass 255, and clipping flattens its detail.
+    const double predicted = a * rmean(i) + b;
+    const double clipped = std::clamp(predicted, 0.0, 255.0);
+    const double resid_clipped = q.stats[i].mean - clipped;
+    const bool near_clip = predicted > 235.0 || predicted < 20.0;
+    const double rd = a * rec.detail(cx, cy), qd = q.stats[i].detail;
+    const bool mean_changed =
+        std::fabs(resid_clipped) > std::max(10.0, 5.0 * sigma) + 0.35 * a * gradient;
+    const bool detail_changed =
+        !near_clip &&
+        std::fabs(qd - rd) > std::max(8.0, 0.6 * std::max<double>(qd, rd)) + 0.35 * a * gradient;
+    changed[i] = mean_changed || detail_changed;
+  }
+  return changed;
+}
+
+// Connected groups (8-neighbour) of changed cells of at least `min_cells`, as rectangles of the
+// recorded image.
+std::vector<ChangedRegion> Regions(const std::array<bool, kCells>& changed, int min_cells,
+                                   const ContentFingerprint& rec) {
+  std::vector<ChangedRegion> out;
+  std::array<bool, kCells> seen{};
+  for (size_t start = 0; start < size_t(kCells); ++start) {
+    if (!changed[start] || seen[start]) continue;
+    std::vector<size_t> stack{start};
+    seen[start] = true;
+    int x0 = kGrid, y0 = kGrid, x1 = -1, y1 = -1, n = 0;
+    while (!stack.empty()) {
+      const size_t i = stack.back();
+      stack.pop_back();
+      const int cx = int(i) % kGrid, cy = int(i) / kGrid;
+      x0 = std::min(x0, cx), y0 = std::min(y0, cy), x1 = std::max(x1, cx), y1 = std::max(y1, cy);
+      ++n;
+      for (int dy = -1; dy <= 1; ++dy) {
+        for (int dx = -1; dx <= 1; ++dx) {
+          const int nx = cx + dx, ny = cy + dy;
+          if (nx < 0 || ny < 0 || nx >= kGrid || ny >= kGrid) continue;
+          const size_t j = size_t(ny * kGrid + nx);
+          if (changed[j] && !seen[j]) {
+            seen[j] = true;
+            stack.push_back(j);
+          }
+        }
+      }
+    }
+    if (n < min_cells) continue;
+    const int px0 = CellBoundary(rec.width(), x0), py0 = CellBoundary(rec.height(), y0);
+    out.push_back({px0, py0, CellBoundary(rec.width(), x1 + 1) - px0,
+                   CellBoundary(rec.height(), y1 + 1) - py0, n});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const ChangedRegion& l, const ChangedRegion& r) { return l.cells > r.cells; });
+  return out;
+}
+
+ContentComparison Uncomparable(const ComparisonThresholds& t, std::string why) {
+  ContentComparison c;
+  c.match = ContentMatch::kUncomparable;
+  c.min_similarity = t.min_similarity;
+  c.note = std::move(why);
+  return c;
+}
+
+}  // namespace
+
+const char* ContentMatchName(ContentMatch m) {
+  switch (m) {
+    case ContentMatch::kSame:
+      return "same";
+    case ContentMatch::kAltered:
+      return "altered";
+    case ContentMatch::kDifferent:
+      return "different";
+    case ContentMatch::kUncomparable:
+      break;
+  }
+  return "uncomparable";
+}
+
+Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
+                                         const image::Image& query, const Alignment& alignment,
+                                         const ComparisonThresholds& thresholds) {
+  if (!(alignment.scale > 0.0) || !std::isfinite(alignment.scale) ||
+      !std::isfinite(alignment.rotation_degrees)) {
+    return Status::InvalidArgument("fingerprint: the alignment's scale must be positive");
+  }
+  if (query.empty() || !CanSummarise(query.width(), query.height())) {
+    return Uncomparable(thresholds, "the image is too small or too elongated to compare");
+  }
+  if (recorded.structure() < thresholds.min_structure) {
+    return Uncomparable(thresholds, "the recorded image is featureless");
+  }
+  const double s0 = WorkingScale(recorded.width(), recorded.height());
+  const int ww = ScaledExtent(recorded.width(), s0), wh = ScaledExtent(recorded.height(), s0);
+  const double to_working = s0 / alignment.scale;
+  if (double(query.width()) * to_working > kMaxRegisteredSide ||
+      double(query.height()) * to_working > kMaxRegisteredSide) {
+    return Uncomparable(thresholds, "the image is far larger than the recorded one");
+  }
+  const Registered reg = Register(watermark::LumaPlane(query), to_working, alignment);
+  const CellStatistics q(reg.plane, reg.valid.empty() ? nullptr : &reg.valid);
+  const Grid grid = GridFor(ww, wh);
+  const BandPass rec =
+      BandPassOf([&](int x, int y) { return recorded.mean(x, y); }, [](int, int) { return true; });
+  const Placement at = FindPlacement(q, grid, rec, ww, wh);
+
+  ContentComparison c;
+  c.min_similarity = thresholds.min_similarity;
+  c.similarity = std::max(-1.0, at.similarity);
+  QueryCells cells;
+  MeasureCells(q, grid, -at.ox, -at.oy, &cells);
+  c.cells_compared = cells.count;
+  if (at.cells < 16 || cells.count < thresholds.min_cells) {
+    c.match = ContentMatch::kUncomparable;
+    c.note = "too little of the recorded image is visible (" + std::to_string(cells.count) +
+             " of " + std::to_string(kCells) + " cells)";
+    return c;
+  }
+  if (c.similarity < thresholds.min_similarity) {
+    c.match = ContentMatch::kDifferent;
+    return c;
+  }
+  const std::array<bool, kCells> changed = ChangedCells(recorded, cells);
+  c.cells_changed = int(std::count(changed.begin(), changed.end(), true));
+  c.changed_regions = Regions(changed, thresholds.min_changed_cells, recorded);
+  c.match = c.changed_regions.empty() ? ContentMatch::kSame : ContentMatch::kAltered;
+  return c;
+}
+
+}  // namespace hallmark::fingerprint

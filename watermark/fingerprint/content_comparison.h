@@ -1,0 +1,84 @@
+// CompareContent: whether an image shows the content a recorded fingerprint summarises, the same
+// content changed in places, or other content altogether. `hallmark verify` asks this of every
+// watermark hit that has no valid manifest behind it: a mark copied onto another picture names an
+// asset whose fingerprint the picture does not match.
+//
+//   Alignment a{.scale = detection_scale * query_short / recorded_short,
+//               .rotation_degrees = detection.rotation_degrees};
+//   HM_ASSIGN_OR_RETURN(ContentComparison c, CompareContent(recorded, query, a));
+//   // c.match: kSame, kAltered (c.changed_regions says where), kDifferent, kUncomparable
+//
+// Contract:
+// - The query is brought into the recorded image's frame with the scale, rotation and mirroring
+//   that the watermark search recovered; the translation (a crop's offset) is searched here.
+// - `similarity` is the correlation of the two images' cell means after removing each cell's
+//   neighbourhood average (a band-pass view, blind to brightness and contrast). Different content
+//   scores near 0, the same content near 1. Below ComparisonThresholds::min_similarity the
+//   content is kDifferent.
+// - Above it, cells whose mean or detail departs from the recorded ones beyond what the rest of
+//   the image's noise explains, in a connected group of at least min_changed_cells, make the
+//   content kAltered; each group is reported as a rectangle of the recorded image.
+// - kUncomparable when too little of the recorded image is visible, or when the recorded image is
+//   featureless: the fingerprint then cannot tell its content from other content.
+#ifndef HALLMARK_WATERMARK_FINGERPRINT_CONTENT_COMPARISON_H_
+#define HALLMARK_WATERMARK_FINGERPRINT_CONTENT_COMPARISON_H_
+
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "image/image.h"
+#include "watermark/fingerprint/content_fingerprint.h"
+
+namespace hallmark::fingerprint {
+
+// How the query's pixels relate to the recorded image's, as the watermark search found them.
+struct Alignment {
+  double scale = 1.0;  // query pixels per recorded-image pixel
+  double rotation_degrees =
+      0.0;                // as watermark::Detection reports it (the query turned the other way)
+  bool mirrored = false;  // query is the recorded image flipped left to right
+};
+
+// The operating point. The defaults come from the measured distributions in
+// docs/benchmarks.md (bench/watermark/fingerprint_bench.cc).
+struct ComparisonThresholds {
+  double min_similarity = 0.5;
+  int min_changed_cells = 4;
+  int min_cells = 64;          // fewer comparable cells: kUncomparable
+  double min_structure = 1.0;  // recorded ContentFingerprint::structure() below: kUncomparable
+};
+
+enum class ContentMatch { kSame, kAltered, kDifferent, kUncomparable };
+// "same", "altered", "different", "uncomparable"
+const char* ContentMatchName(ContentMatch m);
+
+// A changed area, in the recorded image's pixels.
+struct ChangedRegion {
+  int x = 0, y = 0, width = 0, height = 0;
+  int cells = 0;  // grid cells in the group
+};
+
+struct ContentComparison {
+  ContentMatch match = ContentMatch::kUncomparable;
+  double similarity = 0.0;
+  double min_similarity = 0.0;  // the threshold the decision used
+  int cells_compared = 0;
+  int cells_changed = 0;
+  std::vector<ChangedRegion> changed_regions;  // only for kAltered
+  std::string note;                            // why, for kUncomparable
+
+  // 1 - similarity, and its threshold: the "distance" reports show.
+  double distance() const { return 1.0 - similarity; }
+  double max_distance() const { return 1.0 - min_similarity; }
+};
+
+// InvalidArgument for an alignment with a non-positive or non-finite scale. An image the
+// fingerprint cannot summarise is kUncomparable, not an error.
+Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
+                                         const image::Image& query, const Alignment& alignment,
+                                         const ComparisonThresholds& thresholds = {});
+
+}  // namespace hallmark::fingerprint
+
+#endif  // HALLMARK_WATERMARK_FINGERPRINT_CONTENT_COMPARISON_H_

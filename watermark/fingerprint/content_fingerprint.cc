@@ -1,0 +1,113 @@
+#include "watermark/fingerprint/content_fingerprint.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "watermark/canvas.h"
+#include "watermark/fingerprint/cell_statistics.h"
+#include "watermark/fingerprint/working_plane.h"
+
+namespace hallmark::fingerprint {
+namespace {
+
+constexpr uint8_t kVersion = 1;
+constexpr size_t kHeaderBytes = 1 + 1 + 4 + 4;
+constexpr size_t kEncodedBytes = kHeaderBytes + 2 * size_t(kCells);
+
+void PutU32(Bytes* out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(uint8_t(v >> shift));
+}
+
+uint32_t GetU32(const uint8_t* p) {
+  return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
+}
+
+uint8_t QuantiseDetail(float level) {
+  return uint8_t(
+      std::clamp(std::lround(std::sqrt(std::max(0.0f, level)) * kDetailScale), 0L, 255L));
+}
+
+}  // namespace
+
+Result<ContentFingerprint> ContentFingerprint::Compute(const image::Image& img) {
+  if (img.empty()) return Status::InvalidArgument("fingerprint: the image is empty");
+  return FromLuma(watermark::LumaPlane(img));
+}
+
+Result<ContentFingerprint> ContentFingerprint::FromLuma(const image::Plane& luma) {
+  if (!CanSummarise(luma.width, luma.height)) {
+    return Status::InvalidArgument("fingerprint: image " + std::to_string(luma.width) + "x" +
+                                   std::to_string(luma.height) +
+                                   " is too small or too elongated to summarise");
+  }
+  const image::Plane work = WorkingPlane(luma);
+  const CellStatistics stats(work);
+  ContentFingerprint fp;
+  fp.width_ = luma.width;
+  fp.height_ = luma.height;
+  for (int cy = 0; cy < kGrid; ++cy) {
+    for (int cx = 0; cx < kGrid; ++cx) {
+      CellStats c;
+      stats.Measure(CellBoundary(work.width, cx), CellBoundary(work.height, cy),
+                    CellBoundary(work.width, cx + 1), CellBoundary(work.height, cy + 1), &c);
+      fp.mean_[Index(cx, cy)] = uint8_t(std::clamp(std::lround(c.mean), 0L, 255L));
+      fp.detail_[Index(cx, cy)] = QuantiseDetail(c.detail);
+    }
+  }
+  return fp;
+}
+
+Result<ContentFingerprint> ContentFingerprint::Decode(ByteView bytes) {
+  if (bytes.size() != kEncodedBytes || bytes[0] != kVersion || bytes[1] != kGrid) {
+    return Status::BadInput("fingerprint: not a " + std::string(kAlgorithm) + " value (" +
+                            std::to_string(bytes.size()) + " bytes)");
+  }
+  ContentFingerprint fp;
+  const uint32_t w = GetU32(bytes.data() + 2), h = GetU32(bytes.data() + 6);
+  if (w < 16 || h < 16 || w > (1u << 30) || h > (1u << 30)) {
+    return Status::BadInput("fingerprint: implausible image size " + std::to_string(w) + "x" +
+                            std::to_string(h));
+  }
+  fp.width_ = int(w);
+  fp.height_ = int(h);
+  std::copy_n(bytes.data() + kHeaderBytes, kCells, fp.mean_.begin());
+  std::copy_n(bytes.data() + kHeaderBytes + kCells, kCells, fp.detail_.begin());
+  return fp;
+}
+
+Bytes ContentFingerprint::Encode() const {
+  Bytes out;
+  out.reserve(kEncodedBytes);
+  out.push_back(kVersion);
+  out.push_back(uint8_t(kGrid));
+  PutU32(&out, uint32_t(width_));
+  PutU32(&out, uint32_t(height_));
+  out.insert(out.end(), mean_.begin(), mean_.end());
+  out.insert(out.end(), detail_.begin(), detail_.end());
+  return out;
+}
+
+float ContentFingerprint::detail(int cx, int cy) const {
+  const float q = float(detail_[Index(cx, cy)]) / kDetailScale;
+  return q * q;
+}
+
+double ContentFingerprint::structure() const {
+  double sum = 0.0;
+  int n = 0;
+  for (int cy = 1; cy + 1 < kGrid; ++cy) {
+    for (int cx = 1; cx + 1 < kGrid; ++cx) {
+      double around = 0.0;
+      for (int dy = -1; dy <= 1; ++dy)
+        for (int dx = -1; dx <= 1; ++dx)
+          if (dx || dy) around += mean(cx + dx, cy + dy);
+      const double d = mean(cx, cy) - around / 8.0;
+      sum += d * d;
+      ++n;
+    }
+  }
+  return std::sqrt(sum / n);
+}
+
+}  // namespace hallmark::fingerprint
