@@ -9,6 +9,8 @@
 # with -timeout=10 and -rss_limit_mb=4096. Prints executions, exec/s, corpus size and coverage
 # per target. Exits 1 when any target crashed, leaked, hit a sanitizer report, a timeout or the
 # memory limit; the reproducer and log stay in the work folder. HALLMARK_JOBS sets build jobs.
+# HALLMARK_FUZZ_RUNS=N also stops each target after N executions (a campaign to a fixed count,
+# with SECONDS as its time cap).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${HALLMARK_FUZZ_BUILD_DIR:-$root/build-fuzz}"
@@ -62,6 +64,7 @@ for t in "${targets[@]}"; do
   if [[ -d "$root/tests/fuzz/corpus/$t" ]]; then cp -r "$root/tests/fuzz/corpus/$t/." "$dir/corpus/"; fi
   args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1
         -artifact_prefix="$dir/artifacts/")
+  if [[ -n "${HALLMARK_FUZZ_RUNS:-}" ]]; then args+=(-runs="$HALLMARK_FUZZ_RUNS"); fi
   if [[ -f "$root/tests/fuzz/dict/$t.dict" ]]; then args+=(-dict="$root/tests/fuzz/dict/$t.dict"); fi
   rc=0
   "$build/tests/fuzz/${t}_fuzz" "${args[@]}" "$dir/corpus" >"$dir/fuzz.log" 2>&1 || rc=$?
