@@ -41,6 +41,8 @@ const char* EntryKindName(EntryKind kind) {
       return "revocation";
     case EntryKind::kPolicyEvaluation:
       return "policy-evaluation";
+    case EntryKind::kFingerprint:
+      return "fingerprint";
   }
   return "unknown";
 }
@@ -112,6 +114,14 @@ Result<Bytes> EncodePolicyEvaluationEntry(const PolicyEvaluationRecord& r) {
                                                {"subject", r.subject},
                                                {"decision", r.decision_json},
                                                {"evaluated_at", r.evaluated_at}});
+}
+
+Result<Bytes> EncodeFingerprintEntry(const FingerprintRecord& r) {
+  return Encode(EntryKind::kFingerprint, {{"asset_id", r.asset_id},
+                                          {"algorithm", r.algorithm},
+                                          {"value", HexEncode(r.value)},
+                                          {"source", r.source},
+                                          {"recorded_at", r.recorded_at}});
 }
 
 }  // namespace hallmark::audit

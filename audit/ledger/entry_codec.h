@@ -19,26 +19,40 @@
 
 namespace hallmark::audit {
 
-enum class EntryKind { kDataset, kModel, kAsset, kKey, kRevocation, kPolicyEvaluation };
+enum class EntryKind {
+  kDataset,
+  kModel,
+  kAsset,
+  kKey,
+  kRevocation,
+  kPolicyEvaluation,
+  kFingerprint,  // since ledger schema 3
+};
 
-inline constexpr EntryKind kAllEntryKinds[] = {
-    EntryKind::kDataset, EntryKind::kModel,      EntryKind::kAsset,
-    EntryKind::kKey,     EntryKind::kRevocation, EntryKind::kPolicyEvaluation};
+inline constexpr EntryKind kAllEntryKinds[] = {EntryKind::kDataset,    EntryKind::kModel,
+                                               EntryKind::kAsset,      EntryKind::kKey,
+                                               EntryKind::kRevocation, EntryKind::kPolicyEvaluation,
+                                               EntryKind::kFingerprint};
 
-const char* EntryKindName(EntryKind kind);  // "dataset", "model", "asset", "key", ...
+// "dataset", "model", "asset", "key", "revocation", "policy-evaluation", "fingerprint".
+const char* EntryKindName(EntryKind kind);
 Result<EntryKind> ParseEntryKind(std::string_view name);
 
 // The kind named by an entry's tag line; BadInput for bytes that are not a version-1 entry.
 Result<EntryKind> EntryKindOf(ByteView entry);
 
 // Strings must be valid UTF-8 (BadInput otherwise). `items_root` and `item_count` of a dataset
-// are part of its entry, so the entry commits to every item.
+// are part of its entry, so the entry commits to every item. An asset's entry leaves out its
+// `fingerprint`, which has an entry of its own: asset entries written before fingerprints existed
+// are rebuilt byte for byte.
 Result<Bytes> EncodeDatasetEntry(const DatasetRecord& r);
 Result<Bytes> EncodeModelEntry(const ModelRecord& r);
 Result<Bytes> EncodeAssetEntry(const AssetRecord& r);
 Result<Bytes> EncodeKeyEntry(const KeyRecord& r);
 Result<Bytes> EncodeRevocationEntry(const RevocationRecord& r);
 Result<Bytes> EncodePolicyEvaluationEntry(const PolicyEvaluationRecord& r);
+// Keys asset_id, algorithm, value (lower-case hex), source, recorded_at; not log_index.
+Result<Bytes> EncodeFingerprintEntry(const FingerprintRecord& r);
 
 }  // namespace hallmark::audit
 

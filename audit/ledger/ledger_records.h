@@ -1,5 +1,6 @@
 // The records the audit ledger keeps. Plain values: callers fill them, the LedgerStore persists
-// them and appends one log entry per record (see entry_codec.h for the entry bytes).
+// them and appends one log entry per record (see entry_codec.h for the entry bytes); an asset
+// with a fingerprint gets two, the asset's and the fingerprint's.
 //
 // Times are UTC RFC 3339 strings ("2026-11-24T05:00:00Z"); the store fills an empty time with the
 // current time. Hashes are lower-case hex SHA-256.
@@ -7,6 +8,7 @@
 #define HALLMARK_AUDIT_LEDGER_LEDGER_RECORDS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +49,19 @@ struct ModelRecord {
   uint64_t log_index = kNoLogIndex;
 };
 
+// A content fingerprint of one asset (watermark/fingerprint: a compact perceptual summary of the
+// delivered pixels), recorded at generation or filled in later from the delivered file. It has
+// its own log entry, so the log commits to it as it does to the asset; at most one per asset,
+// never replaced.
+struct FingerprintRecord {
+  std::string asset_id;   // a recorded asset
+  std::string algorithm;  // e.g. "hallmark.blockmean/1"
+  Bytes value;            // the encoded fingerprint, 1..65536 bytes
+  std::string source;     // "generate" or "backfill"
+  std::string recorded_at;
+  uint64_t log_index = kNoLogIndex;
+};
+
 // One generated image.
 struct AssetRecord {
   std::string id;  // unique
@@ -59,6 +74,10 @@ struct AssetRecord {
   std::string signer_key_id;  // may be empty when unsigned
   std::string created_at;
   uint64_t log_index = kNoLogIndex;
+  // Absent for assets recorded before fingerprints, until backfilled. Not part of the asset's
+  // own entry: the fingerprint is logged as an entry of its own (EncodeFingerprintEntry), so
+  // the asset entries of existing ledgers keep their bytes.
+  std::optional<FingerprintRecord> fingerprint;
 };
 
 struct KeyRecord {

@@ -1,5 +1,6 @@
 #include "audit/ledger/ledger_schema.h"
 
+#include <cstddef>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -9,10 +10,12 @@ namespace {
 
 // Tables that only ever grow. Each gets triggers that abort UPDATE and DELETE, so a bug or a
 // careless script cannot rewrite history through SQLite; verify-log catches edits made after
-// dropping the triggers.
-constexpr const char* kAppendOnlyTables[] = {
+// dropping the triggers. Listed by the schema version that created them, since a trigger can
+// only be created with its table.
+constexpr const char* kAppendOnlyTablesV1[] = {
     "log_meta", "entries",        "tree_nodes", "checkpoints", "datasets",    "dataset_items",
     "models",   "model_datasets", "assets",     "keys",        "revocations", "policy_evaluations"};
+constexpr const char* kAppendOnlyTablesV3[] = {"fingerprints"};
 
 constexpr char kSchemaV1[] = R"sql(
 CREATE TABLE log_meta(
@@ -120,9 +123,25 @@ CREATE TABLE dataset_locations(
 ) STRICT;
 )sql";
 
-std::string AppendOnlyTriggers() {
+// Version 3: each asset's content fingerprint, at most one, logged as an entry of its own so
+// that the asset entries of older ledgers keep their bytes. Append-only like the other records:
+// an asset recorded without one may gain it later (backfill), but a fingerprint never changes.
+// asset_id is UNIQUE, which also indexes the look-up by asset.
+constexpr char kSchemaV3[] = R"sql(
+CREATE TABLE fingerprints(
+  log_index INTEGER PRIMARY KEY REFERENCES entries(idx),
+  asset_id TEXT NOT NULL UNIQUE REFERENCES assets(id),
+  algorithm TEXT NOT NULL,
+  value BLOB NOT NULL CHECK (length(value) BETWEEN 1 AND 65536),
+  source TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
+) STRICT;
+)sql";
+
+template <size_t N>
+std::string AppendOnlyTriggers(const char* const (&tables)[N]) {
   std::string sql;
-  for (const char* t : kAppendOnlyTables) {
+  for (const char* t : tables) {
     for (const char* op : {"UPDATE", "DELETE"}) {
       sql += std::string("CREATE TRIGGER ") + t + "_no_" + (op[0] == 'U' ? "update" : "delete") +
              " BEFORE " + op + " ON " + t + " BEGIN SELECT RAISE(ABORT, 'the ledger is " +
@@ -136,8 +155,10 @@ std::string AppendOnlyTriggers() {
 // its header but lacks one of them (or offers a view in its place) is refused at open with one
 // clear message, instead of failing later inside whichever query first meets the gap.
 Status CheckLedgerTables(SqliteDb& db, int64_t version) {
-  std::vector<std::string> required(std::begin(kAppendOnlyTables), std::end(kAppendOnlyTables));
-  if (version >= 2) required.emplace_back("dataset_locations");
+  std::vector<std::string> required(std::begin(kAppendOnlyTablesV1), std::end(kAppendOnlyTablesV1));
+  if (version >= kDatasetLocationsSchemaVersion) required.emplace_back("dataset_locations");
+  if (version >= kFingerprintsSchemaVersion)
+    required.insert(required.end(), std::begin(kAppendOnlyTablesV3), std::end(kAppendOnlyTablesV3));
   HM_ASSIGN_OR_RETURN(SqliteStatement st,
                       db.Prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND "
                                  "name = ?"));
@@ -175,14 +196,17 @@ Status MigrateLedgerSchema(SqliteDb& db, bool read_only) {
     return Status::BadInput(db.path() +
                             ": the ledger is empty or unfinished, and opened read-only");
   }
-  // Forward-only migrations, each in one transaction; user_version is re-read under the write
-  // lock because another process may have migrated meanwhile.
+  // An older ledger must be whole before it is built on: a file that claims a version but lacks
+  // its tables is refused as it is, not migrated into a bigger broken file.
+  if (version >= 1) HM_RETURN_IF_ERROR(CheckLedgerTables(db, version));
+  // Forward-only migrations, all steps in one transaction; user_version is re-read under the
+  // write lock because another process may have migrated meanwhile.
   HM_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
   Status st = [&]() -> Status {
     HM_ASSIGN_OR_RETURN(int64_t v, db.QueryInt("PRAGMA user_version"));
     if (v == 0) {
       HM_RETURN_IF_ERROR(db.Exec(kSchemaV1));
-      HM_RETURN_IF_ERROR(db.Exec(AppendOnlyTriggers()));
+      HM_RETURN_IF_ERROR(db.Exec(AppendOnlyTriggers(kAppendOnlyTablesV1)));
       HM_RETURN_IF_ERROR(db.Exec("PRAGMA application_id=" + std::to_string(kLedgerApplicationId) +
                                  "; PRAGMA user_version=1;"));
       v = 1;
@@ -190,6 +214,12 @@ Status MigrateLedgerSchema(SqliteDb& db, bool read_only) {
     if (v == 1) {
       HM_RETURN_IF_ERROR(db.Exec(kSchemaV2));
       HM_RETURN_IF_ERROR(db.Exec("PRAGMA user_version=2;"));
+      v = 2;
+    }
+    if (v == 2) {
+      HM_RETURN_IF_ERROR(db.Exec(kSchemaV3));
+      HM_RETURN_IF_ERROR(db.Exec(AppendOnlyTriggers(kAppendOnlyTablesV3)));
+      HM_RETURN_IF_ERROR(db.Exec("PRAGMA user_version=3;"));
     }
     return db.Exec("COMMIT");
   }();

@@ -11,9 +11,13 @@
 namespace hallmark::audit {
 
 inline constexpr int32_t kLedgerApplicationId = 0x484d4c47;  // "HMLG"
-inline constexpr int kLedgerSchemaVersion = 2;
+inline constexpr int kLedgerSchemaVersion = 3;
+// The first schema with each table that a later version added; an older ledger opened read-only
+// is read as it is, and what it lacks reads as absent.
+inline constexpr int kDatasetLocationsSchemaVersion = 2;  // dataset_locations
+inline constexpr int kFingerprintsSchemaVersion = 3;      // fingerprints
 
-// Brings `db` to kLedgerSchemaVersion, one transaction per step; creates the schema in an empty
+// Brings `db` to kLedgerSchemaVersion in one transaction; creates the schema in an empty
 // file. Refuses files of other applications (kBadInput) and newer schemas (kUnsupported); a
 // read-only file is read as it is (any version from 1 up). A file whose header claims a version
 // but which lacks a table of that version is kBadInput naming the file and the table.

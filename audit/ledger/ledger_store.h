@@ -3,7 +3,8 @@
 // (sqlite_ledger_store.h) and a PostgreSQL backend can follow without touching them.
 //
 // Every Record*/Append* call is one atomic transaction that stores the rows, appends one
-// transparency-log entry per record (entry_codec.h) and a newly signed checkpoint covering them.
+// transparency-log entry per record (entry_codec.h; an asset's fingerprint is a record of its
+// own) and a newly signed checkpoint covering them.
 // When it returns OK the records are durable; when it fails nothing of it was recorded. The
 // tables and the log are append-only: there is no update or delete.
 #ifndef HALLMARK_AUDIT_LEDGER_LEDGER_STORE_H_
@@ -85,7 +86,17 @@ class LedgerStore {
   virtual Result<ModelRecord> RecordModel(ModelRecord model) = 0;
   // One transaction for the whole batch: all recorded, or none (a duplicate id or payload, an
   // unknown model). Returns the records with times and log indices filled in.
+  //
+  // An asset whose `fingerprint` is set gets a fingerprint entry right after its own, in the
+  // same transaction: its asset_id is the asset's id, an empty recorded_at becomes the asset's
+  // created_at and an empty source "generate". The fingerprint is validated as for
+  // RecordFingerprint (kInvalidArgument), and the returned one carries its log index.
   virtual Result<std::vector<AssetRecord>> AppendAssets(std::vector<AssetRecord> assets) = 0;
+  // Records the fingerprint of an asset recorded without one (backfill from the delivered file).
+  // kBadInput when the asset is not recorded or already has a fingerprint (the ledger is
+  // append-only: a fingerprint is never replaced); kInvalidArgument for an empty algorithm or
+  // source, or a value outside 1..65536 bytes. An empty recorded_at is the current time.
+  virtual Result<FingerprintRecord> RecordFingerprint(FingerprintRecord fp) = 0;
   virtual Result<KeyRecord> RecordKey(KeyRecord key) = 0;
   virtual Result<RevocationRecord> RecordRevocation(RevocationRecord revocation) = 0;
   virtual Result<PolicyEvaluationRecord> RecordPolicyEvaluation(
@@ -103,9 +114,11 @@ class LedgerStore {
   virtual Result<std::vector<DatasetRecord>> ListDatasets() = 0;
   virtual Result<std::optional<ModelRecord>> FindModel(const std::string& id) = 0;
   virtual Result<std::vector<ModelRecord>> ListModels() = 0;
+  // Asset reads fill AssetRecord::fingerprint when one is recorded (never for a ledger whose
+  // schema predates fingerprints, read as it is).
   virtual Result<std::optional<AssetRecord>> FindAsset(const std::string& id) = 0;
   virtual Result<std::optional<AssetRecord>> FindAssetByPayload(ByteView payload) = 0;
-  // In log order; stops at the first error `fn` returns.
+  // In log order of the assets; stops at the first error `fn` returns.
   virtual Status ForEachAsset(const std::function<Status(const AssetRecord&)>& fn) = 0;
   virtual Result<uint64_t> CountAssets() = 0;
   virtual Result<std::vector<KeyRecord>> ListKeys() = 0;

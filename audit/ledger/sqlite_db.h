@@ -53,6 +53,7 @@ class SqliteStatement {
   std::string Text(int col) const;
   Bytes Blob(int col) const;
   bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  int ColumnCount() const { return sqlite3_column_count(stmt_); }
 
  private:
   sqlite3_stmt* stmt_ = nullptr;

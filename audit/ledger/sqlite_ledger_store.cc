@@ -21,6 +21,10 @@ namespace {
 // hashes when a proof needs them. This keeps one node row per 16 entries instead of one per entry.
 constexpr int kMinStoredLevel = 4;
 
+// The fingerprints table's CHECK on its value, tested before any write so the caller gets a
+// message rather than a constraint failure.
+constexpr size_t kMaxFingerprintBytes = 65536;
+
 std::string UtcNow() { return NowUtc(UtcFormat::kRfc3339); }
 
 // How a read-only connection opens the ledger file.
@@ -97,6 +101,22 @@ Result<std::string> ItemsRoot(const std::vector<DatasetItem>& items) {
   return HexEncode(ByteView(tree.Root().data(), 32));
 }
 
+// The fields a fingerprint must have wherever it is recorded; `asset_id` is already set.
+Status ValidateFingerprint(const FingerprintRecord& fp) {
+  if (fp.algorithm.empty()) {
+    return Status::InvalidArgument("fingerprint of asset " + fp.asset_id + ": no algorithm named");
+  }
+  if (fp.value.empty() || fp.value.size() > kMaxFingerprintBytes) {
+    return Status::InvalidArgument(
+        "fingerprint of asset " + fp.asset_id + ": the value must be 1 to " +
+        std::to_string(kMaxFingerprintBytes) + " bytes, not " + std::to_string(fp.value.size()));
+  }
+  if (fp.source.empty()) {
+    return Status::InvalidArgument("fingerprint of asset " + fp.asset_id + ": no source named");
+  }
+  return Status::Ok();
+}
+
 class SqliteLedgerStore;
 
 class StoredNodes : public NodeSource {
@@ -124,6 +144,7 @@ class SqliteLedgerStore : public LedgerStore {
                                       const std::vector<DatasetItem>& items) override;
   Result<ModelRecord> RecordModel(ModelRecord m) override;
   Result<std::vector<AssetRecord>> AppendAssets(std::vector<AssetRecord> assets) override;
+  Result<FingerprintRecord> RecordFingerprint(FingerprintRecord fp) override;
   Result<KeyRecord> RecordKey(KeyRecord k) override;
   Result<RevocationRecord> RecordRevocation(RevocationRecord r) override;
   Result<PolicyEvaluationRecord> RecordPolicyEvaluation(PolicyEvaluationRecord p) override;
@@ -175,6 +196,14 @@ class SqliteLedgerStore : public LedgerStore {
   Status LoadLogState();
   Result<uint64_t> AppendEntry(EntryKind kind, const Bytes& body);
   Status SignCheckpoint();
+  // Appends the fingerprint's entry and row (inside a write transaction) and sets its log index.
+  Status InsertFingerprint(FingerprintRecord& fp);
+  // Whether the ledger's schema has the fingerprints table: false for an older ledger read as it
+  // is. Asked per read while false, since a writer may migrate the file meanwhile.
+  Result<bool> HasFingerprints();
+  // The SELECT of asset rows followed by `tail` ("WHERE a.id = ?", ...), with the fingerprint's
+  // columns when the schema has them; its rows decode with AssetFromQueryRow.
+  Result<std::string> AssetQuery(const char* tail);
 
   // Row decoders that need the store: a model row is completed by its model_datasets rows, and
   // a damaged log entry is reported with the ledger's path.
@@ -188,6 +217,7 @@ class SqliteLedgerStore : public LedgerStore {
   StoredNodes nodes_;
   std::vector<std::pair<std::string, std::unique_ptr<SqliteStatement>>> stmts_;
   std::optional<CompactRange> range_;  // valid inside a write transaction
+  bool has_fingerprints_ = false;      // once true, stays true: schemas only grow
 };
 
 Result<Hash> StoredNodes::PerfectNode(int level, uint64_t index) const {
@@ -509,6 +539,13 @@ Result<std::vector<AssetRecord>> SqliteLedgerStore::AppendAssets(std::vector<Ass
     }
     if (a.parameters_json.empty()) a.parameters_json = "{}";
     if (a.created_at.empty()) a.created_at = now;
+    if (a.fingerprint) {
+      FingerprintRecord& fp = *a.fingerprint;
+      fp.asset_id = a.id;
+      if (fp.recorded_at.empty()) fp.recorded_at = a.created_at;
+      if (fp.source.empty()) fp.source = "generate";
+      HM_RETURN_IF_ERROR(ValidateFingerprint(fp));
+    }
   }
   Status st = WriteTransaction([&]() -> Status {
     for (AssetRecord& a : assets) {
@@ -543,11 +580,55 @@ Result<std::vector<AssetRecord>> SqliteLedgerStore::AppendAssets(std::vector<Ass
         }
         return s;
       }
+      // Immediately after its asset's entry and in the same transaction: one checkpoint covers
+      // both, and a fingerprint never precedes its asset in the log (verify-log relies on it).
+      if (a.fingerprint) HM_RETURN_IF_ERROR(InsertFingerprint(*a.fingerprint));
     }
     return Status::Ok();
   });
   if (!st.ok()) return st;
   return assets;
+}
+
+Status SqliteLedgerStore::InsertFingerprint(FingerprintRecord& fp) {
+  HM_ASSIGN_OR_RETURN(Bytes body, EncodeFingerprintEntry(fp));
+  HM_ASSIGN_OR_RETURN(fp.log_index, AppendEntry(EntryKind::kFingerprint, body));
+  HM_ASSIGN_OR_RETURN(SqliteStatement * ins,
+                      Stmt("INSERT INTO fingerprints(log_index, asset_id, algorithm, value, "
+                           "source, recorded_at) VALUES (?, ?, ?, ?, ?, ?)"));
+  ins->Bind(1, static_cast<int64_t>(fp.log_index))
+      .Bind(2, fp.asset_id)
+      .Bind(3, fp.algorithm)
+      .BindBlob(4, fp.value)
+      .Bind(5, fp.source)
+      .Bind(6, fp.recorded_at);
+  return ins->Run();
+}
+
+Result<FingerprintRecord> SqliteLedgerStore::RecordFingerprint(FingerprintRecord fp) {
+  if (fp.asset_id.empty()) return Status::InvalidArgument("a fingerprint needs an asset id");
+  HM_RETURN_IF_ERROR(ValidateFingerprint(fp));
+  if (fp.recorded_at.empty()) fp.recorded_at = UtcNow();
+  Status st = WriteTransaction([&]() -> Status {
+    // Both checks run under the write lock, so two backfills of one asset cannot both pass.
+    HM_ASSIGN_OR_RETURN(bool asset, HasRow("SELECT 1 FROM assets WHERE id = ?", fp.asset_id));
+    if (!asset) {
+      return Status::BadInput("asset " + fp.asset_id +
+                              " is not recorded: there is nothing to fingerprint");
+    }
+    HM_ASSIGN_OR_RETURN(SqliteStatement * have,
+                        Stmt("SELECT log_index FROM fingerprints WHERE asset_id = ?"));
+    have->Bind(1, fp.asset_id);
+    HM_ASSIGN_OR_RETURN(bool exists, have->Step());
+    if (exists) {
+      return Status::BadInput("asset " + fp.asset_id + " already has a fingerprint (log entry " +
+                              std::to_string(have->Int(0)) +
+                              "); the ledger is append-only and never replaces one");
+    }
+    return InsertFingerprint(fp);
+  });
+  if (!st.ok()) return st;
+  return fp;
 }
 
 Result<KeyRecord> SqliteLedgerStore::RecordKey(KeyRecord k) {
@@ -626,8 +707,16 @@ constexpr char kDatasetColumns[] =
 constexpr char kModelColumns[] =
     "SELECT id, architecture, hyperparameters, training_run, recorded_at, log_index FROM models ";
 constexpr char kAssetColumns[] =
-    "SELECT id, payload, model_id, parameters, content_hash, manifest_hash, file_name, "
-    "signer_key_id, created_at, log_index FROM assets ";
+    "SELECT a.id, a.payload, a.model_id, a.parameters, a.content_hash, a.manifest_hash, "
+    "a.file_name, a.signer_key_id, a.created_at, a.log_index FROM assets a ";
+// The same columns, then the asset's fingerprint (all NULL when it has none).
+constexpr char kAssetWithFingerprintColumns[] =
+    "SELECT a.id, a.payload, a.model_id, a.parameters, a.content_hash, a.manifest_hash, "
+    "a.file_name, a.signer_key_id, a.created_at, a.log_index, f.algorithm, f.value, f.source, "
+    "f.recorded_at, f.log_index FROM assets a LEFT JOIN fingerprints f ON f.asset_id = a.id ";
+constexpr char kFingerprintColumns[] =
+    "SELECT f.asset_id, f.algorithm, f.value, f.source, f.recorded_at, f.log_index, a.log_index "
+    "FROM fingerprints f LEFT JOIN assets a ON a.id = f.asset_id ";
 constexpr char kCheckpointColumns[] = "SELECT tree_size, root_hash, note FROM checkpoints ";
 
 DatasetRecord DatasetFromRow(const SqliteStatement& st) {
@@ -656,6 +745,21 @@ AssetRecord AssetFromRow(const SqliteStatement& st) {
   a.signer_key_id = st.Text(7);
   a.created_at = st.Text(8);
   a.log_index = static_cast<uint64_t>(st.Int(9));
+  return a;
+}
+
+// The fingerprint columns of a row, from `first` on: algorithm, value, source, recorded_at and
+// log_index, as kFingerprintColumns and kAssetWithFingerprintColumns select them.
+FingerprintRecord FingerprintFromRow(const SqliteStatement& st, const std::string& asset_id,
+                                     int first) {
+  return {asset_id,           st.Text(first),     st.Blob(first + 1),
+          st.Text(first + 2), st.Text(first + 3), static_cast<uint64_t>(st.Int(first + 4))};
+}
+
+// A row of either asset SELECT: the fingerprint columns, when present, follow the asset's.
+AssetRecord AssetFromQueryRow(const SqliteStatement& st) {
+  AssetRecord a = AssetFromRow(st);
+  if (st.ColumnCount() > 10 && !st.IsNull(14)) a.fingerprint = FingerprintFromRow(st, a.id, 10);
   return a;
 }
 
@@ -751,28 +855,44 @@ Result<std::vector<ModelRecord>> SqliteLedgerStore::ListModels() {
   return AllRows<ModelRecord>(st, [this](const SqliteStatement& row) { return ModelFromRow(row); });
 }
 
+Result<bool> SqliteLedgerStore::HasFingerprints() {
+  if (has_fingerprints_) return true;
+  HM_ASSIGN_OR_RETURN(int64_t version, db_.QueryInt("PRAGMA user_version"));
+  has_fingerprints_ = version >= kFingerprintsSchemaVersion;
+  return has_fingerprints_;
+}
+
+Result<std::string> SqliteLedgerStore::AssetQuery(const char* tail) {
+  HM_ASSIGN_OR_RETURN(bool fingerprints, HasFingerprints());
+  return std::string(fingerprints ? kAssetWithFingerprintColumns : kAssetColumns) + tail;
+}
+
 // Asset look-ups run once per verified image, so they keep their statements cached (and reset
 // them, so that no read transaction stays open between calls).
 Result<std::optional<AssetRecord>> SqliteLedgerStore::FindAsset(const std::string& id) {
-  HM_ASSIGN_OR_RETURN(SqliteStatement * st, Stmt(std::string(kAssetColumns) + "WHERE id = ?"));
+  HM_ASSIGN_OR_RETURN(std::string sql, AssetQuery("WHERE a.id = ?"));
+  HM_ASSIGN_OR_RETURN(SqliteStatement * st, Stmt(sql));
   st->Bind(1, id);
-  HM_ASSIGN_OR_RETURN(std::optional<AssetRecord> out, FirstRow<AssetRecord>(*st, AssetFromRow));
+  HM_ASSIGN_OR_RETURN(std::optional<AssetRecord> out,
+                      FirstRow<AssetRecord>(*st, AssetFromQueryRow));
   st->Reset();
   return out;
 }
 
 Result<std::optional<AssetRecord>> SqliteLedgerStore::FindAssetByPayload(ByteView payload) {
-  HM_ASSIGN_OR_RETURN(SqliteStatement * st, Stmt(std::string(kAssetColumns) + "WHERE payload = ?"));
+  HM_ASSIGN_OR_RETURN(std::string sql, AssetQuery("WHERE a.payload = ?"));
+  HM_ASSIGN_OR_RETURN(SqliteStatement * st, Stmt(sql));
   st->BindBlob(1, payload);
-  HM_ASSIGN_OR_RETURN(std::optional<AssetRecord> out, FirstRow<AssetRecord>(*st, AssetFromRow));
+  HM_ASSIGN_OR_RETURN(std::optional<AssetRecord> out,
+                      FirstRow<AssetRecord>(*st, AssetFromQueryRow));
   st->Reset();
   return out;
 }
 
 Status SqliteLedgerStore::ForEachAsset(const std::function<Status(const AssetRecord&)>& fn) {
-  HM_ASSIGN_OR_RETURN(SqliteStatement st,
-                      db_.Prepare(std::string(kAssetColumns) + "ORDER BY log_index"));
-  return VisitRows<AssetRecord>(st, AssetFromRow, fn);
+  HM_ASSIGN_OR_RETURN(std::string sql, AssetQuery("ORDER BY a.log_index"));
+  HM_ASSIGN_OR_RETURN(SqliteStatement st, db_.Prepare(sql));
+  return VisitRows<AssetRecord>(st, AssetFromQueryRow, fn);
 }
 
 Result<uint64_t> SqliteLedgerStore::CountAssets() {
@@ -902,8 +1022,9 @@ Status SqliteLedgerStore::ForEachTableEntry(EntryKind kind,
           });
     }
     case EntryKind::kAsset: {
+      // The asset's own columns only: its entry leaves the fingerprint out.
       HM_ASSIGN_OR_RETURN(SqliteStatement st,
-                          db_.Prepare(std::string(kAssetColumns) + "ORDER BY log_index"));
+                          db_.Prepare(std::string(kAssetColumns) + "ORDER BY a.log_index"));
       return VisitRows<AssetRecord>(st, AssetFromRow, [&](const AssetRecord& a) {
         return emit(EncodeAssetEntry(a), a.log_index, "asset " + a.id);
       });
@@ -930,6 +1051,33 @@ Status SqliteLedgerStore::ForEachTableEntry(EntryKind kind,
             emit(EncodePolicyEvaluationEntry(p), p.log_index, "policy evaluation of " + p.subject));
       }
       return Status::Ok();
+    }
+    case EntryKind::kFingerprint: {
+      HM_ASSIGN_OR_RETURN(bool fingerprints, HasFingerprints());
+      if (!fingerprints) return Status::Ok();  // an older ledger: none can exist
+      HM_ASSIGN_OR_RETURN(SqliteStatement st,
+                          db_.Prepare(std::string(kFingerprintColumns) + "ORDER BY f.log_index"));
+      // The entry names its asset by id, so a row moved to another asset no longer matches its
+      // leaf; what the entry cannot show is a fingerprint logged before its asset existed.
+      using Row = std::pair<FingerprintRecord, std::optional<uint64_t>>;  // and the asset's index
+      return VisitRows<Row>(
+          st,
+          [](const SqliteStatement& row) {
+            return Row(FingerprintFromRow(row, row.Text(0), 1),
+                       row.IsNull(6) ? std::nullopt
+                                     : std::optional<uint64_t>(static_cast<uint64_t>(row.Int(6))));
+          },
+          [&](const Row& r) {
+            const FingerprintRecord& f = r.first;
+            if (!r.second) {
+              te.inconsistency = "its asset is not recorded";
+            } else if (*r.second > f.log_index) {
+              te.inconsistency =
+                  "it precedes its asset (log entry " + std::to_string(*r.second) + ") in the log";
+            }
+            return emit(EncodeFingerprintEntry(f), f.log_index,
+                        "fingerprint of asset " + f.asset_id);
+          });
     }
   }
   return Status::Ok();

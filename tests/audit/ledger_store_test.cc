@@ -190,9 +190,9 @@ BOOST_AUTO_TEST_CASE(schema_settings_and_guards) {
   };
   BOOST_TEST(q("PRAGMA journal_mode") == "wal");
   BOOST_TEST(q("PRAGMA application_id") == std::to_string(0x484d4c47));
-  BOOST_TEST(q("PRAGMA user_version") == "2");
+  BOOST_TEST(q("PRAGMA user_version") == "3");
   BOOST_TEST(q("SELECT count(*) FROM sqlite_schema WHERE type='table' AND sql LIKE '%STRICT%'") ==
-             "13");
+             "14");
   BOOST_TEST(sqlite3_exec(db, "UPDATE assets SET file_name='x'", nullptr, nullptr, nullptr) ==
              SQLITE_CONSTRAINT);
   BOOST_TEST(sqlite3_exec(db, "DELETE FROM entries", nullptr, nullptr, nullptr) ==
@@ -388,7 +388,7 @@ BOOST_AUTO_TEST_CASE(newer_schema_is_refused) {
     auto store = Open(home);
     Populate(*store, 1, 1);
   }
-  RawSql(home.ledger(), "PRAGMA user_version = 3");
+  RawSql(home.ledger(), "PRAGMA user_version = 4");
   auto s = OpenLedger(Options(home));
   BOOST_TEST((s.status().code() == StatusCode::kUnsupported), s.status().ToString());
   BOOST_TEST(s.status().message().find("newer Hallmark") != std::string::npos);
@@ -408,9 +408,10 @@ BOOST_AUTO_TEST_CASE(dataset_folder_is_noted_replaced_and_survives_migration) {
     // Only a recorded dataset can have a folder.
     BOOST_TEST(!store->SetDatasetFolder(HexSha("unknown"), "/data/c").ok());
   }
-  // A version-1 ledger (no folder table) reads as "no folder" read-only and is migrated by a
-  // writer, keeping every record.
-  RawSql(home.ledger(), "DROP TABLE dataset_locations; PRAGMA user_version = 1");
+  // A version-1 ledger (no folder table, nor the later fingerprints) reads as "no folder"
+  // read-only and is migrated by a writer, keeping every record.
+  RawSql(home.ledger(),
+         "DROP TABLE fingerprints; DROP TABLE dataset_locations; PRAGMA user_version = 1");
   {
     LedgerOptions ro = Options(home);
     ro.read_only = true;

@@ -60,6 +60,14 @@ inline AssetRecord MakeAsset(const std::string& model, uint64_t n) {
   return a;
 }
 
+// A fingerprint for asset n (the store fills asset_id, source and time when they are left empty).
+inline FingerprintRecord MakeFingerprint(uint64_t n) {
+  FingerprintRecord f;
+  f.algorithm = "hallmark.blockmean/1";
+  for (int i = 0; i < 16; ++i) f.value.push_back(static_cast<uint8_t>(n * 16 + i));
+  return f;
+}
+
 // One dataset, one model and `assets` assets in batches of `batch`. Returns the model id.
 inline std::string Populate(LedgerStore& store, uint64_t assets, uint64_t batch = 10,
                             uint64_t first = 0) {
@@ -104,6 +112,12 @@ inline void RawSql(const std::string& path, const std::string& sql) {
   sqlite3_free(err);
   sqlite3_close(db);
   if (rc != SQLITE_OK) throw std::runtime_error("raw SQL failed: " + msg);
+}
+
+// Turns a ledger of this Hallmark, with no fingerprints recorded, into one as schema 2 wrote it:
+// no fingerprints table (its triggers go with it).
+inline void DowngradeToSchema2(const std::string& path) {
+  RawSql(path, "DROP TABLE fingerprints; PRAGMA user_version = 2");
 }
 
 }  // namespace hallmark::audit::testing
