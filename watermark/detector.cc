@@ -1,7 +1,7 @@
 // Detect(): reads the canvas of each mode at the image's own geometry, then searches scale and
-// rotation for the 64-bit modes. Each of these (at most five) readings gets a fifth of the
-// false-positive budget, so the union bound over everything tried stays below
-// DetectOptions::max_false_positive.
+// rotation for the 64-bit modes; when that finds nothing, it does the same on the image mirrored
+// left to right. Each of these (at most ten) readings gets a tenth of the false-positive budget,
+// so the union bound over everything tried stays below DetectOptions::max_false_positive.
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -21,7 +21,7 @@
 namespace hallmark::watermark {
 namespace {
 
-constexpr double kStages = 5.0;
+constexpr double kStages = 10.0;
 constexpr double kLn2 = 0.69314718055994531;
 
 // Union bound: stages x hypotheses x Hoeffding tail x CRC acceptance (independent of the pilot
@@ -59,25 +59,17 @@ void Consider(const TileMatch& match, const Mode& mode, uint64_t hypotheses, con
   }
 }
 
-}  // namespace
+image::Plane Mirrored(const image::Plane& p) {
+  image::Plane out = p;
+  for (int y = 0; y < out.height; ++y) std::reverse(out.row(y), out.row(y) + out.width);
+  return out;
+}
 
-Result<Detection> Detect(const image::Image& img, const Key& key, const DetectOptions& options) {
-  if (img.empty()) return Status::InvalidArgument("watermark: the image is empty");
-  if (img.bit_depth() != 8 && img.bit_depth() != 16) {
-    return Status::Unsupported("watermark: " + std::to_string(img.bit_depth()) +
-                               "-bit samples are not supported");
-  }
-  if (!(options.max_false_positive > 0.0 && options.max_false_positive < 1.0)) {
-    return Status::InvalidArgument("watermark: max_false_positive must be in (0, 1)");
-  }
-  const int short_side = std::min(img.width(), img.height());
-  if (short_side < 32) {
-    return Status::InvalidArgument("watermark: image " + std::to_string(img.width()) + "x" +
-                                   std::to_string(img.height()) + " is too small to carry a mark");
-  }
+// Stages A and B on one orientation of the image.
+Detection DetectInLuma(const image::Plane& luma, const Key& key, const DetectOptions& options) {
+  const int short_side = std::min(luma.width, luma.height);
   Detection d;
   d.score = -1e9;
-  const image::Plane luma = LumaPlane(img);
 
   struct Reader {
     const Mode* mode;
@@ -98,7 +90,7 @@ Result<Detection> Detect(const image::Image& img, const Key& key, const DetectOp
   for (const Mode* m : order) {
     if (short_side < m->canvas_short / 2 && m != &kSmallMode) continue;
     auto r = std::make_unique<Reader>(key, *m);
-    const CanvasSize cs = CanvasFor(img.width(), img.height(), *m);
+    const CanvasSize cs = CanvasFor(luma.width, luma.height, *m);
     r->whitened = Whiten(ResampleCanvas(luma, cs.width, cs.height));
     const TileMatch match = r->correlator.Match(Fold(r->whitened, m->tile));
     Consider(match, *m, uint64_t(m->tile) * uint64_t(m->tile), Geometry{}, options, &d);
@@ -129,6 +121,36 @@ Result<Detection> Detect(const image::Image& img, const Key& key, const DetectOp
   }
   if (d.score < -1e8) d.score = 0.0;
   return d;
+}
+
+}  // namespace
+
+Result<Detection> Detect(const image::Image& img, const Key& key, const DetectOptions& options) {
+  if (img.empty()) return Status::InvalidArgument("watermark: the image is empty");
+  if (img.bit_depth() != 8 && img.bit_depth() != 16) {
+    return Status::Unsupported("watermark: " + std::to_string(img.bit_depth()) +
+                               "-bit samples are not supported");
+  }
+  if (!(options.max_false_positive > 0.0 && options.max_false_positive < 1.0)) {
+    return Status::InvalidArgument("watermark: max_false_positive must be in (0, 1)");
+  }
+  const int short_side = std::min(img.width(), img.height());
+  if (short_side < 32) {
+    return Status::InvalidArgument("watermark: image " + std::to_string(img.width()) + "x" +
+                                   std::to_string(img.height()) + " is too small to carry a mark");
+  }
+  const image::Plane luma = LumaPlane(img);
+  Detection d = DetectInLuma(luma, key, options);
+  if (d.found || !options.search_mirrored) return d;
+  // A mirrored copy is still the asset: the same search on the image flipped back.
+  Detection m = DetectInLuma(Mirrored(luma), key, options);
+  m.hypotheses_tried += d.hypotheses_tried;
+  if (!m.found && m.score <= d.score) {
+    d.hypotheses_tried = m.hypotheses_tried;
+    return d;
+  }
+  m.mirrored = true;
+  return m;
 }
 
 }  // namespace hallmark::watermark

@@ -11,8 +11,9 @@ namespace hallmark::watermark {
 namespace {
 
 constexpr double kPi = 3.14159265358979;
-// Rotations searched: +-4 degrees.
-constexpr double kMaxAngle = 4.0 * kPi / 180.0;
+// Rotations searched: +-6 degrees, so a copy straightened or tilted by hand (typically up to 5)
+// is still found.
+constexpr double kMaxAngle = 6.0 * kPi / 180.0;
 // Coarse grid, ranked by the lattice comb.
 constexpr double kCoarseScaleStep = 0.005;  // in log scale
 constexpr double kCoarseAngleStep = 0.25 * kPi / 180.0;

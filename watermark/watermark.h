@@ -10,7 +10,8 @@
 // Contract:
 // - The mark lives in a periodic pattern drawn on a canonical canvas (the image resampled so its
 //   short side is 256, or 64 for small images), so uniform resizing is absorbed; the detector
-//   searches translation exhaustively and, if that fails, scale and rotation.
+//   searches translation exhaustively and, if that fails, scale and rotation (up to 6 degrees
+//   either way), then all of it again on the image mirrored left to right.
 // - Detect() answers found = true only when a pilot correlation, calibrated so that its tail
 //   probability on any unmarked image is bounded (counting every hypothesis tried), and the
 //   payload CRC both agree. `false_positive_probability` is that bound.
@@ -44,6 +45,9 @@ struct DetectOptions {
   // Search scale and rotation when the mark is not found at the image's own geometry
   // (crops, rotations). Costs up to ~0.1 s per image.
   bool search_geometry = true;
+  // Search the image mirrored left to right when nothing is found as it is (a flipped copy is
+  // still the asset). Doubles the cost of a search that finds nothing.
+  bool search_mirrored = true;
   // The decision threshold: found only if the bound on the false-positive probability (per
   // image, all hypotheses counted) is at most this.
   double max_false_positive = 1e-6;
@@ -58,6 +62,7 @@ struct Detection {
   uint64_t hypotheses_tried = 0;            // sync hypotheses the bound accounts for
   double scale = 1.0;                       // geometry of the best hypothesis
   double rotation_degrees = 0.0;
+  bool mirrored = false;         // found in the image flipped left to right
   int shift_x = 0, shift_y = 0;  // canvas pixels, modulo the tile
   double bit_margin = 0.0;       // mean |soft bit| / noise: how far the payload is from failing
 };
