@@ -12,6 +12,7 @@ Alignment AlignmentFromDetection(const watermark::Detection& detection, int quer
   a.scale = detection.scale * double(std::min(query_width, query_height)) /
             double(std::min(recorded.width(), recorded.height()));
   a.rotation_degrees = detection.rotation_degrees;
+  a.mirrored = detection.mirrored;
   return a;
 }
 

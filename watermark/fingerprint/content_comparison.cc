@@ -172,16 +172,18 @@ Placement FindPlacement(const CellStatistics& q, const Grid& g, const BandPass& 
   return best;
 }
 
-// Cells whose mean or detail departs from the recorded one beyond the image-wide noise, after
-// fitting the query's tone to the record (brightness and contrast changes are not edits).
-std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, const QueryCells& q) {
-  std::vector<size_t> idx;
-  for (size_t i = 0; i < size_t(kCells); ++i)
-    if (q.has[i]) idx.push_back(i);
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0.0;
+  std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+// The query's tone as a function of the record's, q = a r + b, by least squares refitted once
+// without the cells it explains worst (brightness and contrast changes are not edits).
+std::pair<double, double> FitTone(const ContentFingerprint& rec, const QueryCells& q,
+                                  const std::vector<size_t>& idx) {
   auto rmean = [&](size_t i) { return double(rec.mean(int(i) % kGrid, int(i) / kGrid)); };
-  // Least squares q = a r + b, refitted once without the cells it explains worst.
   double a = 1.0, b = 0.0;
-  std::vector<double> resid(size_t(kCells), 0.0);
   std::vector<bool> use(size_t(kCells), true);
   for (int pass = 0; pass < 2; ++pass) {
     double sr = 0, sq = 0, srr = 0, srq = 0;
@@ -197,43 +199,75 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, const Query
       b = (sq - a * sr) / n;
     }
     std::vector<double> abs_resid;
-    for (size_t i : idx) {
-      resid[i] = q.stats[i].mean - (a * rmean(i) + b);
-      abs_resid.push_back(std::fabs(resid[i]));
-    }
-    std::nth_element(abs_resid.begin(), abs_resid.begin() + long(abs_resid.size() * 3 / 4),
-                     abs_resid.end());
-    const double cut = 3.0 * std::max(2.0, abs_resid[abs_resid.size() * 3 / 4]);
-    for (size_t i : idx) use[i] = std::fabs(resid[i]) <= cut;
+    for (size_t i : idx) abs_resid.push_back(std::fabs(q.stats[i].mean - (a * rmean(i) + b)));
+    const double cut = 3.0 * std::max(2.0, Median(abs_resid) * 1.5);
+    for (size_t i : idx) use[i] = std::fabs(q.stats[i].mean - (a * rmean(i) + b)) <= cut;
   }
-  std::vector<double> abs_resid;
-  for (size_t i : idx) abs_resid.push_back(std::fabs(resid[i]));
-  std::nth_element(abs_resid.begin(), abs_resid.begin() + long(abs_resid.size() / 2),
-                   abs_resid.end());
-  const double sigma = std::max(1.5, 1.4826 * abs_resid[abs_resid.size() / 2]);
+  return {a, b};
+}
+
+// Cells whose mean or detail departs from the recorded one beyond what the rest of the image
+// explains. Both channels are compared after a global fit (tone for the means, a gain for the
+// detail: blur and compression flatten texture everywhere), against a noise level measured on
+// the image itself, with floors that scale with the record's own contrast so that faint pictures
+// are judged on their own scale.
+std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, const QueryCells& q,
+                                      bool exact_alignment) {
+  std::vector<size_t> idx;
+  for (size_t i = 0; i < size_t(kCells); ++i)
+    if (q.has[i]) idx.push_back(i);
+  const auto [a, b] = FitTone(rec, q, idx);
+  auto rmean = [&](size_t i) { return double(rec.mean(int(i) % kGrid, int(i) / kGrid)); };
+  auto rdetail = [&](size_t i) { return double(rec.detail(int(i) % kGrid, int(i) / kGrid)); };
+
+  std::vector<double> mean_resid(size_t(kCells), 0.0), abs_mean_resid;
+  std::vector<double> qd_all, rd_all;
+  for (size_t i : idx) {
+    mean_resid[i] = q.stats[i].mean - std::clamp(a * rmean(i) + b, 0.0, 255.0);
+    abs_mean_resid.push_back(std::fabs(mean_resid[i]));
+    qd_all.push_back(q.stats[i].detail);
+    rd_all.push_back(rdetail(i));
+  }
+  const double contrast = rec.structure();
+  const double mean_floor = std::clamp(1.5 * contrast, 2.5, 10.0);
+  const double mean_noise = std::max(0.5, 1.4826 * Median(abs_mean_resid));
+  const double rd_median = Median(rd_all);
+  const double gain = rd_median > 0.25 ? Median(qd_all) / rd_median : 1.0;
+  std::vector<double> detail_dev(size_t(kCells), 0.0), devs;
+  for (size_t i : idx) {
+    detail_dev[i] = q.stats[i].detail - gain * rdetail(i);
+    devs.push_back(detail_dev[i]);
+  }
+  const double dev_median = Median(devs);
+  std::vector<double> abs_devs;
+  for (size_t i : idx) abs_devs.push_back(std::fabs(detail_dev[i] - dev_median));
+  const double detail_noise = 1.4826 * Median(abs_devs);
+  const double detail_floor = std::clamp(0.5 * gain * rd_median, 0.75, 8.0);
+  // A query aligned by a recovered scale or rotation is off by a fraction of a cell, which moves
+  // a cell on a strong edge by a fraction of its neighbours' difference.
+  const double edge_slack = exact_alignment ? 0.1 : 0.35;
+
   std::array<bool, kCells> changed{};
   for (size_t i : idx) {
     const int cx = int(i) % kGrid, cy = int(i) / kGrid;
-    // A cell on a strong edge moves by a fraction of its neighbours' difference when the query's
-    // alignment is off by a fraction of a cell (a rescaled crop, a rotation), so the tolerance
-    // grows with the local gradient of the record.
     double gradient = 0.0;
     for (const auto& [dx, dy] : {std::pair{1, 0}, {-1, 0}, {0, 1}, {0, -1}}) {
       const int nx = cx + dx, ny = cy + dy;
       if (nx >= 0 && ny >= 0 && nx < kGrid && ny < kGrid)
         gradient = std::max(gradient, double(std::fabs(rec.mean(nx, ny) - rec.mean(cx, cy))));
     }
-    // Tone changes clip: a brightened cell cannot pass 255, and clipping flattens its detail.
-    const double predicted = a * rmean(i) + b;
-    const double clipped = std::clamp(predicted, 0.0, 255.0);
-    const double resid_clipped = q.stats[i].mean - clipped;
-    const bool near_clip = predicted > 235.0 || predicted < 20.0;
-    const double rd = a * rec.detail(cx, cy), qd = q.stats[i].detail;
+    const double slack = edge_slack * a * gradient;
     const bool mean_changed =
-        std::fabs(resid_clipped) > std::max(10.0, 5.0 * sigma) + 0.35 * a * gradient;
+        std::fabs(mean_resid[i]) > std::max(mean_floor, 5.0 * mean_noise) + slack;
+    // Clipping flattens texture, and a detail gain near zero means the texture is gone
+    // everywhere (heavy blur): the detail channel says nothing there.
+    const double predicted = a * rmean(i) + b;
+    const bool detail_usable = gain > 0.2 && predicted <= 235.0 && predicted >= 20.0;
+    const double expected = gain * rdetail(i), seen = q.stats[i].detail;
     const bool detail_changed =
-        !near_clip &&
-        std::fabs(qd - rd) > std::max(8.0, 0.6 * std::max<double>(qd, rd)) + 0.35 * a * gradient;
+        detail_usable &&
+        std::fabs(detail_dev[i] - dev_median) >
+            std::max({detail_floor, 5.0 * detail_noise, 0.6 * std::max(expected, seen)}) + slack;
     changed[i] = mean_changed || detail_changed;
   }
   return changed;
@@ -345,7 +379,9 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
     c.match = ContentMatch::kDifferent;
     return c;
   }
-  const std::array<bool, kCells> changed = ChangedCells(recorded, cells);
+  const bool exact = std::fabs(alignment.scale - 1.0) < 1e-3 &&
+                     std::fabs(alignment.rotation_degrees) < 0.05 && at.ox == 0 && at.oy == 0;
+  const std::array<bool, kCells> changed = ChangedCells(recorded, cells, exact);
   c.cells_changed = int(std::count(changed.begin(), changed.end(), true));
   c.changed_regions = Regions(changed, thresholds.min_changed_cells, recorded);
   c.match = c.changed_regions.empty() ? ContentMatch::kSame : ContentMatch::kAltered;
