@@ -1,9 +1,11 @@
-// dataset add|list|show and audit prove|verify-log|export|checkpoint: argument parsing and
-// printing only; the work is in pipeline/ (dataset_registration.h, log_audit.h) and the ledger.
+// dataset add|list|show and audit prove|verify-log|backfill-fingerprints|export|checkpoint:
+// argument parsing and printing only; the work is in pipeline/ (dataset_registration.h,
+// log_audit.h) and the ledger.
 #include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "audit/ledger/ledger_store.h"
 #include "base/file.h"
@@ -12,6 +14,7 @@
 #include "base/utf8.h"
 #include "cli/commands.h"
 #include "pipeline/dataset_registration.h"
+#include "pipeline/fingerprint_backfill.h"
 #include "pipeline/log_audit.h"
 #include "pipeline/studio.h"
 
@@ -235,6 +238,43 @@ void RegisterAudit(CLI::App& app, Context& ctx) {
                     {"problems", v.problems},
                     {"checkpoint", v.latest_checkpoint}});
       return v.intact() ? kExitOk : kExitNegative;
+    });
+  });
+
+  struct BackfillArgs {
+    std::vector<std::string> paths;
+    bool recursive = false;
+  };
+  auto backfill_args = std::make_shared<BackfillArgs>();
+  CLI::App* backfill = audit_cmd->add_subcommand(
+      "backfill-fingerprints",
+      "Record content fingerprints for assets delivered before the ledger kept them");
+  backfill->add_option("PATH", backfill_args->paths, "Delivered files, or folders of them")
+      ->required();
+  backfill->add_flag("-r,--recursive", backfill_args->recursive, "Descend into sub-folders");
+  backfill->callback([&ctx, backfill_args]() {
+    ctx.SetAction([&ctx, backfill_args]() -> Result<int> {
+      pipeline::BackfillRequest request;
+      request.paths = backfill_args->paths;
+      request.recursive = backfill_args->recursive;
+      HM_ASSIGN_OR_RETURN(pipeline::BackfillSummary s,
+                          pipeline::BackfillFingerprints(ctx.Home(), request));
+      for (const std::string& id : s.recorded) ctx.Say("fingerprinted " + id);
+      for (const std::string& f : s.failed) ctx.Say("not fingerprinted: " + f);
+      for (const pipeline::SkippedPath& p : s.skipped) ctx.Say("skipped " + p.path + ": " + p.why);
+      ctx.Say(std::to_string(s.recorded.size()) + " fingerprint(s) recorded, " +
+              std::to_string(s.already_fingerprinted) + " asset(s) had one, " +
+              std::to_string(s.unmatched.size()) + " file(s) match no delivered asset, " +
+              std::to_string(s.failed.size()) + " failed");
+      nlohmann::json skipped = nlohmann::json::array();
+      for (const pipeline::SkippedPath& p : s.skipped)
+        skipped.push_back({{"path", p.path}, {"why", p.why}});
+      ctx.EmitJson({{"recorded", s.recorded},
+                    {"already_fingerprinted", s.already_fingerprinted},
+                    {"unmatched", s.unmatched},
+                    {"failed", s.failed},
+                    {"skipped", std::move(skipped)}});
+      return s.failed.empty() ? kExitOk : kExitNegative;
     });
   });
 

@@ -10,6 +10,8 @@
 #include "image/codec.h"
 #include "pipeline/asset_identity.h"
 #include "provenance/c2pa/manifest_validator.h"
+#include "watermark/fingerprint/alignment.h"
+#include "watermark/fingerprint/content_comparison.h"
 #include "watermark/mode.h"
 #include "watermark/watermark.h"
 
@@ -46,6 +48,59 @@ ManifestEvidence ReadManifest(const provenance::VerificationReport& report) {
   return m;
 }
 
+ContentState StateOf(fingerprint::ContentMatch m) {
+  switch (m) {
+    case fingerprint::ContentMatch::kSame:
+      return ContentState::kSame;
+    case fingerprint::ContentMatch::kAltered:
+      return ContentState::kAltered;
+    case fingerprint::ContentMatch::kDifferent:
+      return ContentState::kDifferent;
+    case fingerprint::ContentMatch::kUncomparable:
+      break;
+  }
+  return ContentState::kUncomparable;
+}
+
+nlohmann::json ContentJson(const ContentEvidence& c) {
+  nlohmann::json j = {{"state", ContentStateName(c.state)}};
+  if (c.state == ContentState::kNotChecked || c.state == ContentState::kNotRecorded) return j;
+  j["algorithm"] = c.algorithm;
+  if (!c.note.empty()) j["note"] = c.note;
+  if (!c.compared()) return j;
+  j["similarity"] = c.similarity;
+  j["distance"] = 1.0 - c.similarity;
+  j["threshold"] = 1.0 - c.min_similarity;
+  j["cells_compared"] = c.cells_compared;
+  j["cells_changed"] = c.cells_changed;
+  nlohmann::json regions = nlohmann::json::array();
+  for (const ContentRegion& r : c.changed_regions) {
+    regions.push_back({{"x", r.x}, {"y", r.y}, {"width", r.width}, {"height", r.height}});
+  }
+  j["changed_regions"] = std::move(regions);
+  return j;
+}
+
+std::string ContentText(const ContentEvidence& c) {
+  std::string s = ContentStateName(c.state);
+  if (c.compared()) {
+    char line[96];
+    std::snprintf(line, sizeof line, " (fingerprint distance %.3f, threshold %.3f",
+                  1.0 - c.similarity, 1.0 - c.min_similarity);
+    s += line;
+    for (const ContentRegion& r : c.changed_regions) {
+      s += "; changed " + std::to_string(r.width) + "x" + std::to_string(r.height) + " at " +
+           std::to_string(r.x) + "," + std::to_string(r.y);
+    }
+    s += ")";
+  } else if (!c.note.empty()) {
+    s += " (" + c.note + ")";
+  } else if (c.state == ContentState::kNotRecorded) {
+    s += " (the ledger record predates content fingerprints)";
+  }
+  return s;
+}
+
 }  // namespace
 
 nlohmann::json AssetVerification::ToJson() const {
@@ -79,6 +134,7 @@ nlohmann::json AssetVerification::ToJson() const {
                  {"model_id", l.model_id},
                  {"inclusion_proof", ProofText(l)},
                  {"content_hash_match", l.content_hash_match}};
+  j["content"] = ContentJson(evidence.content);
   return j;
 }
 
@@ -110,6 +166,9 @@ std::string DescribeVerification(const AssetVerification& v) {
     s += " " + l.asset_id + ", model " + l.model_id.substr(0, 12) + "…, inclusion proof " +
          ProofText(l) + (l.content_hash_match ? ", file hash matches the record" : "");
   }
+  if (v.evidence.content.state != ContentState::kNotChecked) {
+    s += "\n  content:   " + ContentText(v.evidence.content);
+  }
   s += std::string("\n  agreement: ") + AgreementName(v.evidence.agreement) +
        "\n  why:       " + v.reason;
   return s;
@@ -136,6 +195,9 @@ Result<WatermarkEvidence> AssetVerifier::DetectWatermark(const image::Image& img
   w.state = d.found ? WatermarkState::kFound : WatermarkState::kNotFound;
   w.false_positive_probability = d.false_positive_probability;
   w.score = d.score;
+  w.scale = d.scale;
+  w.rotation_degrees = d.rotation_degrees;
+  w.mirrored = d.mirrored;
   if (d.found) {
     w.payload_hex = d.payload.ToHex();
     w.asset_id = AssetIdForPayload(d.payload);
@@ -143,7 +205,8 @@ Result<WatermarkEvidence> AssetVerifier::DetectWatermark(const image::Image& img
   return w;
 }
 
-LedgerEvidence AssetVerifier::CheckLedger(const std::string& asset_id, ByteView file) const {
+LedgerEvidence AssetVerifier::CheckLedger(const std::string& asset_id, ByteView file,
+                                          std::optional<audit::AssetRecord>* found) const {
   LedgerEvidence l;
   if (!ledger_ || asset_id.empty()) return l;
   Result<std::optional<audit::AssetRecord>> record = ledger_->FindAsset(asset_id);
@@ -157,6 +220,7 @@ LedgerEvidence AssetVerifier::CheckLedger(const std::string& asset_id, ByteView 
     return l;
   }
   l.state = LedgerState::kRecorded;
+  *found = **record;
   l.asset_id = (*record)->id;
   l.model_id = (*record)->model_id;
   l.content_hash_match = (*record)->content_hash == Sha256Hex(file);
@@ -177,6 +241,49 @@ LedgerEvidence AssetVerifier::CheckLedger(const std::string& asset_id, ByteView 
   return l;
 }
 
+ContentEvidence AssetVerifier::CheckContent(const image::Image& img,
+                                            const WatermarkEvidence& watermark,
+                                            const audit::AssetRecord& record) {
+  ContentEvidence c;
+  if (!record.fingerprint) {
+    c.state = ContentState::kNotRecorded;
+    return c;
+  }
+  c.algorithm = record.fingerprint->algorithm;
+  c.state = ContentState::kUncomparable;
+  if (c.algorithm != fingerprint::kAlgorithm) {
+    c.note = "unknown fingerprint algorithm '" + c.algorithm + "'";
+    return c;
+  }
+  Result<fingerprint::ContentFingerprint> recorded =
+      fingerprint::ContentFingerprint::Decode(record.fingerprint->value);
+  if (!recorded.ok()) {
+    c.note = "the recorded fingerprint does not decode: " + recorded.status().message();
+    return c;
+  }
+  watermark::Detection geometry;
+  geometry.scale = watermark.scale;
+  geometry.rotation_degrees = watermark.rotation_degrees;
+  geometry.mirrored = watermark.mirrored;
+  Result<fingerprint::ContentComparison> compared = fingerprint::CompareContent(
+      *recorded, img,
+      fingerprint::AlignmentFromDetection(geometry, img.width(), img.height(), *recorded));
+  if (!compared.ok()) {
+    c.note = compared.status().message();
+    return c;
+  }
+  c.state = StateOf(compared->match);
+  c.similarity = compared->similarity;
+  c.min_similarity = compared->min_similarity;
+  c.cells_compared = compared->cells_compared;
+  c.cells_changed = compared->cells_changed;
+  c.note = compared->note;
+  for (const fingerprint::ChangedRegion& r : compared->changed_regions) {
+    c.changed_regions.push_back({r.x, r.y, r.width, r.height});
+  }
+  return c;
+}
+
 Result<AssetVerification> AssetVerifier::VerifyBytes(const std::string& name, ByteView bytes) {
   AssetVerification v;
   v.file = name;
@@ -191,9 +298,16 @@ Result<AssetVerification> AssetVerifier::VerifyBytes(const std::string& name, By
     HM_ASSIGN_OR_RETURN(e, EvidenceForUndecodable(bytes, img.status()));
   }
   // The ledger, through the manifest's asset id or else the watermark's.
-  e.ledger =
-      CheckLedger(!e.manifest.asset_id.empty() ? e.manifest.asset_id : e.watermark.asset_id, bytes);
+  std::optional<audit::AssetRecord> record;
+  e.ledger = CheckLedger(!e.manifest.asset_id.empty() ? e.manifest.asset_id : e.watermark.asset_id,
+                         bytes, &record);
   e.agreement = CompareAssetIds(e.manifest, e.watermark);
+  // Without a manifest, a watermark hit is only as good as the content behind it: a mark can be
+  // estimated from delivered images and copied onto other pictures.
+  if (e.manifest.state == ManifestState::kAbsent && e.watermark.found() &&
+      e.ledger.proof_verified() && record && img.ok()) {
+    e.content = CheckContent(*img, e.watermark, *record);
+  }
 
   Decision decision = Decide(e);
   v.verdict = decision.verdict;

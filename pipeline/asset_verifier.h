@@ -72,7 +72,13 @@ class AssetVerifier {
   // The evidence for a file whose pixels do not decode (`decode_error`): the manifest layer,
   // when its hard binding fails; otherwise `decode_error` itself.
   Result<Evidence> EvidenceForUndecodable(ByteView bytes, const Status& decode_error) const;
-  LedgerEvidence CheckLedger(const std::string& asset_id, ByteView file) const;
+  // Also hands back the record it found, for the content comparison.
+  LedgerEvidence CheckLedger(const std::string& asset_id, ByteView file,
+                             std::optional<audit::AssetRecord>* found) const;
+  // The image against the record's content fingerprint, in the geometry the watermark search
+  // recovered.
+  static ContentEvidence CheckContent(const image::Image& img, const WatermarkEvidence& watermark,
+                                      const audit::AssetRecord& record);
 
   const provenance::TrustStore& trust_;
   std::optional<watermark::Key> key_;

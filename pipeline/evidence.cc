@@ -60,8 +60,18 @@ constexpr NameRow<Agreement> kAgreements[] = {
     {Agreement::kDisagree, "disagree"},
 };
 
+constexpr NameRow<ContentState> kContentStates[] = {
+    {ContentState::kNotChecked, "not checked"},
+    {ContentState::kNotRecorded, "not recorded"},
+    {ContentState::kSame, "same"},
+    {ContentState::kAltered, "altered"},
+    {ContentState::kDifferent, "different"},
+    {ContentState::kUncomparable, "uncomparable"},
+};
+
 }  // namespace
 
+const char* ContentStateName(ContentState s) { return NameIn(kContentStates, s); }
 const char* ManifestStateName(ManifestState s) { return NameIn(kManifestStates, s); }
 const char* SignerTrustName(SignerTrust s) { return NameIn(kSignerTrusts, s); }
 const char* BindingName(Binding b) { return NameIn(kBindings, b); }

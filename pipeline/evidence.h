@@ -8,6 +8,7 @@
 #define HALLMARK_PIPELINE_EVIDENCE_H_
 
 #include <string>
+#include <vector>
 
 #include "provenance/c2pa/manifest_validator.h"
 
@@ -67,6 +68,10 @@ struct WatermarkEvidence {
   // Only when found: the payload (hex) and the asset id it names (asset_identity.h).
   std::string payload_hex;
   std::string asset_id;
+  // Only when found: the geometry the detector recovered (content comparison aligns with it).
+  double scale = 1.0;
+  double rotation_degrees = 0.0;
+  bool mirrored = false;
   // Only when checked.
   double false_positive_probability = 1.0;
   double score = 0.0;
@@ -113,6 +118,39 @@ struct LedgerEvidence {
   }
 };
 
+// The image compared with the content fingerprint of the asset the watermark names (only when
+// there is no manifest: a valid manifest binds the exact bytes already).
+enum class ContentState {
+  kNotChecked,    // "not checked": a manifest decides, or no recorded asset to compare with
+  kNotRecorded,   // "not recorded": the asset predates fingerprints and was not backfilled
+  kSame,          // "same": the recorded content, within the calibrated threshold
+  kAltered,       // "altered": the recorded content, changed in places
+  kDifferent,     // "different": other content carrying the mark (a copied watermark)
+  kUncomparable,  // "uncomparable": too little visible, or a featureless record
+};
+const char* ContentStateName(ContentState s);
+
+// A changed area, in the recorded image's pixels.
+struct ContentRegion {
+  int x = 0, y = 0, width = 0, height = 0;
+};
+
+struct ContentEvidence {
+  ContentState state = ContentState::kNotChecked;
+  std::string algorithm;        // the recorded fingerprint's
+  double similarity = 0.0;      // when compared: 1 the same, ~0 unrelated
+  double min_similarity = 0.0;  // the threshold the comparison used
+  int cells_compared = 0;
+  int cells_changed = 0;
+  std::vector<ContentRegion> changed_regions;  // for kAltered
+  std::string note;                            // why, for kUncomparable
+
+  bool compared() const {
+    return state == ContentState::kSame || state == ContentState::kAltered ||
+           state == ContentState::kDifferent;
+  }
+};
+
 // What the report says of the inclusion proof: "verified", why it failed, or why the lookup
 // failed; "" when nothing was checked.
 std::string ProofText(const LedgerEvidence& ledger);
@@ -130,6 +168,7 @@ struct Evidence {
   ManifestEvidence manifest;
   WatermarkEvidence watermark;
   LedgerEvidence ledger;
+  ContentEvidence content;
   Agreement agreement = Agreement::kNotApplicable;
 };
 

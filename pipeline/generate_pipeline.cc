@@ -12,6 +12,7 @@
 #include "provenance/c2pa/image_signer.h"
 #include "provenance/c2pa/manifest_container.h"
 #include "provenance/pki/key_store.h"
+#include "watermark/fingerprint/content_fingerprint.h"
 #include "watermark/watermark.h"
 
 namespace hallmark::pipeline {
@@ -169,6 +170,10 @@ Result<StagedAsset> DeliverImage(const GenerateRequest& request, const Run& run,
   wm_options.strength = request.watermark_strength;
   HM_ASSIGN_OR_RETURN(image::Image marked,
                       watermark::Embed(g.image, run.wm_key, payload, wm_options));
+  // The delivered pixels' fingerprint, which a watermark hit on a stripped copy must match.
+  HM_ASSIGN_OR_RETURN(fingerprint::ContentFingerprint fp,
+                      fingerprint::ContentFingerprint::Compute(marked));
+  const Bytes fingerprint_value = fp.Encode();
   times.watermark += Since(t0);
 
   t0 = Clock::now();
@@ -180,10 +185,11 @@ Result<StagedAsset> DeliverImage(const GenerateRequest& request, const Run& run,
   const std::string& model_id = run.model->info().model_id;
   nlohmann::json params = AssetParameters(request, model_id, g, marked);
   t0 = Clock::now();
-  HM_ASSIGN_OR_RETURN(
-      Bytes signed_file,
-      provenance::SignImage(encoded, request.format,
-                            AssetManifest(request, run, asset_id, payload, g, params), run.signer));
+  provenance::ManifestSpec spec = AssetManifest(request, run, asset_id, payload, g, params);
+  spec.content_fingerprint = fingerprint_value;
+  spec.fingerprint_algorithm = fingerprint::kAlgorithm;
+  HM_ASSIGN_OR_RETURN(Bytes signed_file,
+                      provenance::SignImage(encoded, request.format, spec, run.signer));
   times.sign += Since(t0);
 
   HM_ASSIGN_OR_RETURN(std::string manifest_hash, ManifestHashOf(signed_file, request.format));
@@ -212,6 +218,12 @@ Result<StagedAsset> DeliverImage(const GenerateRequest& request, const Run& run,
   record.manifest_hash = manifest_hash;
   record.file_name = file_name;
   record.signer_key_id = run.key_id;
+  audit::FingerprintRecord fingerprint_record;
+  fingerprint_record.asset_id = asset_id;
+  fingerprint_record.algorithm = fingerprint::kAlgorithm;
+  fingerprint_record.value = fingerprint_value;
+  fingerprint_record.source = "generate";
+  record.fingerprint = std::move(fingerprint_record);
   return staged;
 }
 

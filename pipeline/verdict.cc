@@ -1,5 +1,7 @@
 #include "pipeline/verdict.h"
 
+#include <cstdio>
+
 namespace hallmark::pipeline {
 namespace {
 
@@ -15,6 +17,8 @@ struct VerdictRow {
 constexpr VerdictRow kVerdictTable[] = {
     {Verdict::kVerified, "VERIFIED", true},
     {Verdict::kVerifiedByWatermark, "VERIFIED_BY_WATERMARK", true},
+    {Verdict::kAltered, "ALTERED", false},
+    {Verdict::kWatermarkMismatch, "WATERMARK_MISMATCH", false},
     {Verdict::kTampered, "TAMPERED", false},
     {Verdict::kUntrustedSigner, "UNTRUSTED_SIGNER", false},
     {Verdict::kRevoked, "REVOKED", false},
@@ -88,13 +92,48 @@ std::string WhyNoWatermark(const WatermarkEvidence& w) {
   return "and no watermark";
 }
 
+std::string Fixed(double v) {
+  char s[32];
+  std::snprintf(s, sizeof s, "%.3f", v);
+  return s;
+}
+
+// A watermark that names a proven record, weighed against the record's content fingerprint.
+Decision DecideByContent(const Evidence& e) {
+  const std::string names = "the watermark names " + e.watermark.asset_id;
+  const ContentEvidence& c = e.content;
+  const std::string distance = "fingerprint distance " + Fixed(1.0 - c.similarity) +
+                               ", threshold " + Fixed(1.0 - c.min_similarity);
+  switch (c.state) {
+    case ContentState::kSame:
+      return {Verdict::kVerifiedByWatermark,
+              "no manifest, but " + names +
+                  ", recorded in the ledger with a verified inclusion proof, and the image shows "
+                  "its content (" +
+                  distance + ")"};
+    case ContentState::kAltered:
+      return {Verdict::kAltered, names + " and the image is that asset, changed in " +
+                                     std::to_string(c.changed_regions.size()) + " region(s) (" +
+                                     std::to_string(c.cells_changed) + " of " +
+                                     std::to_string(c.cells_compared) + " cells differ)"};
+    case ContentState::kDifferent:
+      return {Verdict::kWatermarkMismatch, names + " but the image shows other content (" +
+                                               distance + "): the mark was copied or forged"};
+    case ContentState::kUncomparable:
+      return {Verdict::kNoProvenance, names + " but its content cannot be confirmed: " + c.note};
+    case ContentState::kNotRecorded:
+    case ContentState::kNotChecked:
+      break;
+  }
+  return {Verdict::kVerifiedByWatermark,
+          "no manifest, but " + names +
+              ", recorded in the ledger with a verified inclusion proof (content not checked: "
+              "the record has no fingerprint; `hallmark audit backfill-fingerprints` adds one)"};
+}
+
 Decision DecideWithoutManifest(const Evidence& e) {
   const WatermarkEvidence& w = e.watermark;
-  if (w.found() && e.ledger.proof_verified()) {
-    return {Verdict::kVerifiedByWatermark,
-            "no manifest, but the watermark names " + w.asset_id +
-                ", recorded in the ledger with a verified inclusion proof"};
-  }
+  if (w.found() && e.ledger.proof_verified()) return DecideByContent(e);
   if (w.found()) {
     return {Verdict::kNoProvenance,
             "a watermark names " + w.asset_id + " but the ledger " +

@@ -2,7 +2,8 @@
 # Hallmark's main job on the embedded defaults: install, build, then the whole story on the
 # bundled Fashion-MNIST subset, in a few minutes on 2 cores:
 #   register the dataset with its licence -> train a small model -> generate signed, watermarked
-#   images -> re-encode some as JPEG 75 without metadata -> tamper with one -> verify everything
+#   images -> re-encode some as JPEG 75 without metadata -> tamper with one, edit a stripped copy,
+#   copy a mark onto a photograph -> verify everything
 #   -> prove the ledger's integrity and write an audit report.
 # Everything lands in demo-run/ (HALLMARK_DEMO_DIR overrides), which is recreated each time.
 set -euo pipefail
@@ -60,16 +61,25 @@ for f in $(ls "$work"/assets/*.png | head -n 4); do
   "$hallmark" image convert "$f" "$work/reencoded/$(basename "${f%.png}").jpg" --quality 75
 done
 
-step "7/9 Tamper with one image: paint a patch into it but keep its credentials"
+step "7/9 Tamper: paint a patch into one image (credentials kept) and into a stripped copy, and copy a mark onto a photograph"
 victim=$(ls "$work"/assets/*.png | tail -n 1)
 mkdir -p "$work/tampered"
 "$build/tests/tools/png_pixel_edit" "$victim" "$work/tampered/$(basename "$victim")" 8 8 24 24
 echo "edited $(basename "$victim"): a 24x24 grey patch, manifest and XMP left in place"
+"$hallmark" image convert "$victim" "$work/tampered/stripped.png"
+"$build/tests/tools/png_pixel_edit" "$work/tampered/stripped.png" "$work/tampered/stripped-edited.png" 96 80 64 64
+rm "$work/tampered/stripped.png"
+echo "stripped-edited.png: every byte of metadata gone, then a 64x64 patch painted in"
+# The best a copy attack can do: the asset's exact mark on an unrelated photograph.
+first=$(basename "$(ls "$work"/assets/*.png | head -n 1)" .png)
+"$hallmark" watermark embed "$root/tests/data/photos/chelsea.png" "$work/tampered/forged.png" \
+  --key "$HALLMARK_HOME/keys/watermark.key" --payload "${first#hm-}"
+echo "forged.png: a photograph carrying the mark of $first"
 
 step "8/9 Verify: originals by their manifests, re-encoded copies by watermark + ledger"
 expect 0 "$hallmark" verify "$work/assets" "$work/reencoded"
 echo
-echo "... and the tampered copy must be caught:"
+echo "... and the tampered copies must be caught (TAMPERED, ALTERED, WATERMARK_MISMATCH):"
 expect 1 "$hallmark" verify "$work/tampered"
 
 step "9/9 Audit: prove the ledger only grew, check the licences, write the report"

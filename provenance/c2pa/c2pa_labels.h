@@ -14,6 +14,9 @@ inline constexpr const char* kTrainingMiningLabel = "cawg.training-mining";
 inline constexpr const char* kHallmarkModelLabel = "org.hallmark.model";
 inline constexpr const char* kHallmarkDatasetsLabel = "org.hallmark.training-datasets";
 inline constexpr const char* kHallmarkGenerationLabel = "org.hallmark.generation";
+// The content fingerprint a watermark lookup must match before its hit is trusted (the soft-binding
+// resolution spec's advice for watermarks); no C2PA soft-binding algorithm id exists for it.
+inline constexpr const char* kHallmarkFingerprintLabel = "org.hallmark.fingerprint";
 
 // Boxes.
 inline constexpr const char* kStoreLabel = "c2pa";

@@ -277,6 +277,12 @@ std::vector<Assertion> ContentAssertions(const ManifestSpec& spec, const Parent*
     m.Set("datasets", std::move(list));
     out.push_back(CborAssertion(kHallmarkDatasetsLabel, m));
   }
+  if (!spec.content_fingerprint.empty()) {
+    Cbor fp = Cbor::Map();
+    fp.Set("alg", Cbor::Text(spec.fingerprint_algorithm));
+    fp.Set("value", Cbor::ByteString(spec.content_fingerprint));
+    out.push_back(CborAssertion(kHallmarkFingerprintLabel, fp));
+  }
   Cbor gen = Cbor::Map();
   SetIfNotEmpty(gen, "asset_id", spec.asset_id);
   if (spec.parameters.is_object() && !spec.parameters.empty()) {

@@ -58,6 +58,10 @@ struct ManifestSpec {
   Bytes watermark_payload;                               // empty: no soft-binding assertion
   std::string watermark_algorithm = kWatermarkAlgorithm;
   TrainingMining training_mining;
+  // The asset's content fingerprint (watermark/fingerprint), in an org.hallmark.fingerprint
+  // assertion; empty: none.
+  Bytes content_fingerprint;
+  std::string fingerprint_algorithm;
 
   // IPTC/XMP fields written before signing.
   bool write_xmp = true;

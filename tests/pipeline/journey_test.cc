@@ -133,6 +133,9 @@ BOOST_AUTO_TEST_CASE(originals_and_reencoded_copies_verify) {
       BOOST_TEST(d["watermark"]["found"].get<bool>());
       BOOST_TEST(d["watermark"]["false_positive_probability"].get<double>() <= 1e-6);
       BOOST_TEST(d["ledger"]["state"].get<std::string>() == "recorded");
+      // The copy shows the content the ledger's fingerprint summarises.
+      BOOST_TEST(d["content"]["state"].get<std::string>() == "same");
+      BOOST_TEST(d["content"]["distance"].get<double>() <= d["content"]["threshold"].get<double>());
     }
   }
   BOOST_TEST(verdicts["VERIFIED"] == 6);
@@ -152,6 +155,71 @@ BOOST_AUTO_TEST_CASE(a_pixel_edit_that_keeps_the_credentials_is_tampered) {
   BOOST_TEST(d["verdict"].get<std::string>() == "TAMPERED");
   BOOST_TEST(d["content_binding"].get<std::string>() == "pixels changed");
   BOOST_TEST(!d["ledger"]["content_hash_match"].get<bool>());
+}
+
+// Without a manifest, the watermark's word is checked against the content the ledger recorded.
+BOOST_AUTO_TEST_CASE(a_stripped_copy_with_a_patch_is_altered) {
+  Studio& s = TheStudio();
+  BOOST_REQUIRE(!s.assets.empty());
+  const std::string stripped = s.dir.File("stripped.png");
+  const std::string edited = s.dir.File("stripped-edited.png");
+  s.Must({"image", "convert", s.assets[1], stripped});
+  // A 64 x 64 patch: a sixteenth of the 256-pixel asset.
+  ProcessResult edit = RunProcess({HALLMARK_PIXEL_EDIT, stripped, edited, "96", "80", "64", "64"});
+  BOOST_REQUIRE_MESSAGE(edit.exit_code == 0, edit.err);
+  ProcessResult r = s.Run({"--json", "verify", edited});
+  BOOST_TEST(r.exit_code == 1, r.err + r.out);
+  auto d = JsonLines(r.out).at(0);
+  BOOST_TEST(d["verdict"].get<std::string>() == "ALTERED", d.dump());
+  BOOST_TEST(d["manifest"]["state"].get<std::string>() == "absent");
+  BOOST_TEST(d["content"]["state"].get<std::string>() == "altered");
+  BOOST_REQUIRE(!d["content"]["changed_regions"].empty());
+  const auto& region = d["content"]["changed_regions"][0];
+  // The reported region overlaps the patch.
+  BOOST_TEST(region["x"].get<int>() < 96 + 64);
+  BOOST_TEST(region["x"].get<int>() + region["width"].get<int>() > 96);
+  BOOST_TEST(region["y"].get<int>() < 80 + 64);
+  BOOST_TEST(region["y"].get<int>() + region["height"].get<int>() > 80);
+  // The unedited stripped copy still verifies by its watermark.
+  ProcessResult same = s.Run({"--json", "verify", stripped});
+  BOOST_TEST(same.exit_code == 0, same.out);
+}
+
+// The best a copy attack can do: the asset's exact mark (drawn here with the studio's own key) on
+// an unrelated photograph.
+BOOST_AUTO_TEST_CASE(a_mark_copied_onto_another_picture_is_a_mismatch) {
+  Studio& s = TheStudio();
+  BOOST_REQUIRE(!s.asset_ids.empty());
+  const std::string forged = s.dir.File("forged.png");
+  s.Must({"watermark", "embed", std::string(HALLMARK_TEST_DATA) + "/photos/chelsea.png", forged,
+          "--key", s.dir.File("home/keys/watermark.key"), "--payload", s.asset_ids[0].substr(3)});
+  ProcessResult r = s.Run({"--json", "verify", forged});
+  BOOST_TEST(r.exit_code == 1, r.err + r.out);
+  auto d = JsonLines(r.out).at(0);
+  BOOST_TEST(d["verdict"].get<std::string>() == "WATERMARK_MISMATCH", d.dump());
+  BOOST_TEST(d["watermark"]["found"].get<bool>());
+  BOOST_TEST(d["ledger"]["asset_id"].get<std::string>() == s.asset_ids[0]);
+  BOOST_TEST(d["content"]["state"].get<std::string>() == "different");
+  BOOST_TEST(d["content"]["distance"].get<double>() > d["content"]["threshold"].get<double>());
+  ProcessResult text = s.Run({"verify", forged});
+  BOOST_TEST(text.out.find("WATERMARK_MISMATCH") != std::string::npos, text.out);
+  BOOST_TEST(text.out.find("content:   different (fingerprint distance") != std::string::npos,
+             text.out);
+}
+
+// Assets generated now carry their fingerprint already; backfill matches files by their recorded
+// hash and leaves others alone.
+BOOST_AUTO_TEST_CASE(backfill_matches_delivered_files_only) {
+  Studio& s = TheStudio();
+  BOOST_REQUIRE(!s.assets.empty());
+  ProcessResult r = s.Run({"--json", "audit", "backfill-fingerprints", s.assets[0],
+                           std::string(HALLMARK_TEST_DATA) + "/photos/coffee.png"});
+  BOOST_TEST(r.exit_code == 0, r.err + r.out);
+  auto d = nlohmann::json::parse(r.out);
+  BOOST_TEST(d["recorded"].empty());
+  BOOST_TEST(d["already_fingerprinted"].get<int>() == 1);
+  BOOST_TEST(d["unmatched"].size() == 1u);
+  s.Must({"audit", "verify-log"});
 }
 
 BOOST_AUTO_TEST_CASE(unknown_signers_and_unrelated_photos) {

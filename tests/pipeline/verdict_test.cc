@@ -124,11 +124,12 @@ BOOST_AUTO_TEST_CASE(without_a_manifest_only_a_proven_watermark_verifies) {
        Verdict::kNoProvenance, "no manifest (no watermark key to look for a mark)"},
       {"no mark", Gather(NoManifest(), NotFound(), NoLedger()), Verdict::kNoProvenance,
        "no manifest and no watermark"},
-      {"mark, proof verified",
+      {"mark, proof verified, record without a fingerprint",
        Gather(NoManifest(), Found(kAssetA), Recorded(ProofOutcome::kVerified)),
        Verdict::kVerifiedByWatermark,
        std::string("no manifest, but the watermark names ") + kAssetA +
-           ", recorded in the ledger with a verified inclusion proof"},
+           ", recorded in the ledger with a verified inclusion proof (content not checked: the "
+           "record has no fingerprint; `hallmark audit backfill-fingerprints` adds one)"},
       {"mark, receipt rejected",
        Gather(NoManifest(), Found(kAssetA), Recorded(ProofOutcome::kRejected, "root mismatch")),
        Verdict::kNoProvenance, names + "proof failed: root mismatch"},
@@ -256,12 +257,79 @@ BOOST_AUTO_TEST_CASE(agreement_needs_both_asset_ids) {
   BOOST_TEST(AgreementName(CompareAssetIds(NoManifest(), Found(kAssetA))) == std::string("n/a"));
 }
 
+// A proven watermark hit, then the content comparison with the record's fingerprint.
+Evidence WithContent(ContentState state, double similarity, std::string note = "") {
+  Evidence e = Gather(NoManifest(), Found(kAssetA), Recorded(ProofOutcome::kVerified));
+  e.content.state = state;
+  e.content.algorithm = "hallmark.blockstats/1";
+  e.content.similarity = similarity;
+  e.content.min_similarity = 0.5;
+  e.content.cells_compared = 1000;
+  e.content.note = std::move(note);
+  if (state == ContentState::kAltered) {
+    e.content.cells_changed = 40;
+    e.content.changed_regions = {{32, 48, 64, 40}};
+  }
+  return e;
+}
+
+BOOST_AUTO_TEST_CASE(a_proven_watermark_is_weighed_against_the_recorded_content) {
+  const std::string names = std::string("the watermark names ") + kAssetA;
+  Check({
+      {"same content", WithContent(ContentState::kSame, 0.998), Verdict::kVerifiedByWatermark,
+       "no manifest, but " + names +
+           ", recorded in the ledger with a verified inclusion proof, and the image shows its "
+           "content (fingerprint distance 0.002, threshold 0.500)"},
+      {"altered", WithContent(ContentState::kAltered, 0.8), Verdict::kAltered,
+       names + " and the image is that asset, changed in 1 region(s) (40 of 1000 cells differ)"},
+      {"other content", WithContent(ContentState::kDifferent, 0.1), Verdict::kWatermarkMismatch,
+       names + " but the image shows other content (fingerprint distance 0.900, threshold "
+               "0.500): the mark was copied or forged"},
+      {"uncomparable",
+       WithContent(ContentState::kUncomparable, 0.0, "the recorded image is featureless"),
+       Verdict::kNoProvenance,
+       names + " but its content cannot be confirmed: the recorded image is featureless"},
+  });
+  // With a manifest the manifest decides, whatever the content layer would say.
+  Evidence trusted = WithContent(ContentState::kDifferent, 0.1);
+  trusted.manifest = Manifest(C2pa::kTrusted);
+  trusted.agreement = CompareAssetIds(trusted.manifest, trusted.watermark);
+  BOOST_TEST(VerdictName(Decide(trusted).verdict) == std::string("VERIFIED"));
+  // The new verdicts are not proof of origin: verify exits 1 for them.
+  BOOST_TEST(!IsVerified(Verdict::kAltered));
+  BOOST_TEST(!IsVerified(Verdict::kWatermarkMismatch));
+}
+
+BOOST_AUTO_TEST_CASE(content_evidence_is_reported_with_distance_and_threshold) {
+  AssetVerification v;
+  v.file = "stripped.png";
+  v.evidence = WithContent(ContentState::kAltered, 0.8);
+  const Decision d = Decide(v.evidence);
+  v.verdict = d.verdict;
+  v.reason = d.reason;
+  const nlohmann::json j = v.ToJson();
+  BOOST_TEST(j["verdict"] == "ALTERED");
+  BOOST_TEST(j["content"]["state"] == "altered");
+  BOOST_TEST(j["content"]["algorithm"] == "hallmark.blockstats/1");
+  BOOST_TEST(j["content"]["distance"].get<double>() == 0.2, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(j["content"]["threshold"].get<double>() == 0.5, boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(j["content"]["changed_regions"].size() == 1u);
+  BOOST_TEST(j["content"]["changed_regions"][0]["width"] == 64);
+  const std::string text = DescribeVerification(v);
+  BOOST_TEST(text.find("content:   altered (fingerprint distance 0.200, threshold 0.500; changed "
+                       "64x40 at 32,48)") != std::string::npos,
+             text);
+  // Without a comparison the content layer says only its state.
+  v.evidence = Gather(NoManifest(), NotFound(), NoLedger());
+  BOOST_TEST(v.ToJson()["content"] == nlohmann::json({{"state", "not checked"}}));
+}
+
 BOOST_AUTO_TEST_CASE(verdicts_are_listed_once_in_report_order) {
   std::vector<std::string> names;
   for (Verdict v : AllVerdicts()) names.emplace_back(VerdictName(v));
-  const std::vector<std::string> expected = {"VERIFIED", "VERIFIED_BY_WATERMARK",
-                                             "TAMPERED", "UNTRUSTED_SIGNER",
-                                             "REVOKED",  "NO_PROVENANCE"};
+  const std::vector<std::string> expected = {
+      "VERIFIED", "VERIFIED_BY_WATERMARK", "ALTERED", "WATERMARK_MISMATCH",
+      "TAMPERED", "UNTRUSTED_SIGNER",      "REVOKED", "NO_PROVENANCE"};
   BOOST_TEST(names == expected, boost::test_tools::per_element());
   std::vector<std::string> verified;
   for (Verdict v : AllVerdicts()) {
@@ -280,7 +348,8 @@ BOOST_AUTO_TEST_CASE(json_record_keeps_its_keys_and_values) {
   v.verdict = d.verdict;
   v.reason = d.reason;
   BOOST_TEST(v.ToJson().dump() ==
-             R"js({"agreement":"disagree","content_binding":"pixels changed","file":"out/a.png",)js"
+             R"js({"agreement":"disagree","content":{"state":"not checked"},)js"
+             R"js("content_binding":"pixels changed","file":"out/a.png",)js"
              R"js("ledger":{"asset_id":"hm-00000000000000aa","content_hash_match":true,)js"
              R"js("inclusion_proof":"root mismatch","model_id":"0123456789abcdef0123",)js"
              R"js("state":"recorded"},"manifest":{"asset_id":"hm-00000000000000aa",)js"
@@ -297,7 +366,8 @@ BOOST_AUTO_TEST_CASE(json_record_keeps_its_keys_and_values) {
   bare.reason = Decide(bare.evidence).reason;
   BOOST_TEST(
       bare.ToJson().dump() ==
-      R"js({"agreement":"n/a","content_binding":"n/a","file":"b.png",)js"
+      R"js({"agreement":"n/a","content":{"state":"not checked"},"content_binding":"n/a",)js"
+      R"js("file":"b.png",)js"
       R"js("ledger":{"asset_id":"","content_hash_match":false,)js"
       R"js("inclusion_proof":"disk read failed","model_id":"","state":"error"},)js"
       R"js("manifest":{"asset_id":"","failure":"","signer":"","signer_subject":"",)js"
