@@ -56,7 +56,19 @@ void Consider(const TileMatch& match, const Mode& mode, uint64_t hypotheses, con
     d->mode = mode.name;
     d->payload =
         Payload::FromBits(std::vector<uint8_t>(info.begin(), info.begin() + mode.data_bits));
+    d->soft_bits.clear();
+    d->best_mode.clear();
+  } else {
+    d->soft_bits = match.soft;
+    d->best_mode = mode.name;
   }
+}
+
+const Mode* ModeNamed(const std::string& name) {
+  for (const Mode* m : {&kLargeMode, &kStandardMode, &kSmallMode}) {
+    if (name == m->name) return m;
+  }
+  return nullptr;
 }
 
 image::Plane Mirrored(const image::Plane& p) {
@@ -124,6 +136,43 @@ Detection DetectInLuma(const image::Plane& luma, const Key& key, const DetectOpt
 }
 
 }  // namespace
+
+KnownPayloadMatch MatchKnownPayloads(const Detection& d, const std::vector<Payload>& candidates,
+                                     double max_false_positive) {
+  KnownPayloadMatch best;
+  const Mode* mode = ModeNamed(d.best_mode);
+  if (d.found || !mode || d.soft_bits.empty() || d.score <= 0.0) return best;
+  double energy = 0.0;
+  for (float v : d.soft_bits) energy += double(v) * v;
+  if (energy <= 0.0) return best;
+  const double norm = std::sqrt(energy);
+  size_t tried = 0;
+  best.z = -1e9;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (int(candidates[i].bits().size()) != mode->data_bits) continue;
+    const std::vector<uint8_t> coded =
+        ConvolutionalCode::Encode(AppendCrc(candidates[i].bits(), mode->crc_bits));
+    if (coded.size() != d.soft_bits.size()) continue;
+    ++tried;
+    double sum = 0.0;  // soft > 0 favours coded bit 0
+    for (size_t b = 0; b < coded.size(); ++b) sum += coded[b] ? -d.soft_bits[b] : d.soft_bits[b];
+    if (sum / norm > best.z) {
+      best.z = sum / norm;
+      best.index = i;
+    }
+  }
+  if (tried == 0) {
+    best.z = 0.0;
+    return best;
+  }
+  const double pilot =
+      std::min(1.0, kStages * double(d.hypotheses_tried) * std::exp(-0.5 * d.score * d.score));
+  const double payload =
+      best.z > 0 ? std::min(1.0, double(tried) * std::exp(-0.5 * best.z * best.z)) : 1.0;
+  best.false_positive_probability = pilot * payload;
+  best.found = best.z > 0 && best.false_positive_probability <= max_false_positive;
+  return best;
+}
 
 Result<Detection> Detect(const image::Image& img, const Key& key, const DetectOptions& options) {
   if (img.empty()) return Status::InvalidArgument("watermark: the image is empty");

@@ -65,7 +65,30 @@ struct Detection {
   bool mirrored = false;         // found in the image flipped left to right
   int shift_x = 0, shift_y = 0;  // canvas pixels, modulo the tile
   double bit_margin = 0.0;       // mean |soft bit| / noise: how far the payload is from failing
+  // Only when not found: the soft coded bits read at the best hypothesis and its mode's name, so
+  // that a caller who knows which payloads were issued can test them (MatchKnownPayloads).
+  std::vector<float> soft_bits;
+  std::string best_mode;
 };
+
+// A detection whose payload did not decode, tested against payloads known to have been issued
+// (a ledger's): the pilot found at the best hypothesis, and the soft bits correlated with each
+// candidate's codeword. Each correlation is a self-normalised sum of independent symmetric terms
+// on an unmarked image, so P(z >= t) <= exp(-t^2 / 2) per candidate; the bound multiplies the
+// pilot's (every hypothesis counted, as in Detect) by the union over the candidates, and replaces
+// the CRC. `found` only when that bound is at most `max_false_positive`.
+struct KnownPayloadMatch {
+  bool found = false;
+  size_t index = 0;  // into the candidates, when found
+  double z = 0.0;    // the best candidate's correlation z-score
+  double false_positive_probability = 1.0;
+};
+
+// Candidates whose size differs from the detection's mode are skipped. Costs one multiply-add per
+// candidate and coded bit (about 260 for 64-bit payloads).
+KnownPayloadMatch MatchKnownPayloads(const Detection& detection,
+                                     const std::vector<Payload>& candidates,
+                                     double max_false_positive = 1e-6);
 
 // Payload bits an image of this size carries: 64 for short side >= 256, 24 for 64..255, and an
 // error below 64.
