@@ -127,7 +127,10 @@ nlohmann::json AssetVerification::ToJson() const {
   if (w.checked()) {
     j["watermark"]["false_positive_probability"] = w.false_positive_probability;
     j["watermark"]["score"] = w.score;
-    if (w.found()) j["watermark"]["payload"] = w.payload_hex;
+    if (w.found()) {
+      j["watermark"]["payload"] = w.payload_hex;
+      j["watermark"]["payload_source"] = w.matched_recorded_payload ? "recorded" : "decoded";
+    }
   }
   j["ledger"] = {{"state", LedgerStateName(l.state)},
                  {"asset_id", l.asset_id},
@@ -157,7 +160,9 @@ std::string DescribeVerification(const AssetVerification& v) {
   } else if (w.found()) {
     char fpp[32];
     std::snprintf(fpp, sizeof fpp, "%.1e", w.false_positive_probability);
-    s += "found, payload " + w.payload_hex + ", false-positive probability <= " + fpp;
+    s += "found, payload " + w.payload_hex +
+         (w.matched_recorded_payload ? " (matched among the ledger's payloads)" : "") +
+         ", false-positive probability <= " + fpp;
   } else {
     s += "not found";
   }
@@ -181,7 +186,21 @@ Result<AssetVerification> AssetVerifier::VerifyFile(const std::string& path) {
   return v;
 }
 
-Result<WatermarkEvidence> AssetVerifier::DetectWatermark(const image::Image& img) const {
+const std::vector<watermark::Payload>& AssetVerifier::KnownPayloads() {
+  if (known_payloads_) return *known_payloads_;
+  known_payloads_.emplace();
+  if (!ledger_) return *known_payloads_;
+  // A ledger that cannot be read leaves the list empty; its error surfaces in the ledger layer.
+  Status read = ledger_->ForEachAsset([this](const audit::AssetRecord& a) {
+    Result<watermark::Payload> p = PayloadForAssetId(a.id);
+    if (p.ok()) known_payloads_->push_back(std::move(*p));
+    return Status::Ok();
+  });
+  if (!read.ok()) known_payloads_->clear();
+  return *known_payloads_;
+}
+
+Result<WatermarkEvidence> AssetVerifier::DetectWatermark(const image::Image& img) {
   WatermarkEvidence w;
   if (!key_) return w;
   if (std::min(img.width(), img.height()) < kSmallestMarkedSide) {
@@ -192,6 +211,16 @@ Result<WatermarkEvidence> AssetVerifier::DetectWatermark(const image::Image& img
     return w;
   }
   HM_ASSIGN_OR_RETURN(watermark::Detection d, watermark::Detect(img, *key_));
+  if (!d.found && !d.soft_bits.empty() && ledger_) {
+    const std::vector<watermark::Payload>& known = KnownPayloads();
+    const watermark::KnownPayloadMatch m = watermark::MatchKnownPayloads(d, known);
+    if (m.found) {
+      d.found = true;
+      d.payload = known[m.index];
+      d.false_positive_probability = m.false_positive_probability;
+      w.matched_recorded_payload = true;
+    }
+  }
   w.state = d.found ? WatermarkState::kFound : WatermarkState::kNotFound;
   w.false_positive_probability = d.false_positive_probability;
   w.score = d.score;

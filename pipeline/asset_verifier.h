@@ -19,6 +19,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +30,7 @@
 #include "pipeline/verdict.h"
 #include "provenance/pki/trust_store.h"
 #include "watermark/key.h"
+#include "watermark/payload.h"
 
 namespace hallmark::pipeline {
 
@@ -68,7 +70,10 @@ class AssetVerifier {
   Result<AssetVerification> VerifyBytes(const std::string& name, ByteView bytes);
 
  private:
-  Result<WatermarkEvidence> DetectWatermark(const image::Image& img) const;
+  Result<WatermarkEvidence> DetectWatermark(const image::Image& img);
+  // The payloads the ledger has issued, read once per verifier: a mark whose payload did not
+  // decode (heavy compression) is tested against them (watermark::MatchKnownPayloads).
+  const std::vector<watermark::Payload>& KnownPayloads();
   // The evidence for a file whose pixels do not decode (`decode_error`): the manifest layer,
   // when its hard binding fails; otherwise `decode_error` itself.
   Result<Evidence> EvidenceForUndecodable(ByteView bytes, const Status& decode_error) const;
@@ -84,6 +89,7 @@ class AssetVerifier {
   std::optional<watermark::Key> key_;
   audit::LedgerStore* ledger_;
   uint64_t max_pixels_;
+  std::optional<std::vector<watermark::Payload>> known_payloads_;
 };
 
 }  // namespace hallmark::pipeline

@@ -68,6 +68,9 @@ struct WatermarkEvidence {
   // Only when found: the payload (hex) and the asset id it names (asset_identity.h).
   std::string payload_hex;
   std::string asset_id;
+  // The payload did not decode on its own (heavy compression) but matched one the ledger issued
+  // (watermark::MatchKnownPayloads); false when it decoded.
+  bool matched_recorded_payload = false;
   // Only when found: the geometry the detector recovered (content comparison aligns with it).
   double scale = 1.0;
   double rotation_degrees = 0.0;

@@ -358,7 +358,8 @@ BOOST_AUTO_TEST_CASE(json_record_keeps_its_keys_and_values) {
              R"js("reason":"manifest check failed: assertion.dataHash.mismatch; the watermark )js"
              R"js(still names hm-00000000000000bb","verdict":"TAMPERED",)js"
              R"js("watermark":{"checked":true,"false_positive_probability":1e-12,)js"
-             R"js("found":true,"payload":"00000000000000bb","score":9.5}})js");
+             R"js("found":true,"payload":"00000000000000bb",)js"
+             R"js("payload_source":"decoded","score":9.5}})js");
 
   AssetVerification bare;
   bare.file = "b.png";
