@@ -123,8 +123,10 @@ BandPass BandPassOf(MeanAt mean, HasAt has) {
   return b;
 }
 
-// Correlation of the recorded and query band-pass values over the cells both have.
-double Similarity(const BandPass& rec, const QueryCells& q, int* cells) {
+// Correlation of the recorded and query band-pass values over the cells both have; `slope`, when
+// given, receives the query's band-pass amplitude relative to the record's (about 1 for the same
+// picture, whatever its tone; near 0 for a faint ghost of it, such as a copied mark carries).
+double Similarity(const BandPass& rec, const QueryCells& q, int* cells, double* slope = nullptr) {
   const BandPass qb = BandPassOf([&](int x, int y) { return q.stats[size_t(y * kGrid + x)].mean; },
                                  [&](int x, int y) { return q.has[size_t(y * kGrid + x)]; });
   double rq = 0.0, rr = 0.0, qq = 0.0;
@@ -137,6 +139,7 @@ double Similarity(const BandPass& rec, const QueryCells& q, int* cells) {
     ++n;
   }
   *cells = n;
+  if (slope) *slope = rr > 0.0 ? rq / rr : 0.0;
   if (n == 0 || rr <= 0.0 || qq <= 0.0) return 0.0;
   return rq / std::sqrt(rr * qq);
 }
@@ -231,11 +234,29 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, const Query
   const double contrast = rec.structure();
   const double mean_floor = std::clamp(1.5 * contrast, 2.5, 10.0);
   const double mean_noise = std::max(0.5, 1.4826 * Median(abs_mean_resid));
+  // Detail seen = gain x recorded detail, plus noise added in quadrature: blur and compression
+  // scale texture down everywhere (the gain, from the textured half of the cells), added noise
+  // lifts flat cells most (its power, from the flattest quarter).
   const double rd_median = Median(rd_all);
-  const double gain = rd_median > 0.25 ? Median(qd_all) / rd_median : 1.0;
+  std::vector<double> ratios;
+  for (size_t i : idx)
+    if (rdetail(i) >= std::max(0.5, rd_median)) ratios.push_back(q.stats[i].detail / rdetail(i));
+  const double gain = ratios.empty() ? 1.0 : Median(ratios);
+  std::vector<double> flat_excess;
+  for (size_t i : idx) {
+    if (rdetail(i) > rd_median) continue;
+    const double seen = q.stats[i].detail, expected = gain * rdetail(i);
+    flat_excess.push_back(std::max(0.0, seen * seen - expected * expected));
+  }
+  std::sort(flat_excess.begin(), flat_excess.end());
+  const double noise_power = flat_excess.empty() ? 0.0 : flat_excess[flat_excess.size() / 2];
+  auto expected_detail = [&](size_t i) {
+    const double e = gain * rdetail(i);
+    return std::sqrt(e * e + noise_power);
+  };
   std::vector<double> detail_dev(size_t(kCells), 0.0), devs;
   for (size_t i : idx) {
-    detail_dev[i] = q.stats[i].detail - gain * rdetail(i);
+    detail_dev[i] = q.stats[i].detail - expected_detail(i);
     devs.push_back(detail_dev[i]);
   }
   const double dev_median = Median(devs);
@@ -263,7 +284,7 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, const Query
     // everywhere (heavy blur): the detail channel says nothing there.
     const double predicted = a * rmean(i) + b;
     const bool detail_usable = gain > 0.2 && predicted <= 235.0 && predicted >= 20.0;
-    const double expected = gain * rdetail(i), seen = q.stats[i].detail;
+    const double expected = expected_detail(i), seen = q.stats[i].detail;
     const bool detail_changed =
         detail_usable &&
         std::fabs(detail_dev[i] - dev_median) >
@@ -375,14 +396,26 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
              " of " + std::to_string(kCells) + " cells)";
     return c;
   }
-  if (c.similarity < thresholds.min_similarity) {
-    c.match = ContentMatch::kDifferent;
-    return c;
-  }
   const bool exact = std::fabs(alignment.scale - 1.0) < 1e-3 &&
                      std::fabs(alignment.rotation_degrees) < 0.05 && at.ox == 0 && at.oy == 0;
   const std::array<bool, kCells> changed = ChangedCells(recorded, cells, exact);
   c.cells_changed = int(std::count(changed.begin(), changed.end(), true));
+  // Whether the image is the recorded picture is judged on the cells left unchanged: an edit
+  // over a quarter of the picture must not make it "other content". Most of what is visible must
+  // be unchanged, correlate with the record, and carry its structure at full amplitude (a copied
+  // mark brings a faint ghost of the asset it was estimated from).
+  QueryCells kept = cells;
+  for (size_t i = 0; i < size_t(kCells); ++i) kept.has[i] = cells.has[i] && !changed[i];
+  int kept_cells = 0;
+  double slope = 0.0;
+  const double kept_similarity = Similarity(rec, kept, &kept_cells, &slope);
+  const bool mostly_unchanged = 2 * c.cells_changed <= c.cells_compared && kept_cells >= 16;
+  if (mostly_unchanged) c.similarity = kept_similarity;
+  if (!mostly_unchanged || kept_similarity < thresholds.min_similarity ||
+      slope < thresholds.min_amplitude || slope > 1.0 / thresholds.min_amplitude) {
+    c.match = ContentMatch::kDifferent;
+    return c;
+  }
   c.changed_regions = Regions(changed, thresholds.min_changed_cells, recorded);
   c.match = c.changed_regions.empty() ? ContentMatch::kSame : ContentMatch::kAltered;
   return c;

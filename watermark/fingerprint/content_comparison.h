@@ -11,13 +11,15 @@
 // Contract:
 // - The query is brought into the recorded image's frame with the scale, rotation and mirroring
 //   that the watermark search recovered; the translation (a crop's offset) is searched here.
-// - `similarity` is the correlation of the two images' cell means after removing each cell's
-//   neighbourhood average (a band-pass view, blind to brightness and contrast). Different content
-//   scores near 0, the same content near 1. Below ComparisonThresholds::min_similarity the
-//   content is kDifferent.
-// - Above it, cells whose mean or detail departs from the recorded ones beyond what the rest of
-//   the image's noise explains, in a connected group of at least min_changed_cells, make the
-//   content kAltered; each group is reported as a rectangle of the recorded image.
+// - Cells whose mean or detail departs from the recorded ones beyond what the rest of the image's
+//   noise explains are changed. `similarity` is the correlation of the two images' cell means
+//   after removing each cell's neighbourhood average (a band-pass view, blind to brightness and
+//   contrast), over the unchanged cells. Different content scores near 0, the same content near
+//   1. The content is kDifferent when more than half the compared cells changed, when the
+//   similarity is under ComparisonThresholds::min_similarity, or when the query's structure is
+//   far fainter or stronger than the record's (min_amplitude).
+// - Otherwise changed cells in a connected group of at least min_changed_cells make the content
+//   kAltered; each group is reported as a rectangle of the recorded image.
 // - kUncomparable when too little of the recorded image is visible, or when the recorded image is
 //   featureless: the fingerprint then cannot tell its content from other content.
 #ifndef HALLMARK_WATERMARK_FINGERPRINT_CONTENT_COMPARISON_H_
@@ -44,6 +46,9 @@ struct Alignment {
 // docs/benchmarks.md (bench/watermark/fingerprint_bench.cc).
 struct ComparisonThresholds {
   double min_similarity = 0.5;
+  // The query's structure must have at least this share of the record's amplitude (and at most
+  // its inverse): a copied mark carries a faint ghost of its asset that correlates with it.
+  double min_amplitude = 0.35;
   int min_changed_cells = 4;
   int min_cells = 64;          // fewer comparable cells: kUncomparable
   double min_structure = 1.0;  // recorded ContentFingerprint::structure() below: kUncomparable
