@@ -161,6 +161,43 @@ BOOST_AUTO_TEST_CASE(a_pasted_patch_is_an_alteration_and_located) {
   }
 }
 
+// An edit over a quarter of the picture changes it; it does not make it another picture.
+BOOST_AUTO_TEST_CASE(a_quarter_replaced_is_still_an_alteration) {
+  const Image donor = Photo("camera.png");
+  for (const char* name : {"chelsea.png", "coffee.png", "rocket.jpg"}) {
+    const Image img = Photo(name);
+    const ContentFingerprint recorded = Fingerprint(img);
+    const Image edited =
+        Pasted(img, donor, img.width() / 4, img.height() / 4, img.width() / 2, img.height() / 2);
+    Result<ContentComparison> c = CompareContent(recorded, edited, Alignment{});
+    BOOST_REQUIRE(c.ok());
+    BOOST_TEST_MESSAGE(name << " quarter: " << ContentMatchName(c->match) << " similarity "
+                            << c->similarity << " changed " << c->cells_changed);
+    BOOST_TEST((c->match == ContentMatch::kAltered), name);
+  }
+}
+
+// What a copy attack leaves besides the mark: the residual of a denoiser carries the edges of the
+// asset it was taken from, a faint ghost that correlates with the asset's fingerprint.
+BOOST_AUTO_TEST_CASE(a_faint_ghost_of_the_asset_is_other_content) {
+  for (const char* name : {"chelsea.png", "coffee.png", "camera.png", "rocket.jpg"}) {
+    const Image img = Photo(name);
+    const ContentFingerprint recorded = Fingerprint(img);
+    const Image blurred = watermark::attacks::Blur3x3(img);
+    Image ghost = *Image::Create(img.width(), img.height(), img.channels());
+    for (int y = 0; y < img.height(); ++y)
+      for (int x = 0; x < img.width(); ++x)
+        for (int c = 0; c < img.channels(); ++c)
+          ghost.set_sample(x, y, c, 128 + (img.sample(x, y, c) - blurred.sample(x, y, c)) / 2);
+    Result<ContentComparison> c = CompareContent(recorded, ghost, Alignment{});
+    BOOST_REQUIRE(c.ok());
+    BOOST_TEST_MESSAGE(name << " ghost: " << ContentMatchName(c->match) << " similarity "
+                            << c->similarity);
+    BOOST_TEST((c->match != ContentMatch::kSame), name);
+    BOOST_TEST((c->match != ContentMatch::kAltered), name);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(featureless_and_tiny_images_are_uncomparable) {
   Image flat = *Image::Create(256, 256, 3);
   const ContentFingerprint recorded = Fingerprint(flat);
