@@ -59,6 +59,8 @@ Registered Register(const image::Plane& luma, double to_working, const Alignment
   return r;
 }
 
+size_t CellIndex(int cx, int cy) { return size_t(cy) * size_t(kGrid) + size_t(cx); }
+
 // The recorded grid's cell rectangles in working pixels.
 struct Grid {
   std::array<int, kGrid + 1> x{}, y{};
@@ -84,7 +86,7 @@ void MeasureCells(const CellStatistics& q, const Grid& g, int ox, int oy, QueryC
   out->count = 0;
   for (int cy = 0; cy < kGrid; ++cy) {
     for (int cx = 0; cx < kGrid; ++cx) {
-      const size_t i = size_t(cy * kGrid + cx);
+      const size_t i = CellIndex(cx, cy);
       out->has[i] = q.Measure(g.x[size_t(cx)] - ox, g.y[size_t(cy)] - oy, g.x[size_t(cx) + 1] - ox,
                               g.y[size_t(cy) + 1] - oy, &out->stats[i]);
       out->count += out->has[i] ? 1 : 0;
@@ -115,7 +117,7 @@ BandPass BandPassOf(MeanAt mean, HasAt has) {
         }
       }
       if (!all) continue;
-      const size_t i = size_t(cy * kGrid + cx);
+      const size_t i = CellIndex(cx, cy);
       b.has[i] = true;
       b.value[i] = mean(cx, cy) - around / 8.0f;
     }
@@ -127,8 +129,8 @@ BandPass BandPassOf(MeanAt mean, HasAt has) {
 // given, receives the query's band-pass amplitude relative to the record's (about 1 for the same
 // picture, whatever its tone; near 0 for a faint ghost of it, such as a copied mark carries).
 double Similarity(const BandPass& rec, const QueryCells& q, int* cells, double* slope = nullptr) {
-  const BandPass qb = BandPassOf([&](int x, int y) { return q.stats[size_t(y * kGrid + x)].mean; },
-                                 [&](int x, int y) { return q.has[size_t(y * kGrid + x)]; });
+  const BandPass qb = BandPassOf([&](int x, int y) { return q.stats[CellIndex(x, y)].mean; },
+                                 [&](int x, int y) { return q.has[CellIndex(x, y)]; });
   double rq = 0.0, rr = 0.0, qq = 0.0;
   int n = 0;
   for (size_t i = 0; i < size_t(kCells); ++i) {
@@ -202,6 +204,7 @@ std::pair<double, double> FitTone(const ContentFingerprint& rec, const QueryCell
       b = (sq - a * sr) / n;
     }
     std::vector<double> abs_resid;
+    abs_resid.reserve(idx.size());
     for (size_t i : idx) abs_resid.push_back(std::fabs(q.stats[i].mean - (a * rmean(i) + b)));
     const double cut = 3.0 * std::max(2.0, Median(abs_resid) * 1.5);
     for (size_t i : idx) use[i] = std::fabs(q.stats[i].mean - (a * rmean(i) + b)) <= cut;
@@ -261,6 +264,7 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, const Query
   }
   const double dev_median = Median(devs);
   std::vector<double> abs_devs;
+  abs_devs.reserve(idx.size());
   for (size_t i : idx) abs_devs.push_back(std::fabs(detail_dev[i] - dev_median));
   const double detail_noise = 1.4826 * Median(abs_devs);
   const double detail_floor = std::clamp(0.5 * gain * rd_median, 0.75, 8.0);
@@ -315,7 +319,7 @@ std::vector<ChangedRegion> Regions(const std::array<bool, kCells>& changed, int 
         for (int dx = -1; dx <= 1; ++dx) {
           const int nx = cx + dx, ny = cy + dy;
           if (nx < 0 || ny < 0 || nx >= kGrid || ny >= kGrid) continue;
-          const size_t j = size_t(ny * kGrid + nx);
+          const size_t j = CellIndex(nx, ny);
           if (changed[j] && !seen[j]) {
             seen[j] = true;
             stack.push_back(j);
