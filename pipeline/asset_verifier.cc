@@ -200,7 +200,8 @@ const std::vector<watermark::Payload>& AssetVerifier::KnownPayloads() {
   return *known_payloads_;
 }
 
-Result<WatermarkEvidence> AssetVerifier::DetectWatermark(const image::Image& img) {
+Result<WatermarkEvidence> AssetVerifier::DetectWatermark(const image::Image& img,
+                                                         image::Plane* luma) {
   WatermarkEvidence w;
   if (!key_) return w;
   if (std::min(img.width(), img.height()) < kSmallestMarkedSide) {
@@ -210,7 +211,12 @@ Result<WatermarkEvidence> AssetVerifier::DetectWatermark(const image::Image& img
                " is too small to carry a mark";
     return w;
   }
-  HM_ASSIGN_OR_RETURN(watermark::Detection d, watermark::Detect(img, *key_));
+  if (img.bit_depth() != 8 && img.bit_depth() != 16) {
+    return Status::Unsupported("watermark: " + std::to_string(img.bit_depth()) +
+                               "-bit samples are not supported");
+  }
+  *luma = watermark::Luma(img);
+  HM_ASSIGN_OR_RETURN(watermark::Detection d, watermark::DetectLuma(*luma, *key_));
   if (!d.found && !d.soft_bits.empty() && ledger_) {
     const std::vector<watermark::Payload>& known = KnownPayloads();
     const watermark::KnownPayloadMatch m = watermark::MatchKnownPayloads(d, known);
@@ -270,8 +276,7 @@ LedgerEvidence AssetVerifier::CheckLedger(const std::string& asset_id, ByteView 
   return l;
 }
 
-ContentEvidence AssetVerifier::CheckContent(const image::Image& img,
-                                            const WatermarkEvidence& watermark,
+ContentEvidence AssetVerifier::CheckContent(image::Plane luma, const WatermarkEvidence& watermark,
                                             const audit::AssetRecord& record) {
   ContentEvidence c;
   if (!record.fingerprint) {
@@ -294,9 +299,10 @@ ContentEvidence AssetVerifier::CheckContent(const image::Image& img,
   geometry.scale = watermark.scale;
   geometry.rotation_degrees = watermark.rotation_degrees;
   geometry.mirrored = watermark.mirrored;
-  Result<fingerprint::ContentComparison> compared = fingerprint::CompareContent(
-      *recorded, img,
-      fingerprint::AlignmentFromDetection(geometry, img.width(), img.height(), *recorded));
+  const fingerprint::Alignment alignment =
+      fingerprint::AlignmentFromDetection(geometry, luma.width, luma.height, *recorded);
+  Result<fingerprint::ContentComparison> compared =
+      fingerprint::CompareContent(*recorded, std::move(luma), alignment);
   if (!compared.ok()) {
     c.note = compared.status().message();
     return c;
@@ -318,11 +324,12 @@ Result<AssetVerification> AssetVerifier::VerifyBytes(const std::string& name, By
   v.file = name;
   Evidence& e = v.evidence;
   Result<image::Image> img = image::Decode(bytes, {max_pixels_});
+  image::Plane luma;  // filled by the watermark layer, reused by the content layer
   if (img.ok()) {
     HM_ASSIGN_OR_RETURN(provenance::VerificationReport report,
                         provenance::VerifyImage(bytes, trust_));
     e.manifest = ReadManifest(report);
-    HM_ASSIGN_OR_RETURN(e.watermark, DetectWatermark(*img));
+    HM_ASSIGN_OR_RETURN(e.watermark, DetectWatermark(*img, &luma));
   } else {
     HM_ASSIGN_OR_RETURN(e, EvidenceForUndecodable(bytes, img.status()));
   }
@@ -335,7 +342,7 @@ Result<AssetVerification> AssetVerifier::VerifyBytes(const std::string& name, By
   // estimated from delivered images and copied onto other pictures.
   if (e.manifest.state == ManifestState::kAbsent && e.watermark.found() &&
       e.ledger.proof_verified() && record && img.ok()) {
-    e.content = CheckContent(*img, e.watermark, *record);
+    e.content = CheckContent(std::move(luma), e.watermark, *record);
   }
 
   Decision decision = Decide(e);

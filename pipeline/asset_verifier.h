@@ -26,6 +26,7 @@
 #include "audit/ledger/ledger_store.h"
 #include "base/result.h"
 #include "image/image.h"
+#include "image/plane.h"
 #include "pipeline/evidence.h"
 #include "pipeline/verdict.h"
 #include "provenance/pki/trust_store.h"
@@ -70,7 +71,8 @@ class AssetVerifier {
   Result<AssetVerification> VerifyBytes(const std::string& name, ByteView bytes);
 
  private:
-  Result<WatermarkEvidence> DetectWatermark(const image::Image& img);
+  // Leaves the image's luma in `luma` when it computed it, for the content comparison.
+  Result<WatermarkEvidence> DetectWatermark(const image::Image& img, image::Plane* luma);
   // The payloads the ledger has issued, read once per verifier: a mark whose payload did not
   // decode (heavy compression) is tested against them (watermark::MatchKnownPayloads).
   const std::vector<watermark::Payload>& KnownPayloads();
@@ -82,7 +84,7 @@ class AssetVerifier {
                              std::optional<audit::AssetRecord>* found) const;
   // The image against the record's content fingerprint, in the geometry the watermark search
   // recovered.
-  static ContentEvidence CheckContent(const image::Image& img, const WatermarkEvidence& watermark,
+  static ContentEvidence CheckContent(image::Plane luma, const WatermarkEvidence& watermark,
                                       const audit::AssetRecord& record);
 
   const provenance::TrustStore& trust_;

@@ -180,15 +180,21 @@ Result<Detection> Detect(const image::Image& img, const Key& key, const DetectOp
     return Status::Unsupported("watermark: " + std::to_string(img.bit_depth()) +
                                "-bit samples are not supported");
   }
+  return DetectLuma(LumaPlane(img), key, options);
+}
+
+image::Plane Luma(const image::Image& img) { return LumaPlane(img); }
+
+Result<Detection> DetectLuma(const image::Plane& luma, const Key& key,
+                             const DetectOptions& options) {
   if (!(options.max_false_positive > 0.0 && options.max_false_positive < 1.0)) {
     return Status::InvalidArgument("watermark: max_false_positive must be in (0, 1)");
   }
-  const int short_side = std::min(img.width(), img.height());
+  const int short_side = std::min(luma.width, luma.height);
   if (short_side < 32) {
-    return Status::InvalidArgument("watermark: image " + std::to_string(img.width()) + "x" +
-                                   std::to_string(img.height()) + " is too small to carry a mark");
+    return Status::InvalidArgument("watermark: image " + std::to_string(luma.width) + "x" +
+                                   std::to_string(luma.height) + " is too small to carry a mark");
   }
-  const image::Plane luma = LumaPlane(img);
   Detection d = DetectInLuma(luma, key, options);
   if (d.found || !options.search_mirrored) return d;
   // A mirrored copy is still the asset: the same search on the image flipped back.

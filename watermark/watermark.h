@@ -27,6 +27,7 @@
 
 #include "base/result.h"
 #include "image/image.h"
+#include "image/plane.h"
 #include "watermark/key.h"
 #include "watermark/payload.h"
 
@@ -99,6 +100,12 @@ Result<image::Image> Embed(const image::Image& img, const Key& key, const Payloa
 
 Result<Detection> Detect(const image::Image& img, const Key& key,
                          const DetectOptions& options = {});
+// The image's BT.601 luma on the 0..255 scale: what Detect reads (grey images: the grey channel).
+image::Plane Luma(const image::Image& img);
+
+// The same as Detect from the image's Luma, for a caller that needs the luma for other checks too.
+Result<Detection> DetectLuma(const image::Plane& luma, const Key& key,
+                             const DetectOptions& options = {});
 
 }  // namespace hallmark::watermark
 

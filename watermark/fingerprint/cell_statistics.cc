@@ -41,10 +41,15 @@ long CellStatistics::Invalid(int x0, int y0, int x1, int y1) const {
          invalid_[size_t(y1) * s + size_t(x0)] + invalid_[size_t(y0) * s + size_t(x0)];
 }
 
-bool CellStatistics::Measure(int x0, int y0, int x1, int y1, CellStats* out) const {
+bool CellStatistics::MeasureMean(int x0, int y0, int x1, int y1, float* mean) const {
   if (x0 < 0 || y0 < 0 || x1 > width_ || y1 > height_ || x1 - x0 < 4 || y1 - y0 < 4) return false;
   if (Invalid(x0, y0, x1, y1) != 0) return false;
-  out->mean = float(Sum(x0, y0, x1, y1) / (double(x1 - x0) * double(y1 - y0)));
+  *mean = float(Sum(x0, y0, x1, y1) / (double(x1 - x0) * double(y1 - y0)));
+  return true;
+}
+
+bool CellStatistics::Measure(int x0, int y0, int x1, int y1, CellStats* out) const {
+  if (!MeasureMean(x0, y0, x1, y1, &out->mean)) return false;
   // Detail: the spread of the 4 x 4 sub-block means. Coarser than pixel variance, so it survives
   // resizing, blur and compression, yet it changes where texture is painted over or added.
   double s1 = 0.0, s2 = 0.0;

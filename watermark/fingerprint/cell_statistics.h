@@ -28,6 +28,8 @@ class CellStatistics {
   // The statistics of [x0, x1) x [y0, y1), or false when the rectangle leaves the plane, touches
   // an invalid sample, or is under 4 x 4 samples.
   bool Measure(int x0, int y0, int x1, int y1, CellStats* out) const;
+  // The mean alone, under the same conditions.
+  bool MeasureMean(int x0, int y0, int x1, int y1, float* mean) const;
 
  private:
   double Sum(int x0, int y0, int x1, int y1) const;

@@ -16,6 +16,11 @@ constexpr double kPi = 3.14159265358979323846;
 // A query is never registered onto a plane larger than this many working pixels per side: the
 // recorded frame is at most kWorkingLongSide, and a crop shows less of it.
 constexpr int kMaxRegisteredSide = 2 * kWorkingMaxSide;
+// A whole-picture query whose unshifted placement correlates this well is not searched further.
+constexpr double kSettledSimilarity = 0.98;
+// Placements the coarse translation search tries per axis, at most (plus the edges).
+constexpr int kCoarsePlacements = 32;
+constexpr int kRefineRadius = 64;
 
 // The query's luma in the recorded image's working frame, and which samples carry content.
 struct Registered {
@@ -23,10 +28,11 @@ struct Registered {
   std::vector<uint8_t> valid;  // empty: all valid
 };
 
-Registered Register(const image::Plane& luma, double to_working, const Alignment& a) {
+Registered Register(image::Plane luma, double to_working, const Alignment& a) {
   Registered r;
-  r.plane = watermark::ResampleCanvas(luma, ScaledExtent(luma.width, to_working),
-                                      ScaledExtent(luma.height, to_working));
+  const int rw = ScaledExtent(luma.width, to_working), rh = ScaledExtent(luma.height, to_working);
+  r.plane = (rw == luma.width && rh == luma.height) ? std::move(luma)
+                                                    : watermark::ResampleCanvas(luma, rw, rh);
   if (a.mirrored) {
     for (int y = 0; y < r.plane.height; ++y)
       std::reverse(r.plane.row(y), r.plane.row(y) + r.plane.width);
@@ -81,6 +87,20 @@ struct QueryCells {
   std::array<bool, kCells> has{};
   int count = 0;
 };
+
+// Only the means: what the placement search compares, at a sixteenth of the cost.
+void MeasureMeans(const CellStatistics& q, const Grid& g, int ox, int oy, QueryCells* out) {
+  out->count = 0;
+  for (int cy = 0; cy < kGrid; ++cy) {
+    for (int cx = 0; cx < kGrid; ++cx) {
+      const size_t i = CellIndex(cx, cy);
+      out->has[i] =
+          q.MeasureMean(g.x[size_t(cx)] - ox, g.y[size_t(cy)] - oy, g.x[size_t(cx) + 1] - ox,
+                        g.y[size_t(cy) + 1] - oy, &out->stats[i].mean);
+      out->count += out->has[i] ? 1 : 0;
+    }
+  }
+}
 
 void MeasureCells(const CellStatistics& q, const Grid& g, int ox, int oy, QueryCells* out) {
   out->count = 0;
@@ -156,24 +176,41 @@ struct Placement {
 // coarsely over every placement that keeps them overlapping, then refined to the pixel.
 Placement FindPlacement(const CellStatistics& q, const Grid& g, const BandPass& rec, int ww,
                         int wh) {
-  const int step = std::max(1, std::min(g.x[1], g.y[1]) / 3);
-  // With the recorded frame at origin o, the query covers [o .. o + size); it may be larger or
-  // smaller than the frame, so both orders of the bounds are searched, plus a little play.
-  const int lo_x = std::min(0, q.width() - ww) - step, hi_x = std::max(0, q.width() - ww) + step;
-  const int lo_y = std::min(0, q.height() - wh) - step, hi_y = std::max(0, q.height() - wh) + step;
+  // A query the size of the recorded frame is the whole picture (re-encoded, resized, edited):
+  // only rounding can move it. Anything else is a crop, searched over every placement.
+  const bool whole = std::abs(q.width() - ww) <= 2 && std::abs(q.height() - wh) <= 2;
+  // The coarse grid keeps to about kCoarsePlacements per axis however small the crop, so the
+  // search costs the same for every query; the refinement then works to the pixel.
+  const int span = std::max(std::abs(q.width() - ww), std::abs(q.height() - wh));
+  const int step = whole ? 1
+                         : std::max({1, std::min(g.x[1], g.y[1]) / 3,
+                                     (span + kCoarsePlacements - 1) / kCoarsePlacements});
+  const int play = whole ? 1 : step;
+  const int lo_x = std::min(0, q.width() - ww) - play, hi_x = std::max(0, q.width() - ww) + play;
+  const int lo_y = std::min(0, q.height() - wh) - play, hi_y = std::max(0, q.height() - wh) + play;
   QueryCells cells;
   Placement best;
   auto consider = [&](int ox, int oy) {
-    MeasureCells(q, g, -ox, -oy, &cells);
+    MeasureMeans(q, g, -ox, -oy, &cells);
     int n = 0;
     const double s = Similarity(rec, cells, &n);
     if (n >= 16 && s > best.similarity) best = {ox, oy, s, n};
   };
+  if (whole) {
+    // The usual case, settled by the first placement when it fits this well.
+    consider(0, 0);
+    if (best.similarity >= kSettledSimilarity) return best;
+  }
   for (int oy = lo_y; oy <= hi_y; oy += step)
     for (int ox = lo_x; ox <= hi_x; ox += step) consider(ox, oy);
+  if (step == 1) return best;
   const Placement coarse = best;
-  for (int oy = coarse.oy - step + 1; oy < coarse.oy + step; ++oy)
-    for (int ox = coarse.ox - step + 1; ox < coarse.ox + step; ++ox) consider(ox, oy);
+  // Refine around the coarse peak, at most kRefineRadius pixels either way, in steps that keep
+  // the refinement as cheap as the coarse pass.
+  const int radius = std::min(step - 1, kRefineRadius);
+  const int fine = std::max(1, radius / 8);
+  for (int oy = coarse.oy - radius; oy <= coarse.oy + radius; oy += fine)
+    for (int ox = coarse.ox - radius; ox <= coarse.ox + radius; ox += fine) consider(ox, oy);
   return best;
 }
 
@@ -364,11 +401,19 @@ const char* ContentMatchName(ContentMatch m) {
 Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
                                          const image::Image& query, const Alignment& alignment,
                                          const ComparisonThresholds& thresholds) {
+  if (query.empty()) return CompareContent(recorded, image::Plane(), alignment, thresholds);
+  return CompareContent(recorded, watermark::LumaPlane(query), alignment, thresholds);
+}
+
+Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
+                                         image::Plane query_luma, const Alignment& alignment,
+                                         const ComparisonThresholds& thresholds) {
   if (!(alignment.scale > 0.0) || !std::isfinite(alignment.scale) ||
       !std::isfinite(alignment.rotation_degrees)) {
     return Status::InvalidArgument("fingerprint: the alignment's scale must be positive");
   }
-  if (query.empty() || !CanSummarise(query.width(), query.height())) {
+  const int query_width = query_luma.width, query_height = query_luma.height;
+  if (query_luma.px.empty() || !CanSummarise(query_width, query_height)) {
     return Uncomparable(thresholds, "the image is too small or too elongated to compare");
   }
   if (recorded.structure() < thresholds.min_structure) {
@@ -377,11 +422,11 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
   const double s0 = WorkingScale(recorded.width(), recorded.height());
   const int ww = ScaledExtent(recorded.width(), s0), wh = ScaledExtent(recorded.height(), s0);
   const double to_working = s0 / alignment.scale;
-  if (double(query.width()) * to_working > kMaxRegisteredSide ||
-      double(query.height()) * to_working > kMaxRegisteredSide) {
+  if (double(query_width) * to_working > kMaxRegisteredSide ||
+      double(query_height) * to_working > kMaxRegisteredSide) {
     return Uncomparable(thresholds, "the image is far larger than the recorded one");
   }
-  const Registered reg = Register(watermark::LumaPlane(query), to_working, alignment);
+  const Registered reg = Register(std::move(query_luma), to_working, alignment);
   const CellStatistics q(reg.plane, reg.valid.empty() ? nullptr : &reg.valid);
   const Grid grid = GridFor(ww, wh);
   const BandPass rec =

@@ -30,6 +30,7 @@
 
 #include "base/result.h"
 #include "image/image.h"
+#include "image/plane.h"
 #include "watermark/fingerprint/content_fingerprint.h"
 
 namespace hallmark::fingerprint {
@@ -82,6 +83,10 @@ struct ContentComparison {
 // fingerprint cannot summarise is kUncomparable, not an error.
 Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
                                          const image::Image& query, const Alignment& alignment,
+                                         const ComparisonThresholds& thresholds = {});
+// The same from the query's luma (watermark::LumaPlane), for a caller that already holds it.
+Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
+                                         image::Plane query_luma, const Alignment& alignment,
                                          const ComparisonThresholds& thresholds = {});
 
 }  // namespace hallmark::fingerprint
