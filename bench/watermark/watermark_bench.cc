@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/watermark/photo_set.h"
 #include "image/codec.h"
 #include "image/metrics.h"
 #include "image/resample.h"
@@ -32,6 +33,8 @@
 
 using namespace hallmark;
 using namespace hallmark::watermark;
+using bench::AddPhoto;
+using bench::Photos;
 using image::Image;
 
 namespace {
@@ -86,12 +89,6 @@ const std::map<std::string, std::string> kPeer48 = {
 
 Key BenchKey() {
   return *Key::FromHex("be0c4be0c4be0c4be0c4be0c4be0c4be0c4be0c4be0c4be0c4be0c4be0c4be0c");
-}
-
-Image ToRgbOrGrey(Image img) {
-  if (img.has_alpha()) img = image::ConvertChannels(img, img.channels() - 1);
-  if (img.bit_depth() != 8) img = image::ConvertDepth(img, 8);
-  return img;
 }
 
 struct Cell {
@@ -203,18 +200,6 @@ void PrintSuite(const char* title, const SuiteResult& r, const std::vector<attac
               r.embed_s > 0 ? r.embed_mp / r.embed_s : 0.0, with_peer ? " 4.0 |" : "");
   std::printf("| detect throughput, intact geometry, MP/s | %.1f |%s |\n",
               r.detect_s > 0 ? r.detect_mp / r.detect_s : 0.0, with_peer ? " 6.0 |" : "");
-}
-
-using Photos = std::vector<std::pair<std::string, Image>>;
-
-// Reads one photograph into `out` under `name`; an unreadable one is reported and skipped.
-void AddPhoto(const std::string& path, const std::string& name, Photos* out) {
-  Result<Image> img = image::ReadImageFile(path);
-  if (!img.ok()) {
-    std::fprintf(stderr, "skipping %s: %s\n", name.c_str(), img.status().ToString().c_str());
-    return;
-  }
-  out->emplace_back(name, ToRgbOrGrey(*img));
 }
 
 Photos LoadPhotos(const std::string& dir) {
