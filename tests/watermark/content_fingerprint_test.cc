@@ -92,6 +92,12 @@ BOOST_AUTO_TEST_CASE(encoding_round_trips_and_refuses_foreign_bytes) {
   bad = enc;
   bad.pop_back();
   BOOST_TEST((ContentFingerprint::Decode(bad).status().code() == StatusCode::kBadInput));
+  // A recorded size no image of that shape could have (2^30 x 16) is refused before a comparison
+  // sizes its working frame by it.
+  bad = enc;
+  bad[2] = 0x40, bad[3] = 0, bad[4] = 0, bad[5] = 0;
+  bad[6] = 0, bad[7] = 0, bad[8] = 0, bad[9] = 16;
+  BOOST_TEST((ContentFingerprint::Decode(bad).status().code() == StatusCode::kBadInput));
   BOOST_TEST(!ContentFingerprint::Compute(*Image::Create(8, 8, 3)).ok());
 }
 

@@ -65,7 +65,9 @@ Result<ContentFingerprint> ContentFingerprint::Decode(ByteView bytes) {
   }
   ContentFingerprint fp;
   const uint32_t w = GetU32(bytes.data() + 2), h = GetU32(bytes.data() + 6);
-  if (w < 16 || h < 16 || w > (1u << 30) || h > (1u << 30)) {
+  // The size decides the working frame a comparison allocates, so it is held to what Compute
+  // itself accepts (CanSummarise) before anything else reads it.
+  if (w > (1u << 30) || h > (1u << 30) || !CanSummarise(int(w), int(h))) {
     return Status::BadInput("fingerprint: implausible image size " + std::to_string(w) + "x" +
                             std::to_string(h));
   }
