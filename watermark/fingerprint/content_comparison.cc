@@ -14,7 +14,7 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 // A query is never registered onto a plane larger than this many working pixels per side: the
-// recorded frame is at most kWorkingLongSide, and a crop shows less of it.
+// recorded frame is at most kWorkingMaxSide, and a crop shows less of it.
 constexpr int kMaxRegisteredSide = 2 * kWorkingMaxSide;
 // A whole-picture query whose unshifted placement correlates this well is not searched further.
 constexpr double kSettledSimilarity = 0.98;
