@@ -155,6 +155,22 @@ BOOST_AUTO_TEST_CASE(a_png_header_claiming_billions_of_pixels_is_refused_cheaply
   }
 }
 
+// Found by the fuzzing campaign: 265 bytes whose iCCP chunk libpng inflated for 8 s and 1.5 GB
+// before "truncated". Pixel decoding now skips the compressed ancillary chunks.
+BOOST_AUTO_TEST_CASE(a_tiny_png_with_an_inflating_profile_is_refused_cheaply) {
+  Workspace w;
+  const std::string path = std::string(HALLMARK_TEST_DATA) + "/broken/iccp-inflation.png";
+  for (const char* command : {"info", "verify"}) {
+    BOOST_TEST_CONTEXT(command) {
+      Timed t =
+          std::string(command) == "info" ? w.Run({"image", "info", path}) : w.Run({"verify", path});
+      ExpectHandled(t.result, t.seconds, path);
+      BOOST_TEST(t.result.exit_code == 3);
+      BOOST_TEST(t.seconds < 2.0);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_resize_target_over_the_pixel_limit_is_a_usage_error) {
   Workspace w;
   const std::string image = w.WriteImage("small.png", 40, 30);
