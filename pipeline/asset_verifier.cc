@@ -211,10 +211,7 @@ Result<WatermarkEvidence> AssetVerifier::DetectWatermark(const image::Image& img
                " is too small to carry a mark";
     return w;
   }
-  if (img.bit_depth() != 8 && img.bit_depth() != 16) {
-    return Status::Unsupported("watermark: " + std::to_string(img.bit_depth()) +
-                               "-bit samples are not supported");
-  }
+  // An Image holds 8- or 16-bit samples only (image.h), the depths Detect accepts.
   *luma = watermark::Luma(img);
   HM_ASSIGN_OR_RETURN(watermark::Detection d, watermark::DetectLuma(*luma, *key_));
   if (!d.found && !d.soft_bits.empty() && ledger_) {
