@@ -216,7 +216,7 @@ Result<WatermarkEvidence> AssetVerifier::DetectWatermark(const image::Image& img
   HM_ASSIGN_OR_RETURN(watermark::Detection d, watermark::DetectLuma(*luma, *key_));
   if (!d.found && !d.soft_bits.empty() && ledger_) {
     const std::vector<watermark::Payload>& known = KnownPayloads();
-    const watermark::KnownPayloadMatch m = watermark::MatchKnownPayloads(d, known);
+    const watermark::KnownPayloadMatch m = watermark::MatchKnownPayloads(d, *key_, known);
     if (m.found) {
       d.found = true;
       d.payload = known[m.index];

@@ -24,21 +24,27 @@ namespace {
 constexpr double kStages = 10.0;
 constexpr double kLn2 = 0.69314718055994531;
 
-// Union bound: stages x hypotheses x Hoeffding tail x CRC acceptance (independent of the pilot
-// under the null: disjoint chips, independent signs).
-double FalsePositiveBound(double z, uint64_t hypotheses, int crc_bits) {
+// Union bound: stages x hypotheses x variants x Hoeffding tail x CRC acceptance (independent of
+// the pilot under the null: disjoint chips, independent signs) x the chance that the payload
+// selects the variant read. That chance is 1 / (kPatternVariants - 1) for each variant but 0,
+// which accepts any payload, so together the variants count twice, not kPatternVariants times.
+double FalsePositiveBound(double z, uint64_t hypotheses, bool decoded, int crc_bits) {
   if (z <= 0) return 1.0;
-  const double log_p = std::log(kStages * double(hypotheses)) - 0.5 * z * z - crc_bits * kLn2;
+  const double variants = decoded ? 2.0 : double(kPatternVariants);
+  const double log_p = std::log(kStages * double(hypotheses) * variants) - 0.5 * z * z -
+                       (decoded ? crc_bits * kLn2 : 0.0);
   return std::min(1.0, std::exp(log_p));
 }
 
 // Decodes the payload at `match` and fills `d` if this candidate beats what `d` holds.
-void Consider(const TileMatch& match, const Mode& mode, uint64_t hypotheses, const Geometry& g,
-              const DetectOptions& options, Detection* d) {
+void Consider(const TileMatch& match, const Mode& mode, const Key& key, uint64_t hypotheses,
+              const Geometry& g, const DetectOptions& options, Detection* d) {
   const std::vector<uint8_t> info = ConvolutionalCode::Decode(match.soft, mode.info_bits());
-  const bool crc_ok = CheckCrc(info, mode.crc_bits);
-  const double p = FalsePositiveBound(match.z, hypotheses, crc_ok ? mode.crc_bits : 0);
-  const bool found = crc_ok && p <= options.max_false_positive;
+  const std::vector<uint8_t> data(info.begin(), info.begin() + mode.data_bits);
+  const bool decoded = CheckCrc(info, mode.crc_bits) &&
+                       (match.variant == 0 || PatternVariantOf(key, mode, data) == match.variant);
+  const double p = FalsePositiveBound(match.z, hypotheses, decoded, mode.crc_bits);
+  const bool found = decoded && p <= options.max_false_positive;
   d->hypotheses_tried += hypotheses;
   if (d->found) return;
   if (!found && match.z <= d->score) return;
@@ -49,13 +55,13 @@ void Consider(const TileMatch& match, const Mode& mode, uint64_t hypotheses, con
   d->rotation_degrees = g.rotation * 180.0 / 3.14159265358979;
   d->shift_x = match.dx;
   d->shift_y = match.dy;
+  d->pattern_variant = match.variant;
   double margin = 0.0;
   for (float s : match.soft) margin += std::fabs(s);
   d->bit_margin = match.soft.empty() ? 0.0 : margin / double(match.soft.size());
   if (found) {
     d->mode = mode.name;
-    d->payload =
-        Payload::FromBits(std::vector<uint8_t>(info.begin(), info.begin() + mode.data_bits));
+    d->payload = Payload::FromBits(data);
     d->soft_bits.clear();
     d->best_mode.clear();
   } else {
@@ -85,11 +91,9 @@ Detection DetectInLuma(const image::Plane& luma, const Key& key, const DetectOpt
 
   struct Reader {
     const Mode* mode;
-    std::shared_ptr<const SpreadingPattern> pattern;
     TileCorrelator correlator;
     image::Plane whitened;
-    Reader(const Key& key, const Mode& m)
-        : mode(&m), pattern(SharedPattern(key, m)), correlator(*pattern) {}
+    Reader(const Key& key, const Mode& m) : mode(&m), correlator(SharedPatternVariants(key, m)) {}
   };
   // Stage A: each mode at the image's own geometry. A mark survives down to half the size its
   // mode was embedded at (resizing by 0.5), so a mode is tried from half its canvas up.
@@ -105,7 +109,7 @@ Detection DetectInLuma(const image::Plane& luma, const Key& key, const DetectOpt
     const CanvasSize cs = CanvasFor(luma.width, luma.height, *m);
     r->whitened = Whiten(ResampleCanvas(luma, cs.width, cs.height));
     const TileMatch match = r->correlator.Match(Fold(r->whitened, m->tile));
-    Consider(match, *m, uint64_t(m->tile) * uint64_t(m->tile), Geometry{}, options, &d);
+    Consider(match, *m, key, uint64_t(m->tile) * uint64_t(m->tile), Geometry{}, options, &d);
     readers.push_back(std::move(r));
     if (d.found) return d;
   }
@@ -127,7 +131,7 @@ Detection DetectInLuma(const image::Plane& luma, const Key& key, const DetectOpt
           SearchGeometry(r->whitened, r->correlator, range, [&](const TileMatch& m) {
             return CheckCrc(ConvolutionalCode::Decode(m.soft, mode.info_bits()), mode.crc_bits);
           });
-      Consider(s.match, *r->mode, s.hypotheses, s.geometry, options, &d);
+      Consider(s.match, *r->mode, key, s.hypotheses, s.geometry, options, &d);
       if (d.found) return d;
     }
   }
@@ -137,7 +141,8 @@ Detection DetectInLuma(const image::Plane& luma, const Key& key, const DetectOpt
 
 }  // namespace
 
-KnownPayloadMatch MatchKnownPayloads(const Detection& d, const std::vector<Payload>& candidates,
+KnownPayloadMatch MatchKnownPayloads(const Detection& d, const Key& key,
+                                     const std::vector<Payload>& candidates,
                                      double max_false_positive) {
   KnownPayloadMatch best;
   const Mode* mode = ModeNamed(d.best_mode);
@@ -146,13 +151,19 @@ KnownPayloadMatch MatchKnownPayloads(const Detection& d, const std::vector<Paylo
   for (float v : d.soft_bits) energy += double(v) * v;
   if (energy <= 0.0) return best;
   const double norm = std::sqrt(energy);
-  size_t tried = 0;
+  size_t sized = 0;  // candidates of the mode's size: what the union bound counts
+  size_t tried = 0;  // ... of them, those that select the variant read
   best.z = -1e9;
   for (size_t i = 0; i < candidates.size(); ++i) {
     if (int(candidates[i].bits().size()) != mode->data_bits) continue;
     const std::vector<uint8_t> coded =
         ConvolutionalCode::Encode(AppendCrc(candidates[i].bits(), mode->crc_bits));
     if (coded.size() != d.soft_bits.size()) continue;
+    ++sized;
+    if (d.pattern_variant != 0 &&
+        PatternVariantOf(key, *mode, candidates[i].bits()) != d.pattern_variant) {
+      continue;
+    }
     ++tried;
     double sum = 0.0;  // soft > 0 favours coded bit 0
     for (size_t b = 0; b < coded.size(); ++b) sum += coded[b] ? -d.soft_bits[b] : d.soft_bits[b];
@@ -168,9 +179,11 @@ KnownPayloadMatch MatchKnownPayloads(const Detection& d, const std::vector<Paylo
   const double pilot =
       std::min(1.0, kStages * double(d.hypotheses_tried) * std::exp(-0.5 * d.score * d.score));
   const double payload =
-      best.z > 0 ? std::min(1.0, double(tried) * std::exp(-0.5 * best.z * best.z)) : 1.0;
+      best.z > 0 ? std::min(1.0, 2.0 * double(sized) * std::exp(-0.5 * best.z * best.z)) : 1.0;
   best.false_positive_probability = pilot * payload;
-  best.found = best.z > 0 && best.false_positive_probability <= max_false_positive;
+  best.misidentification_probability = payload;
+  best.found = best.z > 0 && best.false_positive_probability <= max_false_positive &&
+               payload <= kMaxMisidentification;
   return best;
 }
 

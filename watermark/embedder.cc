@@ -4,6 +4,7 @@
 // limited to each pixel's headroom first, so nothing clips and saturated colours do not shift hue.
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <string>
 
 #include "watermark/canvas.h"
@@ -114,10 +115,12 @@ std::vector<double> SignedSoftBits(const image::Plane& canvas, const TileCorrela
 // fixed total energy (amplitudes bounded so every bit keeps some energy for when an attack
 // changes the host's contribution).
 std::vector<float> AllocateBitAmplitudes(const image::Plane& canvas, const image::Plane& mask,
-                                         const SpreadingPattern& pattern, const Fft2d& fft,
-                                         const std::vector<uint8_t>& coded, float amplitude) {
+                                         const std::shared_ptr<const SpreadingPattern>& shared,
+                                         const Fft2d& fft, const std::vector<uint8_t>& coded,
+                                         float amplitude) {
   constexpr double kMin = 0.5, kMax = 2.5;
-  const TileCorrelator correlator(pattern);
+  const SpreadingPattern& pattern = *shared;
+  const TileCorrelator correlator({shared});
   const int t = pattern.tile();
   const std::vector<double> host = SignedSoftBits(canvas, correlator, coded);
   image::Plane marked = DrawResidual(mask, pattern.Modulate(coded, {}, fft), t, amplitude);
@@ -191,7 +194,8 @@ Result<image::Image> Embed(const image::Image& img, const Key& key, const Payloa
 
   const std::vector<uint8_t> coded =
       ConvolutionalCode::Encode(AppendCrc(sized.bits(), mode.crc_bits));
-  const std::shared_ptr<const SpreadingPattern> shared_pattern = SharedPattern(key, mode);
+  const int variant = options.shared_pattern ? 0 : PatternVariantOf(key, mode, sized.bits());
+  const std::shared_ptr<const SpreadingPattern> shared_pattern = SharedPattern(key, mode, variant);
   const SpreadingPattern& pattern = *shared_pattern;
   const Fft2d fft(mode.tile);
 
@@ -202,7 +206,7 @@ Result<image::Image> Embed(const image::Image& img, const Key& key, const Payloa
   const float amplitude = Amplitude(masked) * options.strength;
   const image::Plane& mask = masked.mask;
   const std::vector<float> amplitudes =
-      AllocateBitAmplitudes(canvas, mask, pattern, fft, coded, amplitude);
+      AllocateBitAmplitudes(canvas, mask, shared_pattern, fft, coded, amplitude);
   const image::Plane residual =
       DrawResidual(mask, pattern.Modulate(coded, amplitudes, fft), mode.tile, amplitude);
   image::Image out = img;

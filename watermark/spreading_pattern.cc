@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "watermark/keyed_random.h"
@@ -20,7 +21,8 @@ float BandGain(float f) {
   return 1.0f;
 }
 
-SpreadingPattern::SpreadingPattern(const Key& key, const Mode& mode) : mode_(mode) {
+SpreadingPattern::SpreadingPattern(const Key& key, const Mode& mode, int variant)
+    : mode_(mode), variant_(variant) {
   const int t = mode.tile;
   // One bin of each conjugate pair: fy > 0, or fy == 0 and fx > 0; Nyquist rows excluded.
   std::vector<PatternBin> candidates;
@@ -49,8 +51,22 @@ SpreadingPattern::SpreadingPattern(const Key& key, const Mode& mode) : mode_(mod
   for (size_t i = 0; i < candidates.size(); ++i) {
     PatternBin& b = candidates[i];
     b.owner = int(i) < pilot_bins_ ? kPilot : (int(i) - pilot_bins_) % coded;
+    b.group = b.owner == kPilot ? int(i) % kPilotGroups : -1;
     b.sign_re = float(signs_rng.Sign());
     b.sign_im = float(signs_rng.Sign());
+  }
+  if (variant != 0) {
+    KeyedRandom flips(key, label + "/variant/" + std::to_string(variant));
+    for (PatternBin& b : candidates) {
+      if (b.owner == kPilot) {
+        const float f = (variant >> b.group) & 1 ? -1.0f : 1.0f;
+        b.sign_re *= f;
+        b.sign_im *= f;
+      } else {
+        b.sign_re *= float(flips.Sign());
+        b.sign_im *= float(flips.Sign());
+      }
+    }
   }
   bins_ = std::move(candidates);
 }
@@ -93,19 +109,35 @@ std::vector<float> SpreadingPattern::Modulate(const std::vector<uint8_t>& coded_
   return out;
 }
 
-std::shared_ptr<const SpreadingPattern> SharedPattern(const Key& key, const Mode& mode) {
-  constexpr size_t kMaxCached = 16;
+std::shared_ptr<const SpreadingPattern> SharedPattern(const Key& key, const Mode& mode,
+                                                      int variant) {
+  // Every variant of every mode for a few keys.
+  constexpr size_t kMaxCached = size_t{4} * 3 * kPatternVariants;
   static std::mutex mu;
-  static std::map<std::pair<std::string, std::string>, std::shared_ptr<const SpreadingPattern>>
+  static std::map<std::tuple<std::string, std::string, int>,
+                  std::shared_ptr<const SpreadingPattern>>
       cache;
-  std::pair<std::string, std::string> id(key.ToHex(), mode.name);
+  std::tuple<std::string, std::string, int> id(key.ToHex(), mode.name, variant);
   std::lock_guard<std::mutex> lock(mu);
   auto it = cache.find(id);
   if (it != cache.end()) return it->second;
   if (cache.size() >= kMaxCached) cache.clear();
-  auto pattern = std::make_shared<const SpreadingPattern>(key, mode);
+  auto pattern = std::make_shared<const SpreadingPattern>(key, mode, variant);
   cache.emplace(std::move(id), pattern);
   return pattern;
+}
+
+PatternVariants SharedPatternVariants(const Key& key, const Mode& mode) {
+  PatternVariants all;
+  for (int v = 0; v < kPatternVariants; ++v) all.push_back(SharedPattern(key, mode, v));
+  return all;
+}
+
+int PatternVariantOf(const Key& key, const Mode& mode, const std::vector<uint8_t>& data_bits) {
+  std::string label = std::string("hallmark/watermark/v1/") + mode.name + "/variant-of/";
+  for (uint8_t b : data_bits) label += b ? '1' : '0';
+  KeyedRandom rng(key, label);
+  return 1 + int(rng.Below(uint32_t(kPatternVariants - 1)));
 }
 
 }  // namespace hallmark::watermark

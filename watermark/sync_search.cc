@@ -193,8 +193,7 @@ SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& co
   // Ranking and refinement run on the canvas at half resolution; only the best few hypotheses
   // are read at full resolution, where the score is calibrated and the payload decoded.
   const image::Plane half = Halve(whitened);
-  const SpreadingPattern half_pattern = correlator.pattern().Decimated(2);
-  const TileCorrelator half_correlator(half_pattern);
+  const TileCorrelator half_correlator = correlator.Decimated(2);
   const int half_tile = half_correlator.tile();
 
   // Coarse ranking by the lattice comb, on the fine grid itself.

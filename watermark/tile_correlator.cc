@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <memory>
+#include <utility>
 
 namespace hallmark::watermark {
 namespace {
@@ -56,20 +58,37 @@ std::vector<float> Fold(const image::Plane& canvas, int t) {
   return tile;
 }
 
-TileCorrelator::TileCorrelator(const SpreadingPattern& pattern)
-    : pattern_(pattern), fft_(pattern.tile()), radius_(Radii(pattern.tile())) {}
+TileCorrelator::TileCorrelator(PatternVariants variants)
+    : variants_(std::move(variants)),
+      fft_(variants_.front()->tile()),
+      radius_(Radii(variants_.front()->tile())) {}
+
+TileCorrelator TileCorrelator::Decimated(int factor) const {
+  PatternVariants d;
+  for (const auto& p : variants_)
+    d.push_back(std::make_shared<SpreadingPattern>(p->Decimated(factor)));
+  return TileCorrelator(std::move(d));
+}
+
+const SpreadingPattern& TileCorrelator::Variant(const TileMatch& m) const {
+  for (const auto& p : variants_) {
+    if (p->variant() == m.variant) return *p;
+  }
+  return pattern();
+}
 
 std::vector<Complex> TileCorrelator::Spectrum(const std::vector<float>& folded) const {
   std::vector<Complex> u(folded.size());
   for (size_t i = 0; i < folded.size(); ++i) u[i] = Complex(folded[i], 0.0f);
   fft_.Forward(&u);
-  WhitenSpectrum(&u, radius_, pattern_.tile());
+  WhitenSpectrum(&u, radius_, tile());
   return u;
 }
 
 void TileCorrelator::SoftBits(const std::vector<Complex>& v, TileMatch* m) const {
-  const int t = pattern_.tile();
-  const int coded = pattern_.mode().coded_bits();
+  const SpreadingPattern& pattern = Variant(*m);
+  const int t = pattern.tile();
+  const int coded = pattern.mode().coded_bits();
   // Channel estimate from the pilot: per radial band, the mean pilot projection (how much mark
   // survived there) over the projection noise variance. Payload bins are weighted by it, so the
   // Viterbi decoder trusts the bands an attack left alone (JPEG and WebP empty the upper ones)
@@ -82,11 +101,11 @@ void TileCorrelator::SoftBits(const std::vector<Complex>& v, TileMatch* m) const
     const double r = std::sqrt(double(b.fx * b.fx + b.fy * b.fy));
     return std::min(kBands - 1, int(r / band_width));
   };
-  std::vector<double> proj(pattern_.bins().size());
+  std::vector<double> proj(pattern.bins().size());
   std::array<double, kBands> sig{}, sig_n{}, noise{}, noise_n{};
   double pnum = 0.0, pden = 0.0;
-  for (size_t i = 0; i < pattern_.bins().size(); ++i) {
-    const PatternBin& b = pattern_.bins()[i];
+  for (size_t i = 0; i < pattern.bins().size(); ++i) {
+    const PatternBin& b = pattern.bins()[i];
     const double phase = kTwoPi * double(b.fx * m->dx + b.fy * m->dy) / double(t);
     const Complex rot =
         v[size_t(b.index)] * Complex(float(std::cos(phase)), float(std::sin(phase)));
@@ -110,8 +129,8 @@ void TileCorrelator::SoftBits(const std::vector<Complex>& v, TileMatch* m) const
   }
   std::vector<double> num(static_cast<size_t>(coded), 0.0);
   double scale = 0.0;
-  for (size_t i = 0; i < pattern_.bins().size(); ++i) {
-    const PatternBin& b = pattern_.bins()[i];
+  for (size_t i = 0; i < pattern.bins().size(); ++i) {
+    const PatternBin& b = pattern.bins()[i];
     if (b.owner == SpreadingPattern::kPilot) continue;
     const double w = weight[size_t(band_of(b))];
     num[size_t(b.owner)] += w * proj[i];
@@ -124,37 +143,68 @@ void TileCorrelator::SoftBits(const std::vector<Complex>& v, TileMatch* m) const
   m->z = pden > 0 ? pnum / std::sqrt(pden) : 0.0;
 }
 
-TileMatch TileCorrelator::AtShift(const std::vector<float>& folded, int dx, int dy) const {
+TileMatch TileCorrelator::AtShift(const std::vector<float>& folded, int dx, int dy,
+                                  size_t variant) const {
   TileMatch m;
   m.dx = dx;
   m.dy = dy;
+  m.variant = variants_[variant]->variant();
   SoftBits(Spectrum(folded), &m);
   return m;
 }
 
 TileMatch TileCorrelator::BestShift(const std::vector<Complex>& v) const {
-  const int t = pattern_.tile();
+  const int t = tile();
   const size_t n = size_t(t) * size_t(t);
-  // S(d) = Re sum_k conj(P_k) V_k e^{2 pi i k.d / t} over the pilot's half-plane bins.
-  std::vector<Complex> y(n, Complex(0, 0));
-  double den = 0.0;
-  for (const PatternBin& b : pattern_.bins()) {
-    if (b.owner != SpreadingPattern::kPilot) continue;
-    const Complex p(b.gain * b.sign_re, b.gain * b.sign_im);
-    y[size_t(b.index)] = std::conj(p) * v[size_t(b.index)];
-    den += double(b.gain) * b.gain * std::norm(v[size_t(b.index)]);
+  static_assert(kPilotGroups % 2 == 0, "groups are read in pairs");
+  // S_g(d) = Re sum_k conj(P_k) V_k e^{2 pi i k.d / t} over group g's half-plane pilot bins,
+  // with variant 0's signs. Placed with its conjugate mirror, a group's spectrum transforms to
+  // a real surface (2 S_g), so one complex transform reads two groups: one as its real part,
+  // the other as its imaginary part.
+  std::array<std::vector<float>, kPilotGroups> surface;
+  double den = 0.0;  // the variants share their bins, so the normaliser is theirs too
+  std::vector<Complex> y(n);
+  for (int pair = 0; pair < kPilotGroups; pair += 2) {
+    std::fill(y.begin(), y.end(), Complex(0, 0));
+    for (const PatternBin& b : pattern().bins()) {
+      if (b.owner != SpreadingPattern::kPilot || b.group / 2 != pair / 2) continue;
+      const Complex p(b.gain * b.sign_re, b.gain * b.sign_im);
+      Complex c = std::conj(p) * v[size_t(b.index)];
+      if (b.group != pair) c *= Complex(0, 1);
+      y[size_t(b.index)] += c;
+      // The mirror of i*c is conj(i*c) = -i*conj(c): the imaginary group stays imaginary.
+      y[size_t(b.mirror)] += b.group == pair ? std::conj(c) : -std::conj(c);
+      den += double(b.gain) * b.gain * std::norm(v[size_t(b.index)]);
+    }
+    fft_.Inverse(&y);  // normalised by 1/n: undone by `scale`
+    surface[size_t(pair)].resize(n);
+    surface[size_t(pair) + 1].resize(n);
+    for (size_t d = 0; d < n; ++d) {
+      surface[size_t(pair)][d] = 0.5f * y[d].real();
+      surface[size_t(pair) + 1][d] = 0.5f * y[d].imag();
+    }
   }
-  fft_.Inverse(&y);  // normalised by 1/n: undo
   TileMatch best;
   if (den <= 0) return best;
+  // At each shift the best variant flips exactly the groups that correlate negatively, and
+  // scores the sum of the groups' absolute correlations.
   const double scale = double(n) / std::sqrt(den);
+  size_t best_d = 0;
+  float best_sum = -1.0f;
   for (size_t d = 0; d < n; ++d) {
-    const double z = double(y[d].real()) * scale;
-    if (z > best.z) {
-      best.z = z;
-      best.dx = int(d % size_t(t));
-      best.dy = int(d / size_t(t));
+    float sum = 0.0f;
+    for (int g = 0; g < kPilotGroups; ++g) sum += std::fabs(surface[size_t(g)][d]);
+    if (sum > best_sum) {
+      best_sum = sum;
+      best_d = d;
     }
+  }
+  best.z = double(best_sum) * scale;
+  best.dx = int(best_d % size_t(t));
+  best.dy = int(best_d / size_t(t));
+  best.variant = 0;
+  for (int g = 0; g < kPilotGroups; ++g) {
+    if (surface[size_t(g)][best_d] < 0) best.variant |= 1 << g;
   }
   return best;
 }

@@ -1,7 +1,7 @@
 // TileCorrelator: reads one mode's tile. Given the whitened canvas folded onto the tile (every
 // canvas pixel added into position (x mod T, y mod T)), it correlates the known pilot with all
-// T*T cyclic shifts at once by one inverse FFT, picks the best, and returns the soft payload bits
-// there.
+// T*T cyclic shifts at once by one inverse FFT per pattern variant, picks the best variant and
+// shift, and returns the soft payload bits there.
 //
 // The score is calibrated: z = S / sqrt(sum |V_k|^2 over the pilot bins), where S is the pilot
 // correlation, a sum of terms s * v with the key's secret +-1 signs s. For an image that carries
@@ -21,22 +21,30 @@ namespace hallmark::watermark {
 struct TileMatch {
   double z = -1e9;
   int dx = 0, dy = 0;
+  int variant = 0;          // the pattern variant read (SpreadingPattern::variant)
   std::vector<float> soft;  // per coded bit, > 0 favours 0, about unit noise variance
 };
 
 class TileCorrelator {
  public:
-  explicit TileCorrelator(const SpreadingPattern& pattern);
+  // One pattern, or all variants of one mode (they share their bins and differ in signs only).
+  explicit TileCorrelator(PatternVariants variants);
 
-  int tile() const { return pattern_.tile(); }
-  const SpreadingPattern& pattern() const { return pattern_; }
+  int tile() const { return pattern().tile(); }
+  // The first variant: the bin layout every variant shares.
+  const SpreadingPattern& pattern() const { return *variants_.front(); }
+  size_t variants() const { return variants_.size(); }
 
-  // `folded` has tile*tile samples. Searches every shift.
+  // The same variants on a tile `factor` times smaller (SpreadingPattern::Decimated).
+  TileCorrelator Decimated(int factor) const;
+
+  // `folded` has tile*tile samples. Searches every shift of every variant.
   TileMatch Match(const std::vector<float>& folded) const;
   // The same without the soft bits: for ranking hypotheses, where only z and the shift count.
   TileMatch Score(const std::vector<float>& folded) const;
-  // The statistics at one given shift: what the embedder simulates.
-  TileMatch AtShift(const std::vector<float>& folded, int dx, int dy) const;
+  // The statistics of the variant at index `variant` at one given shift: what the embedder
+  // simulates.
+  TileMatch AtShift(const std::vector<float>& folded, int dx, int dy, size_t variant = 0) const;
 
  private:
   // DFT of the folded tile, each bin divided by the tile's own smoothed radial amplitude
@@ -44,10 +52,11 @@ class TileCorrelator {
   // the tile only, never on the key, so the calibration above still holds.
   std::vector<Complex> Spectrum(const std::vector<float>& folded) const;
   void SoftBits(const std::vector<Complex>& v, TileMatch* m) const;
-  // Pilot correlation at every shift; fills z, dx, dy of the best.
+  // Pilot correlation at every shift of every variant; fills z, dx, dy and variant of the best.
   TileMatch BestShift(const std::vector<Complex>& v) const;
+  const SpreadingPattern& Variant(const TileMatch& m) const;
 
-  const SpreadingPattern& pattern_;
+  PatternVariants variants_;
   Fft2d fft_;
   std::vector<int> radius_;  // integer radial frequency of each full-tile bin
 };

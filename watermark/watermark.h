@@ -40,6 +40,10 @@ struct EmbedOptions {
   // 0 picks the capacity for the image size (PayloadCapacity); 64 or 24 forces a mode. The
   // payload given to Embed may be shorter: it is zero-extended at the most significant end.
   int payload_bits = 0;
+  // true: the one pattern shared by every payload (variant 0), as marks were made before
+  // variants existed. Only for measuring what variants change: averaging many images that share
+  // a pattern estimates it.
+  bool shared_pattern = false;
 };
 
 struct DetectOptions {
@@ -64,6 +68,7 @@ struct Detection {
   double scale = 1.0;                       // geometry of the best hypothesis
   double rotation_degrees = 0.0;
   bool mirrored = false;         // found in the image flipped left to right
+  int pattern_variant = 0;       // the pattern variant of the best hypothesis
   int shift_x = 0, shift_y = 0;  // canvas pixels, modulo the tile
   double bit_margin = 0.0;       // mean |soft bit| / noise: how far the payload is from failing
   // Only when not found: the soft coded bits read at the best hypothesis and its mode's name, so
@@ -73,21 +78,30 @@ struct Detection {
 };
 
 // A detection whose payload did not decode, tested against payloads known to have been issued
-// (a ledger's): the pilot found at the best hypothesis, and the soft bits correlated with each
-// candidate's codeword. Each correlation is a self-normalised sum of independent symmetric terms
-// on an unmarked image, so P(z >= t) <= exp(-t^2 / 2) per candidate; the bound multiplies the
-// pilot's (every hypothesis counted, as in Detect) by the union over the candidates, and replaces
-// the CRC. `found` only when that bound is at most `max_false_positive`.
+// (a ledger's): the pilot found at the best hypothesis, and the soft bits correlated with the
+// codeword of each candidate whose payload selects the variant read (any candidate for variant
+// 0). Each correlation is a self-normalised sum of independent symmetric terms on an unmarked
+// image, so P(z >= t) <= exp(-t^2 / 2) per candidate; the bound multiplies the pilot's (every
+// hypothesis counted, as in Detect) by the union over the candidates (twice their number: every
+// candidate may meet variant 0 and its own), and replaces the CRC. `found` only when that bound
+// is at most `max_false_positive`.
+//
+// A strong pilot says that a mark is there, not whose it is, so the payload correlation must
+// also name its candidate on its own: issued payloads are random, so a wrong candidate's
+// correlation obeys the same tail bound, and their union (`misidentification_probability`) must
+// be at most kMaxMisidentification.
+inline constexpr double kMaxMisidentification = 1e-4;
 struct KnownPayloadMatch {
   bool found = false;
   size_t index = 0;  // into the candidates, when found
   double z = 0.0;    // the best candidate's correlation z-score
   double false_positive_probability = 1.0;
+  double misidentification_probability = 1.0;
 };
 
 // Candidates whose size differs from the detection's mode are skipped. Costs one multiply-add per
 // candidate and coded bit (about 260 for 64-bit payloads).
-KnownPayloadMatch MatchKnownPayloads(const Detection& detection,
+KnownPayloadMatch MatchKnownPayloads(const Detection& detection, const Key& key,
                                      const std::vector<Payload>& candidates,
                                      double max_false_positive = 1e-6);
 

@@ -200,7 +200,7 @@ BOOST_AUTO_TEST_CASE(known_payloads_rescue_what_compression_left_undecodable) {
     }
     ++undecoded;
     BOOST_TEST(!d->soft_bits.empty());
-    const KnownPayloadMatch m = MatchKnownPayloads(*d, issued);
+    const KnownPayloadMatch m = MatchKnownPayloads(*d, TestKey(), issued);
     BOOST_TEST_MESSAGE(name << ": pilot z " << d->score << ", payload z " << m.z);
     if (m.found) {
       ++rescued;
@@ -210,7 +210,7 @@ BOOST_AUTO_TEST_CASE(known_payloads_rescue_what_compression_left_undecodable) {
     // Without the true payload among the candidates nothing is matched.
     std::vector<Payload> others = issued;
     others.erase(others.begin() + long(truth));
-    BOOST_TEST(!MatchKnownPayloads(*d, others).found, name);
+    BOOST_TEST(!MatchKnownPayloads(*d, TestKey(), others).found, name);
   }
   BOOST_TEST_MESSAGE(rescued << " of " << undecoded << " undecoded copies matched");
   BOOST_TEST(rescued * 2 >= undecoded);
@@ -220,7 +220,7 @@ BOOST_AUTO_TEST_CASE(known_payloads_rescue_what_compression_left_undecodable) {
     Result<Detection> d = Detect(img, TestKey());
     BOOST_REQUIRE(d.ok());
     BOOST_TEST(!d->found);
-    BOOST_TEST(!MatchKnownPayloads(*d, issued).found, name);
+    BOOST_TEST(!MatchKnownPayloads(*d, TestKey(), issued).found, name);
   }
 }
 
@@ -269,4 +269,46 @@ BOOST_AUTO_TEST_CASE(malformed_inputs_are_refused) {
   DetectOptions o;
   o.max_false_positive = 0.0;
   BOOST_TEST(!Detect(img, TestKey(), o).ok());
+}
+
+// Payloads select keyed pattern variants, so delivered images do not share one pattern; the
+// detector reads whichever an image carries.
+BOOST_AUTO_TEST_CASE(payloads_select_pattern_variants_the_detector_reads) {
+  const Image host = *image::Resize(Photo("chelsea.png"), 256, 256, image::Filter::kArea);
+  std::vector<int> seen;
+  uint64_t x = 0x243F6A8885A308D3ull;
+  for (int i = 0; i < 12; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    const Payload p = Payload::FromUint64(x, 64);
+    Result<Detection> d = Detect(Marked(host, p), TestKey());
+    BOOST_REQUIRE(d.ok());
+    BOOST_TEST(d->found);
+    BOOST_TEST(d->payload.ToHex() == p.ToHex());
+    BOOST_TEST(d->pattern_variant != 0, "variant 0 is only for marks made before variants");
+    if (std::find(seen.begin(), seen.end(), d->pattern_variant) == seen.end())
+      seen.push_back(d->pattern_variant);
+    // The same payload always selects the same variant (in one mode: each has its own).
+    if (i == 0) {
+      const Image other = *image::Resize(Photo("coffee.png"), 300, 256, image::Filter::kArea);
+      Result<Detection> again = Detect(Marked(other, p), TestKey());
+      BOOST_REQUIRE(again.ok());
+      BOOST_TEST(again->pattern_variant == d->pattern_variant);
+    }
+  }
+  BOOST_TEST(seen.size() >= 6u, "12 payloads selected only " << seen.size() << " variants");
+}
+
+// Marks made with the one shared pattern (variant 0), as before variants existed, still verify.
+BOOST_AUTO_TEST_CASE(marks_made_before_variants_are_still_found) {
+  EmbedOptions o;
+  o.shared_pattern = true;
+  for (const char* name : {"camera.png", "coffee.png"}) {
+    Result<Image> m = Embed(Photo(name), TestKey(), kPayload, o);
+    BOOST_REQUIRE(m.ok());
+    Result<Detection> d = Detect(*attacks::Jpeg(*m, 75), TestKey());
+    BOOST_REQUIRE(d.ok());
+    BOOST_TEST(d->found, name);
+    BOOST_TEST(d->pattern_variant == 0, name);
+    BOOST_TEST(d->payload.ToHex() == kPayload.ToHex(), name);
+  }
 }
