@@ -1,7 +1,7 @@
 // fingerprint_bench: whether the content fingerprint (watermark/fingerprint) turns a watermark hit
 // into evidence, and what it costs. Prints a Markdown report; progress goes to stderr.
 //
-//   fingerprint_bench [--photos DIR...] [--quick]
+//   fingerprint_bench [--photos DIR...] [--quick] [--only SECTION...]
 //
 // A watermark can be estimated from delivered images without the key (denoise, keep the residual)
 // and added to unrelated photographs: a copy attack. `hallmark verify` therefore compares every
@@ -14,7 +14,9 @@
 // 2. genuine assets under the attack suite (false alterations, same-content similarities);
 // 3. local edits (pasted patch, smooth fill, text overlay) on stripped copies;
 // 4. the different-content similarity distribution and a ROC table;
-// 5. the cost of the comparison next to the detection it follows.
+// 5. the cost of the comparison next to the detection it follows;
+// 6. removal by averaging 10 and 100 assets, with one shared pattern and with per-payload
+//    variants.
 // Every random draw comes from fixed seeds: two runs print the same tables (times aside).
 #include <algorithm>
 #include <array>
@@ -58,6 +60,10 @@ const char* const kDefaultDirs[] = {"/usr/lib/python3/dist-packages/skimage/data
 struct Config {
   std::vector<std::string> dirs;
   bool quick = false;
+  std::vector<std::string> only;  // sections to run (--only); empty: all
+  bool Runs(const char* section) const {
+    return only.empty() || std::find(only.begin(), only.end(), section) != only.end();
+  }
   int assets = 100;       // 256-px delivered assets (every fourth one generated-size)
   int photo_assets = 20;  // assets at their picture's own size
   int hosts = 50;         // forgery hosts: 256-px crops of HOST pictures
@@ -67,6 +73,7 @@ struct Config {
   double roc_crop_share = 0.01;  // of those, with the query cropped (the translation search runs)
   int edit_stride = 2;  // local edits on every second asset (both kinds), which bounds the time
   int cost_images = 30;
+  int removal_sizes[2] = {10, 100};  // assets averaged for a removal estimate
   int cost_rounds = 5;
 };
 
@@ -83,6 +90,8 @@ void MakeQuick(Config* c) {
   c->edit_stride = 1;
   c->cost_images = 8;
   c->cost_rounds = 3;
+  c->removal_sizes[0] = 5;
+  c->removal_sizes[1] = 20;
 }
 
 Config ParseArgs(int argc, char** argv) {
@@ -91,13 +100,15 @@ Config ParseArgs(int argc, char** argv) {
     const std::string flag = argv[i];
     if (flag == "--quick") {
       MakeQuick(&c);
+    } else if (flag == "--only") {
+      while (i + 1 < argc && std::strncmp(argv[i + 1], "--", 2) != 0) c.only.push_back(argv[++i]);
     } else if (flag == "--photos") {
       // Every following argument up to the next flag is a folder.
       while (i + 1 < argc && std::strncmp(argv[i + 1], "--", 2) != 0) c.dirs.push_back(argv[++i]);
     } else {
       std::fprintf(stderr,
                    "unknown argument %s (usage: fingerprint_bench [--photos DIR...] "
-                   "[--quick])\n",
+                   "[--quick] [--only forgery|genuine|edits|roc|cost|removal...])\n",
                    argv[i]);
       std::exit(2);
     }
@@ -212,21 +223,24 @@ struct Asset {
 };
 
 Asset MakeAsset(std::string name, std::string kind, int picture, const Image& img,
-                const watermark::Key& key, Rng& rng) {
+                const watermark::Key& key, bool shared_pattern, Rng& rng) {
   Asset a;
   a.name = std::move(name);
   a.kind = std::move(kind);
   a.picture = picture;
   a.payload = rng.Bits();
-  a.marked = *watermark::Embed(img, key, watermark::Payload::FromUint64(a.payload, 64));
+  watermark::EmbedOptions options;
+  options.shared_pattern = shared_pattern;
+  a.marked = *watermark::Embed(img, key, watermark::Payload::FromUint64(a.payload, 64), options);
   a.fingerprint = *fp::ContentFingerprint::Compute(a.marked);
   return a;
 }
 
 // The first `n256` are 256-px crops (every fourth generated-size), then `n_photo` photo-size ones:
-// STUDIO pictures in turn.
+// STUDIO pictures in turn. `shared_pattern`: every mark with the one pattern marks had before
+// per-payload variants (the same pictures and payloads otherwise).
 std::vector<Asset> MakeAssets(const std::vector<Picture>& pool, const Split& split, int n256,
-                              int n_photo, const watermark::Key& key) {
+                              int n_photo, const watermark::Key& key, bool shared_pattern = false) {
   Rng rng(11);
   std::vector<Asset> assets;
   for (int i = 0; i < n256; ++i) {
@@ -234,12 +248,13 @@ std::vector<Asset> MakeAssets(const std::vector<Picture>& pool, const Split& spl
     const bool generated = i % 4 == 3;
     const Image img = RandomSquare(pool[size_t(p)].img, 256, generated, rng);
     assets.push_back(MakeAsset(pool[size_t(p)].name + " #" + std::to_string(i),
-                               generated ? "generated-size" : "256-px crop", p, img, key, rng));
+                               generated ? "generated-size" : "256-px crop", p, img, key,
+                               shared_pattern, rng));
   }
   for (int i = 0; i < n_photo; ++i) {
     const int p = split.studio[size_t(i) % split.studio.size()];
-    assets.push_back(
-        MakeAsset(pool[size_t(p)].name, "photo-size", p, pool[size_t(p)].img, key, rng));
+    assets.push_back(MakeAsset(pool[size_t(p)].name, "photo-size", p, pool[size_t(p)].img, key,
+                               shared_pattern, rng));
   }
   return assets;
 }
@@ -321,7 +336,7 @@ Verification Verify(const Image& query, const watermark::Key& key, const Ledger&
     std::vector<watermark::Payload> issued;
     for (const auto& [value, asset] : ledger)
       issued.push_back(watermark::Payload::FromUint64(value, 64));
-    const watermark::KnownPayloadMatch m = watermark::MatchKnownPayloads(*d, issued);
+    const watermark::KnownPayloadMatch m = watermark::MatchKnownPayloads(*d, key, issued);
     if (m.found) {
       d->found = true;
       d->payload = issued[m.index];
@@ -1263,6 +1278,99 @@ void PrintRoc(const std::vector<RocImage>& images, const std::vector<Picture>& p
 }
 
 // ---------------------------------------------------------------------------------------------
+// 6. Removal by averaging: the shared pattern marks had before, against per-payload variants.
+
+constexpr double kRemovalPsnr[] = {44, 40, 36};
+
+struct RemovalCell {
+  int images = 0, found = 0, verified = 0;
+  double psnr = 0;  // summed: attacked against delivered
+};
+
+// [estimate size][denoiser][strength][shared pattern, variants]
+struct RemovalResults {
+  RemovalCell cells[2][3][3][2];
+  RemovalCell untouched[2];
+};
+
+// An attacker who holds k delivered 256-px assets averages their residuals (the mark plus what
+// the denoiser left of the pictures) and subtracts the mean from each of them, scaled to remove
+// a signal of the given PSNR. With one pattern for every image the mean converges on it; with
+// variants each image's own pattern is a small share of the mean.
+RemovalResults RunRemoval(const Config& cfg, const std::vector<Asset>* sets[2],
+                          const watermark::Key& key) {
+  RemovalResults r;
+  for (int s = 0; s < 2; ++s) {
+    const std::vector<Asset>& assets = *sets[s];
+    const Ledger ledger = MakeLedger(assets);
+    for (int i = 0; i < cfg.removal_sizes[1]; ++i) {
+      const Verification v = Verify(assets[size_t(i)].marked, key, ledger);
+      ++r.untouched[s].images;
+      r.untouched[s].found += v.recorded && v.asset == &assets[size_t(i)];
+      r.untouched[s].verified += v.verdict == Verdict::kVerified;
+    }
+    for (int d = 0; d < 3; ++d) {
+      std::vector<Plane> residuals;
+      for (int i = 0; i < cfg.removal_sizes[1]; ++i)
+        residuals.push_back(Residual(assets[size_t(i)].marked, kDenoisers[d]));
+      for (int k = 0; k < 2; ++k) {
+        const int n = cfg.removal_sizes[k];
+        Plane estimate = MeanResidual(residuals, 0, n);
+        for (float& e : estimate.px) e = -e;
+        for (int m = 0; m < 3; ++m) {
+          RemovalCell& cell = r.cells[k][d][m][s];
+          for (int i = 0; i < n; ++i) {
+            const Asset& a = assets[size_t(i)];
+            double achieved = 0;
+            const Image q = ForgeAtPsnr(a.marked, estimate, kRemovalPsnr[m], &achieved);
+            const Verification v = Verify(q, key, ledger);
+            ++cell.images;
+            cell.found += v.recorded && v.asset == &a;
+            cell.verified += v.verdict == Verdict::kVerified;
+            cell.psnr += achieved;
+          }
+        }
+      }
+      std::fprintf(stderr, "removal: %s, %s done\n", s ? "variants" : "shared pattern",
+                   kDenoisers[d].name);
+    }
+  }
+  return r;
+}
+
+void PrintRemoval(const Config& cfg, const RemovalResults& r) {
+  std::printf(
+      "\n#### 6. Removal by averaging\n\n"
+      "The first %d 256-px assets, marked twice from the same pictures and payloads: with the one "
+      "pattern every mark shared before per-payload variants (\"shared\"), and as delivered now "
+      "(\"variants\"). The attacker averages the residuals (asset minus denoised asset) of the "
+      "first k assets and subtracts the mean from each of those k, scaled so the subtracted "
+      "signal has the given PSNR. Found: verify names the right asset (payload decoded, or matched "
+      "among the ledger's); VERIFIED: and the content check passes.\n\n",
+      cfg.removal_sizes[1]);
+  std::printf("Untouched: shared %s found, variants %s found.\n\n",
+              Percent(r.untouched[0].found, r.untouched[0].images).c_str(),
+              Percent(r.untouched[1].found, r.untouched[1].images).c_str());
+  std::printf(
+      "| estimate from | denoiser | removed at | images | PSNR after | shared: found / VERIFIED | "
+      "**variants: found / VERIFIED** |\n|---|---|---|---|---|---|---|\n");
+  for (int k = 0; k < 2; ++k) {
+    for (int d = 0; d < 3; ++d) {
+      for (int m = 0; m < 3; ++m) {
+        const RemovalCell& a = r.cells[k][d][m][0];
+        const RemovalCell& b = r.cells[k][d][m][1];
+        std::printf("| %d assets | %s | %s dB | %d | %s dB | %s / %s | %s / %s |\n",
+                    cfg.removal_sizes[k], kDenoisers[d].name,
+                    Number(kRemovalPsnr[m], "%.0f").c_str(), a.images,
+                    Number(b.psnr / std::max(1, b.images), "%.1f").c_str(),
+                    Percent(a.found, a.images).c_str(), Percent(a.verified, a.images).c_str(),
+                    Percent(b.found, b.images).c_str(), Percent(b.verified, b.images).c_str());
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // 5. Cost.
 
 struct CostImage {
@@ -1422,27 +1530,44 @@ int main(int argc, char** argv) {
   const auto hosts = MakeHosts(pool, split, cfg.hosts);
   timer.Lap("pool and assets");
 
-  PrintForgeries(cfg, RunForgeries(cfg, assets, hosts, key, ledger), hosts.size());
-  std::fflush(stdout);
-  timer.Lap("forgeries");
+  if (cfg.Runs("forgery")) {
+    PrintForgeries(cfg, RunForgeries(cfg, assets, hosts, key, ledger), hosts.size());
+    std::fflush(stdout);
+    timer.Lap("forgeries");
+  }
 
   const auto suite = GenuineAttacks();
-  const GenuineResults genuine = RunGenuine(assets, suite, key, ledger);
-  PrintGenuine(assets, suite, genuine);
-  std::fflush(stdout);
-  timer.Lap("genuine");
+  if (cfg.Runs("genuine") || cfg.Runs("roc")) {
+    const GenuineResults genuine = RunGenuine(assets, suite, key, ledger);
+    PrintGenuine(assets, suite, genuine);
+    std::fflush(stdout);
+    timer.Lap("genuine");
+    if (cfg.Runs("roc")) {
+      const std::vector<RocImage> roc = MakeRocImages(pool, cfg.roc_images);
+      PrintRoc(roc, pool, RunDifferent(cfg, roc), genuine.same_similarities);
+      std::fflush(stdout);
+      timer.Lap("ROC");
+    }
+  }
 
-  PrintEdits(RunEdits(assets, cfg.edit_stride, pool, split, key, ledger), cfg.edit_stride);
-  std::fflush(stdout);
-  timer.Lap("edits");
+  if (cfg.Runs("edits")) {
+    PrintEdits(RunEdits(assets, cfg.edit_stride, pool, split, key, ledger), cfg.edit_stride);
+    std::fflush(stdout);
+    timer.Lap("edits");
+  }
 
-  const std::vector<RocImage> roc = MakeRocImages(pool, cfg.roc_images);
-  PrintRoc(roc, pool, RunDifferent(cfg, roc), genuine.same_similarities);
-  std::fflush(stdout);
-  timer.Lap("ROC");
+  if (cfg.Runs("cost")) {
+    RunCost(cfg, assets, suite, key);
+    timer.Lap("cost");
+  }
 
-  RunCost(cfg, assets, suite, key);
-  timer.Lap("cost");
+  if (cfg.Runs("removal")) {
+    const std::vector<Asset> shared =
+        MakeAssets(pool, split, cfg.assets, cfg.photo_assets, key, /*shared_pattern=*/true);
+    const std::vector<Asset>* sets[2] = {&shared, &assets};
+    PrintRemoval(cfg, RunRemoval(cfg, sets, key));
+    timer.Lap("removal");
+  }
   std::printf("\nRun time: %.0f s wall, %.0f s CPU on one thread (%s).\n", WallSeconds() - wall0,
               CpuSeconds() - cpu0, timer.line.c_str());
   return 0;
