@@ -243,7 +243,7 @@ std::pair<double, double> FitTone(const ContentFingerprint& rec, const QueryCell
     std::vector<double> abs_resid;
     abs_resid.reserve(idx.size());
     for (size_t i : idx) abs_resid.push_back(std::fabs(q.stats[i].mean - (a * rmean(i) + b)));
-    const double cut = 3.0 * std::max(2.0, Median(abs_resid) * 1.5);
+    const double cut = 3.0 * std::max(2.0, Median(std::move(abs_resid)) * 1.5);
     for (size_t i : idx) use[i] = std::fabs(q.stats[i].mean - (a * rmean(i) + b)) <= cut;
   }
   return {a, b};
@@ -254,8 +254,8 @@ std::pair<double, double> FitTone(const ContentFingerprint& rec, const QueryCell
 // detail: blur and compression flatten texture everywhere), against a noise level measured on
 // the image itself, with floors that scale with the record's own contrast so that faint pictures
 // are judged on their own scale.
-std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, const QueryCells& q,
-                                      bool exact_alignment) {
+std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_structure,
+                                      const QueryCells& q, bool exact_alignment) {
   std::vector<size_t> idx;
   for (size_t i = 0; i < size_t(kCells); ++i)
     if (q.has[i]) idx.push_back(i);
@@ -271,17 +271,17 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, const Query
     qd_all.push_back(q.stats[i].detail);
     rd_all.push_back(rdetail(i));
   }
-  const double contrast = rec.structure();
+  const double contrast = rec_structure;
   const double mean_floor = std::clamp(1.5 * contrast, 2.5, 10.0);
-  const double mean_noise = std::max(0.5, 1.4826 * Median(abs_mean_resid));
+  const double mean_noise = std::max(0.5, 1.4826 * Median(std::move(abs_mean_resid)));
   // Detail seen = gain x recorded detail, plus noise added in quadrature: blur and compression
   // scale texture down everywhere (the gain, from the textured half of the cells), added noise
   // lifts flat cells most (its power, from the flattest quarter).
-  const double rd_median = Median(rd_all);
+  const double rd_median = Median(std::move(rd_all));
   std::vector<double> ratios;
   for (size_t i : idx)
     if (rdetail(i) >= std::max(0.5, rd_median)) ratios.push_back(q.stats[i].detail / rdetail(i));
-  const double gain = ratios.empty() ? 1.0 : Median(ratios);
+  const double gain = ratios.empty() ? 1.0 : Median(std::move(ratios));
   std::vector<double> flat_excess;
   for (size_t i : idx) {
     if (rdetail(i) > rd_median) continue;
@@ -299,11 +299,11 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, const Query
     detail_dev[i] = q.stats[i].detail - expected_detail(i);
     devs.push_back(detail_dev[i]);
   }
-  const double dev_median = Median(devs);
+  const double dev_median = Median(std::move(devs));
   std::vector<double> abs_devs;
   abs_devs.reserve(idx.size());
   for (size_t i : idx) abs_devs.push_back(std::fabs(detail_dev[i] - dev_median));
-  const double detail_noise = 1.4826 * Median(abs_devs);
+  const double detail_noise = 1.4826 * Median(std::move(abs_devs));
   const double detail_floor = std::clamp(0.5 * gain * rd_median, 0.75, 8.0);
   // A query aligned by a recovered scale or rotation is off by a fraction of a cell, which moves
   // a cell on a strong edge by a fraction of its neighbours' difference.
@@ -416,7 +416,8 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
   if (query_luma.px.empty() || !CanSummarise(query_width, query_height)) {
     return Uncomparable(thresholds, "the image is too small or too elongated to compare");
   }
-  if (recorded.structure() < thresholds.min_structure) {
+  const double structure = recorded.structure();
+  if (structure < thresholds.min_structure) {
     return Uncomparable(thresholds, "the recorded image is featureless");
   }
   const double s0 = WorkingScale(recorded.width(), recorded.height());
@@ -447,7 +448,7 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
   }
   const bool exact = std::fabs(alignment.scale - 1.0) < 1e-3 &&
                      std::fabs(alignment.rotation_degrees) < 0.05 && at.ox == 0 && at.oy == 0;
-  const std::array<bool, kCells> changed = ChangedCells(recorded, cells, exact);
+  const std::array<bool, kCells> changed = ChangedCells(recorded, structure, cells, exact);
   c.cells_changed = int(std::count(changed.begin(), changed.end(), true));
   // Whether the image is the recorded picture is judged on the cells left unchanged: an edit
   // over a quarter of the picture must not make it "other content". Most of what is visible must
