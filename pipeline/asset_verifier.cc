@@ -9,6 +9,7 @@
 #include "base/sha256.h"
 #include "image/codec.h"
 #include "pipeline/asset_identity.h"
+#include "provenance/c2pa/c2pa_labels.h"
 #include "provenance/c2pa/manifest_validator.h"
 #include "watermark/fingerprint/alignment.h"
 #include "watermark/fingerprint/content_comparison.h"
@@ -29,6 +30,38 @@ bool BindingBroken(C2paVerdict v) {
   return v == C2paVerdict::kContentAltered || v == C2paVerdict::kManifestTransplanted;
 }
 
+// The text of `j[key]` when it is a string, else "".
+std::string TextAt(const nlohmann::json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The assertions the report decoded, read defensively: they come from whoever made the file.
+ManifestSummary SummaryOf(const provenance::VerificationReport& report) {
+  ManifestSummary s;
+  s.title = report.title;
+  s.claim_generator = report.claim_generator;
+  s.ingredients = report.ingredients;
+  if (!report.assertions.is_object()) return s;
+  for (const auto& [label, value] : report.assertions.items()) {
+    if (!value.is_object()) continue;
+    if (label.rfind("c2pa.actions", 0) == 0) {
+      const auto actions = value.find("actions");
+      if (actions == value.end() || !actions->is_array()) continue;
+      for (const auto& a : *actions) {
+        if (a.is_object() && !TextAt(a, "action").empty()) s.actions.push_back(TextAt(a, "action"));
+      }
+    } else if (label == provenance::kHallmarkDatasetsLabel) {
+      const auto datasets = value.find("datasets");
+      if (datasets == value.end() || !datasets->is_array()) continue;
+      for (const auto& d : *datasets) {
+        if (d.is_object()) s.datasets.push_back({TextAt(d, "name"), TextAt(d, "license")});
+      }
+    }
+  }
+  return s;
+}
+
 // What the C2PA report says, reduced to what the verdict and the report need.
 ManifestEvidence ReadManifest(const provenance::VerificationReport& report) {
   ManifestEvidence m;
@@ -45,6 +78,7 @@ ManifestEvidence ReadManifest(const provenance::VerificationReport& report) {
              : report.HasSuccess("signingCredential.trusted")  ? SignerTrust::kTrusted
                                                                : SignerTrust::kUntrusted;
   m.binding = BindingBroken(report.verdict) ? Binding::kPixelsChanged : Binding::kIntact;
+  m.summary = SummaryOf(report);
   return m;
 }
 

@@ -41,6 +41,20 @@ enum class Binding {
 };
 const char* BindingName(Binding b);
 
+// What an auditor reads first about a manifest, beyond its validity: for the verify page and the
+// service's API (never part of the verdict).
+struct ManifestSummary {
+  std::string title;
+  std::string claim_generator;
+  std::vector<std::string> actions;      // c2pa.actions, in order ("c2pa.created", ...)
+  std::vector<std::string> ingredients;  // their titles, in order
+  struct Dataset {
+    std::string name;
+    std::string license;
+  };
+  std::vector<Dataset> datasets;  // org.hallmark.training-datasets
+};
+
 struct ManifestEvidence {
   ManifestState state = ManifestState::kAbsent;
   // The validator's summary; kNoManifest exactly when `state` is kAbsent.
@@ -50,6 +64,7 @@ struct ManifestEvidence {
   std::string signer_subject;
   Binding binding = Binding::kNotApplicable;
   std::string asset_id;  // the org.hallmark.generation asset id; empty when none
+  ManifestSummary summary;
 };
 
 enum class WatermarkState {

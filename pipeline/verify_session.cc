@@ -123,6 +123,7 @@ Result<std::unique_ptr<VerifySession>> VerifySession::Open(const std::string& ho
   options.home = home;
   options.ledger = LedgerAccess::kReadIfPresent;
   options.ledger_file = sources.ledger_file;
+  options.quick_check = sources.quick_check;
   HM_ASSIGN_OR_RETURN(Studio studio, Studio::Open(options));
   HM_ASSIGN_OR_RETURN(provenance::TrustStore trust, studio.LoadTrust(sources.trust_dir));
   HM_ASSIGN_OR_RETURN(std::optional<watermark::Key> key,

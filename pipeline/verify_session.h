@@ -47,6 +47,9 @@ struct VerifySources {
   std::string watermark_key;  // default <home>/keys/watermark.key when present
   std::string ledger_file;    // default the home's ledger when present (read-only either way)
   uint64_t max_pixels = 100'000'000;
+  // The ledger's integrity check on open (StudioOptions::quick_check): a server opening several
+  // sessions on one ledger runs it once.
+  bool quick_check = true;
 };
 
 class VerifySession {
@@ -56,6 +59,13 @@ class VerifySession {
 
   // BadInput only when the file cannot be read or decoded as an image.
   Result<AssetVerification> Verify(const std::string& file) { return verifier_->VerifyFile(file); }
+  // The same for an image held in memory (an upload), reported under `name`.
+  Result<AssetVerification> VerifyBytes(const std::string& name, ByteView bytes) {
+    return verifier_->VerifyBytes(name, bytes);
+  }
+
+  // The home the session reads, with its ledger (read-only) when it has one.
+  Studio& studio() { return studio_; }
 
  private:
   VerifySession(Studio studio, provenance::TrustStore trust)

@@ -261,6 +261,18 @@ Status KeyStore::PublishRevocationList(X509_CRL* crl) const {
   return WriteText(trust_dir_ + "/studio-revoked.crl", pem);
 }
 
+Result<Bytes> KeyStore::RevocationListDer() const {
+  const std::string path = keys_dir_ + "/revoked.crl";
+  if (!fs::exists(path)) return Status::NotFound(path + ": the studio has no revocation list");
+  HM_ASSIGN_OR_RETURN(UniqueX509Crl crl, ReadCrl(path));
+  const int n = i2d_X509_CRL(crl.get(), nullptr);
+  if (n <= 0) return Status::Internal(path + ": cannot encode the revocation list");
+  Bytes der(size_t(n), 0);
+  unsigned char* p = der.data();
+  i2d_X509_CRL(crl.get(), &p);
+  return der;
+}
+
 Result<KeyInfo> KeyStore::Revoke(const std::string& id, const std::string& passphrase) {
   HM_ASSIGN_OR_RETURN(KeyInfo info, Describe(id));
   if (info.is_ca) return Status::InvalidArgument("the studio CA cannot revoke itself");

@@ -84,6 +84,9 @@ class KeyStore {
   Result<std::vector<KeyInfo>> List() const;          // the CA first, then signing keys
   Result<KeyInfo> Show(const std::string& id) const;  // "" = the active key; "ca" = the CA
   Result<Signer> LoadSigner(const std::string& passphrase, const std::string& id = "") const;
+  // The CA-signed revocation list in DER, for serving to tools that read CRLs; NotFound when
+  // the studio has none yet (no CA).
+  Result<Bytes> RevocationListDer() const;
 
  private:
   Result<std::string> ActiveId() const;
