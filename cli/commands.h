@@ -18,6 +18,7 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx);       // dataset, audit
 void RegisterPipelineCommands(CLI::App& app, Context& ctx);    // generate, verify, model
 void RegisterPolicyCommands(CLI::App& app, Context& ctx);      // policy
 void RegisterReportCommands(CLI::App& app, Context& ctx);      // audit report, verify-report
+void RegisterServeCommands(CLI::App& app, Context& ctx);       // serve
 
 }  // namespace hallmark::cli
 

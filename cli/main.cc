@@ -36,6 +36,7 @@ int Run(int argc, char** argv) {
   RegisterPipelineCommands(app, ctx);
   RegisterPolicyCommands(app, ctx);
   RegisterReportCommands(app, ctx);  // after RegisterAuditCommands: joins its 'audit'
+  RegisterServeCommands(app, ctx);
 
   try {
     app.parse(argc, argv);
