@@ -1,0 +1,468 @@
+// The auditor service end to end: a studio made with the hallmark binary (keys, dataset, a short
+// training run, three generated assets), served by AuditorServer on an ephemeral port and asked
+// over real HTTP for every endpoint, then attacked the way hostile clients do. After each attack
+// the server must still answer /healthz.
+#define BOOST_TEST_MODULE auditor_service
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <httplib.h>
+
+#include "audit/ledger/checkpoint.h"
+#include "audit/ledger/merkle_proof.h"
+#include "audit/ledger/merkle_tree.h"
+#include "audit/ledger/receipt.h"
+#include "base/file.h"
+#include "base/hex.h"
+#include "pipeline/service/auditor_api.h"
+#include "pipeline/service/auditor_server.h"
+#include "tests/support/subprocess.h"
+
+using hallmark::testing::ProcessResult;
+using hallmark::testing::RunHallmark;
+using hallmark::testing::RunProcess;
+using hallmark::testing::TempDir;
+namespace hm = hallmark;
+namespace pl = hallmark::pipeline;
+
+namespace {
+
+// A home with three delivered assets and the copies an auditor meets: a stripped JPEG, a
+// tampered PNG, an unrelated photograph. Built once: training dominates the cost.
+struct Studio {
+  TempDir dir;
+  std::vector<std::string> env;
+  std::vector<std::string> assets, asset_ids;
+  std::string stripped, tampered, unrelated;
+
+  Studio() {
+    env = {"HALLMARK_HOME=" + dir.File("home"), "HALLMARK_PASSPHRASE=service test passphrase"};
+    Must({"keys", "init", "--org", "Service Test Studio"});
+    Must({"dataset", "add", HALLMARK_BUNDLED_DATA, "--name", "fashion-mnist-1k", "--licence", "MIT",
+          "--source", "https://github.com/zalandoresearch/fashion-mnist"});
+    Must({"train", "--arch", "dcgan", "--data", "fashion-mnist-1k", "--size", "32", "--steps", "12",
+          "--batch", "32", "--sample-every", "0", "--out", dir.File("run")});
+    Must({"model", "register", dir.File("run/model.hmk")});
+    ProcessResult g = Must({"--json", "generate", "--model", dir.File("run/model.hmk"), "--count",
+                            "3", "--seed", "5", "--out", dir.File("assets")});
+    std::istringstream lines(g.out);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.empty()) continue;
+      const auto j = nlohmann::json::parse(line);
+      assets.push_back(j["file"].get<std::string>());
+      asset_ids.push_back(j["asset_id"].get<std::string>());
+    }
+    BOOST_REQUIRE(assets.size() == 3u);
+    stripped = dir.File("stripped.jpg");
+    Must({"image", "convert", assets[0], stripped, "--quality", "80"});
+    tampered = dir.File("tampered.png");
+    BOOST_REQUIRE(
+        RunProcess({HALLMARK_PIXEL_EDIT, assets[1], tampered, "10", "10", "20", "20"}).exit_code ==
+        0);
+    unrelated = std::string(HALLMARK_TEST_DATA) + "/photos/rocket.jpg";
+  }
+  std::string Home() const { return dir.File("home"); }
+  ProcessResult Must(const std::vector<std::string>& args) const {
+    ProcessResult r = RunHallmark(args, env);
+    BOOST_REQUIRE_MESSAGE(r.exit_code == 0, args[0] + " failed: " + r.err + r.out);
+    return r;
+  }
+};
+
+Studio& TheStudio() {
+  static Studio studio;
+  return studio;
+}
+
+// AuditorServer on an ephemeral port, serving from its own thread until destroyed.
+class RunningServer {
+ public:
+  explicit RunningServer(pl::ServerOptions options = {}) {
+    pl::ApiOptions api;
+    api.home = TheStudio().Home();
+    api.sessions = 2;
+    auto opened = pl::AuditorApi::Open(api);
+    BOOST_REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
+    api_ = std::move(*opened);
+    options.port = 0;
+    auto created = pl::AuditorServer::Create(*api_, options);
+    BOOST_REQUIRE_MESSAGE(created.ok(), created.status().ToString());
+    server_ = std::move(*created);
+    auto port = server_->Bind();
+    BOOST_REQUIRE_MESSAGE(port.ok(), port.status().ToString());
+    port_ = *port;
+    thread_ = std::thread([this] { (void)server_->Serve(); });
+    for (int i = 0; i < 100 && !Client().Get("/healthz"); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  ~RunningServer() {
+    server_->Stop();
+    thread_.join();
+  }
+  int port() const { return port_; }
+  httplib::Client Client() const {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(30, 0);
+    return c;
+  }
+  bool Healthy() const {
+    auto r = Client().Get("/healthz");
+    return r && r->status == 200;
+  }
+
+ private:
+  std::unique_ptr<pl::AuditorApi> api_;
+  std::unique_ptr<pl::AuditorServer> server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+std::string FileText(const std::string& path) {
+  auto b = hm::ReadFile(path);
+  BOOST_REQUIRE(b.ok());
+  return std::string(b->begin(), b->end());
+}
+
+nlohmann::json VerifyUpload(const RunningServer& s, const std::string& path, const char* type) {
+  auto r = s.Client().Post("/api/v1/verify", {{"X-Filename", "upload"}}, FileText(path), type);
+  BOOST_REQUIRE(r);
+  BOOST_TEST(r->status == 200, r->body);
+  return nlohmann::json::parse(r->body);
+}
+
+// A raw TCP connection, for clients httplib will not imitate (slow, endless, half-open).
+int Connect(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(uint16_t(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  BOOST_REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  return fd;
+}
+
+void SendAll(int fd, const std::string& data) {
+  BOOST_REQUIRE(send(fd, data.data(), data.size(), MSG_NOSIGNAL) == ssize_t(data.size()));
+}
+
+// What the server answered on `fd` (until it closed or 10 s passed).
+std::string ReadAnswer(int fd) {
+  timeval tv{10, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) {
+    out.append(buf, size_t(n));
+    if (out.find("\r\n\r\n") != std::string::npos &&
+        out.find("Connection: close") == std::string::npos && out.size() > 64) {
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_page_is_served_with_its_security_headers) {
+  RunningServer s;
+  auto page = s.Client().Get("/");
+  BOOST_REQUIRE(page);
+  BOOST_TEST(page->status == 200);
+  BOOST_TEST(page->get_header_value("Content-Type").rfind("text/html", 0) == 0u);
+  const std::string csp = page->get_header_value("Content-Security-Policy");
+  BOOST_TEST(csp.find("script-src 'self'") != std::string::npos);
+  BOOST_TEST(csp.find("unsafe-inline") == std::string::npos);
+  BOOST_TEST(page->get_header_value("X-Content-Type-Options") == "nosniff");
+  BOOST_TEST(page->get_header_value("X-Frame-Options") == "DENY");
+  BOOST_TEST(!page->has_header("Access-Control-Allow-Origin"));  // CORS off by default
+  // No inline script: every <script> names its source.
+  BOOST_TEST(page->body.find("<script>") == std::string::npos);
+  for (const char* asset : {"/verify.js", "/verify.css"}) {
+    auto r = s.Client().Get(asset);
+    BOOST_REQUIRE(r);
+    BOOST_TEST(r->status == 200, asset);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(verify_returns_what_the_cli_says) {
+  Studio& st = TheStudio();
+  RunningServer s;
+  struct Case {
+    std::string file;
+    const char* type;
+    const char* verdict;
+  };
+  const std::vector<Case> cases = {{st.assets[0], "image/png", "VERIFIED"},
+                                   {st.stripped, "image/jpeg", "VERIFIED_BY_WATERMARK"},
+                                   {st.tampered, "image/png", "TAMPERED"},
+                                   {st.unrelated, "image/jpeg", "NO_PROVENANCE"}};
+  for (const Case& c : cases) {
+    nlohmann::json api = VerifyUpload(s, c.file, c.type);
+    BOOST_TEST(api["verdict"].get<std::string>() == c.verdict, c.file);
+    ProcessResult cli = RunHallmark({"--json", "verify", c.file}, st.env);
+    nlohmann::json local = nlohmann::json::parse(cli.out.substr(0, cli.out.find('\n')));
+    // The same record, but for the name the file goes by.
+    api.erase("file");
+    local.erase("file");
+    BOOST_TEST(api.dump() == local.dump(), c.file);
+  }
+  // With ?summary=1 a manifest's actions and datasets come along.
+  auto r = s.Client().Post("/api/v1/verify?summary=1", FileText(st.assets[0]), "image/png");
+  BOOST_REQUIRE(r);
+  const auto j = nlohmann::json::parse(r->body);
+  BOOST_TEST(j["manifest_summary"]["datasets"][0]["licence"].get<std::string>() == "MIT");
+  BOOST_TEST(j["manifest_summary"]["actions"].size() >= 1u);
+}
+
+BOOST_AUTO_TEST_CASE(public_records_checkpoints_and_proofs_check_out) {
+  Studio& st = TheStudio();
+  RunningServer s;
+  auto asset = s.Client().Get("/api/v1/assets/" + st.asset_ids[0]);
+  BOOST_REQUIRE(asset);
+  BOOST_TEST(asset->status == 200);
+  const auto record = nlohmann::json::parse(asset->body);
+  BOOST_TEST(record["datasets"][0]["name"].get<std::string>() == "fashion-mnist-1k");
+  BOOST_TEST(record["datasets"][0]["licence"].get<std::string>() == "MIT");
+  BOOST_TEST(record["content_hash"].get<std::string>().size() == 64u);
+  BOOST_TEST(s.Client().Get("/api/v1/assets/hm-0000000000000000")->status == 404);
+
+  // The receipt verifies against the log key it names, offline.
+  auto proof = s.Client().Get("/api/v1/proof/inclusion?asset=" + st.asset_ids[2]);
+  BOOST_REQUIRE(proof);
+  BOOST_REQUIRE(proof->status == 200);
+  auto receipt = hm::audit::ReceiptFromJson(nlohmann::json::parse(proof->body));
+  BOOST_REQUIRE(receipt.ok());
+  auto key = hm::audit::CheckpointVerifier::FromVerifierKey(receipt->log_key);
+  BOOST_REQUIRE(key.ok());
+  BOOST_TEST(hm::audit::VerifyReceipt(*receipt, *key).ok());
+
+  // The checkpoint endpoints serve that same signed note.
+  auto note = s.Client().Get("/api/v1/checkpoint");
+  BOOST_REQUIRE(note);
+  BOOST_TEST(note->body == receipt->checkpoint);
+  BOOST_TEST(s.Client().Get("/log/checkpoint")->body == receipt->checkpoint);
+  auto cp = key->Verify(note->body);
+  BOOST_REQUIRE(cp.ok());
+  const uint64_t size = cp->size;
+
+  // Consistency from an earlier size to now, checked against the root at that size (the bare
+  // inclusion proof at that size carries it).
+  const uint64_t old_size = receipt->leaf_index + 1;
+  auto at_old = s.Client().Get("/api/v1/proof/inclusion?asset=" + st.asset_ids[2] +
+                               "&size=" + std::to_string(old_size));
+  BOOST_REQUIRE(at_old);
+  BOOST_REQUIRE(at_old->status == 200);
+  auto old_root =
+      hm::HexDecode(nlohmann::json::parse(at_old->body)["root_hash"].get<std::string>(), "root");
+  BOOST_REQUIRE(old_root.ok());
+  auto cons = s.Client().Get("/api/v1/proof/consistency?from=" + std::to_string(old_size) +
+                             "&to=" + std::to_string(size));
+  BOOST_REQUIRE(cons);
+  BOOST_REQUIRE(cons->status == 200);
+  std::vector<hm::audit::Hash> path;
+  const nlohmann::json consistency = nlohmann::json::parse(cons->body);
+  for (const auto& h : consistency["consistency"]) {
+    auto b = hm::HexDecode(h.get<std::string>(), "hash");
+    BOOST_REQUIRE(b.ok());
+    hm::audit::Hash x{};
+    std::copy(b->begin(), b->end(), x.begin());
+    path.push_back(x);
+  }
+  hm::audit::Hash old_root_hash{};
+  std::copy(old_root->begin(), old_root->end(), old_root_hash.begin());
+  BOOST_TEST(hm::audit::VerifyConsistency(old_size, size, path, old_root_hash, cp->root).ok());
+  BOOST_TEST(s.Client().Get("/api/v1/proof/consistency?from=0&to=1")->status == 400);
+  BOOST_TEST(s.Client().Get("/api/v1/proof/consistency?from=1&to=99999999")->status == 400);
+
+  // tlog-tiles: the level-0 tile and the entry bundle rebuild the checkpoint's root.
+  BOOST_REQUIRE(size < 256u);
+  const std::string width = std::to_string(size);
+  auto tile = s.Client().Get("/log/tile/0/000.p/" + width);
+  BOOST_REQUIRE(tile);
+  BOOST_REQUIRE(tile->status == 200);
+  BOOST_TEST(tile->body.size() == 32 * size);
+  hm::audit::MemoryMerkleTree tree;
+  for (uint64_t i = 0; i < size; ++i) {
+    hm::audit::Hash h{};
+    std::copy_n(reinterpret_cast<const uint8_t*>(tile->body.data()) + 32 * i, 32, h.begin());
+    tree.AppendLeafHash(h);
+  }
+  BOOST_TEST(tree.Root() == cp->root);
+  auto entries = s.Client().Get("/log/tile/entries/000.p/" + width);
+  BOOST_REQUIRE(entries);
+  BOOST_TEST(entries->status == 200);
+  BOOST_TEST(s.Client().Get("/log/tile/0/000")->status == 404);  // no full tile yet
+  BOOST_TEST(s.Client().Get("/log/tile/0/000.p/" + std::to_string(size + 1))->status == 404);
+  BOOST_TEST(s.Client().Get("/log/tile/0/x1/000")->status == 404);
+
+  // The CA's revocation list, DER.
+  auto crl = s.Client().Get("/crl");
+  BOOST_REQUIRE(crl);
+  BOOST_TEST(crl->status == 200);
+  BOOST_TEST(crl->get_header_value("Content-Type") == "application/pkix-crl");
+  BOOST_TEST(!crl->body.empty());
+  BOOST_TEST(uint8_t(crl->body[0]) == 0x30);  // a DER SEQUENCE
+}
+
+BOOST_AUTO_TEST_CASE(hostile_uploads_get_4xx_and_the_server_stays_up) {
+  pl::ServerOptions o;
+  o.max_upload_bytes = 1 << 20;
+  o.request_deadline_s = 2;
+  RunningServer s(o);
+  auto post = [&](const std::string& body, const char* type) {
+    return s.Client().Post("/api/v1/verify", body, type);
+  };
+  BOOST_TEST(post(std::string(2 << 20, 'x'), "image/png")->status == 413);
+  BOOST_TEST(post("GIF89a....", "image/gif")->status == 415);
+  BOOST_TEST(post("not an image at all", "image/png")->status == 400);
+  BOOST_TEST(post("", "image/png")->status == 400);
+  // A PNG claiming 2^31 x 1 pixels: refused by the pixel limit, not decoded.
+  const std::string bomb =
+      FileText(std::string(HALLMARK_TEST_DATA) + "/broken/huge-dimensions.png");
+  auto r = post(bomb, "image/png");
+  BOOST_REQUIRE(r);
+  BOOST_TEST((r->status >= 400 && r->status < 500), r->status);
+  BOOST_TEST(s.Healthy());
+
+  // Paths that no route has, including traversal attempts.
+  for (const char* path : {"/..%2f..%2fetc/passwd", "/log/tile/../../keys/ca.key", "/keys/ca.key",
+                           "/log/tile/0/abc", "/api/v1/assets/..%2F..%2Fledger.sqlite"}) {
+    auto g = s.Client().Get(path);
+    BOOST_REQUIRE(g);
+    BOOST_TEST((g->status == 400 || g->status == 404), path << " -> " << g->status);
+    BOOST_TEST(g->body.find("BEGIN") == std::string::npos, path);
+  }
+
+  // A body trickled slower than the deadline allows: 408, and the thread is freed.
+  {
+    const int fd = Connect(s.port());
+    SendAll(fd,
+            "POST /api/v1/verify HTTP/1.1\r\nHost: x\r\nContent-Type: image/png\r\n"
+            "Content-Length: 1000\r\n\r\n");
+    for (int i = 0; i < 4; ++i) {
+      SendAll(fd, "x");
+      std::this_thread::sleep_for(std::chrono::milliseconds(900));
+    }
+    SendAll(fd, std::string(100, 'x'));
+    const std::string answer = ReadAnswer(fd);
+    close(fd);
+    BOOST_TEST(answer.find(" 408 ") != std::string::npos, answer.substr(0, 80));
+  }
+  // A header line that never ends: refused or dropped, never buffered without bound.
+  {
+    const int fd = Connect(s.port());
+    SendAll(fd, "GET /healthz HTTP/1.1\r\nX-Long: ");
+    const std::string chunk(64 << 10, 'a');
+    for (int i = 0; i < 32; ++i) {
+      if (send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL) < 0) break;
+    }
+    close(fd);
+  }
+  BOOST_TEST(s.Healthy());
+}
+
+BOOST_AUTO_TEST_CASE(too_many_requests_get_429_with_retry_after) {
+  pl::ServerOptions o;
+  o.rate = 2;  // burst of 4
+  RunningServer s(o);
+  int limited = 0;
+  std::string retry_after;
+  for (int i = 0; i < 12; ++i) {
+    auto r = s.Client().Get("/api/v1/checkpoint");
+    BOOST_REQUIRE(r);
+    if (r->status == 429) {
+      ++limited;
+      retry_after = r->get_header_value("Retry-After");
+    }
+  }
+  BOOST_TEST(limited >= 6);
+  BOOST_TEST(!retry_after.empty());
+  BOOST_TEST(std::stoi(retry_after) >= 1);
+}
+
+BOOST_AUTO_TEST_CASE(connections_beyond_the_queue_are_shed_with_503) {
+  pl::ServerOptions o;
+  o.threads = 1;
+  o.max_queued = 0;
+  RunningServer s(o);
+  // Hold the only worker with a connection that sends nothing yet.
+  const int holder = Connect(s.port());
+  SendAll(holder, "GET /healthz HTTP/1.1\r\nHost: x\r\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto r = s.Client().Get("/api/v1/checkpoint");
+  BOOST_REQUIRE(r);
+  BOOST_TEST(r->status == 503);
+  BOOST_TEST(!r->get_header_value("Retry-After").empty());
+  SendAll(holder, "\r\n");
+  close(holder);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  BOOST_TEST(s.Healthy());
+}
+
+// The page as an auditor uses it, in headless Chromium: four uploads, their verdicts on screen,
+// keyboard access and a console free of errors (tests/service/browser/).
+BOOST_AUTO_TEST_CASE(the_page_works_in_a_real_browser) {
+  Studio& st = TheStudio();
+  pl::ServerOptions o;
+  o.rate = 0;  // the browser loads the page, its files and the API for each upload
+  RunningServer s(o);
+  const std::string shot = std::string(HALLMARK_BROWSER_WORK) + "/verify-page.png";
+  ProcessResult r =
+      RunProcess({"/bin/bash", HALLMARK_BROWSER_TEST,
+                  "http://127.0.0.1:" + std::to_string(s.port()), HALLMARK_BROWSER_WORK, shot,
+                  st.assets[0] + "=VERIFIED", st.stripped + "=VERIFIED_BY_WATERMARK",
+                  st.tampered + "=TAMPERED", st.unrelated + "=NO_PROVENANCE"});
+  BOOST_TEST_MESSAGE(r.out);
+  BOOST_TEST(r.exit_code == 0, r.out + r.err);
+  BOOST_TEST(std::filesystem::exists(shot));
+}
+
+BOOST_AUTO_TEST_CASE(the_serve_command_listens_and_stops_on_sigterm) {
+  Studio& st = TheStudio();
+  // The command prints where it listens; a pipe reads that line.
+  int out[2];
+  BOOST_REQUIRE(pipe(out) == 0);
+  const pid_t pid = fork();
+  BOOST_REQUIRE(pid >= 0);
+  if (pid == 0) {
+    dup2(out[1], 1);
+    close(out[0]);
+    setenv("HALLMARK_HOME", st.Home().c_str(), 1);
+    execl(HALLMARK_BINARY, HALLMARK_BINARY, "--json", "serve", "--listen", "127.0.0.1:0",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out[1]);
+  std::string line;
+  char c = 0;
+  while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
+  close(out[0]);
+  BOOST_REQUIRE_MESSAGE(!line.empty(), "serve printed nothing");
+  const int port = nlohmann::json::parse(line)["port"].get<int>();
+  httplib::Client client("127.0.0.1", port);
+  auto health = client.Get("/healthz");
+  BOOST_REQUIRE(health);
+  BOOST_TEST(health->status == 200);
+  kill(pid, SIGTERM);
+  int status = 0;
+  BOOST_REQUIRE(waitpid(pid, &status, 0) == pid);
+  BOOST_TEST(WIFEXITED(status));
+  BOOST_TEST(WEXITSTATUS(status) == 0);
+}
