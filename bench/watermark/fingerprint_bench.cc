@@ -1340,7 +1340,7 @@ RemovalResults RunRemoval(const Config& cfg, const std::vector<Asset>* sets[2],
 
 void PrintRemoval(const Config& cfg, const RemovalResults& r) {
   std::printf(
-      "\n#### 6. Removal by averaging\n\n"
+      "\n### 6. Removal by averaging\n\n"
       "The first %d 256-px assets, marked twice from the same pictures and payloads: with the one "
       "pattern every mark shared before per-payload variants (\"shared\"), and as delivered now "
       "(\"variants\"). The attacker averages the residuals (asset minus denoised asset) of the "
