@@ -99,8 +99,9 @@ struct KnownPayloadMatch {
   double misidentification_probability = 1.0;
 };
 
-// Candidates whose size differs from the detection's mode are skipped. Costs one multiply-add per
-// candidate and coded bit (about 260 for 64-bit payloads).
+// Candidates whose size differs from the detection's mode are skipped. Costs a keyed hash per
+// candidate (its variant) and, for those of the variant read, one multiply-add per coded bit
+// (about 260 for 64-bit payloads).
 KnownPayloadMatch MatchKnownPayloads(const Detection& detection, const Key& key,
                                      const std::vector<Payload>& candidates,
                                      double max_false_positive = 1e-6);
