@@ -19,6 +19,7 @@ void RegisterPipelineCommands(CLI::App& app, Context& ctx);    // generate, veri
 void RegisterPolicyCommands(CLI::App& app, Context& ctx);      // policy
 void RegisterReportCommands(CLI::App& app, Context& ctx);      // audit report, verify-report
 void RegisterServeCommands(CLI::App& app, Context& ctx);       // serve
+void RegisterMonitorCommands(CLI::App& app, Context& ctx);     // audit monitor, audit log-key
 
 }  // namespace hallmark::cli
 

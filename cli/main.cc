@@ -37,6 +37,7 @@ int Run(int argc, char** argv) {
   RegisterPolicyCommands(app, ctx);
   RegisterReportCommands(app, ctx);  // after RegisterAuditCommands: joins its 'audit'
   RegisterServeCommands(app, ctx);
+  RegisterMonitorCommands(app, ctx);  // joins 'audit' too
 
   try {
     app.parse(argc, argv);

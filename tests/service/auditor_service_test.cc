@@ -93,9 +93,11 @@ Studio& TheStudio() {
 // AuditorServer on an ephemeral port, serving from its own thread until destroyed.
 class RunningServer {
  public:
-  explicit RunningServer(pl::ServerOptions options = {}) {
+  // `ledger_file`: serve this ledger instead of the home's.
+  explicit RunningServer(pl::ServerOptions options = {}, const std::string& ledger_file = "") {
     pl::ApiOptions api;
     api.home = TheStudio().Home();
+    api.sources.ledger_file = ledger_file;
     api.sessions = 2;
     auto opened = pl::AuditorApi::Open(api);
     BOOST_REQUIRE_MESSAGE(opened.ok(), opened.status().ToString());
@@ -117,6 +119,7 @@ class RunningServer {
     thread_.join();
   }
   int port() const { return port_; }
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   httplib::Client Client() const {
     httplib::Client c("127.0.0.1", port_);
     c.set_read_timeout(30, 0);
@@ -414,6 +417,54 @@ BOOST_AUTO_TEST_CASE(connections_beyond_the_queue_are_shed_with_503) {
   close(holder);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   BOOST_TEST(s.Healthy());
+}
+
+// audit monitor against the server: the first checkpoint is pinned, an unchanged and a grown log
+// pass, and the same state against a server that serves the older ledger (a rollback) fails.
+BOOST_AUTO_TEST_CASE(audit_monitor_detects_a_rolled_back_ledger) {
+  Studio& st = TheStudio();
+  const TempDir work;
+  const std::string state = work.File("monitor.json");
+  const std::string older = work.File("older.sqlite");
+  st.Must({"audit", "export", older});  // the ledger as it is now, to roll back to later
+  ProcessResult key = st.Must({"--json", "audit", "log-key"});
+  const std::string log_key = nlohmann::json::parse(key.out)["log_key"].get<std::string>();
+  auto monitor = [&](const std::string& url, const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"--json", "audit", "monitor", url, "--state", state};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunHallmark(args);
+  };
+  RunningServer s;
+  // Without a pinned key the first run refuses; with it the checkpoint becomes the reference.
+  BOOST_TEST(monitor(s.Url()).exit_code == 2);
+  ProcessResult first = monitor(s.Url(), {"--log-key", log_key});
+  BOOST_REQUIRE_MESSAGE(first.exit_code == 0, first.err + first.out);
+  BOOST_TEST(nlohmann::json::parse(first.out)["outcome"].get<std::string>() == "first");
+  ProcessResult same = monitor(s.Url());
+  BOOST_TEST(same.exit_code == 0, same.err);
+  BOOST_TEST(nlohmann::json::parse(same.out)["outcome"].get<std::string>() == "unchanged");
+
+  // The studio delivers one more asset: the log grows, provably.
+  st.Must({"generate", "--model", st.dir.File("run/model.hmk"), "--count", "1", "--seed", "77",
+           "--out", st.dir.File("more")});
+  ProcessResult grew = monitor(s.Url());
+  BOOST_REQUIRE_MESSAGE(grew.exit_code == 0, grew.err + grew.out);
+  const auto g = nlohmann::json::parse(grew.out);
+  BOOST_TEST(g["outcome"].get<std::string>() == "grew");
+  BOOST_TEST(g["new_size"].get<uint64_t>() > g["old_size"].get<uint64_t>());
+
+  // A server that serves the ledger as it was before: signed, but smaller than what was seen.
+  RunningServer rolled_back({}, older);
+  ProcessResult rb = monitor(rolled_back.Url());
+  BOOST_TEST(rb.exit_code == 1, rb.err + rb.out);
+  BOOST_TEST(nlohmann::json::parse(rb.out)["outcome"].get<std::string>() == "rollback");
+  // The finding leaves the state alone: the good server still checks out.
+  BOOST_TEST(monitor(s.Url()).exit_code == 0);
+  // Another key than the pinned one is refused, not silently adopted.
+  BOOST_TEST(monitor(s.Url(), {"--log-key", "other+01020304+AQ=="}).exit_code == 3);
+  // An unreachable server is an error, not a finding.
+  BOOST_TEST(monitor("http://127.0.0.1:1").exit_code != 0);
+  BOOST_TEST(monitor("http://127.0.0.1:1").exit_code != 1);
 }
 
 // The page as an auditor uses it, in headless Chromium: four uploads, their verdicts on screen,
