@@ -5,16 +5,46 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "pipeline/service/remote_verify.h"
 #include "pipeline/verify_session.h"
 
 namespace hallmark::cli {
 namespace {
+
+// verify --remote: each file checked by the studio's server, its receipt checked here.
+Result<int> VerifyRemote(Context& ctx, const std::string& url, const std::string& log_key,
+                         const std::vector<std::string>& files, int unreadable) {
+  HM_ASSIGN_OR_RETURN(pipeline::RemoteVerifier verifier,
+                      pipeline::RemoteVerifier::Create(url, log_key));
+  int unverified = 0;
+  for (const std::string& f : files) {
+    Result<pipeline::RemoteVerification> v = verifier.Verify(f);
+    if (!v.ok()) {
+      // The server being unreachable ends the run: every other file would fail the same way.
+      if (v.status().code() == StatusCode::kIoError) return v.status();
+      ++unreadable;
+      std::fprintf(stderr, "hallmark: %s\n", v.status().message().c_str());
+      ctx.EmitJson({{"file", f}, {"error", v.status().message()}});
+      continue;
+    }
+    if (!v->verified) ++unverified;
+    nlohmann::json j = v->record;
+    j["remote"] = {{"server", url}, {"receipt_checked", v->receipt_checked}, {"ledger", v->ledger}};
+    ctx.EmitJson(j);
+    ctx.Say(f + ": " + j.value("verdict", "") + (v->verified ? "" : " (not verified)") +
+            "\n  server:    " + url + "\n  ledger:    " + v->ledger +
+            "\n  why:       " + j.value("reason", ""));
+  }
+  if (unreadable) return kExitBadInput;
+  return unverified ? kExitNegative : kExitOk;
+}
 
 void AddVerify(CLI::App& app, Context& ctx) {
   struct Args {
     std::vector<std::string> paths;
     bool recursive = false;
     std::string trust, watermark_key, ledger;
+    std::string remote, log_key;
   };
   auto a = std::make_shared<Args>();
   auto* cmd = app.add_subcommand(
@@ -26,6 +56,11 @@ void AddVerify(CLI::App& app, Context& ctx) {
                   "Watermark key file (default: <home>/keys/watermark.key when present)");
   cmd->add_option("--ledger", a->ledger,
                   "A ledger file to check records against, opened read-only (default: the home's)");
+  cmd->add_option("--remote", a->remote,
+                  "Have a studio's server (hallmark serve) verify them; its receipts are checked "
+                  "here against --log-key");
+  cmd->add_option("--log-key", a->log_key,
+                  "With --remote: the studio's log key to check receipts with (audit log-key)");
   cmd->callback([&ctx, a] {
     ctx.SetAction([&ctx, a]() -> Result<int> {
       HM_ASSIGN_OR_RETURN(pipeline::ImageFileList listed,
@@ -37,6 +72,7 @@ void AddVerify(CLI::App& app, Context& ctx) {
         std::fprintf(stderr, "skipped: %s: %s\n", s.path.c_str(), s.why.c_str());
         if (s.missed) ++skipped;
       }
+      if (!a->remote.empty()) return VerifyRemote(ctx, a->remote, a->log_key, files, skipped);
       pipeline::VerifySources sources;
       sources.trust_dir = a->trust;
       sources.watermark_key = a->watermark_key;

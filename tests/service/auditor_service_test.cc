@@ -467,6 +467,48 @@ BOOST_AUTO_TEST_CASE(audit_monitor_detects_a_rolled_back_ledger) {
   BOOST_TEST(monitor("http://127.0.0.1:1").exit_code != 1);
 }
 
+// verify --remote: the server's verdict, with each receipt checked on this side against the
+// pinned log key, so a server that lies about the ledger is caught.
+BOOST_AUTO_TEST_CASE(verify_remote_checks_the_receipts_itself) {
+  Studio& st = TheStudio();
+  RunningServer s;
+  ProcessResult key = st.Must({"--json", "audit", "log-key"});
+  const std::string log_key = nlohmann::json::parse(key.out)["log_key"].get<std::string>();
+  auto remote = [&](const std::string& file, const std::string& k) {
+    return RunHallmark({"--json", "verify", file, "--remote", s.Url(), "--log-key", k});
+  };
+  ProcessResult original = remote(st.assets[0], log_key);
+  BOOST_REQUIRE_MESSAGE(original.exit_code == 0, original.err + original.out);
+  auto j = nlohmann::json::parse(original.out);
+  BOOST_TEST(j["verdict"].get<std::string>() == "VERIFIED");
+  BOOST_TEST(j["remote"]["receipt_checked"].get<bool>());
+  BOOST_TEST(j["remote"]["ledger"].get<std::string>().find("matches this file") !=
+             std::string::npos);
+  ProcessResult stripped = remote(st.stripped, log_key);
+  BOOST_TEST(stripped.exit_code == 0, stripped.err + stripped.out);
+  j = nlohmann::json::parse(stripped.out);
+  BOOST_TEST(j["verdict"].get<std::string>() == "VERIFIED_BY_WATERMARK");
+  BOOST_TEST(j["remote"]["receipt_checked"].get<bool>());
+  BOOST_TEST(remote(st.unrelated, log_key).exit_code == 1);
+  // Another log key than the studio's: the server still says VERIFIED, the receipt does not
+  // check out, and the image is not verified.
+  const TempDir other;
+  const std::vector<std::string> other_env = {"HALLMARK_HOME=" + other.File("home"),
+                                              "HALLMARK_PASSPHRASE=other studio"};
+  BOOST_REQUIRE(RunHallmark({"dataset", "add", HALLMARK_BUNDLED_DATA, "--name", "d", "--licence",
+                             "MIT", "--source", "elsewhere"},
+                            other_env)
+                    .exit_code == 0);
+  ProcessResult other_key = RunHallmark({"--json", "audit", "log-key"}, other_env);
+  BOOST_REQUIRE(other_key.exit_code == 0);
+  ProcessResult forged =
+      remote(st.assets[0], nlohmann::json::parse(other_key.out)["log_key"].get<std::string>());
+  BOOST_TEST(forged.exit_code == 1, forged.out);
+  BOOST_TEST(!nlohmann::json::parse(forged.out)["remote"]["receipt_checked"].get<bool>());
+  // No key: a usage error, nothing sent.
+  BOOST_TEST(RunHallmark({"verify", st.assets[0], "--remote", s.Url()}).exit_code == 2);
+}
+
 // The page as an auditor uses it, in headless Chromium: four uploads, their verdicts on screen,
 // keyboard access and a console free of errors (tests/service/browser/).
 BOOST_AUTO_TEST_CASE(the_page_works_in_a_real_browser) {
