@@ -43,6 +43,14 @@ Result<Latest> LatestCheckpoint(audit::LedgerStore& ledger) {
   return Latest{cp->note, cp->size};
 }
 
+// The latest checkpoint could not be had: none yet (404), or the ledger failed (500; its message
+// names the ledger's file and stays on the server).
+ApiResponse CheckpointError(const Status& s) {
+  return s.code() == StatusCode::kNotFound
+             ? ApiResponse::Error(404, "the log has no signed checkpoint yet")
+             : ApiResponse::Error(500, "the ledger could not be read");
+}
+
 }  // namespace
 
 ApiResponse ApiResponse::Json(int status, const nlohmann::json& j) {
@@ -105,14 +113,24 @@ ApiResponse AuditorApi::Verify(const std::string& name, ByteView bytes, bool sum
   }
   Result<AssetVerification> v = (*lease)->VerifyBytes(name, bytes);
   if (!v.ok()) {
-    const int status = HttpStatusFor(v.status());
-    return ApiResponse::Error(status == 500 ? 500 : 400, v.status().message());
+    // A bad upload's message names the upload; anything else stays on the server.
+    return HttpStatusFor(v.status()) == 500
+               ? ApiResponse::Error(500, "the image could not be verified (server error)")
+               : ApiResponse::Error(400, v.status().message());
   }
   nlohmann::json j = v->ToJson();
   if (summary && v->evidence.manifest.c2pa_verdict != provenance::Verdict::kNoManifest) {
     j["manifest_summary"] = SummaryJson(v->evidence.manifest.summary);
   }
-  return ApiResponse::Json(200, j);
+  ApiResponse r = ApiResponse::Json(200, j);
+  // The ledger's messages name its file; the server's layout is none of a client's business.
+  if ((*lease)->studio().has_ledger()) {
+    const std::string& path = (*lease)->studio().ledger().path();
+    for (size_t at = 0; !path.empty() && (at = r.body.find(path, at)) != std::string::npos;) {
+      r.body.replace(at, path.size(), "the ledger");
+    }
+  }
+  return r;
 }
 
 ApiResponse AuditorApi::Asset(const std::string& id) {
@@ -154,8 +172,7 @@ ApiResponse AuditorApi::Checkpoint() {
   Result<SessionPool::Lease> lease = Borrow(&error);
   if (!lease.ok()) return error;
   Result<Latest> latest = LatestCheckpoint((*lease)->studio().ledger());
-  if (!latest.ok())
-    return ApiResponse::Error(HttpStatusFor(latest.status()), latest.status().message());
+  if (!latest.ok()) return CheckpointError(latest.status());
   ApiResponse r = ApiResponse::Text(200, "text/plain; charset=utf-8", latest->note);
   r.headers.emplace_back("Cache-Control", "no-cache");
   return r;
@@ -201,8 +218,7 @@ ApiResponse AuditorApi::ConsistencyProof(uint64_t from, uint64_t to) {
   if (!lease.ok()) return error;
   audit::LedgerStore& ledger = (*lease)->studio().ledger();
   Result<Latest> latest = LatestCheckpoint(ledger);
-  if (!latest.ok())
-    return ApiResponse::Error(HttpStatusFor(latest.status()), latest.status().message());
+  if (!latest.ok()) return CheckpointError(latest.status());
   if (from == 0 || from > to || to > latest->size) {
     return ApiResponse::Error(400, "need 0 < from <= to <= " + std::to_string(latest->size) +
                                        " (the latest checkpoint's size)");

@@ -76,6 +76,24 @@ bool SuspiciousPath(const std::string& path) {
   return false;
 }
 
+// A request field as it may appear in the log: printable ASCII only (a decoded %0a or an escape
+// sequence would forge or garble lines), spaces escaped, and short.
+std::string LogField(const std::string& text, size_t max) {
+  std::string out;
+  for (char c : text.substr(0, max)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u > 0x20 && u < 0x7f) {
+      out += c;
+    } else {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "%%%02X", u);
+      out += hex;
+    }
+  }
+  if (text.size() > max) out += "...";
+  return out.empty() ? "-" : out;
+}
+
 std::string UtcNow() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -129,6 +147,8 @@ void AuditorServer::Impl::VerifyUpload(const Request& req, Response& res,
                             "send the image itself as the body, typed image/png, "
                             "image/jpeg, image/webp or application/octet-stream"),
          res);
+    // The body is not read, so the connection cannot carry another request.
+    res.set_header("Connection", "close");
     return;
   }
   // httplib's read timeout bounds each wait for data, not the whole body: a client trickling a
@@ -143,7 +163,7 @@ void AuditorServer::Impl::VerifyUpload(const Request& req, Response& res,
   uint64_t declared = 0;
   const bool over_limit = ParseSize(req.get_header_value("Content-Length"), &declared) &&
                           declared > options.max_upload_bytes;
-  reader([&](const char* data, size_t n) {
+  const bool complete = reader([&](const char* data, size_t n) {
     if (std::chrono::steady_clock::now() > deadline) return !(late = true);
     if (body.size() + n > options.max_upload_bytes) return !(too_large = true);
     body.append(data, n);
@@ -156,6 +176,12 @@ void AuditorServer::Impl::VerifyUpload(const Request& req, Response& res,
   }
   if (too_large || over_limit) {
     Send(ApiResponse::Error(413, "the upload is over the server's limit"), res);
+    res.set_header("Connection", "close");
+    return;
+  }
+  if (!complete) {
+    // The client stopped sending (or the connection broke): never verify part of a file.
+    Send(ApiResponse::Error(400, "the upload was cut short"), res);
     res.set_header("Connection", "close");
     return;
   }
@@ -287,9 +313,9 @@ Result<std::unique_ptr<AuditorServer>> AuditorServer::Create(AuditorApi& api,
   });
   if (options.log) {
     s.set_logger([p](const Request& req, const Response& res) {
-      p->options.log(UtcNow() + " " + req.remote_addr + " " + req.method + " " +
-                     req.path.substr(0, 200) + " " + std::to_string(res.status) + " " +
-                     std::to_string(res.body.size()));
+      p->options.log(UtcNow() + " " + LogField(req.remote_addr, 64) + " " +
+                     LogField(req.method, 16) + " " + LogField(req.path, 200) + " " +
+                     std::to_string(res.status) + " " + std::to_string(res.body.size()));
     });
   }
   impl->Routes();

@@ -14,10 +14,10 @@
 // Limits, each answered with a 4xx or 503 while the server stays up: uploads over max_upload
 // bytes (413) or of another type (415); a body not received within the request deadline (408);
 // more than `rate` requests a second from one address (429, Retry-After); connections beyond
-// what the workers and their queue hold (503, BoundedTaskQueue); anything but the routes above
-// (404, 405). Every response carries security headers (a CSP without inline script, nosniff, no
-// framing, no referrer); CORS is off unless an origin is allowed. The request log has one line
-// per request and never the body.
+// what the workers and their queue hold (503, BoundedTaskQueue); an upload cut short (400, never
+// verified in part); anything but the routes above (404). Every response carries security headers
+// (a CSP without inline script, nosniff, no framing, no referrer); CORS is off unless an origin is
+// allowed. The request log has one line per request and never the body.
 #ifndef HALLMARK_PIPELINE_SERVICE_AUDITOR_SERVER_H_
 #define HALLMARK_PIPELINE_SERVICE_AUDITOR_SERVER_H_
 

@@ -7,17 +7,14 @@
 namespace hallmark::pipeline {
 namespace {
 
-Result<std::unique_ptr<httplib::Client>> ClientFor(const std::string& base_url) {
-  std::string base = base_url;
+std::string Trimmed(std::string base) {
   while (!base.empty() && base.back() == '/') base.pop_back();
-  if (base.rfind("http://", 0) != 0 && base.rfind("https://", 0) != 0) {
-    return Status::InvalidArgument(base_url + ": not an http:// or https:// URL");
-  }
-  if (base.find('/', base.find("//") + 2) != std::string::npos) {
-    return Status::InvalidArgument(base_url +
-                                   ": give the server's address only (scheme, host, port)");
-  }
-  auto client = std::make_unique<httplib::Client>(base);
+  return base;
+}
+
+Result<std::unique_ptr<httplib::Client>> ClientFor(const std::string& base_url) {
+  HM_RETURN_IF_ERROR(CheckServerUrl(base_url));
+  auto client = std::make_unique<httplib::Client>(Trimmed(base_url));
   if (!client->is_valid()) {
     return Status::InvalidArgument(base_url + ": not a usable server URL");
   }
@@ -47,12 +44,20 @@ Result<std::string> Answer(const std::string& url, const httplib::Result& r, std
   return body;
 }
 
-std::string Trimmed(std::string base) {
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  return base;
-}
-
 }  // namespace
+
+Status CheckServerUrl(const std::string& base_url) {
+  const std::string base = Trimmed(base_url);
+  if (base.rfind("http://", 0) != 0 && base.rfind("https://", 0) != 0) {
+    return Status::InvalidArgument(base_url + ": not an http:// or https:// URL");
+  }
+  const size_t host = base.find("//") + 2;
+  if (host >= base.size() || base.find_first_of("/?#", host) != std::string::npos) {
+    return Status::InvalidArgument(base_url +
+                                   ": give the server's address only (scheme, host, port)");
+  }
+  return Status::Ok();
+}
 
 Result<std::string> HttpGet(const std::string& base_url, const std::string& path,
                             size_t max_bytes) {

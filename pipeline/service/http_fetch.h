@@ -13,6 +13,9 @@
 
 namespace hallmark::pipeline {
 
+// InvalidArgument unless `base_url` is http(s)://host[:port] (no path).
+Status CheckServerUrl(const std::string& base_url);
+
 // IoError when the server cannot be reached; BadInput for a non-200 answer or one over
 // `max_bytes`; InvalidArgument for a base URL that is not http(s)://host[:port].
 Result<std::string> HttpGet(const std::string& base_url, const std::string& path,

@@ -46,6 +46,7 @@ Result<RemoteVerifier> RemoteVerifier::Create(std::string url, const std::string
         "verify --remote needs --log-key, the studio's log key to check its receipts with "
         "('hallmark audit log-key' prints it)");
   }
+  HM_RETURN_IF_ERROR(CheckServerUrl(url));
   HM_ASSIGN_OR_RETURN(audit::CheckpointVerifier key,
                       audit::CheckpointVerifier::FromVerifierKey(log_key));
   return RemoteVerifier(std::move(url), std::move(key));
@@ -64,11 +65,19 @@ Result<RemoteVerification> RemoteVerifier::Verify(const std::string& file) const
   }
   v.record["file"] = file;
   const bool verified = IsVerifiedName(TextAt(v.record, "verdict"));
-  const nlohmann::json ledger = v.record.value("ledger", nlohmann::json::object());
-  const std::string asset_id = ledger.is_object() ? TextAt(ledger, "asset_id") : "";
-  if (asset_id.empty() || !ledger.is_object() || TextAt(ledger, "state") != "recorded") {
-    v.ledger = "no ledger record to check";
-    v.verified = verified;
+  // The asset the server says the image is: the ledger layer's, else the manifest's. A verdict
+  // that proves origin must name one, and its receipt must check out here; the server's word
+  // on the ledger's state is not taken.
+  std::string asset_id;
+  for (const char* layer : {"ledger", "manifest"}) {
+    const auto it = v.record.find(layer);
+    if (asset_id.empty() && it != v.record.end() && it->is_object()) {
+      asset_id = TextAt(*it, "asset_id");
+    }
+  }
+  if (asset_id.empty()) {
+    v.ledger = verified ? "the server's verdict names no asset whose receipt could be checked"
+                        : "no ledger record to check";
     return v;
   }
   CheckReceipt(asset_id, Sha256Hex(bytes), &v);
