@@ -13,18 +13,18 @@ Status BadPath(std::string_view path) {
 // "x001/x234/067" -> 1234067; `rest` receives what follows the index.
 bool ParseIndex(std::string_view* path, uint64_t* index) {
   uint64_t value = 0;
-  for (int group = 0;; ++group) {
+  for (;;) {
     const bool prefixed = !path->empty() && path->front() == 'x';
     if (prefixed) path->remove_prefix(1);
     if (path->size() < 3) return false;
+    if (value > (UINT64_MAX - 999) / 1000) return false;  // another group would overflow
     for (int i = 0; i < 3; ++i) {
       const char c = (*path)[size_t(i)];
       if (c < '0' || c > '9') return false;
       value = value * 10 + uint64_t(c - '0');
     }
     path->remove_prefix(3);
-    if (group > 6) return false;  // beyond 2^64
-    if (!prefixed) break;         // the last group carries no "x"
+    if (!prefixed) break;  // the last group carries no "x"
     if (path->empty() || path->front() != '/') return false;
     path->remove_prefix(1);
   }
