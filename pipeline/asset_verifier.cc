@@ -221,8 +221,13 @@ Result<AssetVerification> AssetVerifier::VerifyFile(const std::string& path) {
 }
 
 const std::vector<watermark::Payload>& AssetVerifier::KnownPayloads() {
-  if (known_payloads_) return *known_payloads_;
+  // A verifier can live long (a server's session) while the studio keeps recording: the list is
+  // read again when the log has grown since, which costs one indexed query to find out.
+  Result<uint64_t> size = ledger_ ? ledger_->TreeSize() : Result<uint64_t>(uint64_t{0});
+  const uint64_t tree_size = size.ok() ? *size : 0;
+  if (known_payloads_ && tree_size <= known_payloads_size_) return *known_payloads_;
   known_payloads_.emplace();
+  known_payloads_size_ = tree_size;
   if (!ledger_) return *known_payloads_;
   // A ledger that cannot be read leaves the list empty; its error surfaces in the ledger layer.
   Status read = ledger_->ForEachAsset([this](const audit::AssetRecord& a) {

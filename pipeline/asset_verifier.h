@@ -73,8 +73,9 @@ class AssetVerifier {
  private:
   // Leaves the image's luma in `luma` when it computed it, for the content comparison.
   Result<WatermarkEvidence> DetectWatermark(const image::Image& img, image::Plane* luma);
-  // The payloads the ledger has issued, read once per verifier: a mark whose payload did not
-  // decode (heavy compression) is tested against them (watermark::MatchKnownPayloads).
+  // The payloads the ledger has issued, read once per verifier and again when the log has grown:
+  // a mark whose payload did not decode (heavy compression) is tested against them
+  // (watermark::MatchKnownPayloads).
   const std::vector<watermark::Payload>& KnownPayloads();
   // The evidence for a file whose pixels do not decode (`decode_error`): the manifest layer,
   // when its hard binding fails; otherwise `decode_error` itself.
@@ -92,6 +93,7 @@ class AssetVerifier {
   audit::LedgerStore* ledger_;
   uint64_t max_pixels_;
   std::optional<std::vector<watermark::Payload>> known_payloads_;
+  uint64_t known_payloads_size_ = 0;  // the log's size when they were read
 };
 
 }  // namespace hallmark::pipeline
