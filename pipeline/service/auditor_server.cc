@@ -291,6 +291,7 @@ Result<std::unique_ptr<AuditorServer>> AuditorServer::Create(AuditorApi& api,
     headers.emplace("Cross-Origin-Resource-Policy", "same-origin");
   } else {
     headers.emplace("Access-Control-Allow-Origin", options.cors_origin);
+    headers.emplace("Access-Control-Expose-Headers", "Retry-After");
     headers.emplace("Vary", "Origin");
   }
   if (impl->tls) headers.emplace("Strict-Transport-Security", "max-age=31536000");

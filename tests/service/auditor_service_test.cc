@@ -205,6 +205,27 @@ BOOST_AUTO_TEST_CASE(the_page_is_served_with_its_security_headers) {
   }
 }
 
+// CORS is off unless an origin is allowed; then that origin, and only it, is named.
+BOOST_AUTO_TEST_CASE(cors_names_the_allowed_origin_only) {
+  pl::ServerOptions o;
+  o.cors_origin = "https://auditor.example";
+  RunningServer s(o);
+  auto r = s.Client().Get("/api/v1/checkpoint");
+  BOOST_REQUIRE(r);
+  BOOST_TEST(r->get_header_value("Access-Control-Allow-Origin") == "https://auditor.example");
+  BOOST_TEST(r->get_header_value("Access-Control-Expose-Headers") == "Retry-After");
+  BOOST_TEST(!r->has_header("Cross-Origin-Resource-Policy"));
+  auto pre = s.Client().Options("/api/v1/verify");
+  BOOST_REQUIRE(pre);
+  BOOST_TEST(pre->status == 204);
+  BOOST_TEST(pre->get_header_value("Access-Control-Allow-Headers").find("X-Filename") !=
+             std::string::npos);
+  RunningServer closed;
+  auto none = closed.Client().Options("/api/v1/verify");
+  BOOST_REQUIRE(none);
+  BOOST_TEST(none->status == 404);
+}
+
 BOOST_AUTO_TEST_CASE(verify_returns_what_the_cli_says) {
   Studio& st = TheStudio();
   RunningServer s;
