@@ -36,13 +36,22 @@ double FalsePositiveBound(double z, uint64_t hypotheses, bool decoded, int crc_b
   return std::min(1.0, std::exp(log_p));
 }
 
+// The payload's data bits at `match`, Viterbi-decoded; true when they pass the CRC and select
+// the variant they were read with (any payload for variant 0). What "decoded" means everywhere
+// the detector judges a reading.
+bool DecodePayload(const TileMatch& match, const Mode& mode, const Key& key,
+                   std::vector<uint8_t>* data) {
+  const std::vector<uint8_t> info = ConvolutionalCode::Decode(match.soft, mode.info_bits());
+  data->assign(info.begin(), info.begin() + mode.data_bits);
+  return CheckCrc(info, mode.crc_bits) &&
+         (match.variant == 0 || PatternVariantOf(key, mode, *data) == match.variant);
+}
+
 // Decodes the payload at `match` and fills `d` if this candidate beats what `d` holds.
 void Consider(const TileMatch& match, const Mode& mode, const Key& key, uint64_t hypotheses,
               const Geometry& g, const DetectOptions& options, Detection* d) {
-  const std::vector<uint8_t> info = ConvolutionalCode::Decode(match.soft, mode.info_bits());
-  const std::vector<uint8_t> data(info.begin(), info.begin() + mode.data_bits);
-  const bool decoded = CheckCrc(info, mode.crc_bits) &&
-                       (match.variant == 0 || PatternVariantOf(key, mode, data) == match.variant);
+  std::vector<uint8_t> data;
+  const bool decoded = DecodePayload(match, mode, key, &data);
   const double p = FalsePositiveBound(match.z, hypotheses, decoded, mode.crc_bits);
   const bool found = decoded && p <= options.max_false_positive;
   d->hypotheses_tried += hypotheses;
@@ -129,7 +138,8 @@ Detection DetectInLuma(const image::Plane& luma, const Key& key, const DetectOpt
       const Mode& mode = *r->mode;
       const SyncResult s =
           SearchGeometry(r->whitened, r->correlator, range, [&](const TileMatch& m) {
-            return CheckCrc(ConvolutionalCode::Decode(m.soft, mode.info_bits()), mode.crc_bits);
+            std::vector<uint8_t> data;
+            return DecodePayload(m, mode, key, &data);
           });
       Consider(s.match, *r->mode, key, s.hypotheses, s.geometry, options, &d);
       if (d.found) return d;
@@ -151,20 +161,22 @@ KnownPayloadMatch MatchKnownPayloads(const Detection& d, const Key& key,
   for (float v : d.soft_bits) energy += double(v) * v;
   if (energy <= 0.0) return best;
   const double norm = std::sqrt(energy);
+  if (size_t(mode->coded_bits()) != d.soft_bits.size()) return best;
   size_t sized = 0;  // candidates of the mode's size: what the union bound counts
   size_t tried = 0;  // ... of them, those that select the variant read
   best.z = -1e9;
   for (size_t i = 0; i < candidates.size(); ++i) {
     if (int(candidates[i].bits().size()) != mode->data_bits) continue;
-    const std::vector<uint8_t> coded =
-        ConvolutionalCode::Encode(AppendCrc(candidates[i].bits(), mode->crc_bits));
-    if (coded.size() != d.soft_bits.size()) continue;
     ++sized;
+    // The variant first: a keyed hash is cheaper than encoding the codeword, and 14 of 15
+    // candidates stop here.
     if (d.pattern_variant != 0 &&
         PatternVariantOf(key, *mode, candidates[i].bits()) != d.pattern_variant) {
       continue;
     }
     ++tried;
+    const std::vector<uint8_t> coded =
+        ConvolutionalCode::Encode(AppendCrc(candidates[i].bits(), mode->crc_bits));
     double sum = 0.0;  // soft > 0 favours coded bit 0
     for (size_t b = 0; b < coded.size(); ++b) sum += coded[b] ? -d.soft_bits[b] : d.soft_bits[b];
     if (sum / norm > best.z) {
