@@ -209,4 +209,10 @@ Result<std::vector<int64_t>> JsonFields::Integers(std::string_view pointer) cons
   return out;
 }
 
+std::string TextOrEmpty(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return "";
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 }  // namespace hallmark

@@ -70,6 +70,11 @@ class JsonFields {
   std::string at_;
 };
 
+// Lenient reading, for text shown to people from a record someone else made (a manifest's
+// assertions, a server's answer): `j[key]` when `j` is an object and that field a string, else "".
+// Never throws, never an error.
+std::string TextOrEmpty(const nlohmann::json& j, const char* key);
+
 }  // namespace hallmark
 
 #endif  // HALLMARK_BASE_JSON_FIELDS_H_

@@ -6,6 +6,7 @@
 #include "audit/ledger/receipt.h"
 #include "base/file.h"
 #include "base/hex.h"
+#include "base/json_fields.h"
 #include "base/sha256.h"
 #include "image/codec.h"
 #include "pipeline/asset_identity.h"
@@ -30,12 +31,6 @@ bool BindingBroken(C2paVerdict v) {
   return v == C2paVerdict::kContentAltered || v == C2paVerdict::kManifestTransplanted;
 }
 
-// The text of `j[key]` when it is a string, else "".
-std::string TextAt(const nlohmann::json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 // The assertions the report decoded, read defensively: they come from whoever made the file.
 ManifestSummary SummaryOf(const provenance::VerificationReport& report) {
   ManifestSummary s;
@@ -49,13 +44,15 @@ ManifestSummary SummaryOf(const provenance::VerificationReport& report) {
       const auto actions = value.find("actions");
       if (actions == value.end() || !actions->is_array()) continue;
       for (const auto& a : *actions) {
-        if (a.is_object() && !TextAt(a, "action").empty()) s.actions.push_back(TextAt(a, "action"));
+        std::string action = TextOrEmpty(a, "action");
+        if (!action.empty()) s.actions.push_back(std::move(action));
       }
     } else if (label == provenance::kHallmarkDatasetsLabel) {
       const auto datasets = value.find("datasets");
       if (datasets == value.end() || !datasets->is_array()) continue;
       for (const auto& d : *datasets) {
-        if (d.is_object()) s.datasets.push_back({TextAt(d, "name"), TextAt(d, "license")});
+        if (d.is_object())
+          s.datasets.push_back({TextOrEmpty(d, "name"), TextOrEmpty(d, "license")});
       }
     }
   }

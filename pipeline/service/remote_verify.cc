@@ -4,6 +4,7 @@
 
 #include "audit/ledger/receipt.h"
 #include "base/file.h"
+#include "base/json_fields.h"
 #include "base/sha256.h"
 #include "image/codec.h"
 #include "pipeline/service/http_fetch.h"
@@ -33,11 +34,6 @@ bool IsVerifiedName(const std::string& name) {
   return false;
 }
 
-std::string TextAt(const nlohmann::json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 }  // namespace
 
 Result<RemoteVerifier> RemoteVerifier::Create(std::string url, const std::string& log_key) {
@@ -60,11 +56,11 @@ Result<RemoteVerification> RemoteVerifier::Verify(const std::string& file) const
                                ContentTypeOf(bytes), name));
   RemoteVerification v;
   v.record = nlohmann::json::parse(answer, nullptr, false);
-  if (!v.record.is_object() || TextAt(v.record, "verdict").empty()) {
+  if (!v.record.is_object() || TextOrEmpty(v.record, "verdict").empty()) {
     return Status::BadInput(url_ + ": the answer for " + file + " is not a verify record");
   }
   v.record["file"] = file;
-  const bool verified = IsVerifiedName(TextAt(v.record, "verdict"));
+  const bool verified = IsVerifiedName(TextOrEmpty(v.record, "verdict"));
   // The asset the server says the image is: the ledger layer's, else the manifest's. A verdict
   // that proves origin must name one, and its receipt must check out here; the server's word
   // on the ledger's state is not taken.
@@ -72,7 +68,7 @@ Result<RemoteVerification> RemoteVerifier::Verify(const std::string& file) const
   for (const char* layer : {"ledger", "manifest"}) {
     const auto it = v.record.find(layer);
     if (asset_id.empty() && it != v.record.end() && it->is_object()) {
-      asset_id = TextAt(*it, "asset_id");
+      asset_id = TextOrEmpty(*it, "asset_id");
     }
   }
   if (asset_id.empty()) {
@@ -108,7 +104,7 @@ void RemoteVerifier::CheckReceipt(const std::string& asset_id, const std::string
   const size_t newline = entry.find('\n');
   const nlohmann::json record = nlohmann::json::parse(
       newline == std::string::npos ? std::string() : entry.substr(newline + 1), nullptr, false);
-  if (!record.is_object() || TextAt(record, "id") != asset_id) {
+  if (!record.is_object() || TextOrEmpty(record, "id") != asset_id) {
     out->ledger = "the receipt proves another entry than asset " + asset_id;
     return;
   }
@@ -116,7 +112,7 @@ void RemoteVerifier::CheckReceipt(const std::string& asset_id, const std::string
   out->ledger = "entry " + std::to_string(receipt->leaf_index) + " of " +
                 std::to_string(receipt->tree_size) +
                 ", proven against a checkpoint signed by the pinned log key" +
-                (TextAt(record, "content_hash") == file_sha256
+                (TextOrEmpty(record, "content_hash") == file_sha256
                      ? "; the recorded file hash matches this file"
                      : "; this file is not the delivered file byte for byte");
 }
