@@ -90,14 +90,14 @@ Result<std::unique_ptr<AuditorApi>> AuditorApi::Open(const ApiOptions& options) 
   return std::unique_ptr<AuditorApi>(new AuditorApi(options, std::move(pool)));
 }
 
-Result<SessionPool::Lease> AuditorApi::Borrow(ApiResponse* error) {
+Result<SessionPool::Lease> AuditorApi::Borrow(ApiResponse* error, bool need_ledger) {
   Result<SessionPool::Lease> lease = pool_->Acquire(options_.session_wait);
   if (!lease.ok()) {
     *error = ApiResponse::Error(503, "the server is busy; try again shortly");
     error->headers.emplace_back("Retry-After", "1");
     return lease.status();
   }
-  if (!(*lease)->studio().has_ledger()) {
+  if (need_ledger && !(*lease)->studio().has_ledger()) {
     *error = ApiResponse::Error(404, "this server has no ledger");
     return Status::NotFound("no ledger");
   }
@@ -105,12 +105,9 @@ Result<SessionPool::Lease> AuditorApi::Borrow(ApiResponse* error) {
 }
 
 ApiResponse AuditorApi::Verify(const std::string& name, ByteView bytes, bool summary) {
-  Result<SessionPool::Lease> lease = pool_->Acquire(options_.session_wait);
-  if (!lease.ok()) {
-    ApiResponse busy = ApiResponse::Error(503, "the server is busy; try again shortly");
-    busy.headers.emplace_back("Retry-After", "1");
-    return busy;
-  }
+  ApiResponse error;
+  Result<SessionPool::Lease> lease = Borrow(&error, /*need_ledger=*/false);
+  if (!lease.ok()) return error;
   Result<AssetVerification> v = (*lease)->VerifyBytes(name, bytes);
   if (!v.ok()) {
     // A bad upload's message names the upload; anything else stays on the server.

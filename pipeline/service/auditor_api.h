@@ -70,8 +70,9 @@ class AuditorApi {
  private:
   explicit AuditorApi(ApiOptions options, std::unique_ptr<SessionPool> pool)
       : options_(std::move(options)), pool_(std::move(pool)) {}
-  // The borrowed session's ledger, or the error response when there is none or none is free.
-  Result<SessionPool::Lease> Borrow(ApiResponse* busy_or_missing);
+  // A free session (with a ledger, when `need_ledger`), or the error response: 503 when none
+  // came free in time, 404 when the ledger is needed and the server has none.
+  Result<SessionPool::Lease> Borrow(ApiResponse* error, bool need_ledger = true);
 
   ApiOptions options_;
   std::unique_ptr<SessionPool> pool_;
