@@ -143,12 +143,11 @@ void TileCorrelator::SoftBits(const std::vector<Complex>& v, TileMatch* m) const
   m->z = pden > 0 ? pnum / std::sqrt(pden) : 0.0;
 }
 
-TileMatch TileCorrelator::AtShift(const std::vector<float>& folded, int dx, int dy,
-                                  size_t variant) const {
+TileMatch TileCorrelator::AtShift(const std::vector<float>& folded, int dx, int dy) const {
   TileMatch m;
   m.dx = dx;
   m.dy = dy;
-  m.variant = variants_[variant]->variant();
+  m.variant = pattern().variant();
   SoftBits(Spectrum(folded), &m);
   return m;
 }

@@ -1,7 +1,8 @@
 // TileCorrelator: reads one mode's tile. Given the whitened canvas folded onto the tile (every
 // canvas pixel added into position (x mod T, y mod T)), it correlates the known pilot with all
-// T*T cyclic shifts at once by one inverse FFT per pattern variant, picks the best variant and
-// shift, and returns the soft payload bits there.
+// T*T cyclic shifts at once, for every pattern variant (each pilot group's correlation by inverse
+// FFT, two groups per transform; a variant's score is a signed sum of them), picks the best
+// variant and shift, and returns the soft payload bits there.
 //
 // The score is calibrated: z = S / sqrt(sum |V_k|^2 over the pilot bins), where S is the pilot
 // correlation, a sum of terms s * v with the key's secret +-1 signs s. For an image that carries
@@ -33,7 +34,6 @@ class TileCorrelator {
   int tile() const { return pattern().tile(); }
   // The first variant: the bin layout every variant shares.
   const SpreadingPattern& pattern() const { return *variants_.front(); }
-  size_t variants() const { return variants_.size(); }
 
   // The same variants on a tile `factor` times smaller (SpreadingPattern::Decimated).
   TileCorrelator Decimated(int factor) const;
@@ -42,9 +42,9 @@ class TileCorrelator {
   TileMatch Match(const std::vector<float>& folded) const;
   // The same without the soft bits: for ranking hypotheses, where only z and the shift count.
   TileMatch Score(const std::vector<float>& folded) const;
-  // The statistics of the variant at index `variant` at one given shift: what the embedder
-  // simulates.
-  TileMatch AtShift(const std::vector<float>& folded, int dx, int dy, size_t variant = 0) const;
+  // The statistics of the first variant at one given shift: what the embedder simulates with
+  // the one pattern it draws.
+  TileMatch AtShift(const std::vector<float>& folded, int dx, int dy) const;
 
  private:
   // DFT of the folded tile, each bin divided by the tile's own smoothed radial amplitude
