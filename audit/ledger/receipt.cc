@@ -112,4 +112,24 @@ Status VerifyReceipt(const Receipt& r, const CheckpointVerifier& key) {
   return VerifyInclusion(r.leaf_index, r.tree_size, r.leaf_hash, r.inclusion_path, cp.root);
 }
 
+nlohmann::json ConsistencyProofToJson(const ConsistencyProofRecord& p) {
+  nlohmann::json proof = nlohmann::json::array();
+  for (const Hash& h : p.proof) proof.push_back(Hex(h));
+  return {{"from", p.from}, {"to", p.to}, {"consistency", proof}};
+}
+
+Result<ConsistencyProofRecord> ConsistencyProofFromJson(const nlohmann::json& j) {
+  const JsonFields fields(j, "consistency proof");
+  ConsistencyProofRecord p;
+  HM_ASSIGN_OR_RETURN(p.from, fields.Unsigned("/from"));
+  HM_ASSIGN_OR_RETURN(p.to, fields.Unsigned("/to"));
+  HM_ASSIGN_OR_RETURN(std::vector<std::string> hashes, fields.Strings("/consistency"));
+  if (hashes.size() > 128) return fields.Error("/consistency", "is longer than any proof can be");
+  for (const std::string& h : hashes) {
+    HM_ASSIGN_OR_RETURN(Hash x, HashFromHex(h, "consistency hash"));
+    p.proof.push_back(x);
+  }
+  return p;
+}
+
 }  // namespace hallmark::audit

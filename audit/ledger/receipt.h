@@ -42,6 +42,19 @@ Result<Receipt> ReceiptFromJson(const nlohmann::json& j);
 // inclusion path against the checkpoint root.
 Status VerifyReceipt(const Receipt& r, const CheckpointVerifier& key);
 
+// A consistency proof between two tree sizes, as `hallmark serve` sends it and `audit monitor`
+// reads it: {"from": M, "to": N, "consistency": ["<hex>", ...]}. Unsigned: it is checked
+// against the roots of two signed checkpoints (VerifyConsistency).
+struct ConsistencyProofRecord {
+  uint64_t from = 0;
+  uint64_t to = 0;
+  std::vector<Hash> proof;
+};
+nlohmann::json ConsistencyProofToJson(const ConsistencyProofRecord& p);
+// BadInput naming the field for anything malformed, or a proof longer than any tree of 2^64
+// leaves needs.
+Result<ConsistencyProofRecord> ConsistencyProofFromJson(const nlohmann::json& j);
+
 }  // namespace hallmark::audit
 
 #endif  // HALLMARK_AUDIT_LEDGER_RECEIPT_H_

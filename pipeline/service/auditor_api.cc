@@ -226,7 +226,7 @@ ApiResponse AuditorApi::ConsistencyProof(uint64_t from, uint64_t to) {
     if (!p.ok()) return ApiResponse::Error(500, "the proof could not be made");
     proof = std::move(*p);
   }
-  return ApiResponse::Json(200, {{"from", from}, {"to", to}, {"consistency", HexList(proof)}});
+  return ApiResponse::Json(200, audit::ConsistencyProofToJson({from, to, std::move(proof)}));
 }
 
 ApiResponse AuditorApi::RevocationList() {

@@ -1,14 +1,13 @@
 #include "pipeline/service/log_monitor.h"
 
 #include <filesystem>
-#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "audit/ledger/checkpoint.h"
 #include "audit/ledger/merkle_proof.h"
+#include "audit/ledger/receipt.h"
 #include "base/file.h"
-#include "base/hex.h"
 #include "pipeline/service/http_fetch.h"
 
 namespace hallmark::pipeline {
@@ -38,24 +37,6 @@ Status WriteState(const std::string& path, const std::string& url, const State& 
       nlohmann::json{{"url", url}, {"log_key", s.log_key}, {"checkpoint", s.checkpoint}}.dump(2) +
       "\n";
   return WriteFileAtomic(path, ByteView(text));
-}
-
-Result<std::vector<audit::Hash>> ParseProof(const std::string& body, const std::string& what) {
-  const nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
-  if (!j.is_object() || !j.contains("consistency") || !j["consistency"].is_array()) {
-    return Status::BadInput(what + ": not a consistency proof");
-  }
-  std::vector<audit::Hash> proof;
-  for (const nlohmann::json& h : j["consistency"]) {
-    if (!h.is_string()) return Status::BadInput(what + ": a proof hash is not a string");
-    HM_ASSIGN_OR_RETURN(Bytes b, HexDecode(h.get<std::string>(), "proof hash"));
-    if (b.size() != 32) return Status::BadInput(what + ": a proof hash is not 32 bytes");
-    audit::Hash x{};
-    std::copy(b.begin(), b.end(), x.begin());
-    proof.push_back(x);
-  }
-  if (proof.size() > 128) return Status::BadInput(what + ": an implausibly long proof");
-  return proof;
 }
 
 }  // namespace
@@ -129,9 +110,14 @@ Result<MonitorReport> MonitorLog(const MonitorRequest& request) {
   const std::string path = "/api/v1/proof/consistency?from=" + std::to_string(before.size) +
                            "&to=" + std::to_string(now->size);
   HM_ASSIGN_OR_RETURN(std::string body, HttpGet(request.url, path, 64 << 10));
-  HM_ASSIGN_OR_RETURN(std::vector<audit::Hash> proof, ParseProof(body, request.url + path));
+  const nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+  Result<audit::ConsistencyProofRecord> proof = audit::ConsistencyProofFromJson(j);
+  if (!proof.ok()) return proof.status().WithContext(request.url + path);
+  if (proof->from != before.size || proof->to != now->size) {
+    return Status::BadInput(request.url + path + ": the proof is for other sizes");
+  }
   const Status consistent =
-      audit::VerifyConsistency(before.size, now->size, proof, before.root, now->root);
+      audit::VerifyConsistency(before.size, now->size, proof->proof, before.root, now->root);
   if (!consistent.ok()) {
     report.outcome = MonitorOutcome::kFork;
     report.detail = "the checkpoint of size " + std::to_string(now->size) +
