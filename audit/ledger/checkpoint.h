@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "audit/ledger/merkle_tree.h"
+#include "base/base64.h"
 #include "base/bytes.h"
 #include "base/result.h"
 
@@ -35,9 +36,6 @@ struct Checkpoint {
 std::string CheckpointBody(const Checkpoint& cp);
 // Parses the body of a note (origin, size, root; extension lines are ignored).
 Result<Checkpoint> ParseCheckpointBody(std::string_view body);
-
-std::string Base64Encode(ByteView data);
-Result<Bytes> Base64Decode(std::string_view text, std::string_view what);
 
 // Checks notes signed by one Ed25519 key. Signatures by other keys (witnesses) are skipped.
 class CheckpointVerifier {

@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace hallmark;
   const std::string_view input = fuzz::AsText(data, size);
   (void)audit::ParseCheckpointBody(input);
-  (void)audit::Base64Decode(input, "fuzz");
+  (void)hallmark::Base64Decode(input, "fuzz");
 
   const size_t newline = input.find('\n');
   if (newline == std::string_view::npos) return 0;
