@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 
 namespace hallmark::provenance {
 namespace {
@@ -108,9 +109,32 @@ Result<UniqueX509> IssueRootCertificate(EVP_PKEY* key, const std::string& organi
   return cert;
 }
 
+Status CheckPublicUrl(const std::string& url) {
+  const auto bad = [&](const std::string& why) {
+    return Status::InvalidArgument("public URL '" + url + "': " + why);
+  };
+  const size_t scheme_end = url.find("://");
+  const std::string scheme = scheme_end == std::string::npos ? "" : url.substr(0, scheme_end);
+  if (scheme != "http" && scheme != "https") return bad("it must start with http:// or https://");
+  const std::string rest = url.substr(scheme_end + 3);
+  if (rest.empty() || rest.front() == '/') return bad("it names no host");
+  if (url.size() > 512) return bad("longer than 512 characters");
+  // The URL goes into an OpenSSL extension string, where ',' separates values; and a relying
+  // party fetches it as is. So only plain host, port and path characters are allowed.
+  for (unsigned char c : rest) {
+    if (!(std::isalnum(c) || std::strchr(".-_~/:[]%", c))) {
+      return bad(std::string("character '") + static_cast<char>(c) +
+                 "' is not allowed (no query, fragment, user info or white space)");
+    }
+  }
+  if (url.back() == '/') return bad("drop the trailing '/'");
+  return Status::Ok();
+}
+
 Result<UniqueX509> IssueSigningCertificate(EVP_PKEY* subject_key, const std::string& organization,
                                            const std::string& common_name, X509* ca_cert,
-                                           EVP_PKEY* ca_key, const Validity& validity) {
+                                           EVP_PKEY* ca_key, const Validity& validity,
+                                           const RevocationService& revocation) {
   HM_ASSIGN_OR_RETURN(UniqueX509 cert, NewCertificate(subject_key, validity));
   UniqueX509Name name = MakeName(organization, common_name);
   X509_set_subject_name(cert.get(), name.get());
@@ -122,6 +146,46 @@ Result<UniqueX509> IssueSigningCertificate(EVP_PKEY* subject_key, const std::str
   const std::string eku =
       std::string(kEmailProtectionOid) + "," + kClaimSigningOid + "," + kDocumentSigningOid;
   HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_ext_key_usage, eku.c_str()));
+  HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_subject_key_identifier, "hash"));
+  HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_authority_key_identifier, "keyid:always"));
+  if (!revocation.public_url.empty()) {
+    HM_RETURN_IF_ERROR(CheckPublicUrl(revocation.public_url));
+    const std::string aia = "OCSP;URI:" + revocation.OcspUrl();
+    const std::string cdp = "URI:" + revocation.CrlUrl();
+    HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_info_access, aia.c_str()));
+    HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_crl_distribution_points, cdp.c_str()));
+  }
+  HM_RETURN_IF_ERROR(Sign(cert.get(), ca_key));
+  return cert;
+}
+
+Result<UniqueX509> IssueOcspResponderCertificate(EVP_PKEY* subject_key, X509* ca_cert,
+                                                 EVP_PKEY* ca_key, const Validity& validity) {
+  HM_ASSIGN_OR_RETURN(UniqueX509 cert, NewCertificate(subject_key, validity));
+  UniqueX509Name name(X509_NAME_dup(X509_get_subject_name(ca_cert)));
+  if (!name) return Status::Internal("out of memory");
+  std::string common_name = "OCSP Responder";
+  const int cn = X509_NAME_get_index_by_NID(name.get(), NID_commonName, -1);
+  if (cn >= 0) {
+    const ASN1_STRING* v = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name.get(), cn));
+    common_name = std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(v)),
+                              size_t(ASN1_STRING_length(v))) +
+                  " " + common_name;
+    X509_NAME_ENTRY_free(X509_NAME_delete_entry(name.get(), cn));
+  }
+  X509_NAME_add_entry_by_txt(name.get(), "CN", MBSTRING_UTF8,
+                             reinterpret_cast<const unsigned char*>(common_name.c_str()), -1, 0, 0);
+  X509_set_subject_name(cert.get(), name.get());
+  X509_set_issuer_name(cert.get(), X509_get_subject_name(ca_cert));
+  X509V3_CTX ctx;
+  X509V3_set_ctx(&ctx, ca_cert, cert.get(), nullptr, nullptr, 0);
+  HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_basic_constraints, "critical,CA:FALSE"));
+  HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_key_usage, "critical,digitalSignature"));
+  // OCSPSigning alone: this key can vouch for certificate status and for nothing else.
+  HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_ext_key_usage, "critical,OCSPSigning"));
+  // Clients do not ask the responder about its own certificate (RFC 6960 §4.2.2.2.1), so its
+  // validity is kept short instead.
+  HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_id_pkix_OCSP_noCheck, "ignored"));
   HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_subject_key_identifier, "hash"));
   HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_authority_key_identifier, "keyid:always"));
   HM_RETURN_IF_ERROR(Sign(cert.get(), ca_key));

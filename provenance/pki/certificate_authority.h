@@ -6,6 +6,15 @@
 // documentSigning, basicConstraints CA:FALSE, subject and authority key identifiers, and an
 // issuer different from the subject. emailProtection is there because c2pa-rs 0.91 rejects a
 // leaf that names only claimSigning unless its trust configuration adds that OID.
+//
+// When the studio publishes a revocation service (`--public-url`), signing certificates also
+// carry an authority information access extension naming its OCSP responder (<url>/ocsp) and a
+// CRL distribution point (<url>/crl): C2PA validators learn of revocation through OCSP only
+// (C2PA 2.2 §14.5.2), other X.509 tools through either.
+//
+// The OCSP responder signs with a delegated certificate (RFC 6960 §4.2.2.2): issued by the CA,
+// extended key usage OCSPSigning alone, and id-pkix-ocsp-nocheck, so that the CA key can stay
+// offline while the responder answers online.
 #ifndef HALLMARK_PROVENANCE_PKI_CERTIFICATE_AUTHORITY_H_
 #define HALLMARK_PROVENANCE_PKI_CERTIFICATE_AUTHORITY_H_
 
@@ -31,9 +40,25 @@ struct Validity {
 
 Result<UniqueX509> IssueRootCertificate(EVP_PKEY* key, const std::string& organization,
                                         const Validity& validity);
+// Where relying parties ask whether a certificate is revoked. Empty: the certificate names none.
+struct RevocationService {
+  std::string public_url;  // e.g. "https://studio.example/hallmark"; CheckPublicUrl holds
+  std::string OcspUrl() const { return public_url + "/ocsp"; }
+  std::string CrlUrl() const { return public_url + "/crl"; }
+};
+
+// kInvalidArgument unless `url` is an absolute http(s) URL without query, fragment, user info,
+// white space or characters that would need escaping in a certificate extension.
+Status CheckPublicUrl(const std::string& url);
+
 Result<UniqueX509> IssueSigningCertificate(EVP_PKEY* subject_key, const std::string& organization,
                                            const std::string& common_name, X509* ca_cert,
-                                           EVP_PKEY* ca_key, const Validity& validity);
+                                           EVP_PKEY* ca_key, const Validity& validity,
+                                           const RevocationService& revocation = {});
+// The OCSP responder's delegated signing certificate. Its subject is the CA's with the common
+// name "<CA common name> OCSP Responder".
+Result<UniqueX509> IssueOcspResponderCertificate(EVP_PKEY* subject_key, X509* ca_cert,
+                                                 EVP_PKEY* ca_key, const Validity& validity);
 
 struct RevokedEntry {
   std::string serial_hex;  // upper-case hex, as OpenSSL prints serials

@@ -190,6 +190,10 @@ Result<KeyInfo> KeyStore::Describe(const std::string& id) const {
   info.not_before = AsnTime(X509_get0_notBefore(leaf));
   info.not_after = AsnTime(X509_get0_notAfter(leaf));
   info.certificate_pem = ChainPem(chain);
+  if (STACK_OF(OPENSSL_STRING)* ocsp = X509_get1_ocsp(leaf)) {
+    if (sk_OPENSSL_STRING_num(ocsp) > 0) info.ocsp_url = sk_OPENSSL_STRING_value(ocsp, 0);
+    X509_email_free(ocsp);  // the OpenSSL-documented way to free this string stack
+  }
   auto active = ActiveId();
   info.active = active.ok() && *active == id;
   if (fs::exists(keys_dir_ + "/revoked.crl")) {
@@ -205,15 +209,25 @@ Result<KeyInfo> KeyStore::Describe(const std::string& id) const {
 
 Result<KeyInfo> KeyStore::IssueSigningKey(const KeyOptions& options,
                                           const std::string& passphrase) {
+  RevocationService revocation{options.public_url};
+  if (revocation.public_url.empty()) {
+    HM_ASSIGN_OR_RETURN(revocation.public_url, PublicUrl());
+  } else {
+    HM_RETURN_IF_ERROR(CheckPublicUrl(revocation.public_url));
+  }
   HM_ASSIGN_OR_RETURN(auto ca_chain, ReadCertificatesPem(keys_dir_ + "/ca.crt"));
   HM_ASSIGN_OR_RETURN(UniquePkey ca_key, ReadPrivateKey(keys_dir_ + "/ca.key", passphrase));
   HM_ASSIGN_OR_RETURN(UniquePkey key, GenerateKey(options.algorithm));
   const std::time_t start = options.start ? options.start : std::time(nullptr);
   const std::string& organization = options.organization;
-  HM_ASSIGN_OR_RETURN(UniqueX509 cert, IssueSigningCertificate(
-                                           key.get(), organization, organization + " Claim Signing",
-                                           ca_chain.front().get(), ca_key.get(),
-                                           Validity::Days(options.signing_days, start)));
+  HM_ASSIGN_OR_RETURN(
+      UniqueX509 cert,
+      IssueSigningCertificate(key.get(), organization, organization + " Claim Signing",
+                              ca_chain.front().get(), ca_key.get(),
+                              Validity::Days(options.signing_days, start), revocation));
+  HM_RETURN_IF_ERROR(
+      IssueResponder(options.start, ca_chain.front().get(), ca_key.get(), passphrase));
+  if (!options.public_url.empty()) HM_RETURN_IF_ERROR(RecordPublicUrl(options.public_url));
   const std::string id = KeyIdFor(cert.get());
   HM_RETURN_IF_ERROR(WritePrivateKey(keys_dir_ + "/" + id + ".key", key.get(), passphrase));
   std::vector<UniqueX509> chain;
@@ -224,10 +238,54 @@ Result<KeyInfo> KeyStore::IssueSigningKey(const KeyOptions& options,
   return Describe(id);
 }
 
+Status KeyStore::IssueResponder(std::time_t start, X509* ca, EVP_PKEY* ca_key,
+                                const std::string& passphrase) const {
+  HM_ASSIGN_OR_RETURN(UniquePkey key, GenerateKey(KeyAlgorithm::kEs256));
+  HM_ASSIGN_OR_RETURN(UniqueX509 cert,
+                      IssueOcspResponderCertificate(
+                          key.get(), ca, ca_key,
+                          Validity::Days(kResponderDays, start ? start : std::time(nullptr))));
+  HM_RETURN_IF_ERROR(EnsurePrivateDir(responder_dir()));
+  HM_RETURN_IF_ERROR(WritePrivateKey(responder_dir() + "/responder.key", key.get(), passphrase));
+  return WriteText(responder_dir() + "/responder.crt",
+                   CertificatePem(cert.get()) + CertificatePem(ca));
+}
+
+Status KeyStore::RecordPublicUrl(const std::string& url) const {
+  return WriteText(keys_dir_ + "/public-url", url + "\n");
+}
+
+Result<std::string> KeyStore::PublicUrl() const {
+  const std::string path = keys_dir_ + "/public-url";
+  if (!fs::exists(path)) return std::string();
+  HM_ASSIGN_OR_RETURN(Bytes data, ReadFile(path, 4096));
+  std::string url(data.begin(), data.end());
+  while (!url.empty() && (url.back() == '\n' || url.back() == '\r')) url.pop_back();
+  Status usable = CheckPublicUrl(url);
+  if (!usable.ok()) return Status::BadInput(path + ": " + usable.message());
+  return url;
+}
+
+Result<OcspSigningKey> KeyStore::LoadOcspResponder(const std::string& passphrase) const {
+  const std::string crt = responder_dir() + "/responder.crt";
+  if (!fs::exists(crt)) {
+    return Status::NotFound(crt + ": no OCSP responder key (run 'hallmark keys rotate')");
+  }
+  OcspSigningKey out;
+  HM_ASSIGN_OR_RETURN(out.chain, ReadCertificatesPem(crt));
+  HM_ASSIGN_OR_RETURN(out.key, ReadPrivateKey(responder_dir() + "/responder.key", passphrase));
+  if (X509_check_private_key(out.chain.front().get(), out.key.get()) != 1) {
+    DrainOpenSslErrors();
+    return Status::BadInput(crt + ": the responder key does not match its certificate");
+  }
+  return out;
+}
+
 Result<KeyInfo> KeyStore::Init(const KeyOptions& options, const std::string& passphrase) {
   // Refused before anything is written: a passphrase found wanting half-way would leave a CA
   // without a signing key, and a home that 'keys init' then refuses to redo.
   HM_RETURN_IF_ERROR(CheckPassphrase(passphrase));
+  if (!options.public_url.empty()) HM_RETURN_IF_ERROR(CheckPublicUrl(options.public_url));
   if (fs::exists(keys_dir_ + "/ca.key")) {
     return Status::InvalidArgument(keys_dir_ + ": a studio CA already exists (use 'keys rotate')");
   }
@@ -261,10 +319,15 @@ Status KeyStore::PublishRevocationList(X509_CRL* crl) const {
   return WriteText(trust_dir_ + "/studio-revoked.crl", pem);
 }
 
-Result<Bytes> KeyStore::RevocationListDer() const {
+Result<UniqueX509Crl> KeyStore::RevocationList() const {
   const std::string path = keys_dir_ + "/revoked.crl";
   if (!fs::exists(path)) return Status::NotFound(path + ": the studio has no revocation list");
-  HM_ASSIGN_OR_RETURN(UniqueX509Crl crl, ReadCrl(path));
+  return ReadCrl(path);
+}
+
+Result<Bytes> KeyStore::RevocationListDer() const {
+  const std::string path = keys_dir_ + "/revoked.crl";
+  HM_ASSIGN_OR_RETURN(UniqueX509Crl crl, RevocationList());
   const int n = i2d_X509_CRL(crl.get(), nullptr);
   if (n <= 0) return Status::Internal(path + ": cannot encode the revocation list");
   Bytes der(size_t(n), 0);
@@ -295,6 +358,8 @@ Result<KeyInfo> KeyStore::Revoke(const std::string& id, const std::string& passp
   HM_ASSIGN_OR_RETURN(UniqueX509Crl crl, IssueRevocationList(ca, ca_key.get(), entries));
   HM_RETURN_IF_ERROR(PublishRevocationList(crl.get()));
   if (info.active) fs::remove(keys_dir_ + "/active");
+  // Revoking is the moment a studio acts on a compromise, so the responder's key is renewed too.
+  HM_RETURN_IF_ERROR(IssueResponder(0, ca, ca_key.get(), passphrase));
   return Describe(id);
 }
 

@@ -4,6 +4,9 @@
 //   <id>.key, <id>.crt     a claim-signing key and its chain (leaf first; PEM)
 //   active                 the id of the key `sign` uses
 //   revoked.crl            the CA-signed revocation list (also copied to <home>/trust/)
+//   public-url             where the studio serves revocation status (`--public-url`), if it does
+//   ocsp/responder.key,    the OCSP responder's delegated key and certificate chain; reissued by
+//   ocsp/responder.crt     init, rotate and revoke, valid kResponderDays
 //
 // and the trust store <home>/trust/ (anchors as PEM certificates, plus revocation lists) that
 // `provenance verify` reads by default. `init` puts the studio CA there.
@@ -52,6 +55,7 @@ struct KeyInfo {
   bool revoked = false;
   bool is_ca = false;
   std::string certificate_pem;  // public chain, leaf first
+  std::string ocsp_url;         // the responder the certificate names; "" for none
 };
 
 struct KeyOptions {
@@ -60,7 +64,20 @@ struct KeyOptions {
   int ca_days = 3650;
   int signing_days = 397;
   std::time_t start = 0;  // 0: now. Tests back-date certificates with it.
+  // Signing certificates name an OCSP responder and a CRL at this URL (CheckPublicUrl). Empty:
+  // the one recorded by an earlier init or rotate, if any. Given, it is recorded for later ones.
+  std::string public_url;
 };
+
+// The OCSP responder's key and chain (responder certificate first, then the CA).
+struct OcspSigningKey {
+  UniquePkey key;
+  std::vector<UniqueX509> chain;
+};
+
+// The delegated responder certificate is short-lived because relying parties never ask about it
+// (it carries id-pkix-ocsp-nocheck); `keys rotate` or `keys revoke` reissue it.
+constexpr int kResponderDays = 90;
 
 class KeyStore {
  public:
@@ -87,12 +104,24 @@ class KeyStore {
   // The CA-signed revocation list in DER, for serving to tools that read CRLs; NotFound when
   // the studio has none yet (no CA).
   Result<Bytes> RevocationListDer() const;
+  // The revocation list exactly as the CA signed it, parsed; NotFound when there is none.
+  Result<UniqueX509Crl> RevocationList() const;
+  // The URL recorded by `--public-url`, or "" when the studio publishes none.
+  Result<std::string> PublicUrl() const;
+  // The OCSP responder's key, decrypted with the passphrase; NotFound for a home made before
+  // the responder existed (run 'keys rotate').
+  Result<OcspSigningKey> LoadOcspResponder(const std::string& passphrase) const;
+  std::string responder_dir() const { return keys_dir_ + "/ocsp"; }
 
  private:
   Result<std::string> ActiveId() const;
   Result<KeyInfo> Describe(const std::string& id) const;
   Result<KeyInfo> IssueSigningKey(const KeyOptions& options, const std::string& passphrase);
   Status PublishRevocationList(X509_CRL* crl) const;
+  Status RecordPublicUrl(const std::string& url) const;
+  // start 0: now.
+  Status IssueResponder(std::time_t start, X509* ca, EVP_PKEY* ca_key,
+                        const std::string& passphrase) const;
 
   std::string home_;
   std::string keys_dir_;
