@@ -34,7 +34,8 @@ nlohmann::json KeyJson(const pv::KeyInfo& k) {
           {"not_after", Date(k.not_after)},
           {"active", k.active},
           {"revoked", k.revoked},
-          {"ca", k.is_ca}};
+          {"ca", k.is_ca},
+          {"ocsp_url", k.ocsp_url}};
 }
 
 std::string KeyLine(const pv::KeyInfo& k) {
@@ -48,6 +49,7 @@ struct KeyFlags {
   std::string algorithm = "es256";
   std::string organization = "Hallmark Studio";
   int days = 397;
+  std::string public_url;
 };
 
 Result<pv::KeyOptions> ToOptions(const KeyFlags& f) {
@@ -56,6 +58,7 @@ Result<pv::KeyOptions> ToOptions(const KeyFlags& f) {
   o.organization = f.organization;
   if (f.days < 1) return Status::InvalidArgument("--days must be at least 1");
   o.signing_days = f.days;
+  o.public_url = f.public_url;
   return o;
 }
 
@@ -74,6 +77,8 @@ void RegisterKeys(CLI::App& app, Context& ctx) {
   init->add_option("--alg", flags->algorithm, "Signing key algorithm: es256 or ed25519");
   init->add_option("--org", flags->organization, "Organisation named in the certificates");
   init->add_option("--days", flags->days, "Validity of the signing certificate in days");
+  init->add_option("--public-url", flags->public_url,
+                   "Where 'hallmark serve' is reached: certificates name its /ocsp and /crl");
   init->callback([&ctx, flags] {
     ctx.SetAction([&ctx, flags]() -> Result<int> {
       HM_ASSIGN_OR_RETURN(pv::KeyOptions options, ToOptions(*flags));
@@ -116,6 +121,7 @@ void RegisterKeys(CLI::App& app, Context& ctx) {
       ctx.Say(KeyLine(k));
       ctx.Say("issuer " + k.issuer + "\nserial " + k.serial + "\nvalid  " + Date(k.not_before) +
               " .. " + Date(k.not_after));
+      if (!k.ocsp_url.empty()) ctx.Say("ocsp   " + k.ocsp_url);
       ctx.Say(k.certificate_pem);
       nlohmann::json j = KeyJson(k);
       j["certificate_pem"] = k.certificate_pem;
@@ -129,6 +135,8 @@ void RegisterKeys(CLI::App& app, Context& ctx) {
   rotate->add_option("--alg", flags->algorithm, "Signing key algorithm: es256 or ed25519");
   rotate->add_option("--org", flags->organization, "Organisation named in the certificate");
   rotate->add_option("--days", flags->days, "Validity of the signing certificate in days");
+  rotate->add_option("--public-url", flags->public_url,
+                     "Where 'hallmark serve' is reached: certificates name its /ocsp and /crl");
   rotate->callback([&ctx, flags] {
     ctx.SetAction([&ctx, flags]() -> Result<int> {
       HM_ASSIGN_OR_RETURN(pv::KeyOptions options, ToOptions(*flags));

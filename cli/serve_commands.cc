@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <thread>
@@ -11,6 +12,7 @@
 #include "cli/commands.h"
 #include "pipeline/service/auditor_api.h"
 #include "pipeline/service/auditor_server.h"
+#include "provenance/pki/key_store.h"
 
 namespace hallmark::cli {
 namespace {
@@ -24,6 +26,8 @@ struct ServeFlags {
   int sessions = 4;
   std::string trust, watermark_key, ledger;
   std::string cors_origin;
+  std::string public_url;
+  std::string passphrase_file;
 };
 
 // "HOST:PORT", "[V6]:PORT" or ":PORT" (all addresses).
@@ -68,6 +72,14 @@ Result<int> Serve(Context& ctx, const ServeFlags& f) {
   api_options.sources.watermark_key = f.watermark_key;
   api_options.sources.ledger_file = f.ledger;
   api_options.sources.max_pixels = ctx.max_pixels;
+  // The passphrase unlocks the OCSP responder's key only; without one the responder is off.
+  if (!f.passphrase_file.empty() || std::getenv("HALLMARK_PASSPHRASE")) {
+    HM_ASSIGN_OR_RETURN(api_options.responder_passphrase,
+                        provenance::ReadPassphrase(f.passphrase_file));
+  }
+  const provenance::KeyStore keys(ctx.Home());
+  HM_ASSIGN_OR_RETURN(const std::string recorded_url, keys.PublicUrl());
+  if (!f.public_url.empty()) HM_RETURN_IF_ERROR(provenance::CheckPublicUrl(f.public_url));
   HM_ASSIGN_OR_RETURN(std::unique_ptr<pipeline::AuditorApi> api,
                       pipeline::AuditorApi::Open(api_options));
   HM_ASSIGN_OR_RETURN(std::unique_ptr<pipeline::AuditorServer> srv,
@@ -92,7 +104,21 @@ Result<int> Serve(Context& ctx, const ServeFlags& f) {
   const std::string url =
       std::string(srv->tls() ? "https://" : "http://") + server.host + ":" + std::to_string(port);
   ctx.Say("listening on " + url + " (" + std::to_string(f.sessions) + " verify sessions)");
-  ctx.EmitJson({{"listening", url}, {"port", port}});
+  ctx.Say(api->ocsp_enabled()
+              ? "OCSP responder on at /ocsp"
+              : "OCSP responder off (give the key passphrase, in a home with a responder key)");
+  // Certificates already issued name the recorded URL; a server published elsewhere would leave
+  // relying parties asking a responder that is not there.
+  if (!f.public_url.empty() && f.public_url != recorded_url) {
+    ctx.Say("warning: the studio's certificates name " +
+            (recorded_url.empty() ? std::string("no revocation URL") : recorded_url) +
+            ", not --public-url " + f.public_url + " (run 'hallmark keys rotate --public-url " +
+            f.public_url + "')");
+  }
+  ctx.EmitJson({{"listening", url},
+                {"port", port},
+                {"ocsp", api->ocsp_enabled()},
+                {"public_url", f.public_url.empty() ? recorded_url : f.public_url}});
   std::fflush(stdout);
   const Status served = srv->Serve();
   pthread_kill(waiter.native_handle(), SIGUSR1);
@@ -121,6 +147,10 @@ void RegisterServeCommands(CLI::App& app, Context& ctx) {
   cmd->add_option("--ledger", f->ledger, "A ledger file to serve instead of the home's");
   cmd->add_option("--cors-origin", f->cors_origin,
                   "Allow this origin to call the API from a browser (default: none)");
+  cmd->add_option("--public-url", f->public_url,
+                  "The URL this server is reached at (checked against the certificates' own)");
+  cmd->add_option("--passphrase-file", f->passphrase_file,
+                  "Unlocks the OCSP responder key (default: $HALLMARK_PASSPHRASE; none: OCSP off)");
   cmd->callback([&ctx, f] { ctx.SetAction([&ctx, f]() { return Serve(ctx, *f); }); });
 }
 

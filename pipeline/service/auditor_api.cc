@@ -1,5 +1,6 @@
 #include "pipeline/service/auditor_api.h"
 
+#include <ctime>
 #include <string_view>
 
 #include "audit/ledger/merkle_tree.h"
@@ -87,7 +88,20 @@ int HttpStatusFor(const Status& s) {
 Result<std::unique_ptr<AuditorApi>> AuditorApi::Open(const ApiOptions& options) {
   HM_ASSIGN_OR_RETURN(std::unique_ptr<SessionPool> pool,
                       SessionPool::Open(options.home, options.sources, options.sessions));
-  return std::unique_ptr<AuditorApi>(new AuditorApi(options, std::move(pool)));
+  std::unique_ptr<provenance::OcspResponder> responder;
+  if (!options.responder_passphrase.empty()) {
+    // A home made before the responder existed serves without one; a wrong passphrase or a
+    // damaged key stops the server, so the operator hears of it at once.
+    Result<std::unique_ptr<provenance::OcspResponder>> r =
+        provenance::OcspResponder::Open(options.home, options.responder_passphrase);
+    if (r.ok()) {
+      responder = std::move(*r);
+    } else if (r.status().code() != StatusCode::kNotFound) {
+      return r.status();
+    }
+  }
+  return std::unique_ptr<AuditorApi>(
+      new AuditorApi(options, std::move(pool), std::move(responder)));
 }
 
 Result<SessionPool::Lease> AuditorApi::Borrow(ApiResponse* error, bool need_ledger) {
@@ -240,6 +254,25 @@ ApiResponse AuditorApi::RevocationList() {
   ApiResponse r =
       ApiResponse::Text(200, "application/pkix-crl", std::string(der->begin(), der->end()));
   r.headers.emplace_back("Cache-Control", "no-cache");
+  return r;
+}
+
+ApiResponse AuditorApi::Ocsp(ByteView request) {
+  constexpr char kType[] = "application/ocsp-response";
+  if (!responder_) {
+    // tryLater (RFC 6960 §4.2.1), as one unsigned byte string: responseStatus 3, no body.
+    ApiResponse r = ApiResponse::Text(503, kType, std::string("\x30\x03\x0a\x01\x03", 5));
+    r.headers.emplace_back("Retry-After", "3600");
+    return r;
+  }
+  const provenance::OcspAnswer a = responder_->Respond(request, std::time(nullptr));
+  ApiResponse r = ApiResponse::Text(a.http_status, kType, std::string(a.der.begin(), a.der.end()));
+  // Caches may keep an answer as long as it is good for, and no longer (RFC 5019 §6.2).
+  if (a.http_status == 200) {
+    r.headers.emplace_back(
+        "Cache-Control",
+        "max-age=" + std::to_string(provenance::kOcspResponseSeconds) + ", public");
+  }
   return r;
 }
 

@@ -3,8 +3,9 @@
 // be tested without a socket, and http_server.h only moves bytes.
 //
 // It reads the home through a SessionPool: the ledger read-only, the watermark key and the trust
-// store. It never loads a signing key. Error bodies are {"error": "<one line>"} and never name a
-// path on the server.
+// store. It never loads a claim-signing key or the CA key; with a passphrase it loads the OCSP
+// responder's delegated key, which can vouch for certificate status and nothing else. Error bodies
+// are {"error": "<one line>"} and never name a path on the server.
 #ifndef HALLMARK_PIPELINE_SERVICE_AUDITOR_API_H_
 #define HALLMARK_PIPELINE_SERVICE_AUDITOR_API_H_
 
@@ -21,6 +22,7 @@
 #include "base/bytes.h"
 #include "base/result.h"
 #include "pipeline/service/session_pool.h"
+#include "provenance/pki/ocsp_responder.h"
 
 namespace hallmark::pipeline {
 
@@ -41,6 +43,8 @@ struct ApiOptions {
   int sessions = 4;  // concurrent verifications
   // How long a request waits for a free session before it is answered 503.
   std::chrono::milliseconds session_wait{2000};
+  // Unlocks the OCSP responder key; empty: POST /ocsp answers tryLater (503).
+  std::string responder_passphrase;
 };
 
 class AuditorApi {
@@ -62,20 +66,25 @@ class AuditorApi {
   ApiResponse ConsistencyProof(uint64_t from, uint64_t to);
   // GET /crl: the studio CA's current revocation list, DER.
   ApiResponse RevocationList();
+  // POST /ocsp (and GET /ocsp/{base64}): the DER OCSPResponse to a DER OCSPRequest.
+  ApiResponse Ocsp(ByteView request);
+  bool ocsp_enabled() const { return responder_ != nullptr; }
   // GET /log/tile/...: `path` is what follows "tile/".
   ApiResponse Tile(std::string_view path);
   // GET /healthz.
   ApiResponse Health();
 
  private:
-  explicit AuditorApi(ApiOptions options, std::unique_ptr<SessionPool> pool)
-      : options_(std::move(options)), pool_(std::move(pool)) {}
+  AuditorApi(ApiOptions options, std::unique_ptr<SessionPool> pool,
+             std::unique_ptr<provenance::OcspResponder> responder)
+      : options_(std::move(options)), pool_(std::move(pool)), responder_(std::move(responder)) {}
   // A free session (with a ledger, when `need_ledger`), or the error response: 503 when none
   // came free in time, 404 when the ledger is needed and the server has none.
   Result<SessionPool::Lease> Borrow(ApiResponse* error, bool need_ledger = true);
 
   ApiOptions options_;
   std::unique_ptr<SessionPool> pool_;
+  std::unique_ptr<provenance::OcspResponder> responder_;
 };
 
 // The HTTP status for a failed Status: 400 bad input, 404 not found, 503 busy, 500 otherwise.

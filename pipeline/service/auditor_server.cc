@@ -7,6 +7,7 @@
 
 #include <httplib.h>
 
+#include "base/base64.h"
 #include "pipeline/service/bounded_task_queue.h"
 #include "pipeline/service/page_assets.h"
 #include "pipeline/service/rate_limiter.h"
@@ -16,6 +17,9 @@ namespace {
 
 using httplib::Request;
 using httplib::Response;
+
+// An OCSP request names a few certificates by hash and serial: a few hundred bytes.
+constexpr size_t kMaxOcspRequestBytes = 2048;
 
 // The page loads its script and styles from this server only; nothing else may run or frame it.
 constexpr char kContentSecurityPolicy[] =
@@ -237,6 +241,24 @@ void AuditorServer::Impl::Routes() {
     Send(api.ConsistencyProof(from, to), res);
   });
   s.Get("/crl", [this](const Request&, Response& res) { Send(api.RevocationList(), res); });
+  s.Post("/ocsp", [this](const Request& req, Response& res) {
+    const std::string type = req.get_header_value("Content-Type");
+    if (type.substr(0, type.find(';')) != "application/ocsp-request") {
+      return Send(ApiResponse::Error(415, "send a DER OCSP request typed application/ocsp-request"),
+                  res);
+    }
+    if (req.body.size() > kMaxOcspRequestBytes) {
+      return Send(ApiResponse::Error(413, "the OCSP request is too large"), res);
+    }
+    Send(api.Ocsp(ByteView(reinterpret_cast<const uint8_t*>(req.body.data()), req.body.size())),
+         res);
+  });
+  // RFC 6960 Appendix A.1: GET with the request base64-encoded (and URL-encoded) in the path.
+  s.Get(R"(/ocsp/([A-Za-z0-9+/=]{1,2800}))", [this](const Request& req, Response& res) {
+    const Result<Bytes> der = Base64Decode(std::string(req.matches[1]), "the OCSP request");
+    if (!der.ok()) return Send(ApiResponse::Error(400, der.status().message()), res);
+    Send(api.Ocsp(ByteView(*der)), res);
+  });
   s.Get(R"(/log/tile/(.{1,64}))", [this](const Request& req, Response& res) {
     Send(api.Tile(std::string(req.matches[1])), res);
   });

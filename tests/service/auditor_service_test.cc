@@ -29,6 +29,7 @@
 #include "audit/ledger/merkle_proof.h"
 #include "audit/ledger/merkle_tree.h"
 #include "audit/ledger/receipt.h"
+#include "base/base64.h"
 #include "base/file.h"
 #include "base/hex.h"
 #include "pipeline/service/auditor_api.h"
@@ -94,10 +95,13 @@ Studio& TheStudio() {
 // AuditorServer on an ephemeral port, serving from its own thread until destroyed.
 class RunningServer {
  public:
-  // `ledger_file`: serve this ledger instead of the home's.
-  explicit RunningServer(pl::ServerOptions options = {}, const std::string& ledger_file = "") {
+  // `ledger_file`: serve this ledger instead of the home's. `home`: another home than the
+  // shared studio's, served with its OCSP responder unlocked by `passphrase`.
+  explicit RunningServer(pl::ServerOptions options = {}, const std::string& ledger_file = "",
+                         const std::string& home = "", const std::string& passphrase = "") {
     pl::ApiOptions api;
-    api.home = TheStudio().Home();
+    api.home = home.empty() ? TheStudio().Home() : home;
+    api.responder_passphrase = passphrase;
     api.sources.ledger_file = ledger_file;
     api.sessions = 2;
     auto opened = pl::AuditorApi::Open(api);
@@ -593,6 +597,108 @@ BOOST_AUTO_TEST_CASE(the_page_works_in_a_real_browser) {
   BOOST_TEST_MESSAGE(r.out);
   BOOST_TEST(r.exit_code == 0, r.out + r.err);
   BOOST_TEST(std::filesystem::exists(shot));
+}
+
+// Revocation as tools outside Hallmark see it: `openssl ocsp` against /ocsp (POST, and the GET
+// form) and `openssl verify -crl_check` with the CRL from /crl, before and after `keys revoke`.
+// A home of its own, so that revoking does not touch the shared studio.
+BOOST_AUTO_TEST_CASE(openssl_sees_a_revoked_signer_through_ocsp_and_the_crl) {
+  TempDir dir;
+  const std::string pass = "ocsp test passphrase";
+  const std::vector<std::string> env = {"HALLMARK_HOME=" + dir.File("home"),
+                                        "HALLMARK_PASSPHRASE=" + pass};
+  auto must = [&](const std::vector<std::string>& args) {
+    ProcessResult r = RunHallmark(args, env);
+    BOOST_REQUIRE_MESSAGE(r.exit_code == 0, args[0] + " failed: " + r.err + r.out);
+    return r;
+  };
+  must({"keys", "init", "--org", "OCSP Test Studio"});
+  {
+    // Without the passphrase the responder is off and says so in OCSP terms (tryLater).
+    RunningServer off({}, "", dir.File("home"));
+    auto r = off.Client().Post("/ocsp", "0", "application/ocsp-request");
+    BOOST_REQUIRE(r);
+    BOOST_TEST(r->status == 503);
+    BOOST_TEST(r->body == std::string("\x30\x03\x0a\x01\x03", 5));
+  }
+  pl::ServerOptions unlimited;
+  unlimited.rate = 0;
+  RunningServer s(unlimited, "", dir.File("home"), pass);
+  // The key that names this server: what a studio does once it knows its public URL.
+  must({"keys", "rotate", "--public-url", s.Url()});
+  const nlohmann::json key = nlohmann::json::parse(must({"--json", "keys", "show"}).out);
+  const std::string id = key["id"], ca = dir.File("home/keys/ca.crt");
+  BOOST_TEST(key["ocsp_url"] == s.Url() + "/ocsp");
+  const std::string leaf = dir.File("leaf.pem");
+  must({"keys", "export", id, "--out", leaf});
+  // The URL comes from the certificate's own AIA, as a relying party finds it.
+  ProcessResult uri = RunProcess({HALLMARK_OPENSSL, "x509", "-in", leaf, "-noout", "-ocsp_uri"});
+  BOOST_REQUIRE(uri.exit_code == 0);
+  const std::string ocsp_url = uri.out.substr(0, uri.out.find('\n'));
+  BOOST_TEST(ocsp_url == s.Url() + "/ocsp");
+  auto ask = [&] {
+    ProcessResult r = RunProcess(
+        {HALLMARK_OPENSSL, "ocsp", "-issuer", ca, "-cert", leaf, "-url", ocsp_url, "-CAfile", ca});
+    BOOST_TEST_MESSAGE(r.out + r.err);
+    BOOST_TEST(r.err.find("Response verify OK") != std::string::npos, r.err);
+    return r.out;
+  };
+  auto crl_check = [&] {
+    auto crl = s.Client().Get("/crl");
+    BOOST_REQUIRE(crl);
+    BOOST_REQUIRE(crl->status == 200);
+    BOOST_REQUIRE(
+        hm::WriteFileAtomic(
+            dir.File("crl.der"),
+            hm::ByteView(reinterpret_cast<const uint8_t*>(crl->body.data()), crl->body.size()))
+            .ok());
+    BOOST_REQUIRE(RunProcess({HALLMARK_OPENSSL, "crl", "-inform", "DER", "-in", dir.File("crl.der"),
+                              "-out", dir.File("crl.pem")})
+                      .exit_code == 0);
+    return RunProcess(
+        {HALLMARK_OPENSSL, "verify", "-crl_check", "-CAfile", ca, "-CRLfile", dir.File("crl.pem"), leaf});
+  };
+  BOOST_TEST(ask().find(leaf + ": good") != std::string::npos);
+  BOOST_TEST(crl_check().exit_code == 0);
+
+  must({"keys", "revoke", id});
+  BOOST_TEST(ask().find(leaf + ": revoked") != std::string::npos);
+  ProcessResult checked = crl_check();
+  BOOST_TEST(checked.exit_code != 0);
+  BOOST_TEST((checked.out + checked.err).find("certificate revoked") != std::string::npos);
+
+  // RFC 6960 A.1's GET form carries the same request, base64 in the path.
+  BOOST_REQUIRE(RunProcess({HALLMARK_OPENSSL, "ocsp", "-issuer", ca, "-cert", leaf, "-no_nonce", "-reqout",
+                            dir.File("req.der")})
+                    .exit_code == 0);
+  auto req = hm::ReadFile(dir.File("req.der"));
+  BOOST_REQUIRE(req.ok());
+  auto got = s.Client().Get("/ocsp/" + hm::Base64Encode(hm::ByteView(*req)));
+  BOOST_REQUIRE(got);
+  BOOST_TEST(got->status == 200);
+  BOOST_TEST(got->get_header_value("Content-Type") == "application/ocsp-response");
+  BOOST_REQUIRE(hm::WriteFileAtomic(dir.File("resp.der"),
+                                    hm::ByteView(reinterpret_cast<const uint8_t*>(got->body.data()),
+                                                 got->body.size()))
+                    .ok());
+  ProcessResult read = RunProcess({HALLMARK_OPENSSL, "ocsp", "-respin", dir.File("resp.der"), "-issuer",
+                                   ca, "-cert", leaf, "-CAfile", ca});
+  BOOST_TEST(read.out.find(leaf + ": revoked") != std::string::npos, read.out + read.err);
+
+  // Hostile requests: 4xx, and the server stays up.
+  auto garbage = s.Client().Post("/ocsp", std::string(200, 'x'), "application/ocsp-request");
+  BOOST_REQUIRE(garbage);
+  BOOST_TEST(garbage->status == 400);
+  auto typed = s.Client().Post("/ocsp", std::string("x"), "text/plain");
+  BOOST_REQUIRE(typed);
+  BOOST_TEST(typed->status == 415);
+  auto large = s.Client().Post("/ocsp", std::string(10000, '0'), "application/ocsp-request");
+  BOOST_REQUIRE(large);
+  BOOST_TEST(large->status == 413);
+  auto not_b64 = s.Client().Get("/ocsp/abc");
+  BOOST_REQUIRE(not_b64);
+  BOOST_TEST(not_b64->status == 400);
+  BOOST_TEST(s.Healthy());
 }
 
 BOOST_AUTO_TEST_CASE(the_serve_command_listens_and_stops_on_sigterm) {
