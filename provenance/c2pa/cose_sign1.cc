@@ -29,6 +29,17 @@ Bytes Assemble(ByteView protected_bytes, const Cbor& unprotected, ByteView signa
 
 size_t HeadSize(size_t n) { return n < 24 ? 1 : n < 256 ? 2 : n < 65536 ? 3 : 5; }
 
+// {"sigTst2": {"tstTokens": [{"val": response}]}} costs this much beyond the response itself.
+constexpr size_t kTimeStampEntryOverhead = 32;
+
+Cbor TimeStampHeader(ByteView response) {
+  Cbor val = Cbor::Map();
+  val.Set("val", Cbor::ByteString(Bytes(response.begin(), response.end())));
+  Cbor container = Cbor::Map();
+  container.Set("tstTokens", Cbor::Array({std::move(val)}));
+  return container;
+}
+
 }  // namespace
 
 Bytes CoseSigStructure(ByteView protected_bytes, ByteView payload) {
@@ -44,9 +55,30 @@ Bytes CoseSigStructure(ByteView protected_bytes, ByteView payload) {
   return out;
 }
 
-size_t CoseSign1UnpaddedSize(const Signer& signer) {
+Bytes CoseCountersignStructure(ByteView protected_bytes, ByteView payload) {
+  Bytes out;
+  out.reserve(payload.size() + protected_bytes.size() + 32);
+  CborWriteHead(out, 4, 4);
+  Cbor::Text("CounterSignature").EncodeTo(out);
+  CborWriteHead(out, 2, protected_bytes.size());
+  out.insert(out.end(), protected_bytes.begin(), protected_bytes.end());
+  CborWriteHead(out, 2, 0);
+  CborWriteHead(out, 2, payload.size());
+  out.insert(out.end(), payload.begin(), payload.end());
+  return out;
+}
+
+Bytes CoseTimeStampedData(ByteView protected_bytes, ByteView signature) {
+  Bytes signature_cbor;
+  CborWriteHead(signature_cbor, 2, signature.size());
+  signature_cbor.insert(signature_cbor.end(), signature.begin(), signature.end());
+  return CoseCountersignStructure(protected_bytes, signature_cbor);
+}
+
+size_t CoseSign1UnpaddedSize(const Signer& signer, const TimeStamper* stamper) {
   const Bytes dummy(signer.signature_size(), 0);
-  return Assemble(ProtectedBytes(signer), Cbor::Map(), dummy).size();
+  const size_t stamp = stamper ? stamper->MaxResponseSize() + kTimeStampEntryOverhead : 0;
+  return Assemble(ProtectedBytes(signer), Cbor::Map(), dummy).size() + stamp;
 }
 
 Status PadUnprotected(Cbor& unprotected, size_t extra) {
@@ -76,10 +108,23 @@ Status PadUnprotected(Cbor& unprotected, size_t extra) {
   return Status::Internal("cannot pad COSE header by " + std::to_string(extra) + " bytes");
 }
 
-Result<Bytes> CoseSign1Sign(const Signer& signer, ByteView payload, size_t reserved_size) {
+Result<Bytes> CoseSign1Sign(const Signer& signer, ByteView payload, size_t reserved_size,
+                            const TimeStamper* stamper) {
   const Bytes protected_bytes = ProtectedBytes(signer);
   HM_ASSIGN_OR_RETURN(Bytes signature, signer.Sign(CoseSigStructure(protected_bytes, payload)));
   Cbor unprotected = Cbor::Map();
+  if (stamper) {
+    HM_ASSIGN_OR_RETURN(Bytes response,
+                        stamper->Stamp(CoseTimeStampedData(protected_bytes, signature)));
+    if (response.size() > stamper->MaxResponseSize()) {
+      return Status::Internal("the time-stamp (" + std::to_string(response.size()) +
+                              " bytes) is larger than its TSA promised");
+    }
+    // sigTst2 with the whole TimeStampResp, not the bare token that C2PA 2.2 §10.3.2.5 names:
+    // c2pa-ts 0.9.4 reads (and writes) only that form and fails the whole signature on a bare
+    // token, while c2pa-rs validates either. Hallmark's validator reads both.
+    unprotected.Set("sigTst2", TimeStampHeader(response));
+  }
   Bytes out = Assemble(protected_bytes, unprotected, signature);
   if (reserved_size == 0) return out;
   if (out.size() > reserved_size) {

@@ -1,7 +1,8 @@
 // COSE_Sign1 (RFC 9052) as C2PA uses it for claim signatures: tag 18, detached payload (the claim
 // bytes), protected header {1: alg, 33: x5chain} (RFC 9360; one certificate as a bstr, several
-// as an array), unprotected header holding only zero padding ("pad", "pad2") so that the
-// signature fills a box whose size was reserved before the asset was hashed.
+// as an array), unprotected header holding the claim signature's RFC 3161 time-stamp ("sigTst2",
+// C2PA 2.2 §10.3.2.5) when there is one, and zero padding ("pad", "pad2") so that the signature
+// fills a box whose size was reserved before the asset was hashed.
 #ifndef HALLMARK_PROVENANCE_C2PA_COSE_SIGN1_H_
 #define HALLMARK_PROVENANCE_C2PA_COSE_SIGN1_H_
 
@@ -12,19 +13,32 @@
 #include "base/result.h"
 #include "provenance/c2pa/cbor.h"
 #include "provenance/pki/signer.h"
+#include "provenance/pki/time_stamp.h"
 
 namespace hallmark::provenance {
 
 // ["Signature1", protected, h'', payload], the bytes that are actually signed.
 Bytes CoseSigStructure(ByteView protected_bytes, ByteView payload);
 
-// The length of the unpadded COSE_Sign1 that `signer` produces; reserve at least this much.
-size_t CoseSign1UnpaddedSize(const Signer& signer);
+// ["CounterSignature", protected, h'', payload] (RFC 9052 §4.4 with no countersigner header, as
+// c2pa-rs builds it): what a sigTst time-stamp (claim v1) is over, with the claim as payload.
+Bytes CoseCountersignStructure(ByteView protected_bytes, ByteView payload);
 
-// Signs `payload` (detached) and pads the encoding to exactly `reserved_size` bytes; 0 means no
-// padding. Fails when the signature does not fit the reservation, or when the reservation
-// exceeds the unpadded size by 1 to 4 bytes (the smallest "pad" entry takes 5).
-Result<Bytes> CoseSign1Sign(const Signer& signer, ByteView payload, size_t reserved_size = 0);
+// What a sigTst2 time-stamp is over: the RFC 9052 countersignature structure
+// ["CounterSignature", protected, h'', payload] whose payload is the CBOR encoding of the
+// signature as a byte string (its head included), as c2pa-rs builds it.
+Bytes CoseTimeStampedData(ByteView protected_bytes, ByteView signature);
+
+// The length of the unpadded COSE_Sign1 that `signer` produces, with room for a time-stamp from
+// `stamper` when given; reserve at least this much.
+size_t CoseSign1UnpaddedSize(const Signer& signer, const TimeStamper* stamper = nullptr);
+
+// Signs `payload` (detached), time-stamps the signature with `stamper` when given, and pads the
+// encoding to exactly `reserved_size` bytes; 0 means no padding. Fails when the signature does
+// not fit the reservation, or when the reservation exceeds the unpadded size by 1 to 4 bytes
+// (the smallest "pad" entry takes 5), or when the time-stamp cannot be had.
+Result<Bytes> CoseSign1Sign(const Signer& signer, ByteView payload, size_t reserved_size = 0,
+                            const TimeStamper* stamper = nullptr);
 
 struct CoseSign1 {
   Bytes protected_bytes;  // as found, for the Sig_structure

@@ -19,6 +19,7 @@
 #include "image/codec.h"
 #include "provenance/c2pa/manifest_spec.h"
 #include "provenance/pki/signer.h"
+#include "provenance/pki/time_stamp.h"
 
 namespace hallmark::provenance {
 
@@ -28,6 +29,8 @@ struct SignOptions {
   // one. Empty: when the input itself carries a manifest, that one is the parent.
   ByteView parent;
   std::string parent_title;
+  // Time-stamps the claim signature (sigTst2) when given; must outlive the call.
+  const TimeStamper* time_stamper = nullptr;
 };
 
 Result<Bytes> SignImage(ByteView encoded_image, image::Format format, const ManifestSpec& spec,

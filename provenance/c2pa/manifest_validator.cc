@@ -14,6 +14,7 @@
 #include "provenance/c2pa/manifest_store.h"
 #include "provenance/pki/certificate_authority.h"
 #include "provenance/pki/signer.h"
+#include "provenance/pki/time_stamp.h"
 #include "provenance/xmp/xmp_metadata.h"
 
 namespace hallmark::provenance {
@@ -42,36 +43,30 @@ Bytes Digest(const EVP_MD* md, ByteView data) {
   return out;
 }
 
-// The genTime of the first RFC 3161 token in the COSE unprotected header (sigTst2 in claim v2,
-// sigTst in v1), or 0. The token's own signature is not checked: the time only moves the
-// certificate-validity check, and the report says the time-stamp is untrusted.
-std::time_t TimeStampTime(const Cbor& unprotected) {
-  const Cbor* tst = unprotected.Find("sigTst2");
-  if (!tst) tst = unprotected.Find("sigTst");
-  if (!tst) return 0;
+// The RFC 3161 token in the COSE unprotected header and the bytes it must be over: sigTst2
+// (claim v2) is over the countersignature of the signature, sigTst (v1, read but never written)
+// over the countersignature of the claim. Either holds a TimeStampResp or a bare token.
+struct FoundTimeStamp {
+  bool present = false;
+  Bytes token;
+  Bytes stamped;
+};
+
+FoundTimeStamp FindTimeStamp(const CoseSign1& cose, ByteView claim) {
+  FoundTimeStamp found;
+  const Cbor* tst = cose.unprotected_header.Find("sigTst2");
+  const bool v2 = tst != nullptr;
+  if (!tst) tst = cose.unprotected_header.Find("sigTst");
+  if (!tst) return found;
+  found.present = true;
   const Cbor* tokens = tst->Find("tstTokens");
-  if (!tokens || !tokens->is_array() || tokens->items().empty()) return 0;
+  if (!tokens || !tokens->is_array() || tokens->items().size() != 1) return found;  // malformed
   const Cbor* val = tokens->items()[0].Find("val");
-  if (!val || !val->is_bytes()) return 0;
-  const unsigned char* p = val->bytes().data();
-  std::time_t when = 0;
-  if (PKCS7* token = d2i_PKCS7(nullptr, &p, static_cast<long>(val->bytes().size()))) {
-    if (TS_TST_INFO* info = PKCS7_to_TS_TST_INFO(token)) {
-      when = AsnTime(TS_TST_INFO_get_time(info));
-      TS_TST_INFO_free(info);
-    }
-    PKCS7_free(token);
-  } else {
-    p = val->bytes().data();
-    if (TS_RESP* resp = d2i_TS_RESP(nullptr, &p, static_cast<long>(val->bytes().size()))) {
-      if (TS_TST_INFO* info = TS_RESP_get_tst_info(resp)) {
-        when = AsnTime(TS_TST_INFO_get_time(info));
-      }
-      TS_RESP_free(resp);
-    }
-  }
-  DrainOpenSslErrors();
-  return when;
+  if (!val || !val->is_bytes()) return found;
+  found.token = TimeStampTokenOf(val->bytes());
+  found.stamped = v2 ? CoseTimeStampedData(cose.protected_bytes, cose.signature)
+                     : CoseCountersignStructure(cose.protected_bytes, claim);
+  return found;
 }
 
 using ByteRanges = std::vector<std::pair<uint64_t, uint64_t>>;  // (start, length)
@@ -289,18 +284,40 @@ void Validation::CheckSignature(const Manifest& m) {
     return;
   }
 
-  // Certificate validity at the signing time (the time-stamp's, when there is one).
+  // Certificate validity at the signing time: the time-stamp's when a trusted TSA vouches for
+  // it (C2PA 2.2 §15.8.2), else now. A time-stamp that does not check out is reported and
+  // ignored, never believed: otherwise anyone could revive an expired certificate.
   std::time_t at = options_.now ? options_.now : std::time(nullptr);
-  if (const std::time_t ts = TimeStampTime(cose->unprotected_header); ts != 0) {
-    at = ts;
-    Info("timeStamp.untrusted", sig_url_,
-         "validity judged at the time-stamp's time; the time-stamp authority is not checked");
+  bool attested = false;
+  const FoundTimeStamp found = FindTimeStamp(*cose, m.claim_bytes);
+  if (found.present) {
+    const TimeStampCheck tst =
+        VerifyTimeStampToken(found.token, found.stamped, trust_.tsa_anchors());
+    r_.time_stamp = tst.gen_time;
+    switch (tst.state) {
+      case TimeStampState::kTrusted:
+        Ok("timeStamp.trusted", sig_url_, "time-stamped by " + tst.tsa);
+        Ok("timeStamp.validated", sig_url_, "the time-stamp is over this signature");
+        at = tst.gen_time;
+        attested = true;
+        r_.time_stamp_trusted = true;
+        break;
+      case TimeStampState::kUntrusted:
+        Info("timeStamp.untrusted", sig_url_, tst.detail);
+        break;
+      case TimeStampState::kMismatch:
+        Info("timeStamp.mismatch", sig_url_, tst.detail);
+        break;
+      case TimeStampState::kMalformed:
+        Info("timeStamp.malformed", sig_url_, tst.detail.empty() ? "not a time-stamp" : tst.detail);
+        break;
+    }
   }
   for (const auto& c : chain) {
     if (at < AsnTime(X509_get0_notBefore(c.get())) || at > AsnTime(X509_get0_notAfter(c.get()))) {
       Fail(kSigningCredentialExpired, sig_url_,
            "certificate " + X509NameString(X509_get_subject_name(c.get())) +
-               " is outside its validity period");
+               " is outside its validity period" + (attested ? " at the time-stamp" : ""));
       break;
     }
   }
@@ -310,9 +327,14 @@ void Validation::CheckSignature(const Manifest& m) {
   const ChainCheck trust = trust_.Check(leaf, intermediates);
   if (!trust.trusted) {
     Fail(kSigningCredentialUntrusted, sig_url_, "signer not in the trust store: " + trust.detail);
-  } else if (trust.revoked) {
+  } else if (trust.revoked && !(attested && trust.revoked_at > at)) {
     Fail(kSigningCredentialRevoked, sig_url_, trust.detail);
   } else {
+    // Revoked only after a trusted time-stamp says it signed: the signature stands (§15.9).
+    if (trust.revoked) {
+      Info("signingCredential.ocsp.notRevoked", sig_url_,
+           "revoked after the time-stamp: " + trust.detail);
+    }
     Ok(kSigningCredentialTrusted, sig_url_, "signer chains to a trust anchor");
   }
 }
@@ -579,6 +601,9 @@ nlohmann::json VerificationReport::ToJson() const {
                       {"issuer", signer_issuer},
                       {"not_before", signer_not_before},
                       {"not_after", signer_not_after}};
+    if (time_stamp != 0) {
+      j["signature"]["time_stamp"] = {{"time", time_stamp}, {"trusted", time_stamp_trusted}};
+    }
     if (!digital_source_type.empty()) j["digital_source_type"] = digital_source_type;
     if (!asset_id.empty()) j["asset_id"] = asset_id;
     if (!watermark_algorithm.empty()) {

@@ -65,6 +65,8 @@ struct VerificationReport {
   std::string signer_issuer;
   std::time_t signer_not_before = 0;
   std::time_t signer_not_after = 0;
+  std::time_t time_stamp = 0;       // the claim signature's RFC 3161 genTime; 0 when none
+  bool time_stamp_trusted = false;  // its TSA chains to the TSA trust list and it verifies
   std::string digital_source_type;
   std::string asset_id;                                  // org.hallmark.generation asset_id
   std::string watermark_algorithm;                       // c2pa.soft-binding alg

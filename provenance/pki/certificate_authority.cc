@@ -159,18 +159,23 @@ Result<UniqueX509> IssueSigningCertificate(EVP_PKEY* subject_key, const std::str
   return cert;
 }
 
-Result<UniqueX509> IssueOcspResponderCertificate(EVP_PKEY* subject_key, X509* ca_cert,
-                                                 EVP_PKEY* ca_key, const Validity& validity) {
+namespace {
+
+// A certificate for one job delegated by the CA: the CA's subject with "<CA CN> <job>" as common
+// name, CA:FALSE, digitalSignature, and `eku` (critical) as its only purpose.
+Result<UniqueX509> IssueDelegatedCertificate(EVP_PKEY* subject_key, X509* ca_cert, EVP_PKEY* ca_key,
+                                             const Validity& validity, const std::string& job,
+                                             const char* eku, bool ocsp_nocheck) {
   HM_ASSIGN_OR_RETURN(UniqueX509 cert, NewCertificate(subject_key, validity));
   UniqueX509Name name(X509_NAME_dup(X509_get_subject_name(ca_cert)));
   if (!name) return Status::Internal("out of memory");
-  std::string common_name = "OCSP Responder";
+  std::string common_name = job;
   const int cn = X509_NAME_get_index_by_NID(name.get(), NID_commonName, -1);
   if (cn >= 0) {
     const ASN1_STRING* v = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name.get(), cn));
     common_name = std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(v)),
                               size_t(ASN1_STRING_length(v))) +
-                  " " + common_name;
+                  " " + job;
     X509_NAME_ENTRY_free(X509_NAME_delete_entry(name.get(), cn));
   }
   X509_NAME_add_entry_by_txt(name.get(), "CN", MBSTRING_UTF8,
@@ -181,15 +186,31 @@ Result<UniqueX509> IssueOcspResponderCertificate(EVP_PKEY* subject_key, X509* ca
   X509V3_set_ctx(&ctx, ca_cert, cert.get(), nullptr, nullptr, 0);
   HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_basic_constraints, "critical,CA:FALSE"));
   HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_key_usage, "critical,digitalSignature"));
-  // OCSPSigning alone: this key can vouch for certificate status and for nothing else.
-  HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_ext_key_usage, "critical,OCSPSigning"));
-  // Clients do not ask the responder about its own certificate (RFC 6960 §4.2.2.2.1), so its
-  // validity is kept short instead.
-  HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_id_pkix_OCSP_noCheck, "ignored"));
+  HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_ext_key_usage, eku));
+  if (ocsp_nocheck) {
+    HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_id_pkix_OCSP_noCheck, "ignored"));
+  }
   HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_subject_key_identifier, "hash"));
   HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_authority_key_identifier, "keyid:always"));
   HM_RETURN_IF_ERROR(Sign(cert.get(), ca_key));
   return cert;
+}
+
+}  // namespace
+
+Result<UniqueX509> IssueTimeStampingCertificate(EVP_PKEY* subject_key, X509* ca_cert,
+                                                EVP_PKEY* ca_key, const Validity& validity) {
+  return IssueDelegatedCertificate(subject_key, ca_cert, ca_key, validity,
+                                   "Time-Stamping Authority", "critical,timeStamping", false);
+}
+
+Result<UniqueX509> IssueOcspResponderCertificate(EVP_PKEY* subject_key, X509* ca_cert,
+                                                 EVP_PKEY* ca_key, const Validity& validity) {
+  // OCSPSigning alone: this key can vouch for certificate status and for nothing else. Clients
+  // do not ask about the responder's own certificate (nocheck, RFC 6960 §4.2.2.2.1), so its
+  // validity is kept short instead.
+  return IssueDelegatedCertificate(subject_key, ca_cert, ca_key, validity, "OCSP Responder",
+                                   "critical,OCSPSigning", true);
 }
 
 std::string SerialHex(X509* cert) {
@@ -279,6 +300,15 @@ std::string C2paSignerProfileProblem(X509* cert) {
     for (const char* ok : kAcceptedEkus) accepted = accepted || std::string(oid) == ok;
   }
   if (!accepted) return "no extended key usage that C2PA accepts for claim signing";
+  // C2PA's list admits timeStamping and OCSPSigning for claim signers, but a certificate made
+  // for one of those jobs alone (RFC 3161 §2.3 asks a TSA's to carry nothing else; an OCSP
+  // responder's says nocheck) belongs to a key that sits on an online server. Hallmark's own
+  // delegated keys are such, and must not be able to sign claims.
+  const uint32_t xku = X509_get_extended_key_usage(cert);
+  if (xku == XKU_TIMESTAMP) return "the certificate is a time-stamping authority's";
+  if (X509_get_ext_by_NID(cert, NID_id_pkix_OCSP_noCheck, -1) >= 0) {
+    return "the certificate is an OCSP responder's";
+  }
   return "";
 }
 

@@ -57,6 +57,10 @@ Result<UniqueX509> IssueSigningCertificate(EVP_PKEY* subject_key, const std::str
                                            const RevocationService& revocation = {});
 // The OCSP responder's delegated signing certificate. Its subject is the CA's with the common
 // name "<CA common name> OCSP Responder".
+// The studio time-stamping authority's certificate: extended key usage timeStamping alone and
+// critical (RFC 3161 §2.3), subject "<CA common name> Time-Stamping Authority".
+Result<UniqueX509> IssueTimeStampingCertificate(EVP_PKEY* subject_key, X509* ca_cert,
+                                                EVP_PKEY* ca_key, const Validity& validity);
 Result<UniqueX509> IssueOcspResponderCertificate(EVP_PKEY* subject_key, X509* ca_cert,
                                                  EVP_PKEY* ca_key, const Validity& validity);
 
@@ -71,8 +75,9 @@ std::vector<RevokedEntry> RevokedEntries(X509_CRL* crl);
 
 std::string SerialHex(X509* cert);
 
-// Checks the C2PA signer-certificate profile (§14.5.1); returns "" when it holds, else the first
-// reason it does not ("the certificate is a CA").
+// Checks the C2PA signer-certificate profile (§14.5.1), and refuses certificates made for a
+// time-stamping authority or an OCSP responder (online keys, never claim signers); returns ""
+// when it holds, else the first reason it does not ("the certificate is a CA").
 std::string C2paSignerProfileProblem(X509* cert);
 
 }  // namespace hallmark::provenance

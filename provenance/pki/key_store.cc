@@ -227,6 +227,8 @@ Result<KeyInfo> KeyStore::IssueSigningKey(const KeyOptions& options,
                               Validity::Days(options.signing_days, start), revocation));
   HM_RETURN_IF_ERROR(
       IssueResponder(options.start, ca_chain.front().get(), ca_key.get(), passphrase));
+  HM_RETURN_IF_ERROR(
+      IssueTimeStampAuthority(options, ca_chain.front().get(), ca_key.get(), passphrase));
   if (!options.public_url.empty()) HM_RETURN_IF_ERROR(RecordPublicUrl(options.public_url));
   const std::string id = KeyIdFor(cert.get());
   HM_RETURN_IF_ERROR(WritePrivateKey(keys_dir_ + "/" + id + ".key", key.get(), passphrase));
@@ -266,19 +268,41 @@ Result<std::string> KeyStore::PublicUrl() const {
   return url;
 }
 
-Result<OcspSigningKey> KeyStore::LoadOcspResponder(const std::string& passphrase) const {
-  const std::string crt = responder_dir() + "/responder.crt";
-  if (!fs::exists(crt)) {
-    return Status::NotFound(crt + ": no OCSP responder key (run 'hallmark keys rotate')");
-  }
-  OcspSigningKey out;
+Result<DelegatedKey> KeyStore::LoadDelegatedKey(const std::string& dir, const std::string& name,
+                                                const std::string& passphrase) const {
+  const std::string crt = dir + "/" + name + ".crt";
+  if (!fs::exists(crt)) return Status::NotFound(crt + ": no such key (run 'hallmark keys rotate')");
+  DelegatedKey out;
   HM_ASSIGN_OR_RETURN(out.chain, ReadCertificatesPem(crt));
-  HM_ASSIGN_OR_RETURN(out.key, ReadPrivateKey(responder_dir() + "/responder.key", passphrase));
+  HM_ASSIGN_OR_RETURN(out.key, ReadPrivateKey(dir + "/" + name + ".key", passphrase));
   if (X509_check_private_key(out.chain.front().get(), out.key.get()) != 1) {
     DrainOpenSslErrors();
-    return Status::BadInput(crt + ": the responder key does not match its certificate");
+    return Status::BadInput(crt + ": the key does not match its certificate");
   }
   return out;
+}
+
+Result<DelegatedKey> KeyStore::LoadOcspResponder(const std::string& passphrase) const {
+  return LoadDelegatedKey(responder_dir(), "responder", passphrase);
+}
+
+Result<DelegatedKey> KeyStore::LoadTimeStampAuthority(const std::string& passphrase) const {
+  return LoadDelegatedKey(tsa_dir(), "tsa", passphrase);
+}
+
+Status KeyStore::IssueTimeStampAuthority(const KeyOptions& options, X509* ca, EVP_PKEY* ca_key,
+                                         const std::string& passphrase) const {
+  HM_ASSIGN_OR_RETURN(UniquePkey key, GenerateKey(KeyAlgorithm::kEs256));
+  const std::time_t start = options.start ? options.start : std::time(nullptr);
+  HM_ASSIGN_OR_RETURN(UniqueX509 cert,
+                      IssueTimeStampingCertificate(key.get(), ca, ca_key,
+                                                   Validity::Days(options.signing_days, start)));
+  HM_RETURN_IF_ERROR(EnsurePrivateDir(tsa_dir()));
+  HM_RETURN_IF_ERROR(WritePrivateKey(tsa_dir() + "/tsa.key", key.get(), passphrase));
+  HM_RETURN_IF_ERROR(
+      WriteText(tsa_dir() + "/tsa.crt", CertificatePem(cert.get()) + CertificatePem(ca)));
+  HM_RETURN_IF_ERROR(EnsureDir(trust_dir_ + "/tsa"));
+  return WriteText(trust_dir_ + "/tsa/studio-ca.pem", CertificatePem(ca));
 }
 
 Result<KeyInfo> KeyStore::Init(const KeyOptions& options, const std::string& passphrase) {
@@ -336,7 +360,8 @@ Result<Bytes> KeyStore::RevocationListDer() const {
   return der;
 }
 
-Result<KeyInfo> KeyStore::Revoke(const std::string& id, const std::string& passphrase) {
+Result<KeyInfo> KeyStore::Revoke(const std::string& id, const std::string& passphrase,
+                                 std::time_t since) {
   HM_ASSIGN_OR_RETURN(KeyInfo info, Describe(id));
   if (info.is_ca) return Status::InvalidArgument("the studio CA cannot revoke itself");
   HM_ASSIGN_OR_RETURN(auto ca_chain, ReadCertificatesPem(keys_dir_ + "/ca.crt"));
@@ -353,7 +378,7 @@ Result<KeyInfo> KeyStore::Revoke(const std::string& id, const std::string& passp
   }
   if (std::none_of(entries.begin(), entries.end(),
                    [&](const RevokedEntry& e) { return e.serial_hex == info.serial; })) {
-    entries.push_back({info.serial, std::time(nullptr)});
+    entries.push_back({info.serial, since ? since : std::time(nullptr)});
   }
   HM_ASSIGN_OR_RETURN(UniqueX509Crl crl, IssueRevocationList(ca, ca_key.get(), entries));
   HM_RETURN_IF_ERROR(PublishRevocationList(crl.get()));

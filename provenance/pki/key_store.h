@@ -7,6 +7,11 @@
 //   public-url             where the studio serves revocation status (`--public-url`), if it does
 //   ocsp/responder.key,    the OCSP responder's delegated key and certificate chain; reissued by
 //   ocsp/responder.crt     init, rotate and revoke, valid kResponderDays
+//   tsa/tsa.key, tsa.crt   the studio time-stamping authority's key and chain (EKU timeStamping
+//                          alone, critical); reissued by init and rotate
+//
+// <home>/trust/tsa/ holds the TSA trust list (the studio CA, put there by init and rotate):
+// C2PA keeps the anchors for time-stamps apart from those for signers.
 //
 // and the trust store <home>/trust/ (anchors as PEM certificates, plus revocation lists) that
 // `provenance verify` reads by default. `init` puts the studio CA there.
@@ -69,8 +74,9 @@ struct KeyOptions {
   std::string public_url;
 };
 
-// The OCSP responder's key and chain (responder certificate first, then the CA).
-struct OcspSigningKey {
+// A key the CA delegates one online job to (answering OCSP, stamping time), with its chain
+// (its certificate first, then the CA).
+struct DelegatedKey {
   UniquePkey key;
   std::vector<UniqueX509> chain;
 };
@@ -91,8 +97,11 @@ class KeyStore {
   Result<KeyInfo> Init(const KeyOptions& options, const std::string& passphrase);
   // A new signing key under the studio CA that becomes active; older keys stay valid.
   Result<KeyInfo> Rotate(const KeyOptions& options, const std::string& passphrase);
-  // Adds the key's certificate to the CA-signed revocation list.
-  Result<KeyInfo> Revoke(const std::string& id, const std::string& passphrase);
+  // Adds the key's certificate to the CA-signed revocation list, revoked from `since` (0: now).
+  // Signatures time-stamped before that moment stay valid (C2PA 2.2 §15.9), so after a key
+  // compromise `since` is the earliest moment the key may have been exposed.
+  Result<KeyInfo> Revoke(const std::string& id, const std::string& passphrase,
+                         std::time_t since = 0);
   // Brings in a key and chain issued by an outside CA (chain leaf first) and makes it active.
   // The key file may be unencrypted or encrypted with the same passphrase.
   Result<KeyInfo> Import(const std::string& chain_pem_path, const std::string& key_path,
@@ -110,8 +119,11 @@ class KeyStore {
   Result<std::string> PublicUrl() const;
   // The OCSP responder's key, decrypted with the passphrase; NotFound for a home made before
   // the responder existed (run 'keys rotate').
-  Result<OcspSigningKey> LoadOcspResponder(const std::string& passphrase) const;
+  Result<DelegatedKey> LoadOcspResponder(const std::string& passphrase) const;
   std::string responder_dir() const { return keys_dir_ + "/ocsp"; }
+  // The studio TSA's key; NotFound for a home made before the TSA existed ('keys rotate').
+  Result<DelegatedKey> LoadTimeStampAuthority(const std::string& passphrase) const;
+  std::string tsa_dir() const { return keys_dir_ + "/tsa"; }
 
  private:
   Result<std::string> ActiveId() const;
@@ -119,6 +131,10 @@ class KeyStore {
   Result<KeyInfo> IssueSigningKey(const KeyOptions& options, const std::string& passphrase);
   Status PublishRevocationList(X509_CRL* crl) const;
   Status RecordPublicUrl(const std::string& url) const;
+  Status IssueTimeStampAuthority(const KeyOptions& options, X509* ca, EVP_PKEY* ca_key,
+                                 const std::string& passphrase) const;
+  Result<DelegatedKey> LoadDelegatedKey(const std::string& dir, const std::string& name,
+                                        const std::string& passphrase) const;
   // start 0: now.
   Status IssueResponder(std::time_t start, X509* ca, EVP_PKEY* ca_key,
                         const std::string& passphrase) const;

@@ -51,7 +51,7 @@ OcspAnswer ErrorAnswer(int ocsp_status, int http_status) {
 
 }  // namespace
 
-OcspResponder::OcspResponder(KeyStore store, OcspSigningKey key)
+OcspResponder::OcspResponder(KeyStore store, DelegatedKey key)
     : store_(std::move(store)), signing_(std::move(key)) {
   struct tm t {};
   if (ASN1_TIME_to_tm(X509_get0_notAfter(signing_.chain.front().get()), &t) == 1) {
@@ -62,7 +62,7 @@ OcspResponder::OcspResponder(KeyStore store, OcspSigningKey key)
 Result<std::unique_ptr<OcspResponder>> OcspResponder::Open(const std::string& home,
                                                            const std::string& passphrase) {
   KeyStore store(home);
-  HM_ASSIGN_OR_RETURN(OcspSigningKey key, store.LoadOcspResponder(passphrase));
+  HM_ASSIGN_OR_RETURN(DelegatedKey key, store.LoadOcspResponder(passphrase));
   std::unique_ptr<OcspResponder> r(new OcspResponder(std::move(store), std::move(key)));
   std::lock_guard<std::mutex> lock(r->mu_);
   HM_RETURN_IF_ERROR(r->Refresh());

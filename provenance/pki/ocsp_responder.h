@@ -55,14 +55,14 @@ class OcspResponder {
   struct Revocation {
     std::time_t at = 0;
   };
-  OcspResponder(KeyStore store, OcspSigningKey key);
+  OcspResponder(KeyStore store, DelegatedKey key);
   // Re-reads the CA certificate, the revocation list and the issued serials when the keys
   // folder or the list changed since the last read.
   Status Refresh();
   Status Reload();
 
   KeyStore store_;
-  OcspSigningKey signing_;
+  DelegatedKey signing_;
   std::time_t not_after_ = 0;
 
   std::mutex mu_;

@@ -51,6 +51,7 @@ using UniqueAsn1Integer = OpenSslPtr<ASN1_INTEGER, ASN1_INTEGER_free>;
 using UniqueAsn1Time = OpenSslPtr<ASN1_TIME, ASN1_TIME_free>;
 using UniqueExtKeyUsage = OpenSslPtr<EXTENDED_KEY_USAGE, EXTENDED_KEY_USAGE_free>;
 using UniqueAsn1Object = OpenSslPtr<ASN1_OBJECT, ASN1_OBJECT_free>;
+using UniquePkcs7 = OpenSslPtr<PKCS7, PKCS7_free>;
 
 // The OpenSSL error queue drained into one line ("error:...; error:..."), or "unknown OpenSSL
 // error" when empty. Clears the queue so later calls start clean.

@@ -64,6 +64,10 @@ Result<TrustStore> TrustStore::LoadDirectory(const std::string& dir, bool must_e
     HM_ASSIGN_OR_RETURN(Bytes data, ReadFile(f.string(), 1 << 24));
     HM_RETURN_IF_ERROR(store.AddPem(data, f.string()));
   }
+  if (fs::is_directory(dir + "/tsa", ec)) {
+    HM_ASSIGN_OR_RETURN(TrustStore tsa, LoadDirectory(dir + "/tsa"));
+    store.tsa_anchors_ = std::move(tsa.anchors_);
+  }
   return store;
 }
 
@@ -107,6 +111,10 @@ ChainCheck TrustStore::Check(X509* leaf, const std::vector<X509*>& intermediates
       }
       X509_REVOKED* entry = nullptr;
       if (X509_CRL_get0_by_serial(crl.get(), &entry, X509_get_serialNumber(cert)) == 1) {
+        struct tm t {};
+        std::time_t at = 0;
+        if (ASN1_TIME_to_tm(X509_REVOKED_get0_revocationDate(entry), &t) == 1) at = timegm(&t);
+        if (!result.revoked || at < result.revoked_at) result.revoked_at = at;
         result.revoked = true;
         result.detail = "certificate " + X509NameString(X509_get_subject_name(cert)) +
                         " is on its issuer's revocation list";

@@ -15,9 +15,10 @@
 namespace hallmark::provenance {
 
 struct ChainCheck {
-  bool trusted = false;  // the chain ends at an anchor
-  bool revoked = false;  // a certificate of the trusted chain is on a valid revocation list
-  std::string detail;    // why not trusted / which serial was revoked
+  bool trusted = false;        // the chain ends at an anchor
+  bool revoked = false;        // a certificate of the trusted chain is on a valid revocation list
+  std::time_t revoked_at = 0;  // when revoked: the earliest revocation date on the lists
+  std::string detail;          // why not trusted / which serial was revoked
 };
 
 class TrustStore {
@@ -27,7 +28,9 @@ class TrustStore {
   TrustStore& operator=(TrustStore&&) = default;
 
   // Every *.pem, *.crt, *.cer, *.crl file in `dir` (or the one PEM file `dir` names). A missing
-  // folder gives an empty store, or NotFound when `must_exist` (a path the user typed).
+  // folder gives an empty store, or NotFound when `must_exist` (a path the user typed). The
+  // certificates in `dir`/tsa/ are the TSA trust list: C2PA keeps the anchors time-stamps are
+  // judged by apart from the signers' (C2PA 2.2 §14.4.2).
   static Result<TrustStore> LoadDirectory(const std::string& dir, bool must_exist = false);
 
   // Adds the certificates and CRLs found in PEM text; BadInput names `what` when it has neither.
@@ -35,6 +38,7 @@ class TrustStore {
 
   size_t anchor_count() const { return anchors_.size(); }
   size_t revocation_list_count() const { return crls_.size(); }
+  const std::vector<UniqueX509>& tsa_anchors() const { return tsa_anchors_; }
 
   // Builds a path from `leaf` through `intermediates` to an anchor, ignoring validity dates
   // (the caller reports expiry separately), then checks revocation lists.
@@ -43,6 +47,7 @@ class TrustStore {
  private:
   std::vector<UniqueX509> anchors_;
   std::vector<UniqueX509Crl> crls_;
+  std::vector<UniqueX509> tsa_anchors_;
 };
 
 }  // namespace hallmark::provenance
