@@ -9,9 +9,11 @@
 #ifdef HALLMARK_HAVE_GENERATOR
 #include <cstdio>
 
+#include "cli/time_stamp_flags.h"
 #include "generator/backend_loader.h"
 #include "pipeline/generate_pipeline.h"
 #include "pipeline/model_registration.h"
+#include "pipeline/service/remote_time_stamper.h"
 #endif
 
 namespace hallmark::cli {
@@ -24,6 +26,8 @@ void AddGenerate(CLI::App& app, Context& ctx) {
     pipeline::GenerateRequest request;
     std::string format = "png";
     std::string mining;
+    std::string tsa_url;
+    bool no_time_stamp = false;
   };
   auto a = std::make_shared<Args>();
   pipeline::GenerateRequest& r = a->request;
@@ -57,6 +61,7 @@ void AddGenerate(CLI::App& app, Context& ctx) {
       ->check(CLI::IsMember({"allowed", "notAllowed", "constrained"}));
   cmd->add_option("--rights", r.rights, "dc:rights text");
   cmd->add_option("--usage-terms", r.usage_terms, "xmpRights:UsageTerms text");
+  AddTimeStampFlags(cmd, &a->tsa_url, &a->no_time_stamp);
   cmd->callback([&ctx, a] {
     ctx.SetAction([&ctx, a]() -> Result<int> {
       pipeline::GenerateRequest request = a->request;
@@ -67,6 +72,10 @@ void AddGenerate(CLI::App& app, Context& ctx) {
       }
       HM_ASSIGN_OR_RETURN(std::string home, ctx.EnsureHome());
       HM_ASSIGN_OR_RETURN(pipeline::Studio studio, pipeline::Studio::Open(home));
+      HM_ASSIGN_OR_RETURN(std::unique_ptr<provenance::TimeStamper> stamper,
+                          pipeline::OpenTimeStamper(TimeStampChoice(a->tsa_url, a->no_time_stamp),
+                                                    home, request.passphrase_file));
+      request.time_stamper = stamper.get();
       HM_ASSIGN_OR_RETURN(generator::Backend * backend, generator::LoadBackend());
       ProgressBar bar("generate", uint64_t(request.count), "images", !ctx.quiet && !ctx.json);
       HM_ASSIGN_OR_RETURN(pipeline::GenerateSummary summary,

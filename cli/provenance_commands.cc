@@ -7,8 +7,10 @@
 #include "base/utc_time.h"
 #include "base/utf8.h"
 #include "cli/commands.h"
+#include "cli/time_stamp_flags.h"
 #include "cli/version.h"
 #include "image/codec.h"
+#include "pipeline/service/remote_time_stamper.h"
 #include "pipeline/studio.h"
 #include "pipeline/studio_keys.h"
 #include "provenance/c2pa/image_signer.h"
@@ -23,6 +25,17 @@ namespace {
 namespace pv = hallmark::provenance;
 
 std::string Date(std::time_t t) { return FormatUtc(t, UtcFormat::kDate); }
+
+// "YYYY-MM-DD" (midnight) or "YYYY-MM-DDTHH:MM:SSZ", UTC.
+Result<std::time_t> ParseUtcTime(const std::string& text, const std::string& flag) {
+  for (const char* format : {"%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d"}) {
+    struct tm tm {};
+    const char* end = strptime(text.c_str(), format, &tm);
+    if (end && *end == '\0') return timegm(&tm);
+  }
+  return Status::InvalidArgument(flag + " " + text +
+                                 ": expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)");
+}
 
 nlohmann::json KeyJson(const pv::KeyInfo& k) {
   return {{"id", k.id},
@@ -150,14 +163,22 @@ void RegisterKeys(CLI::App& app, Context& ctx) {
   });
 
   auto revoke_id = std::make_shared<std::string>();
+  auto revoke_since = std::make_shared<std::string>();
   CLI::App* revoke = keys->add_subcommand("revoke", "Put a signing key on the revocation list");
   revoke->add_option("id", *revoke_id, "Key id")->required();
+  revoke->add_option("--since", *revoke_since,
+                     "Revoked from this UTC time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ; default: "
+                     "now); after a compromise, when the key may first have been exposed");
   add_pass(revoke);
-  revoke->callback([&ctx, flags, revoke_id] {
-    ctx.SetAction([&ctx, flags, revoke_id]() -> Result<int> {
+  revoke->callback([&ctx, flags, revoke_id, revoke_since] {
+    ctx.SetAction([&ctx, flags, revoke_id, revoke_since]() -> Result<int> {
+      std::time_t since = 0;
+      if (!revoke_since->empty()) {
+        HM_ASSIGN_OR_RETURN(since, ParseUtcTime(*revoke_since, "--since"));
+      }
       HM_ASSIGN_OR_RETURN(std::string pass, pv::ReadPassphrase(flags->passphrase_file));
       pv::KeyStore store(ctx.Home());
-      HM_ASSIGN_OR_RETURN(pv::KeyInfo info, store.Revoke(*revoke_id, pass));
+      HM_ASSIGN_OR_RETURN(pv::KeyInfo info, store.Revoke(*revoke_id, pass, since));
       ctx.Say("revoked " + info.id + "; revocation list: " + store.trust_dir() +
               "/studio-revoked.crl");
       ctx.EmitJson(KeyJson(info));
@@ -299,6 +320,8 @@ void RegisterProvenance(CLI::App& app, Context& ctx) {
     std::string parent;
     std::string key;
     std::string passphrase_file;
+    std::string tsa_url;
+    bool no_time_stamp = false;
   };
   auto sf = std::make_shared<SignFlags>();
   CLI::App* sign = prov->add_subcommand("sign", "Add IPTC/XMP labels and a signed C2PA manifest");
@@ -310,6 +333,7 @@ void RegisterProvenance(CLI::App& app, Context& ctx) {
   sign->add_option("--key", sf->key, "Signing key id (default: the active key)");
   sign->add_option("--passphrase-file", sf->passphrase_file,
                    "File holding the key passphrase (default: $HALLMARK_PASSPHRASE)");
+  AddTimeStampFlags(sign, &sf->tsa_url, &sf->no_time_stamp);
   sign->callback([&ctx, sf] {
     ctx.SetAction([&ctx, sf]() -> Result<int> {
       HM_ASSIGN_OR_RETURN(Bytes manifest_text, ReadFile(sf->manifest, 1 << 24));
@@ -333,6 +357,10 @@ void RegisterProvenance(CLI::App& app, Context& ctx) {
       HM_ASSIGN_OR_RETURN(std::string pass, pv::ReadPassphrase(sf->passphrase_file));
       pv::KeyStore keys(ctx.Home());
       HM_ASSIGN_OR_RETURN(pv::Signer signer, keys.LoadSigner(pass, sf->key));
+      HM_ASSIGN_OR_RETURN(std::unique_ptr<pv::TimeStamper> stamper,
+                          pipeline::OpenTimeStamper(TimeStampChoice(sf->tsa_url, sf->no_time_stamp),
+                                                    ctx.Home(), sf->passphrase_file));
+      options.time_stamper = stamper.get();
       auto signed_image = pv::SignImage(data, *format, *spec, signer, options);
       if (!signed_image.ok()) return signed_image.status().WithContext(sf->file);
       HM_RETURN_IF_ERROR(WriteFileAtomic(sf->out, *signed_image));

@@ -107,6 +107,9 @@ Result<int> Serve(Context& ctx, const ServeFlags& f) {
   ctx.Say(api->ocsp_enabled()
               ? "OCSP responder on at /ocsp"
               : "OCSP responder off (give the key passphrase, in a home with a responder key)");
+  ctx.Say(api->tsa_enabled() ? "time-stamping authority on at /tsa"
+                             : "time-stamping authority off (give the key passphrase, in a home "
+                               "with a TSA key)");
   // Certificates already issued name the recorded URL; a server published elsewhere would leave
   // relying parties asking a responder that is not there.
   if (!f.public_url.empty() && f.public_url != recorded_url) {
@@ -118,6 +121,7 @@ Result<int> Serve(Context& ctx, const ServeFlags& f) {
   ctx.EmitJson({{"listening", url},
                 {"port", port},
                 {"ocsp", api->ocsp_enabled()},
+                {"tsa", api->tsa_enabled()},
                 {"public_url", f.public_url.empty() ? recorded_url : f.public_url}});
   std::fflush(stdout);
   const Status served = srv->Serve();
@@ -149,8 +153,9 @@ void RegisterServeCommands(CLI::App& app, Context& ctx) {
                   "Allow this origin to call the API from a browser (default: none)");
   cmd->add_option("--public-url", f->public_url,
                   "The URL this server is reached at (checked against the certificates' own)");
-  cmd->add_option("--passphrase-file", f->passphrase_file,
-                  "Unlocks the OCSP responder key (default: $HALLMARK_PASSPHRASE; none: OCSP off)");
+  cmd->add_option(
+      "--passphrase-file", f->passphrase_file,
+      "Unlocks the OCSP responder and TSA keys (default: $HALLMARK_PASSPHRASE; none: both off)");
   cmd->callback([&ctx, f] { ctx.SetAction([&ctx, f]() { return Serve(ctx, *f); }); });
 }
 

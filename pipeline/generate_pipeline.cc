@@ -188,8 +188,10 @@ Result<StagedAsset> DeliverImage(const GenerateRequest& request, const Run& run,
   provenance::ManifestSpec spec = AssetManifest(request, run, asset_id, payload, g, params);
   spec.content_fingerprint = fingerprint_value;
   spec.fingerprint_algorithm = fingerprint::kAlgorithm;
-  HM_ASSIGN_OR_RETURN(Bytes signed_file,
-                      provenance::SignImage(encoded, request.format, spec, run.signer));
+  provenance::SignOptions sign_options;
+  sign_options.time_stamper = request.time_stamper;
+  HM_ASSIGN_OR_RETURN(Bytes signed_file, provenance::SignImage(encoded, request.format, spec,
+                                                               run.signer, sign_options));
   times.sign += Since(t0);
 
   HM_ASSIGN_OR_RETURN(std::string manifest_hash, ManifestHashOf(signed_file, request.format));

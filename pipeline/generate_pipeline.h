@@ -19,6 +19,7 @@
 #include "pipeline/policy_check.h"
 #include "pipeline/studio.h"
 #include "provenance/c2pa/manifest_spec.h"
+#include "provenance/pki/time_stamp.h"
 
 namespace hallmark::pipeline {
 
@@ -44,6 +45,8 @@ struct GenerateRequest {
   std::string creator;      // dc:creator; default: the signing certificate's organisation
   std::string rights;       // dc:rights
   std::string usage_terms;  // xmpRights:UsageTerms
+  // Time-stamps every claim signature (sigTst2) when given; must outlive the call.
+  const provenance::TimeStamper* time_stamper = nullptr;
 };
 
 struct GeneratedAsset {

@@ -89,8 +89,9 @@ Result<std::unique_ptr<AuditorApi>> AuditorApi::Open(const ApiOptions& options) 
   HM_ASSIGN_OR_RETURN(std::unique_ptr<SessionPool> pool,
                       SessionPool::Open(options.home, options.sources, options.sessions));
   std::unique_ptr<provenance::OcspResponder> responder;
+  std::unique_ptr<provenance::StudioTimeStampAuthority> tsa;
   if (!options.responder_passphrase.empty()) {
-    // A home made before the responder existed serves without one; a wrong passphrase or a
+    // A home made before these keys existed serves without them; a wrong passphrase or a
     // damaged key stops the server, so the operator hears of it at once.
     Result<std::unique_ptr<provenance::OcspResponder>> r =
         provenance::OcspResponder::Open(options.home, options.responder_passphrase);
@@ -99,9 +100,16 @@ Result<std::unique_ptr<AuditorApi>> AuditorApi::Open(const ApiOptions& options) 
     } else if (r.status().code() != StatusCode::kNotFound) {
       return r.status();
     }
+    Result<std::unique_ptr<provenance::StudioTimeStampAuthority>> t =
+        provenance::StudioTimeStampAuthority::Open(options.home, options.responder_passphrase);
+    if (t.ok()) {
+      tsa = std::move(*t);
+    } else if (t.status().code() != StatusCode::kNotFound) {
+      return t.status();
+    }
   }
   return std::unique_ptr<AuditorApi>(
-      new AuditorApi(options, std::move(pool), std::move(responder)));
+      new AuditorApi(options, std::move(pool), std::move(responder), std::move(tsa)));
 }
 
 Result<SessionPool::Lease> AuditorApi::Borrow(ApiResponse* error, bool need_ledger) {
@@ -274,6 +282,14 @@ ApiResponse AuditorApi::Ocsp(ByteView request) {
         "max-age=" + std::to_string(provenance::kOcspResponseSeconds) + ", public");
   }
   return r;
+}
+
+ApiResponse AuditorApi::TimeStamp(ByteView request) {
+  if (!tsa_) return ApiResponse::Error(503, "this server has no time-stamping authority");
+  const provenance::StudioTimeStampAuthority::Answer a = tsa_->Respond(request);
+  if (a.der.empty()) return ApiResponse::Error(500, "the time-stamp could not be made");
+  return ApiResponse::Text(a.http_status, "application/timestamp-reply",
+                           std::string(a.der.begin(), a.der.end()));
 }
 
 ApiResponse AuditorApi::Tile(std::string_view path) {

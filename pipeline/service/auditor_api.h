@@ -23,6 +23,7 @@
 #include "base/result.h"
 #include "pipeline/service/session_pool.h"
 #include "provenance/pki/ocsp_responder.h"
+#include "provenance/pki/time_stamp_authority.h"
 
 namespace hallmark::pipeline {
 
@@ -43,7 +44,8 @@ struct ApiOptions {
   int sessions = 4;  // concurrent verifications
   // How long a request waits for a free session before it is answered 503.
   std::chrono::milliseconds session_wait{2000};
-  // Unlocks the OCSP responder key; empty: POST /ocsp answers tryLater (503).
+  // Unlocks the OCSP responder's and the studio TSA's keys; empty: POST /ocsp answers tryLater
+  // and POST /tsa 503.
   std::string responder_passphrase;
 };
 
@@ -69,6 +71,9 @@ class AuditorApi {
   // POST /ocsp (and GET /ocsp/{base64}): the DER OCSPResponse to a DER OCSPRequest.
   ApiResponse Ocsp(ByteView request);
   bool ocsp_enabled() const { return responder_ != nullptr; }
+  // POST /tsa: the studio TSA's DER TimeStampResp to a DER TimeStampReq (RFC 3161 §3.4).
+  ApiResponse TimeStamp(ByteView request);
+  bool tsa_enabled() const { return tsa_ != nullptr; }
   // GET /log/tile/...: `path` is what follows "tile/".
   ApiResponse Tile(std::string_view path);
   // GET /healthz.
@@ -76,8 +81,12 @@ class AuditorApi {
 
  private:
   AuditorApi(ApiOptions options, std::unique_ptr<SessionPool> pool,
-             std::unique_ptr<provenance::OcspResponder> responder)
-      : options_(std::move(options)), pool_(std::move(pool)), responder_(std::move(responder)) {}
+             std::unique_ptr<provenance::OcspResponder> responder,
+             std::unique_ptr<provenance::StudioTimeStampAuthority> tsa)
+      : options_(std::move(options)),
+        pool_(std::move(pool)),
+        responder_(std::move(responder)),
+        tsa_(std::move(tsa)) {}
   // A free session (with a ledger, when `need_ledger`), or the error response: 503 when none
   // came free in time, 404 when the ledger is needed and the server has none.
   Result<SessionPool::Lease> Borrow(ApiResponse* error, bool need_ledger = true);
@@ -85,6 +94,7 @@ class AuditorApi {
   ApiOptions options_;
   std::unique_ptr<SessionPool> pool_;
   std::unique_ptr<provenance::OcspResponder> responder_;
+  std::unique_ptr<provenance::StudioTimeStampAuthority> tsa_;
 };
 
 // The HTTP status for a failed Status: 400 bad input, 404 not found, 503 busy, 500 otherwise.

@@ -43,10 +43,44 @@ sign "$tmp/es256.jpg" "$tmp/derived.jpg"
 sign "$src/tests/data/photos/coffee.png" "$tmp/ed25519.png"
 sign "$src/tests/data/photos/rocket.jpg" "$tmp/ed25519.jpg"
 
-echo "== signed files (expect Trusted in c2pa-rs, Valid in c2pa-ts)"
-node "$here/validate.mjs" "$work" "$anchor" \
+echo "== signed files, time-stamped by the studio TSA (expect Trusted in c2pa-rs, Valid in c2pa-ts)"
+out=$(node "$here/validate.mjs" "$work" "$anchor" \
   "$tmp/es256.png" "$tmp/es256.jpg" "$tmp/derived.png" "$tmp/derived.jpg" \
-  "$tmp/ed25519.png" "$tmp/ed25519.jpg"
+  "$tmp/ed25519.png" "$tmp/ed25519.jpg")
+echo "$out"
+# The studio CA is the TSA's anchor too, so c2pa-rs must have checked each time-stamp.
+if [ "$(grep -c '"timeStamp.validated"' <<<"$out")" -ne 6 ]; then
+  echo "FAIL: c2pa-rs did not validate the time-stamp of every signed file"
+  exit 1
+fi
+
+# A manifest signed and time-stamped while its certificate was valid still validates after the
+# certificate expired. The studio's whole life is moved 400 days back with faketime: CA, TSA and
+# a 30-day signing certificate issued then, the image signed then; validated now.
+command -v faketime >/dev/null || { echo "FAIL: faketime not found (scripts/setup.sh installs it)"; exit 1; }
+past=$(date -u -d '-400 days' '+%Y-%m-%d %H:%M:%S')
+old_home="$tmp/old-home"
+HALLMARK_HOME="$old_home" faketime "$past" "$hallmark" -q keys init --days 30
+HALLMARK_HOME="$old_home" faketime "$past" "$hallmark" -q provenance sign \
+  "$src/tests/data/photos/chelsea.png" --manifest "$here/manifest.json" --out "$tmp/expired-stamped.png"
+HALLMARK_HOME="$old_home" faketime "$past" "$hallmark" -q provenance sign --no-time-stamp \
+  "$src/tests/data/photos/rocket.jpg" --manifest "$here/manifest.json" --out "$tmp/expired-bare.jpg"
+echo "== expired certificate, time-stamped in time (expect Trusted with the time-stamp validated)"
+node "$here/validate.mjs" "$work" "$old_home/trust/studio-ca.pem" "$tmp/expired-stamped.png" |
+  tee "$tmp/expired.out"
+grep -q '"timeStamp.validated"' "$tmp/expired.out" ||
+  { echo "FAIL: c2pa-rs did not validate the time-stamp of the expired signer"; exit 1; }
+HALLMARK_HOME="$old_home" "$hallmark" -q provenance verify "$tmp/expired-stamped.png"
+echo "== expired certificate, no time-stamp (expect signingCredential.expired in both)"
+set +e
+out=$(node "$here/validate.mjs" "$work" "$old_home/trust/studio-ca.pem" "$tmp/expired-bare.jpg")
+rc=$?
+set -e
+echo "$out"
+if [ $rc -ne 1 ] || ! grep -q 'signingCredential.expired' <<<"$out"; then
+  echo "FAIL: an expired signer without a time-stamp was accepted"
+  exit 1
+fi
 
 # Negative control: one byte of JPEG scan data changed. Both validators must reject it.
 cp "$tmp/es256.jpg" "$tmp/tampered.jpg"
