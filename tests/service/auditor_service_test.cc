@@ -601,6 +601,7 @@ BOOST_AUTO_TEST_CASE(the_page_works_in_a_real_browser) {
 
 // Revocation as tools outside Hallmark see it: `openssl ocsp` against /ocsp (POST, and the GET
 // form) and `openssl verify -crl_check` with the CRL from /crl, before and after `keys revoke`.
+// Then the server's time-stamping authority used by URL (--tsa-url), as an outside TSA would be.
 // A home of its own, so that revoking does not touch the shared studio.
 BOOST_AUTO_TEST_CASE(openssl_sees_a_revoked_signer_through_ocsp_and_the_crl) {
   TempDir dir;
@@ -655,8 +656,8 @@ BOOST_AUTO_TEST_CASE(openssl_sees_a_revoked_signer_through_ocsp_and_the_crl) {
     BOOST_REQUIRE(RunProcess({HALLMARK_OPENSSL, "crl", "-inform", "DER", "-in", dir.File("crl.der"),
                               "-out", dir.File("crl.pem")})
                       .exit_code == 0);
-    return RunProcess(
-        {HALLMARK_OPENSSL, "verify", "-crl_check", "-CAfile", ca, "-CRLfile", dir.File("crl.pem"), leaf});
+    return RunProcess({HALLMARK_OPENSSL, "verify", "-crl_check", "-CAfile", ca, "-CRLfile",
+                       dir.File("crl.pem"), leaf});
   };
   BOOST_TEST(ask().find(leaf + ": good") != std::string::npos);
   BOOST_TEST(crl_check().exit_code == 0);
@@ -668,8 +669,8 @@ BOOST_AUTO_TEST_CASE(openssl_sees_a_revoked_signer_through_ocsp_and_the_crl) {
   BOOST_TEST((checked.out + checked.err).find("certificate revoked") != std::string::npos);
 
   // RFC 6960 A.1's GET form carries the same request, base64 in the path.
-  BOOST_REQUIRE(RunProcess({HALLMARK_OPENSSL, "ocsp", "-issuer", ca, "-cert", leaf, "-no_nonce", "-reqout",
-                            dir.File("req.der")})
+  BOOST_REQUIRE(RunProcess({HALLMARK_OPENSSL, "ocsp", "-issuer", ca, "-cert", leaf, "-no_nonce",
+                            "-reqout", dir.File("req.der")})
                     .exit_code == 0);
   auto req = hm::ReadFile(dir.File("req.der"));
   BOOST_REQUIRE(req.ok());
@@ -681,9 +682,35 @@ BOOST_AUTO_TEST_CASE(openssl_sees_a_revoked_signer_through_ocsp_and_the_crl) {
                                     hm::ByteView(reinterpret_cast<const uint8_t*>(got->body.data()),
                                                  got->body.size()))
                     .ok());
-  ProcessResult read = RunProcess({HALLMARK_OPENSSL, "ocsp", "-respin", dir.File("resp.der"), "-issuer",
-                                   ca, "-cert", leaf, "-CAfile", ca});
+  ProcessResult read = RunProcess({HALLMARK_OPENSSL, "ocsp", "-respin", dir.File("resp.der"),
+                                   "-issuer", ca, "-cert", leaf, "-CAfile", ca});
   BOOST_TEST(read.out.find(leaf + ": revoked") != std::string::npos, read.out + read.err);
+
+  // The server's TSA, reached by URL as an outside TSA would be (--tsa-url): the signed file's
+  // time-stamp checks out against the studio's TSA trust list.
+  const std::string photo = std::string(HALLMARK_TEST_DATA) + "/photos/chelsea.png";
+  must({"keys", "rotate"});
+  must({"provenance", "sign", photo, "--manifest",
+        std::string(HALLMARK_TEST_DATA) + "/../provenance/interop/manifest.json", "--out",
+        dir.File("stamped.png"), "--tsa-url", s.Url() + "/tsa"});
+  const nlohmann::json verified =
+      nlohmann::json::parse(must({"--json", "provenance", "verify", dir.File("stamped.png")}).out);
+  BOOST_TEST(verified["signature"]["time_stamp"]["trusted"] == true);
+  // An unreachable TSA is a clear error, and nothing is written.
+  ProcessResult down =
+      RunHallmark({"provenance", "sign", photo, "--manifest",
+                   std::string(HALLMARK_TEST_DATA) + "/../provenance/interop/manifest.json",
+                   "--out", dir.File("never.png"), "--tsa-url", "http://127.0.0.1:1/tsa"},
+                  env);
+  BOOST_TEST(down.exit_code != 0);
+  BOOST_TEST(down.err.find("127.0.0.1:1") != std::string::npos, down.err);
+  BOOST_TEST(!std::filesystem::exists(dir.File("never.png")));
+  auto bad_tsa = s.Client().Post("/tsa", std::string(50, 'x'), "application/timestamp-query");
+  BOOST_REQUIRE(bad_tsa);
+  BOOST_TEST(bad_tsa->status == 400);
+  auto typed_tsa = s.Client().Post("/tsa", "x", "text/plain");
+  BOOST_REQUIRE(typed_tsa);
+  BOOST_TEST(typed_tsa->status == 415);
 
   // Hostile requests: 4xx, and the server stays up.
   auto garbage = s.Client().Post("/ocsp", std::string(200, 'x'), "application/ocsp-request");
