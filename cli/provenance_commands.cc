@@ -361,6 +361,9 @@ void RegisterProvenance(CLI::App& app, Context& ctx) {
                           pipeline::OpenTimeStamper(TimeStampChoice(sf->tsa_url, sf->no_time_stamp),
                                                     ctx.Home(), sf->passphrase_file));
       options.time_stamper = stamper.get();
+      // The parent ingredient's validation is recorded against the studio's own trust anchors.
+      HM_ASSIGN_OR_RETURN(pv::TrustStore trust, pv::TrustStore::LoadDirectory(keys.trust_dir()));
+      options.ingredient_trust = &trust;
       auto signed_image = pv::SignImage(data, *format, *spec, signer, options);
       if (!signed_image.ok()) return signed_image.status().WithContext(sf->file);
       HM_RETURN_IF_ERROR(WriteFileAtomic(sf->out, *signed_image));

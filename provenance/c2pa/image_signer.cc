@@ -134,7 +134,7 @@ struct Parent {
   std::optional<Assertion> ingredient;
 };
 
-Result<Parent> CiteParent(ByteView parent_file, const std::string& title) {
+Result<Parent> CiteParent(ByteView parent_file, const std::string& title, const TrustStore* trust) {
   Parent p;
   HM_ASSIGN_OR_RETURN(image::Format format, image::SniffFormat(parent_file));
   HM_ASSIGN_OR_RETURN(auto embedded, FindManifestStore(parent_file, format));
@@ -146,7 +146,9 @@ Result<Parent> CiteParent(ByteView parent_file, const std::string& title) {
     if (b.type() == "c2ma" || b.type() == "c2um") p.manifests.push_back(b.whole.ToBytes());
   }
   // Record how the parent validated when it was used, as C2PA asks of ingredients.
-  HM_ASSIGN_OR_RETURN(VerificationReport report, VerifyImage(parent_file, TrustStore()));
+  const TrustStore no_anchors;
+  HM_ASSIGN_OR_RETURN(VerificationReport report,
+                      VerifyImage(parent_file, trust ? *trust : no_anchors));
   auto entries = [](const std::vector<StatusEntry>& list) {
     std::vector<Cbor> out;
     for (const StatusEntry& e : list) {
@@ -324,7 +326,8 @@ Result<Bytes> SignImage(ByteView encoded_image, image::Format format, const Mani
   if (parent_file.empty() && existing) parent_file = encoded_image;
   std::optional<Parent> parent;
   if (!parent_file.empty()) {
-    HM_ASSIGN_OR_RETURN(parent, CiteParent(parent_file, options.parent_title));
+    HM_ASSIGN_OR_RETURN(parent,
+                        CiteParent(parent_file, options.parent_title, options.ingredient_trust));
   }
   // `clean` views the input until something has to change it, so the common case (a fresh
   // image, XMP written elsewhere) copies the pixels' bytes once, into the output.

@@ -20,6 +20,7 @@
 #include "provenance/c2pa/manifest_spec.h"
 #include "provenance/pki/signer.h"
 #include "provenance/pki/time_stamp.h"
+#include "provenance/pki/trust_store.h"
 
 namespace hallmark::provenance {
 
@@ -29,6 +30,10 @@ struct SignOptions {
   // one. Empty: when the input itself carries a manifest, that one is the parent.
   ByteView parent;
   std::string parent_title;
+  // The parent is validated against this store when its validation results are recorded in the
+  // ingredient (C2PA asks for how it validated when used); null: an empty store, so a parent from
+  // any signer is recorded as signingCredential.untrusted. Must outlive the call.
+  const TrustStore* ingredient_trust = nullptr;
   // Time-stamps the claim signature (sigTst2) when given; must outlive the call.
   const TimeStamper* time_stamper = nullptr;
 };

@@ -224,6 +224,25 @@ BOOST_AUTO_TEST_CASE(derived_image_cites_its_parent) {
   BOOST_TEST(r.HasSuccess(status::kIngredientManifestValidated));
   BOOST_TEST(r.assertions[kIngredientV3Label]["relationship"] == "parentOf");
   BOOST_TEST(r.assertions[kActionsV2Label]["actions"][0]["action"] == "c2pa.opened");
+  // Without trust anchors for the ingredient, its recorded results say untrusted.
+  auto codes = [](const nlohmann::json& list) {
+    std::string all;
+    for (const auto& e : list) all += e["code"].get<std::string>() + " ";
+    return all;
+  };
+  const auto& recorded = r.assertions[kIngredientV3Label]["validationResults"]["activeManifest"];
+  BOOST_TEST(codes(recorded["failure"]).find("signingCredential.untrusted") != std::string::npos);
+
+  // With the studio's anchors, a parent signed by the same studio is recorded as trusted.
+  const TrustStore trust = studio.Trust();
+  options.ingredient_trust = &trust;
+  auto trusted_child = SignImage(parent, image::Format::kPng, edit, signer, options);
+  BOOST_REQUIRE(trusted_child.ok());
+  const VerificationReport t = Verify(*trusted_child, studio.Trust());
+  const auto& results = t.assertions[kIngredientV3Label]["validationResults"]["activeManifest"];
+  BOOST_TEST(codes(results["success"]).find("signingCredential.trusted") != std::string::npos,
+             results.dump());
+  BOOST_TEST(results["failure"].empty(), results.dump());
 }
 
 BOOST_AUTO_TEST_CASE(spec_from_json) {
