@@ -245,7 +245,7 @@ void AuditorServer::Impl::Routes() {
     Send(api.ConsistencyProof(from, to), res);
   });
   s.Get("/crl", [this](const Request&, Response& res) { Send(api.RevocationList(), res); });
-  s.Post("/ocsp", [this](const Request& req, Response& res) {
+  s.Post(R"(/ocsp/?)", [this](const Request& req, Response& res) {
     const std::string type = req.get_header_value("Content-Type");
     if (type.substr(0, type.find(';')) != "application/ocsp-request") {
       return Send(ApiResponse::Error(415, "send a DER OCSP request typed application/ocsp-request"),

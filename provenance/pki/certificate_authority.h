@@ -43,7 +43,9 @@ Result<UniqueX509> IssueRootCertificate(EVP_PKEY* key, const std::string& organi
 // Where relying parties ask whether a certificate is revoked. Empty: the certificate names none.
 struct RevocationService {
   std::string public_url;  // e.g. "https://studio.example/hallmark"; CheckPublicUrl holds
-  std::string OcspUrl() const { return public_url + "/ocsp"; }
+  // With a trailing slash: c2pa-rs forms the RFC 6960 GET URL by URL-joining the base64 request
+  // onto it, which would replace a last path segment "ocsp" instead of appending to it.
+  std::string OcspUrl() const { return public_url + "/ocsp/"; }
   std::string CrlUrl() const { return public_url + "/crl"; }
 };
 

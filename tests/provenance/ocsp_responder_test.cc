@@ -122,22 +122,22 @@ std::string ExtensionText(X509* cert, int nid) {
 BOOST_AUTO_TEST_CASE(signing_certificates_name_the_responder_and_the_crl) {
   Studio s;
   UniqueX509 leaf = s.Leaf(s.first.id);
-  BOOST_TEST(ExtensionText(leaf.get(), NID_info_access).find("OCSP - URI:" + kUrl + "/ocsp") !=
+  BOOST_TEST(ExtensionText(leaf.get(), NID_info_access).find("OCSP - URI:" + kUrl + "/ocsp/") !=
              std::string::npos);
   BOOST_TEST(ExtensionText(leaf.get(), NID_crl_distribution_points).find("URI:" + kUrl + "/crl") !=
              std::string::npos);
-  BOOST_TEST(s.first.ocsp_url == kUrl + "/ocsp");
+  BOOST_TEST(s.first.ocsp_url == kUrl + "/ocsp/");
   BOOST_TEST(C2paSignerProfileProblem(leaf.get()) == "");
 
   // A rotation without --public-url keeps the recorded one; with one, records the new one.
   Result<KeyInfo> second = s.store.Rotate({}, kPass);
   BOOST_REQUIRE(second.ok());
-  BOOST_TEST(second->ocsp_url == kUrl + "/ocsp");
+  BOOST_TEST(second->ocsp_url == kUrl + "/ocsp/");
   KeyOptions moved;
   moved.public_url = "http://127.0.0.1:8080";
   Result<KeyInfo> third = s.store.Rotate(moved, kPass);
   BOOST_REQUIRE(third.ok());
-  BOOST_TEST(third->ocsp_url == "http://127.0.0.1:8080/ocsp");
+  BOOST_TEST(third->ocsp_url == "http://127.0.0.1:8080/ocsp/");
   BOOST_TEST(*s.store.PublicUrl() == "http://127.0.0.1:8080");
 
   // The delegated responder certificate: OCSPSigning only, nocheck, issued by the CA.

@@ -629,14 +629,14 @@ BOOST_AUTO_TEST_CASE(openssl_sees_a_revoked_signer_through_ocsp_and_the_crl) {
   must({"keys", "rotate", "--public-url", s.Url()});
   const nlohmann::json key = nlohmann::json::parse(must({"--json", "keys", "show"}).out);
   const std::string id = key["id"], ca = dir.File("home/keys/ca.crt");
-  BOOST_TEST(key["ocsp_url"] == s.Url() + "/ocsp");
+  BOOST_TEST(key["ocsp_url"] == s.Url() + "/ocsp/");
   const std::string leaf = dir.File("leaf.pem");
   must({"keys", "export", id, "--out", leaf});
   // The URL comes from the certificate's own AIA, as a relying party finds it.
   ProcessResult uri = RunProcess({HALLMARK_OPENSSL, "x509", "-in", leaf, "-noout", "-ocsp_uri"});
   BOOST_REQUIRE(uri.exit_code == 0);
   const std::string ocsp_url = uri.out.substr(0, uri.out.find('\n'));
-  BOOST_TEST(ocsp_url == s.Url() + "/ocsp");
+  BOOST_TEST(ocsp_url == s.Url() + "/ocsp/");
   auto ask = [&] {
     ProcessResult r = RunProcess(
         {HALLMARK_OPENSSL, "ocsp", "-issuer", ca, "-cert", leaf, "-url", ocsp_url, "-CAfile", ca});

@@ -22,7 +22,12 @@ async function loadC2paRs() {
   c2pa.initSync({ module: readFileSync(req.resolve('@contentauth/c2pa-wasm/c2pa.wasm')) });
   return async (file) => {
     const settings = {
-      verify: { verify_trust: anchors !== '', ocsp_fetch: false, remote_manifest_fetch: false },
+      // HALLMARK_OCSP_FETCH=1 lets c2pa-rs ask the signer's OCSP responder (its AIA URL).
+      verify: {
+        verify_trust: anchors !== '',
+        ocsp_fetch: process.env.HALLMARK_OCSP_FETCH === '1',
+        remote_manifest_fetch: false,
+      },
       trust: anchors ? { trust_anchors: anchors } : {},
     };
     try {
