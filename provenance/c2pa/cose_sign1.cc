@@ -40,13 +40,13 @@ Cbor TimeStampHeader(ByteView response) {
   return container;
 }
 
-}  // namespace
-
-Bytes CoseSigStructure(ByteView protected_bytes, ByteView payload) {
+// [context, protected, h'', payload]: RFC 9052 §4.4's structure with no external data and no
+// countersigner header, encoded without copying the payload twice.
+Bytes SigStructure(const char* context, ByteView protected_bytes, ByteView payload) {
   Bytes out;
-  out.reserve(payload.size() + protected_bytes.size() + 24);
+  out.reserve(payload.size() + protected_bytes.size() + 32);
   CborWriteHead(out, 4, 4);
-  Cbor::Text("Signature1").EncodeTo(out);
+  Cbor::Text(context).EncodeTo(out);
   CborWriteHead(out, 2, protected_bytes.size());
   out.insert(out.end(), protected_bytes.begin(), protected_bytes.end());
   CborWriteHead(out, 2, 0);
@@ -55,17 +55,14 @@ Bytes CoseSigStructure(ByteView protected_bytes, ByteView payload) {
   return out;
 }
 
+}  // namespace
+
+Bytes CoseSigStructure(ByteView protected_bytes, ByteView payload) {
+  return SigStructure("Signature1", protected_bytes, payload);
+}
+
 Bytes CoseCountersignStructure(ByteView protected_bytes, ByteView payload) {
-  Bytes out;
-  out.reserve(payload.size() + protected_bytes.size() + 32);
-  CborWriteHead(out, 4, 4);
-  Cbor::Text("CounterSignature").EncodeTo(out);
-  CborWriteHead(out, 2, protected_bytes.size());
-  out.insert(out.end(), protected_bytes.begin(), protected_bytes.end());
-  CborWriteHead(out, 2, 0);
-  CborWriteHead(out, 2, payload.size());
-  out.insert(out.end(), payload.begin(), payload.end());
-  return out;
+  return SigStructure("CounterSignature", protected_bytes, payload);
 }
 
 Bytes CoseTimeStampedData(ByteView protected_bytes, ByteView signature) {

@@ -61,6 +61,16 @@ UniqueX509Name MakeName(const std::string& organization, const std::string& comm
   return name;
 }
 
+// What every end-entity certificate the CA issues carries: not a CA, digital signatures only,
+// the extended key usages `eku`, and the subject and authority key identifiers.
+Status AddLeafExtensions(X509* cert, X509V3_CTX* ctx, const char* eku) {
+  HM_RETURN_IF_ERROR(AddExtension(cert, ctx, NID_basic_constraints, "critical,CA:FALSE"));
+  HM_RETURN_IF_ERROR(AddExtension(cert, ctx, NID_key_usage, "critical,digitalSignature"));
+  HM_RETURN_IF_ERROR(AddExtension(cert, ctx, NID_ext_key_usage, eku));
+  HM_RETURN_IF_ERROR(AddExtension(cert, ctx, NID_subject_key_identifier, "hash"));
+  return AddExtension(cert, ctx, NID_authority_key_identifier, "keyid:always");
+}
+
 Status Sign(X509* cert, EVP_PKEY* key) {
   if (X509_sign(cert, key, CertDigest(key)) <= 0) {
     return Status::Internal("cannot sign certificate: " + DrainOpenSslErrors());
@@ -141,13 +151,9 @@ Result<UniqueX509> IssueSigningCertificate(EVP_PKEY* subject_key, const std::str
   X509_set_issuer_name(cert.get(), X509_get_subject_name(ca_cert));
   X509V3_CTX ctx;
   X509V3_set_ctx(&ctx, ca_cert, cert.get(), nullptr, nullptr, 0);
-  HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_basic_constraints, "critical,CA:FALSE"));
-  HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_key_usage, "critical,digitalSignature"));
   const std::string eku =
       std::string(kEmailProtectionOid) + "," + kClaimSigningOid + "," + kDocumentSigningOid;
-  HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_ext_key_usage, eku.c_str()));
-  HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_subject_key_identifier, "hash"));
-  HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_authority_key_identifier, "keyid:always"));
+  HM_RETURN_IF_ERROR(AddLeafExtensions(cert.get(), &ctx, eku.c_str()));
   if (!revocation.public_url.empty()) {
     HM_RETURN_IF_ERROR(CheckPublicUrl(revocation.public_url));
     const std::string aia = "OCSP;URI:" + revocation.OcspUrl();
@@ -184,14 +190,10 @@ Result<UniqueX509> IssueDelegatedCertificate(EVP_PKEY* subject_key, X509* ca_cer
   X509_set_issuer_name(cert.get(), X509_get_subject_name(ca_cert));
   X509V3_CTX ctx;
   X509V3_set_ctx(&ctx, ca_cert, cert.get(), nullptr, nullptr, 0);
-  HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_basic_constraints, "critical,CA:FALSE"));
-  HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_key_usage, "critical,digitalSignature"));
-  HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_ext_key_usage, eku));
+  HM_RETURN_IF_ERROR(AddLeafExtensions(cert.get(), &ctx, eku));
   if (ocsp_nocheck) {
     HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_id_pkix_OCSP_noCheck, "ignored"));
   }
-  HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_subject_key_identifier, "hash"));
-  HM_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_authority_key_identifier, "keyid:always"));
   HM_RETURN_IF_ERROR(Sign(cert.get(), ca_key));
   return cert;
 }
