@@ -28,6 +28,7 @@ struct ServeFlags {
   std::string cors_origin;
   std::string public_url;
   std::string passphrase_file;
+  std::string trusted_proxy;
 };
 
 // "HOST:PORT", "[V6]:PORT" or ":PORT" (all addresses).
@@ -62,6 +63,7 @@ Result<int> Serve(Context& ctx, const ServeFlags& f) {
   server.tls_cert = f.tls_cert;
   server.tls_key = f.tls_key;
   server.cors_origin = f.cors_origin;
+  server.trusted_proxy = f.trusted_proxy;
   if (!ctx.quiet) {
     server.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
   }
@@ -151,6 +153,8 @@ void RegisterServeCommands(CLI::App& app, Context& ctx) {
   cmd->add_option("--ledger", f->ledger, "A ledger file to serve instead of the home's");
   cmd->add_option("--cors-origin", f->cors_origin,
                   "Allow this origin to call the API from a browser (default: none)");
+  cmd->add_option("--trusted-proxy", f->trusted_proxy,
+                  "Address of a reverse proxy whose X-Forwarded-For names the client");
   cmd->add_option("--public-url", f->public_url,
                   "The URL this server is reached at (checked against the certificates' own)");
   cmd->add_option(

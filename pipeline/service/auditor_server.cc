@@ -102,6 +102,23 @@ std::string LogField(const std::string& text, size_t max) {
   return out.empty() ? "-" : out;
 }
 
+// Who sent `req`: the connection's address, or behind `trusted_proxy` the last hop of
+// X-Forwarded-For (earlier hops are whatever the client wrote).
+std::string ClientAddress(const Request& req, const std::string& trusted_proxy) {
+  if (trusted_proxy.empty() || req.remote_addr != trusted_proxy) return req.remote_addr;
+  const std::string forwarded = req.get_header_value("X-Forwarded-For");
+  std::string last = forwarded.substr(forwarded.rfind(',') + 1);
+  const size_t start = last.find_first_not_of(' ');
+  if (start == std::string::npos) return req.remote_addr;
+  last = last.substr(start, last.find_last_not_of(' ') - start + 1);
+  // An address, not arbitrary text: it becomes a rate-limit key and a log field.
+  if (last.size() > 64 ||
+      last.find_first_not_of("0123456789abcdefABCDEF.:[]") != std::string::npos) {
+    return req.remote_addr;
+  }
+  return last;
+}
+
 std::string UtcNow() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -136,7 +153,7 @@ httplib::Server::HandlerResponse AuditorServer::Impl::PreRoute(const Request& re
     return HR::Handled;
   }
   int retry_after = 1;
-  if (!limiter.Admit(req.remote_addr, &retry_after)) {
+  if (!limiter.Admit(ClientAddress(req, options.trusted_proxy), &retry_after)) {
     Send(ApiResponse::Error(429, "too many requests; slow down"), res);
     res.set_header("Retry-After", std::to_string(retry_after));
     return HR::Handled;
@@ -354,8 +371,8 @@ Result<std::unique_ptr<AuditorServer>> AuditorServer::Create(AuditorApi& api,
   });
   if (options.log) {
     s.set_logger([p](const Request& req, const Response& res) {
-      p->options.log(UtcNow() + " " + LogField(req.remote_addr, 64) + " " +
-                     LogField(req.method, 16) + " " + LogField(req.path, 200) + " " +
+      p->options.log(UtcNow() + " " + LogField(ClientAddress(req, p->options.trusted_proxy), 64) +
+                     " " + LogField(req.method, 16) + " " + LogField(req.path, 200) + " " +
                      std::to_string(res.status) + " " + std::to_string(res.body.size()));
     });
   }

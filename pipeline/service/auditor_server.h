@@ -42,6 +42,10 @@ struct ServerOptions {
   int max_queued = 64;          // connections waiting for a thread before the server sheds
   int request_deadline_s = 30;  // to receive a whole upload
   std::string cors_origin;      // empty: no CORS headers
+  // The address of a reverse proxy in front of the server. A request from it is attributed (rate
+  // limit, log) to the last address in its X-Forwarded-For, the one the proxy itself appended;
+  // X-Forwarded-For from anyone else is ignored, since any client can send one. Empty: never read.
+  std::string trusted_proxy;
   // One line per request (no body); empty: none.
   std::function<void(const std::string&)> log;
 };

@@ -460,6 +460,31 @@ BOOST_AUTO_TEST_CASE(too_many_requests_get_429_with_retry_after) {
   BOOST_TEST(std::stoi(retry_after) >= 1);
 }
 
+// Behind a trusted proxy each client has its own rate bucket, keyed by the hop the proxy
+// appended; a client's own X-Forwarded-For entries do not buy it a fresh bucket, and without a
+// trusted proxy the header is not read at all.
+BOOST_AUTO_TEST_CASE(a_trusted_proxys_forwarded_address_keys_the_rate_limit) {
+  auto status = [](const RunningServer& s, const std::string& forwarded) {
+    auto r = s.Client().Get("/api/v1/checkpoint", {{"X-Forwarded-For", forwarded}});
+    BOOST_REQUIRE(r);
+    return r->status;
+  };
+  pl::ServerOptions o;
+  o.rate = 0.1;  // a burst of 1 per address, then one every 10 s
+  o.trusted_proxy = "127.0.0.1";
+  {
+    RunningServer s(o);  // its start-up health check spent 127.0.0.1's own burst
+    BOOST_TEST(status(s, "10.0.0.1") == 200);
+    BOOST_TEST(status(s, "10.0.0.2") == 200);
+    BOOST_TEST(status(s, "10.0.0.1") == 429);
+    BOOST_TEST(status(s, "10.0.0.3, 10.0.0.1") == 429);  // the proxy's hop is the last one
+    BOOST_TEST(status(s, "not an address") == 429);      // falls back to the proxy's own
+  }
+  o.trusted_proxy.clear();
+  RunningServer plain(o);
+  BOOST_TEST(status(plain, "10.0.0.9") == 429);  // the header is ignored: 127.0.0.1's bucket
+}
+
 BOOST_AUTO_TEST_CASE(connections_beyond_the_queue_are_shed_with_503) {
   pl::ServerOptions o;
   o.threads = 1;

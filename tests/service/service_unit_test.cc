@@ -55,4 +55,9 @@ BOOST_AUTO_TEST_CASE(rate_limiter_allows_a_burst_then_the_rate) {
   // A rate of 0 admits everything.
   RateLimiter open(0.0);
   for (int i = 0; i < 1000; ++i) BOOST_TEST(open.Admit("a", &retry, t0));
+  // A rate under 0.5 a second still admits one request before refusing.
+  RateLimiter slow(0.1);
+  BOOST_TEST(slow.Admit("c", &retry, t0));
+  BOOST_TEST(!slow.Admit("c", &retry, t0));
+  BOOST_TEST(retry == 10);
 }
