@@ -321,13 +321,19 @@ void RegisterProvenance(CLI::App& app, Context& ctx) {
     std::string key;
     std::string passphrase_file;
     std::string tsa_url;
+    std::string source_type;
     bool no_time_stamp = false;
   };
   auto sf = std::make_shared<SignFlags>();
   CLI::App* sign = prov->add_subcommand("sign", "Add IPTC/XMP labels and a signed C2PA manifest");
   sign->add_option("file", sf->file, "PNG or JPEG file")->required();
-  sign->add_option("--manifest", sf->manifest, "JSON manifest description (docs/provenance.md)")
+  sign->add_option("--manifest", sf->manifest,
+                   "JSON manifest: Hallmark's schema or a c2patool manifest definition "
+                   "(docs/provenance.md)")
       ->required();
+  sign->add_option("--source-type", sf->source_type,
+                   "IPTC digital source type of the image (e.g. digitalCapture, "
+                   "trainedAlgorithmicMedia), unless the manifest names it");
   sign->add_option("--out", sf->out, "Output file")->required();
   sign->add_option("--parent", sf->parent, "Signed image this one was derived from");
   sign->add_option("--key", sf->key, "Signing key id (default: the active key)");
@@ -339,12 +345,40 @@ void RegisterProvenance(CLI::App& app, Context& ctx) {
       HM_ASSIGN_OR_RETURN(Bytes manifest_text, ReadFile(sf->manifest, 1 << 24));
       auto json = nlohmann::json::parse(manifest_text.begin(), manifest_text.end(), nullptr, false);
       if (json.is_discarded()) return Status::BadInput(sf->manifest + ": not valid JSON");
-      auto spec = pv::ManifestSpecFromJson(json);
+      std::vector<std::string> notes;
+      auto spec = pv::ManifestSpecFromJson(json, &notes);
       if (!spec.ok()) return spec.status().WithContext(sf->manifest);
+      if (!ctx.quiet) {
+        for (const std::string& note : notes) std::cerr << sf->manifest << ": " << note << "\n";
+      }
+      if (!sf->source_type.empty()) {
+        HM_RETURN_IF_ERROR(pv::ApplyDigitalSourceType(sf->source_type, &*spec));
+      }
+      // Hallmark did not make this file, so it cannot say where it came from: the user must.
+      if (spec->digital_source_type.empty()) {
+        return Status::InvalidArgument(
+            "provenance sign needs the image's source: --source-type TERM (an IPTC digital source "
+            "type, e.g. digitalCapture or trainedAlgorithmicMedia) or the manifest's "
+            "digital_source_type / its action's digitalSourceType");
+      }
+      // provenance sign embeds no mark, and a manifest must not claim one that is not there.
+      if (!spec->watermark_payload.empty()) {
+        return Status::InvalidArgument(
+            sf->manifest +
+            ": 'watermark' is refused: provenance sign embeds no watermark, so the "
+            "manifest cannot claim one (c2pa.watermarked, c2pa.soft-binding); remove the field");
+      }
       if (spec->software_version.empty()) spec->software_version = kVersion;
       HM_ASSIGN_OR_RETURN(Bytes data, ReadFile(sf->file));
       auto format = image::SniffFormat(data);
       if (!format.ok()) return format.status().WithContext(sf->file);
+      const std::string mime = *format == image::Format::kPng    ? "image/png"
+                               : *format == image::Format::kJpeg ? "image/jpeg"
+                                                                 : "";
+      if (!spec->format.empty() && spec->format != mime) {
+        return Status::BadInput(sf->manifest + ": format " + spec->format + " does not match " +
+                                sf->file + " (" + image::FormatName(*format) + ")");
+      }
       Bytes parent;
       pv::SignOptions options;
       if (!sf->parent.empty()) {

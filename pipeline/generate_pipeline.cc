@@ -129,6 +129,7 @@ provenance::ManifestSpec AssetManifest(const GenerateRequest& request, const Run
   spec.datasets = run.datasets;
   spec.parameters = params;
   spec.watermark_payload = LedgerPayloadBytes(payload);
+  spec.watermark_embedded = true;  // Generate embedded this payload before it builds the manifest
   spec.training_mining = request.training_mining;
   spec.creator = run.creator;
   spec.rights = request.rights;

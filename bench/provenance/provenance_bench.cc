@@ -50,6 +50,7 @@ ManifestSpec Spec() {
   s.datasets = {{"Fashion-MNIST", "MIT", "Zalando Research", "", ""}};
   s.parameters = {{"seed", 1}, {"class", 2}};
   s.watermark_payload = Bytes(8, 0x5a);
+  s.watermark_embedded = true;  // stands for a generated, marked image
   s.training_mining.ai_training = "notAllowed";
   s.creator = "Bench";
   return s;

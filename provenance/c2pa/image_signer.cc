@@ -1,8 +1,10 @@
 #include "provenance/c2pa/image_signer.h"
 
 #include <openssl/rand.h>
+#include <openssl/x509.h>
 
 #include <cstdio>
+#include <map>
 
 #include "base/sha256.h"
 #include "provenance/c2pa/c2pa_labels.h"
@@ -44,6 +46,19 @@ Assertion CborAssertion(const std::string& label, ByteView cbor, ByteView salt) 
 
 Assertion CborAssertion(const std::string& label, const Cbor& content) {
   return CborAssertion(label, content.Encode(), Salt());
+}
+
+// A JSON-LD assertion (schema.org), which readers take only from a `json` box.
+Assertion JsonAssertion(const std::string& label, const std::string& text) {
+  return {label,
+          MakeSuperBox(MakeDescription(C2paUuid("json"), label, kToggles, MakeBox("c2sh", Salt())),
+                       {MakeBox("json", ByteView(text))})};
+}
+
+// "c2pa.ingredient.v3", then "c2pa.ingredient.v3__1", ...: C2PA's labels for several
+// instances of one assertion.
+std::string InstanceLabel(const std::string& base, int index) {
+  return index == 0 ? base : base + "__" + std::to_string(index);
 }
 
 std::string RelativeUrl(const std::string& label) {
@@ -180,43 +195,146 @@ Result<Parent> CiteParent(ByteView parent_file, const std::string& title, const 
   return p;
 }
 
-std::vector<Assertion> ContentAssertions(const ManifestSpec& spec, const Parent* parent) {
+Cbor Action(const char* name, const ManifestSpec& spec) {
+  Cbor a = Cbor::Map();
+  a.Set("action", Cbor::Text(name));
+  a.Set("softwareAgent", SoftwareAgent(spec));
+  return a;
+}
+
+void SetIngredients(Cbor& action, std::vector<Cbor> refs) {
+  Cbor params = Cbor::Map();
+  if (const Cbor* old = action.Find("parameters"); old && old->is_map()) params = *old;
+  params.Set("ingredients", Cbor::Array(std::move(refs)));
+  action.Set("parameters", std::move(params));
+}
+
+// A c2patool definition's action, with its ingredient references made hashed URIs: c2pa.opened
+// cites the parentOf ingredient; `parameters.ingredientIds` (c2patool's way of naming
+// ingredients by instance_id or title) become `parameters.ingredients`.
+Result<Cbor> DefinitionAction(const nlohmann::json& action, const Cbor* parent_ref,
+                              const std::map<std::string, Cbor>& refs_by_id) {
+  const std::string name = action.value("action", "");
+  nlohmann::json copy = action;
+  std::vector<Cbor> refs;
+  if (auto params = copy.find("parameters"); params != copy.end() && params->is_object()) {
+    if (auto ids = params->find("ingredientIds"); ids != params->end()) {
+      if (!ids->is_array()) return Status::BadInput(name + ": ingredientIds: expected an array");
+      for (const nlohmann::json& id : *ids) {
+        auto ref = id.is_string() ? refs_by_id.find(id.get<std::string>()) : refs_by_id.end();
+        if (ref == refs_by_id.end()) {
+          return Status::BadInput(name + ": ingredientIds names " + id.dump() +
+                                  ", which no ingredient has as instance_id or title");
+        }
+        refs.push_back(ref->second);
+      }
+      params->erase(ids);
+    }
+  }
+  Cbor out = Cbor::FromJson(copy);
+  if (name == "c2pa.opened" && refs.empty()) {
+    if (!parent_ref) {
+      return Status::InvalidArgument(
+          "c2pa.opened needs a parentOf ingredient: sign a file that carries a manifest, give "
+          "--parent, or list a parentOf ingredient in the definition");
+    }
+    refs.push_back(*parent_ref);
+  }
+  if (!refs.empty()) SetIngredients(out, std::move(refs));
+  return out;
+}
+
+Result<std::vector<Assertion>> ContentAssertions(const ManifestSpec& spec, const Parent* parent) {
   std::vector<Assertion> out;
-  Cbor actions = Cbor::Array();
+  // Only a mark really in the pixels is claimed (C2PA asks for a soft binding with
+  // c2pa.watermarked, and a soft binding that resolves to nothing misleads whoever looks it up).
+  const bool watermarked = spec.watermark_embedded && !spec.watermark_payload.empty();
+
+  // Ingredients: the input's own manifest (or --parent) first, then those a definition names.
+  int ingredients = 0;
+  std::optional<Cbor> parent_ref;  // the parentOf ingredient's hashed URI
+  std::map<std::string, Cbor> refs_by_id;
   if (parent && parent->ingredient) {
     out.push_back(*parent->ingredient);
+    ++ingredients;
     const Sha256Digest h = parent->ingredient->hash();
-    Cbor opened = Cbor::Map();
-    opened.Set("action", Cbor::Text("c2pa.opened"));
-    opened.Set("softwareAgent", SoftwareAgent(spec));
-    Cbor params = Cbor::Map();
-    params.Set("ingredients", Cbor::Array({HashedUriCbor(RelativeUrl(kIngredientV3Label),
-                                                         ByteView(h.data(), h.size()))}));
-    opened.Set("parameters", std::move(params));
-    actions.Push(std::move(opened));
-    Cbor edited = Cbor::Map();
-    edited.Set("action", Cbor::Text("c2pa.edited"));
-    edited.Set("digitalSourceType", Cbor::Text(spec.digital_source_type));
-    edited.Set("softwareAgent", SoftwareAgent(spec));
-    actions.Push(std::move(edited));
+    parent_ref = HashedUriCbor(RelativeUrl(kIngredientV3Label), ByteView(h.data(), h.size()));
+  }
+  for (const IngredientInfo& in : spec.ingredients) {
+    if (in.relationship == "parentOf" && parent_ref) {
+      return Status::InvalidArgument(
+          "the definition lists a parentOf ingredient, but the input's own manifest (or "
+          "--parent) is already the parent; a manifest has one");
+    }
+    Cbor ing = Cbor::Map();
+    SetIfNotEmpty(ing, "dc:title", in.title);
+    SetIfNotEmpty(ing, "dc:format", in.format);
+    ing.Set("relationship", Cbor::Text(in.relationship));
+    SetIfNotEmpty(ing, "instanceID", in.instance_id);
+    const std::string label = InstanceLabel(kIngredientV3Label, ingredients++);
+    Assertion a = CborAssertion(label, ing);
+    const Sha256Digest h = a.hash();
+    Cbor ref = HashedUriCbor(RelativeUrl(label), ByteView(h.data(), h.size()));
+    if (in.relationship == "parentOf") parent_ref = ref;
+    if (!in.instance_id.empty()) refs_by_id.emplace(in.instance_id, ref);
+    if (!in.title.empty()) refs_by_id.emplace(in.title, ref);
+    out.push_back(std::move(a));
+  }
+
+  Cbor actions = Cbor::Array();
+  const bool from_file_parent = parent && parent->ingredient;
+  if (spec.actions.empty()) {
+    if (parent_ref) {
+      Cbor opened = Action("c2pa.opened", spec);
+      SetIngredients(opened, {*parent_ref});
+      actions.Push(std::move(opened));
+      Cbor edited = Action("c2pa.edited", spec);
+      SetIfNotEmpty(edited, "digitalSourceType", spec.digital_source_type);
+      actions.Push(std::move(edited));
+    } else {
+      Cbor created = Action("c2pa.created", spec);
+      SetIfNotEmpty(created, "digitalSourceType", spec.digital_source_type);
+      actions.Push(std::move(created));
+    }
   } else {
-    Cbor created = Cbor::Map();
-    created.Set("action", Cbor::Text("c2pa.created"));
-    created.Set("digitalSourceType", Cbor::Text(spec.digital_source_type));
-    created.Set("softwareAgent", SoftwareAgent(spec));
-    actions.Push(std::move(created));
+    const std::string first = spec.actions[0].value("action", "");
+    if (from_file_parent && first == "c2pa.created") {
+      return Status::InvalidArgument(
+          "the definition's first action is c2pa.created, but the input carries a manifest (its "
+          "parent): use c2pa.opened, or sign a file without one");
+    }
+    // C2PA asks for exactly one c2pa.created or c2pa.opened, first; Hallmark supplies it when
+    // the definition has none.
+    if (first != "c2pa.created" && first != "c2pa.opened") {
+      if (parent_ref) {
+        Cbor opened = Action("c2pa.opened", spec);
+        SetIngredients(opened, {*parent_ref});
+        actions.Push(std::move(opened));
+      } else {
+        Cbor created = Action("c2pa.created", spec);
+        SetIfNotEmpty(created, "digitalSourceType", spec.digital_source_type);
+        actions.Push(std::move(created));
+      }
+    }
+    for (const nlohmann::json& a : spec.actions) {
+      if (a.value("action", "") == "c2pa.watermarked" && !watermarked) {
+        return Status::InvalidArgument(
+            "c2pa.watermarked is claimed, but no watermark was embedded in this image");
+      }
+      HM_ASSIGN_OR_RETURN(Cbor action,
+                          DefinitionAction(a, parent_ref ? &*parent_ref : nullptr, refs_by_id));
+      actions.Push(std::move(action));
+    }
   }
-  if (!spec.watermark_payload.empty()) {
-    Cbor wm = Cbor::Map();
-    wm.Set("action", Cbor::Text("c2pa.watermarked"));
-    wm.Set("softwareAgent", SoftwareAgent(spec));
-    actions.Push(std::move(wm));
-  }
+  if (watermarked) actions.Push(Action("c2pa.watermarked", spec));
   Cbor actions_map = Cbor::Map();
+  for (auto it = spec.actions_extra.begin(); it != spec.actions_extra.end(); ++it) {
+    actions_map.Set(it.key(), Cbor::FromJson(it.value()));
+  }
   actions_map.Set("actions", std::move(actions));
   out.push_back(CborAssertion(kActionsV2Label, actions_map));
 
-  if (!spec.watermark_payload.empty()) {
+  if (watermarked) {
     // c2pa-rs reads the block value as text; the payload goes in as lower-case hex.
     static const char kHex[] = "0123456789abcdef";
     std::string hex;
@@ -233,6 +351,11 @@ std::vector<Assertion> ContentAssertions(const ManifestSpec& spec, const Parent*
     sb.Set("blocks", Cbor::Array({std::move(block)}));
     sb.Set("pad", Cbor::ByteString(Bytes()));
     out.push_back(CborAssertion(kSoftBindingLabel, sb));
+  }
+
+  for (const ExtraAssertion& e : spec.extra_assertions) {
+    out.push_back(e.json_ld ? JsonAssertion(e.label, e.data.dump())
+                            : CborAssertion(e.label, Cbor::FromJson(e.data)));
   }
 
   if (!spec.training_mining.empty()) {
@@ -294,6 +417,21 @@ std::vector<Assertion> ContentAssertions(const ManifestSpec& spec, const Parent*
   return out;
 }
 
+// The O= of the signing certificate's subject: who produced the content, for the TC260 label,
+// when the spec names nobody.
+std::string SignerOrganization(const Signer& signer) {
+  X509_NAME* name = signer.leaf() ? X509_get_subject_name(signer.leaf()) : nullptr;
+  const int index = name ? X509_NAME_get_index_by_NID(name, NID_organizationName, -1) : -1;
+  if (index < 0) return "";
+  unsigned char* utf8 = nullptr;
+  const int n =
+      ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, index)));
+  if (n < 0) return "";
+  std::string out(reinterpret_cast<const char*>(utf8), static_cast<size_t>(n));
+  OPENSSL_free(utf8);
+  return out;
+}
+
 }  // namespace
 
 std::string NewUuid4() {
@@ -343,14 +481,16 @@ Result<Bytes> SignImage(ByteView encoded_image, image::Format format, const Mani
   const std::string instance_id = "xmp.iid:" + uuid;
   const std::string manifest_label = "urn:c2pa:" + uuid;
   if (spec.write_xmp) {
-    HM_ASSIGN_OR_RETURN(Bytes with_xmp, WriteXmp(clean, XmpFieldsFor(spec, instance_id)));
+    HM_ASSIGN_OR_RETURN(Bytes with_xmp, WriteXmp(clean, XmpFieldsFor(spec, instance_id,
+                                                                     SignerOrganization(signer))));
     storage = std::move(with_xmp);
     clean = storage;
   }
   HM_ASSIGN_OR_RETURN(size_t offset, ManifestInsertionOffset(clean, format));
 
   // 3. Assertions, with a placeholder hard binding of the final size.
-  std::vector<Assertion> assertions = ContentAssertions(spec, parent ? &*parent : nullptr);
+  HM_ASSIGN_OR_RETURN(std::vector<Assertion> assertions,
+                      ContentAssertions(spec, parent ? &*parent : nullptr));
   const Sha256Digest zero{};
   const size_t hash_data_size =
       HashDataCbor(UINT32_MAX, UINT32_MAX, ByteView(zero.data(), 32), 0).size() + kHashDataSlack;

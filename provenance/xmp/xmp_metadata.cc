@@ -203,7 +203,12 @@ std::string PlusDataMiningFor(const TrainingMining& tm) {
   return base + "ALLOWED";
 }
 
-XmpFields XmpFieldsFor(const ManifestSpec& spec, const std::string& instance_id) {
+std::string Tc260LabelFor(const std::string& digital_source_type) {
+  return IsAiGeneratedSourceType(digital_source_type) ? "1" : "";
+}
+
+XmpFields XmpFieldsFor(const ManifestSpec& spec, const std::string& instance_id,
+                       const std::string& signer_organization) {
   XmpFields f;
   f.instance_id = instance_id;
   f.digital_source_type = spec.digital_source_type;
@@ -218,13 +223,19 @@ XmpFields XmpFieldsFor(const ManifestSpec& spec, const std::string& instance_id)
   f.creator_tool =
       spec.software_name + (spec.software_version.empty() ? "" : " " + spec.software_version);
   f.asset_id = spec.asset_id;
-  const std::string producer =
-      !spec.content_producer.empty() ? spec.content_producer : spec.creator;
-  f.tc260_aigc =
-      "{\"Label\":\"1\",\"ContentProducer\":" + JsonEscape(producer) +
-      ",\"ProduceID\":" + JsonEscape(spec.asset_id.empty() ? instance_id : spec.asset_id) +
-      ",\"ReservedCode1\":\"\",\"ContentPropagator\":\"\",\"PropagateID\":\"\","
-      "\"ReservedCode2\":\"\"}";
+  const std::string label = Tc260LabelFor(spec.digital_source_type);
+  if (!label.empty()) {
+    // ContentProducer is the provider that produced the content (GB 45438): whoever the spec
+    // names, else the organisation whose certificate signs, else the creator.
+    const std::string producer = !spec.content_producer.empty() ? spec.content_producer
+                                 : !signer_organization.empty() ? signer_organization
+                                                                : spec.creator;
+    f.tc260_aigc =
+        "{\"Label\":" + JsonEscape(label) + ",\"ContentProducer\":" + JsonEscape(producer) +
+        ",\"ProduceID\":" + JsonEscape(spec.asset_id.empty() ? instance_id : spec.asset_id) +
+        ",\"ReservedCode1\":\"\",\"ContentPropagator\":\"\",\"PropagateID\":\"\","
+        "\"ReservedCode2\":\"\"}";
+  }
   return f;
 }
 

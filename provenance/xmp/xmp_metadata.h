@@ -3,7 +3,7 @@
 //   Iptc4xmpExt:DigitalSourceType, AISystemUsed, AISystemVersionUsed, AIPromptInformation,
 //   dc:creator, dc:rights, dc:title, xmpRights:UsageTerms, plus:DataMining, xmp:CreatorTool,
 //   xmpMM:InstanceID (= the claim's instanceID), and TC260:AIGC, the implicit label of China's
-//   GB 45438-2025 (a JSON string).
+//   GB 45438-2025 (a JSON string), written only for AI-generated or synthesised content.
 // exiv2 exceptions stop here and become a Status.
 #ifndef HALLMARK_PROVENANCE_XMP_XMP_METADATA_H_
 #define HALLMARK_PROVENANCE_XMP_XMP_METADATA_H_
@@ -32,11 +32,21 @@ struct XmpFields {
   std::string title;
   std::string data_mining;  // a PLUS DMI- vocabulary URL
   std::string creator_tool;
-  std::string tc260_aigc;  // JSON text
+  std::string tc260_aigc;  // JSON text; empty: not written
   std::string asset_id;    // hallmark:AssetID
 };
 
-XmpFields XmpFieldsFor(const ManifestSpec& spec, const std::string& instance_id);
+// `signer_organization` (the O= of the signing certificate) is the TC260 ContentProducer when
+// the spec names none.
+XmpFields XmpFieldsFor(const ManifestSpec& spec, const std::string& instance_id,
+                       const std::string& signer_organization = "");
+
+// The TC260 implicit label's "Label" for a digital source type: "1" (generated or synthesised
+// by AI) for the AI source types, "" (no TC260 label) for the others. GB 45438's other codes,
+// "2" possibly and "3" suspected AI-generated, are a platform's guesses about content whose
+// source is unknown; a signer that states the source never needs them, and the label has no
+// code that says "not AI", so captured and human-made content carries no TC260 label at all.
+std::string Tc260LabelFor(const std::string& digital_source_type);
 
 // The PLUS data-mining value that matches the CAWG choices.
 std::string PlusDataMiningFor(const TrainingMining& tm);

@@ -46,7 +46,7 @@ cat >manifest.json <<'JSON'
                "sha256": "1111111111111111111111111111111111111111111111111111111111111111",
                "url": "https://example.org/seeds"}],
  "parameters": {"seed": 42, "class": 3},
- "watermark": {"payload": "0123456789abcdef", "algorithm": "org.hallmark.watermark.1"},
+ "digital_source_type": "trainedAlgorithmicMedia",
  "training_mining": "notAllowed", "creator": "Example Studio", "rights": "(c) Example Studio",
  "usage_terms": "CC-BY-4.0", "prompt": "class=3 seed=42", "content_producer": "Example Studio",
  "xmp": true}

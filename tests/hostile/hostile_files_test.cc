@@ -321,6 +321,7 @@ BOOST_AUTO_TEST_CASE(a_signed_png_with_damaged_pixel_data_is_tampered_not_unread
   BOOST_REQUIRE_MESSAGE(init.result.exit_code == 0, init.result.err);
   const std::string manifest =
       w.WriteText("manifest.json", R"({"asset_id": "hostile-1", "model": {"id": "m", "name": "vae"},
+      "digital_source_type": "trainedAlgorithmicMedia",
       "datasets": [{"name": "Fashion-MNIST", "license": "MIT", "attribution": "Zalando"}],
       "creator": "Studio", "rights": "(c) Studio"})");
   const std::string signed_png = w.dir.File("signed.png");

@@ -83,6 +83,7 @@ ManifestSpec Spec() {
   s.title = "generated sample";
   s.model = {"model-42", "dcgan-fashion", "1.2", "00ff"};
   s.watermark_payload = {0xde, 0xad, 0xbe, 0xef};
+  s.watermark_embedded = true;  // stands for a generated, marked image
   return s;
 }
 

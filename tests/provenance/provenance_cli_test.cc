@@ -6,6 +6,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <string>
 
 #include "base/file.h"
@@ -25,11 +26,16 @@ struct Cli {
   std::string home = dir.File("home");
   std::vector<std::string> env = {"HALLMARK_HOME=" + home, "HALLMARK_PASSPHRASE=cli secret"};
   ProcessResult Run(const std::vector<std::string>& args) { return RunHallmark(args, env); }
+  std::string Write(const std::string& name, const std::string& text) {
+    const std::string path = dir.File(name);
+    BOOST_REQUIRE(hallmark::WriteFileAtomic(path, hallmark::ByteView(text)).ok());
+    return path;
+  }
   std::string WriteManifest() {
     const std::string path = dir.File("manifest.json");
     const std::string text = R"({"asset_id": "cli-1", "model": {"id": "m", "name": "vae"},
       "datasets": [{"name": "Fashion-MNIST", "license": "MIT", "attribution": "Zalando"}],
-      "watermark": {"payload": "a1b2"}, "training_mining": "notAllowed",
+      "digital_source_type": "trainedAlgorithmicMedia", "training_mining": "notAllowed",
       "creator": "Studio", "rights": "(c) Studio"})";
     BOOST_REQUIRE(hallmark::WriteFileAtomic(path, hallmark::ByteView(text)).ok());
     return path;
@@ -68,7 +74,9 @@ BOOST_AUTO_TEST_CASE(keys_sign_verify_exit_codes) {
   auto report = nlohmann::json::parse(verify.out);
   BOOST_TEST(report["validation_state"] == "Trusted");
   BOOST_TEST(report["asset_id"] == "cli-1");
-  BOOST_TEST(report["watermark"]["payload"] == "a1b2");
+  BOOST_TEST(report["digital_source_type"] ==
+             "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia");
+  BOOST_TEST(!report.contains("watermark"));  // provenance sign embeds no mark
   BOOST_TEST(report["validation_results"]["failure"].empty());
   BOOST_TEST(cli.Run({"provenance", "verify", jpg}).exit_code == 0);
   auto human = cli.Run({"provenance", "show", jpg});
@@ -155,4 +163,62 @@ BOOST_AUTO_TEST_CASE(key_files_and_passphrases) {
                          env);
   BOOST_TEST(bad.exit_code == 3);
   BOOST_TEST(bad.err.find("'asset'") != std::string::npos);
+}
+
+// Hallmark did not make the file, so the user says where it came from; a mark that is not in
+// the pixels is not claimed; c2patool definitions sign as they are.
+BOOST_AUTO_TEST_CASE(sign_needs_a_source_type_and_takes_c2patool_definitions) {
+  Cli cli;
+  BOOST_REQUIRE(cli.Run({"keys", "init", "--org", "Example Photo Desk"}).exit_code == 0);
+  const std::string bare = cli.Write("bare.json", R"({"title": "photo", "creator": "Ann"})");
+  const std::string out = cli.dir.File("signed.jpg");
+  auto missing =
+      cli.Run({"provenance", "sign", kPhotos + "rocket.jpg", "--manifest", bare, "--out", out});
+  BOOST_TEST(missing.exit_code == 2);
+  BOOST_TEST(missing.err.find("--source-type") != std::string::npos, missing.err);
+  BOOST_TEST(std::count(missing.err.begin(), missing.err.end(), '\n') == 1, missing.err);
+  auto typo = cli.Run({"provenance", "sign", kPhotos + "rocket.jpg", "--manifest", bare, "--out",
+                       out, "--source-type", "photograph"});
+  BOOST_TEST(typo.exit_code == 2);
+  BOOST_TEST(typo.err.find("not an IPTC digital source type") != std::string::npos, typo.err);
+
+  auto photo = cli.Run({"provenance", "sign", kPhotos + "rocket.jpg", "--manifest", bare, "--out",
+                        out, "--source-type", "digitalCapture"});
+  BOOST_REQUIRE_MESSAGE(photo.exit_code == 0, photo.err);
+  auto report = nlohmann::json::parse(cli.Run({"provenance", "verify", out, "--json"}).out);
+  BOOST_TEST(report["validation_state"] == "Trusted");
+  BOOST_TEST(report["digital_source_type"] ==
+             "http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture");
+  BOOST_TEST(!report["assertions"].contains("c2pa.soft-binding"));
+
+  const std::string marked =
+      cli.Write("marked.json", R"({"digital_source_type": "trainedAlgorithmicMedia",
+                         "watermark": {"payload": "a1b2"}})");
+  auto refused =
+      cli.Run({"provenance", "sign", kPhotos + "rocket.jpg", "--manifest", marked, "--out", out});
+  BOOST_TEST(refused.exit_code == 2);
+  BOOST_TEST(refused.err.find("embeds no watermark") != std::string::npos, refused.err);
+
+  // c2patool's sample definition, with a time-stamp URL it does not use (noted on stderr).
+  const std::string sample = kFixtures + "c2patool/test.json";
+  const std::string derived = cli.dir.File("derived.jpg");
+  auto def = cli.Run({"provenance", "sign", out, "--manifest", sample, "--out", derived,
+                      "--source-type", "digitalCapture"});
+  BOOST_REQUIRE_MESSAGE(def.exit_code == 0, def.err);
+  BOOST_TEST(def.err.find("ta_url ignored") != std::string::npos, def.err);
+  auto verified = cli.Run({"provenance", "verify", derived, "--json"});
+  BOOST_TEST(verified.exit_code == 0, verified.out);
+  report = nlohmann::json::parse(verified.out);
+  BOOST_TEST(report["assertions"]["my.assertion"]["any_tag"] == "whatever I want");
+  // A definition that says image/jpeg does not sign a PNG.
+  auto wrong = cli.Run({"provenance", "sign", kPhotos + "chelsea.png", "--manifest",
+                        kFixtures + "c2patool/ingredients.json", "--out", cli.dir.File("x.png")});
+  BOOST_TEST(wrong.exit_code == 3);
+  BOOST_TEST(wrong.err.find("image/jpeg") != std::string::npos, wrong.err);
+  auto refused_label = cli.Run(
+      {"provenance", "sign", kPhotos + "rocket.jpg", "--manifest",
+       cli.Write("hash.json", R"({"assertions": [{"label": "c2pa.hash.data", "data": {}}]})"),
+       "--out", out, "--source-type", "digitalCapture"});
+  BOOST_TEST(refused_label.exit_code == 3);
+  BOOST_TEST(refused_label.err.find("c2pa.hash.data") != std::string::npos, refused_label.err);
 }

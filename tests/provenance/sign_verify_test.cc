@@ -34,6 +34,8 @@ namespace {
 const std::string kPhotos = std::string(HALLMARK_TEST_DATA) + "/photos/";
 const std::string kFixtures = std::string(HALLMARK_TEST_DATA) + "/provenance/";
 const std::string kPass = "test passphrase";
+const std::string kDefinitions = kFixtures + "c2patool/";
+const std::string kDigitalCapture = "http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture";
 
 Bytes Read(const std::string& path) {
   auto data = ReadFile(path);
@@ -51,6 +53,7 @@ ManifestSpec Spec() {
                 {"Studio sketches", "CC-BY-4.0", "Hallmark Studio artists", "bb", ""}};
   s.parameters = {{"seed", 1234}, {"class", 7}, {"truncation", 0.7}};
   s.watermark_payload = {0xde, 0xad, 0xbe, 0xef, 0x01, 0x02};
+  s.watermark_embedded = true;  // stands for a generated, marked image
   s.training_mining.ai_training = "notAllowed";
   s.training_mining.ai_generative_training = "notAllowed";
   s.training_mining.data_mining = "allowed";
@@ -254,11 +257,214 @@ BOOST_AUTO_TEST_CASE(spec_from_json) {
   BOOST_REQUIRE_MESSAGE(spec.ok(), spec.status().ToString());
   BOOST_TEST(spec->training_mining.ai_inference == "notAllowed");
   BOOST_TEST((spec->watermark_payload == Bytes{0x00, 0xff}));
+  // A JSON file cannot vouch for the pixels, and names its own source type or none.
+  BOOST_TEST(!spec->watermark_embedded);
+  BOOST_TEST(spec->digital_source_type.empty());
+  BOOST_TEST(ManifestSpec().digital_source_type == kTrainedAlgorithmicMedia);  // generate's
+  auto named = ManifestSpecFromJson(nlohmann::json::parse(R"({"digital_source_type": "print"})"));
+  BOOST_REQUIRE(named.ok());
+  BOOST_TEST(named->digital_source_type == "http://cv.iptc.org/newscodes/digitalsourcetype/print");
+  BOOST_TEST(
+      !ManifestSpecFromJson(nlohmann::json::parse(R"({"digital_source_type": "photo"})")).ok());
   BOOST_TEST(!ManifestSpecFromJson(nlohmann::json::parse(R"({"asset": "typo"})")).ok());
   BOOST_TEST(!ManifestSpecFromJson(nlohmann::json::parse(R"({"training_mining": "maybe"})")).ok());
   BOOST_TEST(!ManifestSpecFromJson(nlohmann::json::parse(R"({"datasets": [{"name": "x"}]})")).ok());
   BOOST_TEST(
       !ManifestSpecFromJson(nlohmann::json::parse(R"({"watermark": {"payload": "0g"}})")).ok());
+}
+
+BOOST_AUTO_TEST_CASE(digital_source_types_follow_the_iptc_list) {
+  const std::string base = kDigitalSourceTypeBase;
+  for (const std::string term :
+       {"digitalCapture", "trainedAlgorithmicMedia", "compositeWithTrainedAlgorithmicMedia",
+        "algorithmicMedia", "digitalArt", "composite", "minorHumanEdits", "screenCapture"}) {
+    BOOST_TEST_CONTEXT(term) {
+      BOOST_TEST(DigitalSourceTypeUri(term).value_or("") == base + term);
+      BOOST_TEST(DigitalSourceTypeUri(base + term).value_or("") == base + term);
+    }
+  }
+  BOOST_TEST(
+      DigitalSourceTypeUri("https://cv.iptc.org/newscodes/digitalsourcetype/print").value_or("") ==
+      base + "print");
+  for (const std::string& bad :
+       std::vector<std::string>{"", "photo", "DigitalCapture", base + "nope", "trained"}) {
+    BOOST_TEST(!DigitalSourceTypeUri(bad).ok(), bad);
+  }
+  // The TC260 label: "1" for AI-generated or synthesised, no label for captured or human work.
+  BOOST_TEST(Tc260LabelFor(kTrainedAlgorithmicMedia) == "1");
+  BOOST_TEST(Tc260LabelFor(base + "compositeWithTrainedAlgorithmicMedia") == "1");
+  BOOST_TEST(Tc260LabelFor(base + "algorithmicMedia") == "1");
+  BOOST_TEST(Tc260LabelFor(base + "compositeSynthetic") == "1");
+  BOOST_TEST(Tc260LabelFor(kDigitalCapture) == "");
+  BOOST_TEST(Tc260LabelFor(base + "humanEdits") == "");
+  BOOST_TEST(Tc260LabelFor(base + "digitalCreation") == "");
+}
+
+BOOST_AUTO_TEST_CASE(no_watermark_claim_without_an_embedded_mark) {
+  Studio studio;
+  Signer signer = studio.LoadSigner();
+  ManifestSpec spec = Spec();
+  spec.watermark_embedded = false;  // a payload nobody embedded
+  const VerificationReport r =
+      Verify(SignFile(kPhotos + "chelsea.png", signer, spec), studio.Trust());
+  BOOST_TEST((r.state == ValidationState::kTrusted), Codes(r));
+  BOOST_TEST(!r.assertions.contains(kSoftBindingLabel));
+  BOOST_TEST(r.watermark_payload.empty());
+  for (const auto& a : r.assertions[kActionsV2Label]["actions"]) {
+    BOOST_TEST(a["action"] != "c2pa.watermarked");
+  }
+  // The generator's way: the payload of a mark it embedded keeps both.
+  const VerificationReport g = Verify(SignFile(kPhotos + "chelsea.png", signer), studio.Trust());
+  BOOST_TEST(g.assertions.contains(kSoftBindingLabel));
+  BOOST_TEST(g.assertions[kActionsV2Label]["actions"][1]["action"] == "c2pa.watermarked");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(c2patool_definitions)
+
+ManifestSpec Definition(const std::string& name) {
+  const Bytes text = Read(kDefinitions + name);
+  auto j = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+  BOOST_REQUIRE(!j.is_discarded());
+  std::vector<std::string> notes;
+  auto spec = ManifestSpecFromJson(j, &notes);
+  BOOST_REQUIRE_MESSAGE(spec.ok(), spec.status().ToString());
+  return std::move(*spec);
+}
+
+Result<ManifestSpec> DefinitionText(const std::string& text) {
+  return ManifestSpecFromJson(nlohmann::json::parse(text));
+}
+
+BOOST_AUTO_TEST_CASE(c2patool_samples_sign_and_validate_trusted) {
+  Studio studio;
+  Signer signer = studio.LoadSigner();
+  const TrustStore trust = studio.Trust();
+  // test.json and simple_manifest.json open a parent: a file that carries a manifest already.
+  const Bytes parent = SignFile(kPhotos + "chelsea.png", signer);
+
+  ManifestSpec sample = Definition("test.json");
+  BOOST_TEST(sample.title == "My Title");
+  BOOST_TEST(sample.software_name == "TestApp");
+  BOOST_TEST(sample.digital_source_type.empty());  // c2pa.opened names none
+  BOOST_REQUIRE(ApplyDigitalSourceType("digitalCapture", &sample).ok());
+  auto signed_sample = SignImage(parent, image::Format::kPng, sample, signer);
+  BOOST_REQUIRE_MESSAGE(signed_sample.ok(), signed_sample.status().ToString());
+  VerificationReport r = Verify(*signed_sample, trust);
+  BOOST_TEST((r.state == ValidationState::kTrusted), Codes(r));
+  BOOST_TEST(r.claim_generator.find("TestApp") != std::string::npos, r.claim_generator);
+  BOOST_TEST(r.digital_source_type == kDigitalCapture);
+  BOOST_TEST(r.assertions["stds.schema-org.CreativeWork"]["author"][0]["name"] == "Joe Bloggs");
+  BOOST_TEST(r.assertions["my.assertion"]["any_tag"] == "whatever I want");
+  const auto& actions = r.assertions[kActionsV2Label];
+  BOOST_TEST(actions["metadata"]["reviewRatings"][0]["value"] == 4);
+  BOOST_REQUIRE(actions["actions"].size() == 1u);
+  BOOST_TEST(actions["actions"][0]["action"] == "c2pa.opened");
+  BOOST_TEST(actions["actions"][0]["parameters"]["ingredients"].size() == 1u);
+  BOOST_TEST(r.HasSuccess(status::kIngredientManifestValidated));
+  BOOST_TEST(!r.assertions.contains(kSoftBindingLabel));
+  // A schema.org assertion is JSON-LD in a json box, as c2pa-rs writes it.
+  const EmbeddedStore e = Embedded(*signed_sample);
+  const std::string store(e.store.begin(), e.store.end());
+  BOOST_TEST(store.find("\"@type\":\"CreativeWork\"") != std::string::npos);
+
+  ManifestSpec simple = Definition("simple_manifest.json");
+  BOOST_TEST(simple.digital_source_type ==
+             kDigitalSourceTypeBase + std::string("algorithmicMedia"));
+  auto signed_simple = SignImage(parent, image::Format::kPng, simple, signer);
+  BOOST_REQUIRE_MESSAGE(signed_simple.ok(), signed_simple.status().ToString());
+  r = Verify(*signed_simple, trust);
+  BOOST_TEST((r.state == ValidationState::kTrusted), Codes(r));
+  BOOST_TEST(r.assertions[kActionsV2Label]["actions"][0]["softwareAgent"]["name"] == "TestApp");
+  // Opening needs a parent: on a file without a manifest, the definition is refused.
+  auto orphan = SignImage(Read(kPhotos + "coffee.png"), image::Format::kPng, simple, signer);
+  BOOST_TEST(!orphan.ok());
+  BOOST_TEST(orphan.status().message().find("parentOf") != std::string::npos);
+
+  ManifestSpec mining = Definition("api_test_json.json");
+  BOOST_TEST(mining.training_mining.ai_training == "notAllowed");
+  BOOST_REQUIRE(ApplyDigitalSourceType("trainedAlgorithmicMedia", &mining).ok());
+  r = Verify(SignFile(kPhotos + "rocket.jpg", signer, mining), trust);
+  BOOST_TEST((r.state == ValidationState::kTrusted), Codes(r));
+  BOOST_TEST(r.assertions[kActionsV2Label]["actions"][0]["action"] == "c2pa.created");
+  BOOST_TEST(r.digital_source_type == kTrainedAlgorithmicMedia);
+  BOOST_TEST(r.assertions[kTrainingMiningLabel]["entries"]["cawg.data_mining"]["use"] ==
+             "notAllowed");
+}
+
+BOOST_AUTO_TEST_CASE(ingredients_without_files_are_recorded) {
+  Studio studio;
+  Signer signer = studio.LoadSigner();
+  ManifestSpec spec = Definition("ingredients.json");
+  BOOST_TEST(spec.format == "image/jpeg");
+  BOOST_TEST(spec.digital_source_type ==
+             kDigitalSourceTypeBase + std::string("compositeWithTrainedAlgorithmicMedia"));
+  const VerificationReport r =
+      Verify(SignFile(kPhotos + "rocket.jpg", signer, spec), studio.Trust());
+  BOOST_TEST((r.state == ValidationState::kTrusted), Codes(r));
+  BOOST_REQUIRE(r.ingredients.size() == 2u);
+  BOOST_TEST(r.ingredients[0] == "background.jpg");
+  const auto& first = r.assertions[kIngredientV3Label];
+  BOOST_TEST(first["relationship"] == "componentOf");
+  BOOST_TEST(first["dc:format"] == "image/jpeg");
+  BOOST_TEST(first["instanceID"] == "xmp.iid:6d2f0f5e-3b0c-4a59-9d4e-2c1b7f0a9e11");
+  BOOST_TEST(!first.contains("activeManifest"));
+  BOOST_TEST(r.assertions[std::string(kIngredientV3Label) + "__1"]["relationship"] == "inputTo");
+  const auto& placed = r.assertions[kActionsV2Label]["actions"][1];
+  BOOST_TEST(placed["action"] == "c2pa.placed");
+  BOOST_TEST(placed["parameters"]["ingredients"][0]["url"] ==
+             "self#jumbf=c2pa.assertions/c2pa.ingredient.v3");
+  BOOST_TEST(!placed["parameters"].contains("ingredientIds"));
+  BOOST_TEST(r.assertions[kActionsV2Label]["actions"][0]["softwareAgent"]["name"] ==
+             "Hallmark test");
+  BOOST_TEST(r.assertions["com.example.shoot"]["frames"][2] == 3);
+}
+
+BOOST_AUTO_TEST_CASE(definitions_that_cannot_be_honoured_are_refused) {
+  auto refused = [](const std::string& text, const std::string& want) {
+    auto spec = DefinitionText(text);
+    BOOST_TEST(!spec.ok(), text);
+    if (!spec.ok()) {
+      BOOST_TEST(spec.status().message().find(want) != std::string::npos, spec.status().message());
+    }
+  };
+  for (const char* label :
+       {"c2pa.hash.data", "c2pa.signature", "c2pa.soft-binding", "c2pa.ingredient.v3",
+        "c2pa.thumbnail.claim.jpeg", "org.hallmark.model"}) {
+    refused(std::string(R"({"assertions": [{"label": ")") + label + R"(", "data": {}}]})",
+            std::string("'") + label + "' is refused");
+  }
+  refused(R"({"assertions": [{"label": "c2pa.actions", "data": {"actions": [
+            {"action": "c2pa.watermarked"}]}}]})",
+          "c2pa.watermarked is refused");
+  refused(R"({"assertions": [{"label": "c2pa.actions.v2", "data": {"actions": [
+            {"action": "c2pa.created", "digitalSourceType": "aiGenerated"}]}}]})",
+          "not an IPTC digital source type");
+  refused(R"({"assertions": [{"label": "a.b", "data": {}}, {"label": "a.b", "data": {}}]})",
+          "appears twice");
+  refused(R"({"ingredients": [{"title": "x", "relationship": "childOf"}]})", "childOf");
+  refused(R"({"ingredients": [{"title": "x", "relationship": "parentOf"},
+                              {"title": "y", "relationship": "parentOf"}]})",
+          "at most one parentOf");
+  refused(R"({"ingredients": [{"title": "x", "thumbnail": {"identifier": "t.jpg"}}]})",
+          "resource files");
+  refused(R"({"claim_generator_info": [], "thumbnail": {"identifier": "t.jpg"}})", "thumbnail");
+  refused(R"({"claim_generator_info": [], "tittle": "typo"})", "'tittle'");
+  // Keys Hallmark decides itself are skipped with a note.
+  std::vector<std::string> notes;
+  auto ok = ManifestSpecFromJson(
+      nlohmann::json::parse(
+          R"({"claim_generator_info": [], "ta_url": "http://x", "alg": "ps256"})"),
+      &notes);
+  BOOST_REQUIRE(ok.ok());
+  BOOST_TEST(notes.size() == 2u);
+  // A source type that contradicts the definition's is a conflict, not a silent override.
+  auto spec = DefinitionText(R"({"assertions": [{"label": "c2pa.actions.v2", "data": {"actions": [
+      {"action": "c2pa.created", "digitalSourceType": "digitalCapture"}]}}]})");
+  BOOST_REQUIRE(spec.ok());
+  BOOST_TEST(!ApplyDigitalSourceType("trainedAlgorithmicMedia", &*spec).ok());
+  BOOST_TEST(ApplyDigitalSourceType("digitalCapture", &*spec).ok());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -518,6 +724,48 @@ BOOST_AUTO_TEST_CASE(exiftool_shows_iptc_ai_fields_and_c2pa_boxes) {
       BOOST_TEST(j["CBOR:ActionsDigitalSourceType"] == kTrainedAlgorithmicMedia);
     }
   }
+}
+
+// The TC260 label follows the source type: Label "1" with the signer's organisation as the
+// producer for AI-generated content, and no TC260 label at all on a photograph.
+BOOST_AUTO_TEST_CASE(exiftool_shows_the_tc260_label_the_source_type_calls_for) {
+  Studio studio;  // its signing certificate says O=Hallmark Studio
+  Signer signer = studio.LoadSigner();
+  TempDir out;
+  auto exif = [&](const ManifestSpec& spec, const std::string& name) {
+    const std::string path = out.File(name);
+    BOOST_REQUIRE(WriteFileAtomic(path, SignFile(kPhotos + "rocket.jpg", signer, spec)).ok());
+    auto run = hallmark::testing::RunProcess({FindProgram("exiftool"), "-j", "-G1", "-a", path});
+    BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+    return nlohmann::json::parse(run.out)[0];
+  };
+  ManifestSpec ai = Spec();
+  ai.creator = "Someone Else";
+  ai.content_producer.clear();
+  const nlohmann::json generated = exif(ai, "generated.jpg");
+  BOOST_TEST(generated["XMP-iptcExt:DigitalSourceType"] == kTrainedAlgorithmicMedia);
+  auto aigc = nlohmann::json::parse(generated["XMP-TC260:Aigc"].get<std::string>());
+  BOOST_TEST(aigc["Label"] == "1");
+  BOOST_TEST(aigc["ContentProducer"] == "Hallmark Studio");
+
+  ManifestSpec composite = ai;
+  composite.digital_source_type =
+      kDigitalSourceTypeBase + std::string("compositeWithTrainedAlgorithmicMedia");
+  composite.content_producer = "Example Provider";
+  const nlohmann::json edited = exif(composite, "composite.jpg");
+  aigc = nlohmann::json::parse(edited["XMP-TC260:Aigc"].get<std::string>());
+  BOOST_TEST(aigc["Label"] == "1");
+  BOOST_TEST(aigc["ContentProducer"] == "Example Provider");
+
+  ManifestSpec photo;
+  photo.title = "a photograph";
+  photo.digital_source_type = kDigitalCapture;
+  photo.creator = "A Photographer";
+  const nlohmann::json captured = exif(photo, "photo.jpg");
+  BOOST_TEST(captured["XMP-iptcExt:DigitalSourceType"] == kDigitalCapture);
+  BOOST_TEST(captured["CBOR:ActionsDigitalSourceType"] == kDigitalCapture);
+  BOOST_TEST(!captured.contains("XMP-TC260:Aigc"), captured.dump());
+  BOOST_TEST(!captured.contains("XMP-iptcExt:AISystemUsed"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -42,14 +42,21 @@ sign "$tmp/es256.jpg" "$tmp/derived.jpg"
 "$hallmark" -q keys rotate --alg ed25519
 sign "$src/tests/data/photos/coffee.png" "$tmp/ed25519.png"
 sign "$src/tests/data/photos/rocket.jpg" "$tmp/ed25519.jpg"
+# c2patool manifest definitions (tests/data/provenance/c2patool/): c2patool's own sample opens a
+# parent (es256.png); the other records ingredients without files and a c2pa.placed action.
+defs="$src/tests/data/provenance/c2patool"
+"$hallmark" -q provenance sign "$tmp/es256.png" --manifest "$defs/test.json" \
+  --source-type digitalCapture --out "$tmp/c2patool-sample.png"
+"$hallmark" -q provenance sign "$src/tests/data/photos/rocket.jpg" \
+  --manifest "$defs/ingredients.json" --out "$tmp/c2patool-ingredients.jpg"
 
 echo "== signed files, time-stamped by the studio TSA (expect Trusted in c2pa-rs, Valid in c2pa-ts)"
 out=$(node "$here/validate.mjs" "$work" "$anchor" \
   "$tmp/es256.png" "$tmp/es256.jpg" "$tmp/derived.png" "$tmp/derived.jpg" \
-  "$tmp/ed25519.png" "$tmp/ed25519.jpg")
+  "$tmp/ed25519.png" "$tmp/ed25519.jpg" "$tmp/c2patool-sample.png" "$tmp/c2patool-ingredients.jpg")
 echo "$out"
 # The studio CA is the TSA's anchor too, so c2pa-rs must have checked each time-stamp.
-if [ "$(grep -c '"timeStamp.validated"' <<<"$out")" -ne 6 ]; then
+if [ "$(grep -c '"timeStamp.validated"' <<<"$out")" -ne 8 ]; then
   echo "FAIL: c2pa-rs did not validate the time-stamp of every signed file"
   exit 1
 fi
@@ -97,4 +104,29 @@ if [ $rc -ne 1 ] || ! grep -q '"c2pa-rs":{"state":"Invalid"' <<<"$out" ||
   echo "FAIL: a tampered file was not rejected by both validators"
   exit 1
 fi
+# Revocation outside Hallmark: c2pa-rs, allowed to fetch OCSP, asks the responder the signing
+# certificate names (hallmark serve's /ocsp) and reports the revoked signer.
+ocsp_home="$tmp/ocsp-home"
+HALLMARK_HOME="$ocsp_home" "$hallmark" -q keys init
+HALLMARK_HOME="$ocsp_home" "$hallmark" --json serve --listen 127.0.0.1:0 >"$tmp/serve.out" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+for _ in $(seq 100); do grep -q '"port"' "$tmp/serve.out" 2>/dev/null && break; sleep 0.1; done
+port=$(sed -n 's/.*"port":\([0-9]*\).*/\1/p' "$tmp/serve.out")
+[ -n "$port" ] || { echo "FAIL: hallmark serve did not start"; cat "$tmp/serve.out"; exit 1; }
+HALLMARK_HOME="$ocsp_home" "$hallmark" -q keys rotate --public-url "http://127.0.0.1:$port"
+# No time-stamp: revoked "now" must then reach the signature.
+HALLMARK_HOME="$ocsp_home" "$hallmark" -q provenance sign --no-time-stamp \
+  "$src/tests/data/photos/chelsea.png" --manifest "$here/manifest.json" --out "$tmp/ocsp.png"
+key=$(HALLMARK_HOME="$ocsp_home" "$hallmark" --json keys show | sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p')
+HALLMARK_HOME="$ocsp_home" "$hallmark" -q keys revoke "$key"
+echo "== signer revoked, c2pa-rs fetching OCSP (expect signingCredential.ocsp.revoked)"
+set +e
+out=$(HALLMARK_OCSP_FETCH=1 node "$here/validate.mjs" "$work" "$ocsp_home/trust/studio-ca.pem" "$tmp/ocsp.png")
+set -e
+echo "$out"
+grep -q '"signingCredential.ocsp.revoked"' <<<"$out" ||
+  { echo "FAIL: c2pa-rs did not learn of the revocation from the OCSP responder"; exit 1; }
+kill "$server"
+
 echo "interoperability: OK"
