@@ -77,6 +77,12 @@ void AddVerify(CLI::App& app, Context& ctx) {
       sources.trust_dir = a->trust;
       sources.watermark_key = a->watermark_key;
       sources.ledger_file = a->ledger;
+      // The home's own ledger is opened without PRAGMA quick_check, which reads the whole file
+      // (seconds at a million assets) for each run: verify reads only the records it uses and
+      // checks each against a signed checkpoint with an inclusion proof, and SQLite reports a
+      // damaged page it reads. Whole-file integrity is `audit verify-log`'s job. A --ledger
+      // received from elsewhere is still checked on open, as every foreign ledger is.
+      sources.quick_check = !a->ledger.empty();
       sources.max_pixels = ctx.max_pixels;
       HM_ASSIGN_OR_RETURN(std::unique_ptr<pipeline::VerifySession> session,
                           pipeline::VerifySession::Open(ctx.Home(), sources));
