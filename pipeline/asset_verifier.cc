@@ -227,8 +227,8 @@ const std::vector<watermark::Payload>& AssetVerifier::KnownPayloads() {
   known_payloads_size_ = tree_size;
   if (!ledger_) return *known_payloads_;
   // A ledger that cannot be read leaves the list empty; its error surfaces in the ledger layer.
-  Status read = ledger_->ForEachAsset([this](const audit::AssetRecord& a) {
-    Result<watermark::Payload> p = PayloadForAssetId(a.id);
+  Status read = ledger_->ForEachAssetId([this](const std::string& id) {
+    Result<watermark::Payload> p = PayloadForAssetId(id);
     if (p.ok()) known_payloads_->push_back(std::move(*p));
     return Status::Ok();
   });

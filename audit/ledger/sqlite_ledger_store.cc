@@ -159,6 +159,7 @@ class SqliteLedgerStore : public LedgerStore {
   Result<std::optional<AssetRecord>> FindAsset(const std::string& id) override;
   Result<std::optional<AssetRecord>> FindAssetByPayload(ByteView payload) override;
   Status ForEachAsset(const std::function<Status(const AssetRecord&)>& fn) override;
+  Status ForEachAssetId(const std::function<Status(const std::string&)>& fn) override;
   Result<uint64_t> CountAssets() override;
   Result<std::vector<KeyRecord>> ListKeys() override;
   Result<std::vector<RevocationRecord>> ListRevocations() override;
@@ -893,6 +894,12 @@ Status SqliteLedgerStore::ForEachAsset(const std::function<Status(const AssetRec
   HM_ASSIGN_OR_RETURN(std::string sql, AssetQuery("ORDER BY a.log_index"));
   HM_ASSIGN_OR_RETURN(SqliteStatement st, db_.Prepare(sql));
   return VisitRows<AssetRecord>(st, AssetFromQueryRow, fn);
+}
+
+Status SqliteLedgerStore::ForEachAssetId(const std::function<Status(const std::string&)>& fn) {
+  HM_ASSIGN_OR_RETURN(SqliteStatement st, db_.Prepare("SELECT id FROM assets"));
+  return VisitRows<std::string>(
+      st, [](const SqliteStatement& row) { return row.Text(0); }, fn);
 }
 
 Result<uint64_t> SqliteLedgerStore::CountAssets() {

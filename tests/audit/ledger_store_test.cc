@@ -7,6 +7,8 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <set>
+#include <string>
 
 #include "audit/ledger/checkpoint.h"
 #include "audit/ledger/log_verifier.h"
@@ -70,6 +72,22 @@ BOOST_AUTO_TEST_CASE(records_round_trip_and_lookups) {
   BOOST_TEST(!store->FindAsset("nope")->has_value());
   BOOST_TEST(*store->CountAssets() == 25u);
   BOOST_TEST(*store->TreeSize() == 27u);
+  // The ids alone, as the verifier reads the issued payloads: the same set ForEachAsset gives.
+  std::set<std::string> ids, full;
+  BOOST_TEST(store
+                 ->ForEachAssetId([&](const std::string& id) {
+                   ids.insert(id);
+                   return Status::Ok();
+                 })
+                 .ok());
+  BOOST_TEST(store
+                 ->ForEachAsset([&](const AssetRecord& r) {
+                   full.insert(r.id);
+                   return Status::Ok();
+                 })
+                 .ok());
+  BOOST_TEST(ids.size() == 25u);
+  BOOST_TEST((ids == full));
 
   // A checkpoint per write transaction: dataset, model, 3 asset batches.
   int checkpoints = 0;
