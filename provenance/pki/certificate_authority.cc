@@ -215,8 +215,10 @@ Result<UniqueX509> IssueOcspResponderCertificate(EVP_PKEY* subject_key, X509* ca
                                    "critical,OCSPSigning", true);
 }
 
-std::string SerialHex(X509* cert) {
-  UniqueBignum bn(ASN1_INTEGER_to_BN(X509_get_serialNumber(cert), nullptr));
+std::string SerialHex(X509* cert) { return SerialHex(X509_get_serialNumber(cert)); }
+
+std::string SerialHex(const ASN1_INTEGER* serial) {
+  UniqueBignum bn(ASN1_INTEGER_to_BN(serial, nullptr));
   if (!bn) return "";
   char* hex = BN_bn2hex(bn.get());
   std::string out = hex ? hex : "";
@@ -264,11 +266,8 @@ std::vector<RevokedEntry> RevokedEntries(X509_CRL* crl) {
   STACK_OF(X509_REVOKED)* list = X509_CRL_get_REVOKED(crl);
   for (int i = 0; i < sk_X509_REVOKED_num(list); ++i) {
     X509_REVOKED* r = sk_X509_REVOKED_value(list, i);
-    UniqueBignum bn(ASN1_INTEGER_to_BN(X509_REVOKED_get0_serialNumber(r), nullptr));
-    char* hex = BN_bn2hex(bn.get());
     RevokedEntry e;
-    e.serial_hex = hex ? hex : "";
-    OPENSSL_free(hex);
+    e.serial_hex = SerialHex(X509_REVOKED_get0_serialNumber(r));
     struct tm t {};
     if (ASN1_TIME_to_tm(X509_REVOKED_get0_revocationDate(r), &t) == 1) e.revoked_at = timegm(&t);
     out.push_back(e);

@@ -76,6 +76,8 @@ Result<UniqueX509Crl> IssueRevocationList(X509* ca_cert, EVP_PKEY* ca_key,
 std::vector<RevokedEntry> RevokedEntries(X509_CRL* crl);
 
 std::string SerialHex(X509* cert);
+// Upper-case hex, as OpenSSL prints serials and as RevokedEntry keeps them; "" when unreadable.
+std::string SerialHex(const ASN1_INTEGER* serial);
 
 // Checks the C2PA signer-certificate profile (§14.5.1), and refuses certificates made for a
 // time-stamping authority or an OCSP responder (online keys, never claim signers); returns ""

@@ -15,15 +15,6 @@ using UniqueOcspResponse = OpenSslPtr<OCSP_RESPONSE, OCSP_RESPONSE_free>;
 using UniqueOcspBasic = OpenSslPtr<OCSP_BASICRESP, OCSP_BASICRESP_free>;
 using UniqueOcspCertId = OpenSslPtr<OCSP_CERTID, OCSP_CERTID_free>;
 
-std::string SerialText(const ASN1_INTEGER* serial) {
-  UniqueBignum bn(ASN1_INTEGER_to_BN(serial, nullptr));
-  if (!bn) return "";
-  char* hex = BN_bn2hex(bn.get());
-  std::string out = hex ? hex : "";
-  OPENSSL_free(hex);
-  return out;
-}
-
 // "<seconds>.<nanoseconds>" of a file's last change, or "-" when it is missing.
 std::string ChangeStamp(const std::string& path) {
   struct stat st {};
@@ -146,7 +137,7 @@ OcspAnswer OcspResponder::Respond(ByteView request, std::time_t now) {
       DrainOpenSslErrors();
       return ErrorAnswer(OCSP_RESPONSE_STATUS_UNAUTHORIZED, 200);
     }
-    const std::string serial_hex = SerialText(serial);
+    const std::string serial_hex = SerialHex(serial);
     auto rev = revoked_.find(serial_hex);
     OCSP_SINGLERESP* single = nullptr;
     if (rev != revoked_.end()) {
