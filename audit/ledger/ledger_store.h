@@ -1,6 +1,7 @@
 // LedgerStore: the audit ledger's storage contract. Callers (dataset add, train, generate,
-// verify, report, policy) use only this interface; SQLite implements it today
-// (sqlite_ledger_store.h) and a PostgreSQL backend can follow without touching them.
+// verify, report, policy) use only this interface. Two backends implement it: a SQLite file in
+// the Hallmark home (sqlite_ledger_store.h, the default) and a PostgreSQL database that many
+// machines share (postgres/postgres_ledger_store.h), chosen by LedgerOptions::url.
 //
 // Every Record*/Append* call is one atomic transaction that stores the rows, appends one
 // transparency-log entry per record (entry_codec.h; an asset's fingerprint is a record of its
@@ -29,10 +30,17 @@ namespace hallmark::audit {
 inline constexpr char kLedgerFileName[] = "ledger.sqlite";
 inline constexpr char kLogKeyFileName[] = "log-key.pem";
 
+// Whether `url` names a PostgreSQL ledger ("postgresql://..." or "postgres://...").
+bool IsPostgresLedgerUrl(const std::string& url);
+
 struct LedgerOptions {
   // The Hallmark home: the ledger is <home>/ledger.sqlite, the log key <home>/log-key.pem
   // (created, mode 0600, on the first write).
   std::string home;
+  // When set, the ledger lives here instead of in the home: a PostgreSQL connection URL
+  // (IsPostgresLedgerUrl) or the path of a SQLite ledger file. The log key still comes from
+  // <home>/log-key.pem, so every machine that writes one shared ledger needs the same key.
+  std::string url;
   // When set, this file is opened instead, read-only and defensively (a ledger received from
   // someone else may carry hostile triggers or views); home is then not used.
   std::string foreign_file;
@@ -149,6 +157,14 @@ class LedgerStore {
   // Runs `fn` with every read inside it seeing one snapshot of the ledger, even while other
   // processes append (verify-log and proofs need a log, its nodes and its checkpoints that agree).
   virtual Status WithSnapshot(const std::function<Status()>& fn) = 0;
+
+  // --- migration -----------------------------------------------------------------------------
+  // Copies every record, log entry and checkpoint of `source` into this ledger, which must be
+  // empty (kBadInput otherwise), keeping log indices, times, note signatures and the log's key
+  // and origin. One transaction: all of it or nothing. The Merkle tree is rebuilt from the
+  // entries, and the copy is refused when its root differs from the one the source's latest
+  // checkpoint signs. Works across backends (SQLite to PostgreSQL and back).
+  virtual Status ImportFrom(LedgerStore& source) = 0;
 
   // --- maintenance ---------------------------------------------------------------------------
   virtual Status CheckIntegrity() = 0;  // full integrity check of the storage

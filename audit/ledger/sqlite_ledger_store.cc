@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <csignal>
 #include <cstdio>
 #include <optional>
 
@@ -179,6 +178,7 @@ class SqliteLedgerStore : public LedgerStore {
   Status WithSnapshot(const std::function<Status()>& fn) override;
   Status CheckIntegrity() override;
   Status ExportSnapshot(const std::string& out_path) override;
+  Status ImportFrom(LedgerStore& source) override;
 
   Result<Hash> ReadNode(int level, uint64_t index);
 
@@ -199,6 +199,19 @@ class SqliteLedgerStore : public LedgerStore {
   Status SignCheckpoint();
   // Appends the fingerprint's entry and row (inside a write transaction) and sets its log index.
   Status InsertFingerprint(FingerprintRecord& fp);
+  // The table rows of one record whose log index is already set: written by the Record* calls
+  // after their entry, and by ImportFrom, which copies entries and rows separately.
+  Status InsertDatasetRows(const DatasetRecord& d, const std::vector<DatasetItem>& items);
+  Status InsertModelRows(const ModelRecord& m);
+  Status InsertAssetRow(const AssetRecord& a);
+  Status InsertFingerprintRow(const FingerprintRecord& fp);
+  Status InsertKeyRow(const KeyRecord& k);
+  Status InsertRevocationRow(const RevocationRecord& r);
+  Status InsertPolicyEvaluationRow(const PolicyEvaluationRecord& p);
+  Status InsertCheckpointRow(const StoredCheckpoint& cp);
+  Status InsertLogMeta(const Bytes& public_key, const std::string& origin);
+  // ImportFrom's body, inside its transaction.
+  Status CopyFrom(LedgerStore& source);
   // Whether the ledger's schema has the fingerprints table: false for an older ledger read as it
   // is. Asked per read while false, since a writer may migrate the file meanwhile.
   Result<bool> HasFingerprints();
@@ -309,15 +322,7 @@ Status SqliteLedgerStore::LoadLogState() {
   HM_ASSIGN_OR_RETURN(SqliteStatement * get, Stmt("SELECT value FROM log_meta WHERE key = ?"));
   get->Bind(1, "public_key");
   HM_ASSIGN_OR_RETURN(bool have, get->Step());
-  if (!have) {
-    HM_ASSIGN_OR_RETURN(SqliteStatement * put,
-                        Stmt("INSERT INTO log_meta(key, value) VALUES (?, ?)"));
-    put->Bind(1, "public_key").BindBlob(2, signer_->public_key());
-    HM_RETURN_IF_ERROR(put->Run());
-    HM_ASSIGN_OR_RETURN(put, Stmt("INSERT INTO log_meta(key, value) VALUES (?, ?)"));
-    put->Bind(1, "origin").BindBlob(2, ByteView(signer_->name()));
-    return put->Run();
-  }
+  if (!have) return InsertLogMeta(signer_->public_key(), signer_->name());
   if (get->Blob(0) != signer_->public_key()) {
     return Status::BadInput(path() + ": the log key " + options_.home + "/" + kLogKeyFileName +
                             " is not the key this ledger was signed with");
@@ -359,14 +364,28 @@ Result<uint64_t> SqliteLedgerStore::AppendEntry(EntryKind kind, const Bytes& bod
   return index;
 }
 
+Status SqliteLedgerStore::InsertLogMeta(const Bytes& public_key, const std::string& origin) {
+  HM_ASSIGN_OR_RETURN(SqliteStatement * put,
+                      Stmt("INSERT INTO log_meta(key, value) VALUES (?, ?)"));
+  put->Bind(1, "public_key").BindBlob(2, public_key);
+  HM_RETURN_IF_ERROR(put->Run());
+  HM_ASSIGN_OR_RETURN(put, Stmt("INSERT INTO log_meta(key, value) VALUES (?, ?)"));
+  put->Bind(1, "origin").BindBlob(2, ByteView(origin));
+  return put->Run();
+}
+
 Status SqliteLedgerStore::SignCheckpoint() {
   Checkpoint cp{signer_->name(), range_->size(), range_->Root()};
   HM_ASSIGN_OR_RETURN(std::string note, signer_->Sign(cp));
+  return InsertCheckpointRow({cp.size, cp.root, note});
+}
+
+Status SqliteLedgerStore::InsertCheckpointRow(const StoredCheckpoint& cp) {
   HM_ASSIGN_OR_RETURN(SqliteStatement * ins,
                       Stmt("INSERT INTO checkpoints(tree_size, root_hash, note) VALUES (?, ?, ?)"));
   ins->Bind(1, static_cast<int64_t>(cp.size))
       .BindBlob(2, ByteView(cp.root.data(), 32))
-      .Bind(3, note);
+      .Bind(3, cp.note);
   return ins->Run();
 }
 
@@ -432,38 +451,43 @@ Result<DatasetRecord> SqliteLedgerStore::RecordDataset(DatasetRecord d,
     }
     HM_ASSIGN_OR_RETURN(Bytes body, EncodeDatasetEntry(d));
     HM_ASSIGN_OR_RETURN(d.log_index, AppendEntry(EntryKind::kDataset, body));
-    HM_ASSIGN_OR_RETURN(SqliteStatement * ins,
-                        Stmt("INSERT INTO datasets(id, name, source, licence, attribution, "
-                             "item_count, items_root, recorded_at, log_index) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    ins->Bind(1, d.id)
-        .Bind(2, d.name)
-        .Bind(3, d.source)
-        .Bind(4, d.licence)
-        .Bind(5, d.attribution)
-        .Bind(6, static_cast<int64_t>(d.item_count))
-        .Bind(7, d.items_root)
-        .Bind(8, d.recorded_at)
-        .Bind(9, static_cast<int64_t>(d.log_index));
-    HM_RETURN_IF_ERROR(ins->Run());
-    int64_t position = 0;
-    for (const DatasetItem& item : items) {
-      HM_ASSIGN_OR_RETURN(SqliteStatement * it,
-                          Stmt("INSERT INTO dataset_items(dataset_id, position, sha256, path, "
-                               "size, width, height) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-      it->Bind(1, d.id)
-          .Bind(2, position++)
-          .Bind(3, item.sha256)
-          .Bind(4, item.path)
-          .Bind(5, static_cast<int64_t>(item.size))
-          .Bind(6, item.width)
-          .Bind(7, item.height);
-      HM_RETURN_IF_ERROR(it->Run());
-    }
-    return Status::Ok();
+    return InsertDatasetRows(d, items);
   });
   if (!st.ok()) return st;
   return d;
+}
+
+Status SqliteLedgerStore::InsertDatasetRows(const DatasetRecord& d,
+                                            const std::vector<DatasetItem>& items) {
+  HM_ASSIGN_OR_RETURN(SqliteStatement * ins,
+                      Stmt("INSERT INTO datasets(id, name, source, licence, attribution, "
+                           "item_count, items_root, recorded_at, log_index) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  ins->Bind(1, d.id)
+      .Bind(2, d.name)
+      .Bind(3, d.source)
+      .Bind(4, d.licence)
+      .Bind(5, d.attribution)
+      .Bind(6, static_cast<int64_t>(d.item_count))
+      .Bind(7, d.items_root)
+      .Bind(8, d.recorded_at)
+      .Bind(9, static_cast<int64_t>(d.log_index));
+  HM_RETURN_IF_ERROR(ins->Run());
+  int64_t position = 0;
+  for (const DatasetItem& item : items) {
+    HM_ASSIGN_OR_RETURN(SqliteStatement * it,
+                        Stmt("INSERT INTO dataset_items(dataset_id, position, sha256, path, "
+                             "size, width, height) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    it->Bind(1, d.id)
+        .Bind(2, position++)
+        .Bind(3, item.sha256)
+        .Bind(4, item.path)
+        .Bind(5, static_cast<int64_t>(item.size))
+        .Bind(6, item.width)
+        .Bind(7, item.height);
+    HM_RETURN_IF_ERROR(it->Run());
+  }
+  return Status::Ok();
 }
 
 Status SqliteLedgerStore::SetDatasetFolder(const std::string& dataset_id,
@@ -501,28 +525,32 @@ Result<ModelRecord> SqliteLedgerStore::RecordModel(ModelRecord m) {
     }
     HM_ASSIGN_OR_RETURN(Bytes body, EncodeModelEntry(m));
     HM_ASSIGN_OR_RETURN(m.log_index, AppendEntry(EntryKind::kModel, body));
-    HM_ASSIGN_OR_RETURN(SqliteStatement * ins,
-                        Stmt("INSERT INTO models(id, architecture, hyperparameters, training_run, "
-                             "recorded_at, log_index) VALUES (?, ?, ?, ?, ?, ?)"));
-    ins->Bind(1, m.id)
-        .Bind(2, m.architecture)
-        .Bind(3, m.hyperparameters_json)
-        .Bind(4, m.training_run)
-        .Bind(5, m.recorded_at)
-        .Bind(6, static_cast<int64_t>(m.log_index));
-    HM_RETURN_IF_ERROR(ins->Run());
-    int64_t position = 0;
-    for (const std::string& ds : m.dataset_ids) {
-      HM_ASSIGN_OR_RETURN(SqliteStatement * md,
-                          Stmt("INSERT INTO model_datasets(model_id, position, dataset_id) "
-                               "VALUES (?, ?, ?)"));
-      md->Bind(1, m.id).Bind(2, position++).Bind(3, ds);
-      HM_RETURN_IF_ERROR(md->Run());
-    }
-    return Status::Ok();
+    return InsertModelRows(m);
   });
   if (!st.ok()) return st;
   return m;
+}
+
+Status SqliteLedgerStore::InsertModelRows(const ModelRecord& m) {
+  HM_ASSIGN_OR_RETURN(SqliteStatement * ins,
+                      Stmt("INSERT INTO models(id, architecture, hyperparameters, training_run, "
+                           "recorded_at, log_index) VALUES (?, ?, ?, ?, ?, ?)"));
+  ins->Bind(1, m.id)
+      .Bind(2, m.architecture)
+      .Bind(3, m.hyperparameters_json)
+      .Bind(4, m.training_run)
+      .Bind(5, m.recorded_at)
+      .Bind(6, static_cast<int64_t>(m.log_index));
+  HM_RETURN_IF_ERROR(ins->Run());
+  int64_t position = 0;
+  for (const std::string& ds : m.dataset_ids) {
+    HM_ASSIGN_OR_RETURN(SqliteStatement * md,
+                        Stmt("INSERT INTO model_datasets(model_id, position, dataset_id) "
+                             "VALUES (?, ?, ?)"));
+    md->Bind(1, m.id).Bind(2, position++).Bind(3, ds);
+    HM_RETURN_IF_ERROR(md->Run());
+  }
+  return Status::Ok();
 }
 
 Result<std::vector<AssetRecord>> SqliteLedgerStore::AppendAssets(std::vector<AssetRecord> assets) {
@@ -552,21 +580,7 @@ Result<std::vector<AssetRecord>> SqliteLedgerStore::AppendAssets(std::vector<Ass
     for (AssetRecord& a : assets) {
       HM_ASSIGN_OR_RETURN(Bytes body, EncodeAssetEntry(a));
       HM_ASSIGN_OR_RETURN(a.log_index, AppendEntry(EntryKind::kAsset, body));
-      HM_ASSIGN_OR_RETURN(SqliteStatement * ins,
-                          Stmt("INSERT INTO assets(log_index, id, payload, model_id, parameters, "
-                               "content_hash, manifest_hash, file_name, signer_key_id, created_at)"
-                               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-      ins->Bind(1, static_cast<int64_t>(a.log_index))
-          .Bind(2, a.id)
-          .BindBlob(3, a.payload)
-          .Bind(4, a.model_id)
-          .Bind(5, a.parameters_json)
-          .Bind(6, a.content_hash)
-          .Bind(7, a.manifest_hash)
-          .Bind(8, a.file_name)
-          .Bind(9, a.signer_key_id)
-          .Bind(10, a.created_at);
-      Status s = ins->Run();
+      Status s = InsertAssetRow(a);
       if (!s.ok()) {
         std::string why = s.message();
         if (why.find("assets.payload") != std::string::npos) {
@@ -591,9 +605,31 @@ Result<std::vector<AssetRecord>> SqliteLedgerStore::AppendAssets(std::vector<Ass
   return assets;
 }
 
+Status SqliteLedgerStore::InsertAssetRow(const AssetRecord& a) {
+  HM_ASSIGN_OR_RETURN(SqliteStatement * ins,
+                      Stmt("INSERT INTO assets(log_index, id, payload, model_id, parameters, "
+                           "content_hash, manifest_hash, file_name, signer_key_id, created_at)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  ins->Bind(1, static_cast<int64_t>(a.log_index))
+      .Bind(2, a.id)
+      .BindBlob(3, a.payload)
+      .Bind(4, a.model_id)
+      .Bind(5, a.parameters_json)
+      .Bind(6, a.content_hash)
+      .Bind(7, a.manifest_hash)
+      .Bind(8, a.file_name)
+      .Bind(9, a.signer_key_id)
+      .Bind(10, a.created_at);
+  return ins->Run();
+}
+
 Status SqliteLedgerStore::InsertFingerprint(FingerprintRecord& fp) {
   HM_ASSIGN_OR_RETURN(Bytes body, EncodeFingerprintEntry(fp));
   HM_ASSIGN_OR_RETURN(fp.log_index, AppendEntry(EntryKind::kFingerprint, body));
+  return InsertFingerprintRow(fp);
+}
+
+Status SqliteLedgerStore::InsertFingerprintRow(const FingerprintRecord& fp) {
   HM_ASSIGN_OR_RETURN(SqliteStatement * ins,
                       Stmt("INSERT INTO fingerprints(log_index, asset_id, algorithm, value, "
                            "source, recorded_at) VALUES (?, ?, ?, ?, ?, ?)"));
@@ -640,19 +676,23 @@ Result<KeyRecord> SqliteLedgerStore::RecordKey(KeyRecord k) {
     if (exists) return Status::BadInput("key " + k.key_id + " is already recorded");
     HM_ASSIGN_OR_RETURN(Bytes body, EncodeKeyEntry(k));
     HM_ASSIGN_OR_RETURN(k.log_index, AppendEntry(EntryKind::kKey, body));
-    HM_ASSIGN_OR_RETURN(SqliteStatement * ins,
-                        Stmt("INSERT INTO keys(key_id, algorithm, public_key, label, recorded_at, "
-                             "log_index) VALUES (?, ?, ?, ?, ?, ?)"));
-    ins->Bind(1, k.key_id)
-        .Bind(2, k.algorithm)
-        .BindBlob(3, k.public_key)
-        .Bind(4, k.label)
-        .Bind(5, k.recorded_at)
-        .Bind(6, static_cast<int64_t>(k.log_index));
-    return ins->Run();
+    return InsertKeyRow(k);
   });
   if (!st.ok()) return st;
   return k;
+}
+
+Status SqliteLedgerStore::InsertKeyRow(const KeyRecord& k) {
+  HM_ASSIGN_OR_RETURN(SqliteStatement * ins,
+                      Stmt("INSERT INTO keys(key_id, algorithm, public_key, label, recorded_at, "
+                           "log_index) VALUES (?, ?, ?, ?, ?, ?)"));
+  ins->Bind(1, k.key_id)
+      .Bind(2, k.algorithm)
+      .BindBlob(3, k.public_key)
+      .Bind(4, k.label)
+      .Bind(5, k.recorded_at)
+      .Bind(6, static_cast<int64_t>(k.log_index));
+  return ins->Run();
 }
 
 Result<RevocationRecord> SqliteLedgerStore::RecordRevocation(RevocationRecord r) {
@@ -662,17 +702,21 @@ Result<RevocationRecord> SqliteLedgerStore::RecordRevocation(RevocationRecord r)
     if (!exists) return Status::NotFound("key " + r.key_id + " is not recorded");
     HM_ASSIGN_OR_RETURN(Bytes body, EncodeRevocationEntry(r));
     HM_ASSIGN_OR_RETURN(r.log_index, AppendEntry(EntryKind::kRevocation, body));
-    HM_ASSIGN_OR_RETURN(SqliteStatement * ins,
-                        Stmt("INSERT INTO revocations(log_index, key_id, reason, revoked_at) "
-                             "VALUES (?, ?, ?, ?)"));
-    ins->Bind(1, static_cast<int64_t>(r.log_index))
-        .Bind(2, r.key_id)
-        .Bind(3, r.reason)
-        .Bind(4, r.revoked_at);
-    return ins->Run();
+    return InsertRevocationRow(r);
   });
   if (!st.ok()) return st;
   return r;
+}
+
+Status SqliteLedgerStore::InsertRevocationRow(const RevocationRecord& r) {
+  HM_ASSIGN_OR_RETURN(SqliteStatement * ins,
+                      Stmt("INSERT INTO revocations(log_index, key_id, reason, revoked_at) "
+                           "VALUES (?, ?, ?, ?)"));
+  ins->Bind(1, static_cast<int64_t>(r.log_index))
+      .Bind(2, r.key_id)
+      .Bind(3, r.reason)
+      .Bind(4, r.revoked_at);
+  return ins->Run();
 }
 
 Result<PolicyEvaluationRecord> SqliteLedgerStore::RecordPolicyEvaluation(PolicyEvaluationRecord p) {
@@ -681,20 +725,24 @@ Result<PolicyEvaluationRecord> SqliteLedgerStore::RecordPolicyEvaluation(PolicyE
   Status st = WriteTransaction([&]() -> Status {
     HM_ASSIGN_OR_RETURN(Bytes body, EncodePolicyEvaluationEntry(p));
     HM_ASSIGN_OR_RETURN(p.log_index, AppendEntry(EntryKind::kPolicyEvaluation, body));
-    HM_ASSIGN_OR_RETURN(SqliteStatement * ins,
-                        Stmt("INSERT INTO policy_evaluations(log_index, policy_sha256, "
-                             "policy_name, subject, decision, evaluated_at) "
-                             "VALUES (?, ?, ?, ?, ?, ?)"));
-    ins->Bind(1, static_cast<int64_t>(p.log_index))
-        .Bind(2, p.policy_sha256)
-        .Bind(3, p.policy_name)
-        .Bind(4, p.subject)
-        .Bind(5, p.decision_json)
-        .Bind(6, p.evaluated_at);
-    return ins->Run();
+    return InsertPolicyEvaluationRow(p);
   });
   if (!st.ok()) return st;
   return p;
+}
+
+Status SqliteLedgerStore::InsertPolicyEvaluationRow(const PolicyEvaluationRecord& p) {
+  HM_ASSIGN_OR_RETURN(SqliteStatement * ins,
+                      Stmt("INSERT INTO policy_evaluations(log_index, policy_sha256, "
+                           "policy_name, subject, decision, evaluated_at) "
+                           "VALUES (?, ?, ?, ?, ?, ?)"));
+  ins->Bind(1, static_cast<int64_t>(p.log_index))
+      .Bind(2, p.policy_sha256)
+      .Bind(3, p.policy_name)
+      .Bind(4, p.subject)
+      .Bind(5, p.decision_json)
+      .Bind(6, p.evaluated_at);
+  return ins->Run();
 }
 
 // --- reads ---------------------------------------------------------------------------------
@@ -1135,6 +1183,75 @@ Status SqliteLedgerStore::CheckIntegrity() {
   return Status::Ok();
 }
 
+Status SqliteLedgerStore::ImportFrom(LedgerStore& source) {
+  if (!signer_) return Status::InvalidArgument(path() + ": the ledger is open read-only");
+  HM_RETURN_IF_ERROR(db_.Exec("BEGIN IMMEDIATE"));
+  Status st = [&]() -> Status {
+    HM_RETURN_IF_ERROR(source.WithSnapshot([&] { return CopyFrom(source); }));
+    ResetStatements();
+    return db_.Exec("COMMIT");
+  }();
+  range_.reset();
+  ResetStatements();
+  if (!st.ok()) (void)db_.Exec("ROLLBACK");
+  return st;
+}
+
+Status SqliteLedgerStore::CopyFrom(LedgerStore& source) {
+  HM_ASSIGN_OR_RETURN(int64_t present, db_.QueryInt("SELECT count(*) FROM entries"));
+  if (present != 0) {
+    return Status::BadInput(path() + ": already holds " + std::to_string(present) +
+                            " log entries; a ledger is copied only into an empty one");
+  }
+  HM_ASSIGN_OR_RETURN(std::optional<CheckpointVerifier> log_key, source.LogVerifier());
+  if (!log_key) return Status::BadInput(source.path() + ": nothing to copy (an empty ledger)");
+  HM_RETURN_IF_ERROR(InsertLogMeta(log_key->public_key(), log_key->name()));
+  HM_ASSIGN_OR_RETURN(CompactRange empty, CompactRange::FromNodes(0, {}));
+  range_ = std::move(empty);
+  Status entries = source.ForEachEntry([&](const LogEntry& e) -> Status {
+    if (e.index != range_->size() || e.leaf_hash != HashLeaf(e.body)) {
+      return Status::BadInput(source.path() + ": log entry " + std::to_string(e.index) +
+                              " is out of order or damaged; nothing was copied");
+    }
+    return AppendEntry(e.kind, e.body).status();
+  });
+  HM_RETURN_IF_ERROR(entries);
+  HM_ASSIGN_OR_RETURN(std::vector<DatasetRecord> datasets, source.ListDatasets());
+  for (const DatasetRecord& d : datasets) {
+    HM_ASSIGN_OR_RETURN(std::vector<DatasetItem> items, source.DatasetItems(d.id));
+    HM_RETURN_IF_ERROR(InsertDatasetRows(d, items));
+  }
+  HM_ASSIGN_OR_RETURN(std::vector<ModelRecord> models, source.ListModels());
+  for (const ModelRecord& m : models) HM_RETURN_IF_ERROR(InsertModelRows(m));
+  Status assets = source.ForEachAsset([&](const AssetRecord& a) -> Status {
+    HM_RETURN_IF_ERROR(InsertAssetRow(a));
+    return a.fingerprint ? InsertFingerprintRow(*a.fingerprint) : Status::Ok();
+  });
+  HM_RETURN_IF_ERROR(assets);
+  HM_ASSIGN_OR_RETURN(std::vector<KeyRecord> keys, source.ListKeys());
+  for (const KeyRecord& k : keys) HM_RETURN_IF_ERROR(InsertKeyRow(k));
+  HM_ASSIGN_OR_RETURN(std::vector<RevocationRecord> revocations, source.ListRevocations());
+  for (const RevocationRecord& r : revocations) HM_RETURN_IF_ERROR(InsertRevocationRow(r));
+  HM_ASSIGN_OR_RETURN(std::vector<PolicyEvaluationRecord> evaluations,
+                      source.ListPolicyEvaluations());
+  for (const PolicyEvaluationRecord& p : evaluations) {
+    HM_RETURN_IF_ERROR(InsertPolicyEvaluationRow(p));
+  }
+  std::optional<StoredCheckpoint> latest;
+  HM_RETURN_IF_ERROR(source.ForEachCheckpoint([&](const StoredCheckpoint& cp) {
+    latest = cp;
+    return InsertCheckpointRow(cp);
+  }));
+  // Every write signs a checkpoint over the whole log, so the latest one covers every entry; a
+  // copy whose rebuilt tree disagrees with it would be a different log.
+  if (!latest || latest->size != range_->size() || latest->root != range_->Root()) {
+    return Status::BadInput(source.path() +
+                            ": the log's entries do not rebuild the root its latest checkpoint "
+                            "signs; nothing was copied (run audit verify-log on it)");
+  }
+  return Status::Ok();
+}
+
 Status SqliteLedgerStore::ExportSnapshot(const std::string& out_path) {
   if (::access(out_path.c_str(), F_OK) == 0) {
     return Status::InvalidArgument(out_path + ": already exists; the export never overwrites");
@@ -1166,24 +1283,6 @@ Result<std::unique_ptr<LedgerStore>> OpenSqliteLedger(const std::string& path,
                                                    read_only ? nullptr : std::move(signer));
   HM_RETURN_IF_ERROR(store->Initialise());
   return std::unique_ptr<LedgerStore>(std::move(store));
-}
-
-Result<std::unique_ptr<LedgerStore>> OpenLedger(const LedgerOptions& options) {
-  if (!options.foreign_file.empty()) {
-    return OpenSqliteLedger(options.foreign_file, options, nullptr);
-  }
-  if (options.home.empty()) return Status::InvalidArgument("no Hallmark home given for the ledger");
-  std::string path = options.home + "/" + kLedgerFileName;
-  std::shared_ptr<CheckpointSigner> signer;
-  if (!options.read_only) {
-    // A file-size limit must surface as a write error, not kill the process mid-transaction.
-    std::signal(SIGXFSZ, SIG_IGN);
-    HM_ASSIGN_OR_RETURN(
-        CheckpointSigner s,
-        CheckpointSigner::LoadOrCreate(options.home + "/" + kLogKeyFileName, options.origin));
-    signer = std::make_shared<CheckpointSigner>(std::move(s));
-  }
-  return OpenSqliteLedger(path, options, std::move(signer));
 }
 
 }  // namespace hallmark::audit
