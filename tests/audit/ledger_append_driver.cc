@@ -2,6 +2,7 @@
 // killed, limited or run several times at once.
 //
 //   ledger_append_driver init HOME             records a dataset and a model, prints the model id
+//   (the ledger is HOME's, or the PostgreSQL one $HALLMARK_LEDGER names, with HOME's log key)
 //   ledger_append_driver append HOME MODEL FIRST COUNT BATCH
 //       appends assets FIRST .. FIRST+COUNT-1 in transactions of BATCH and prints
 //       "acked A B" (inclusive) after each commit returns, so the parent knows what is durable.
@@ -22,6 +23,8 @@ int main(int argc, char** argv) {
   std::string mode = argv[1];
   LedgerOptions options;
   options.home = argv[2];
+  // A PostgreSQL ledger, as the hallmark CLI takes it; the home still holds the log key.
+  if (const char* url = std::getenv("HALLMARK_LEDGER")) options.url = url;
   auto store = OpenLedger(options);
   if (!store.ok()) {
     std::fprintf(stderr, "error: %s\n", store.status().message().c_str());
@@ -29,7 +32,7 @@ int main(int argc, char** argv) {
   }
   if (mode == "init") {
     try {
-      std::printf("%s\n", testing::Populate(**store, 0).c_str());
+      std::printf("%s\n", audit::testing::Populate(**store, 0).c_str());
     } catch (const std::exception& e) {
       std::fprintf(stderr, "error: %s\n", e.what());
       return 3;
@@ -44,7 +47,7 @@ int main(int argc, char** argv) {
   for (uint64_t i = first; i < first + count; i += batch) {
     std::vector<AssetRecord> assets;
     uint64_t last = std::min(first + count, i + batch) - 1;
-    for (uint64_t j = i; j <= last; ++j) assets.push_back(testing::MakeAsset(model, j));
+    for (uint64_t j = i; j <= last; ++j) assets.push_back(audit::testing::MakeAsset(model, j));
     auto r = (*store)->AppendAssets(std::move(assets));
     if (!r.ok()) {
       std::fprintf(stderr, "error: %s\n", r.status().message().c_str());

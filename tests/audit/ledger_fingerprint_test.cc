@@ -293,19 +293,28 @@ BOOST_AUTO_TEST_CASE(fingerprint_rows_are_append_only) {
     f.source = "backfill";
     BOOST_TEST_REQUIRE(store->RecordFingerprint(f).ok());
   }
-  sqlite3* db = nullptr;
-  BOOST_TEST_REQUIRE(sqlite3_open(home.ledger().c_str(), &db) == SQLITE_OK);
-  BOOST_TEST(sqlite3_exec(db, "UPDATE fingerprints SET value = x'00'", nullptr, nullptr, nullptr) ==
-             SQLITE_CONSTRAINT);
-  BOOST_TEST(sqlite3_exec(db, "DELETE FROM fingerprints", nullptr, nullptr, nullptr) ==
-             SQLITE_CONSTRAINT);
+  // Each edit over a raw connection (as the database superuser on PostgreSQL) must fail.
+  auto refused = [&](const std::string& sqlite_sql, const std::string& postgres_sql) {
+    if (OnPostgres()) {
+      return Cluster()
+                 .TrySql(home.database(), "SET search_path TO hallmark; " + postgres_sql)
+                 .exit_code != 0;
+    }
+    sqlite3* db = nullptr;
+    BOOST_TEST_REQUIRE(sqlite3_open(home.ledger().c_str(), &db) == SQLITE_OK);
+    int rc = sqlite3_exec(db, sqlite_sql.c_str(), nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    return rc == SQLITE_CONSTRAINT;
+  };
+  BOOST_TEST(
+      refused("UPDATE fingerprints SET value = x'00'", "UPDATE fingerprints SET value = '\\x00'"));
+  BOOST_TEST(refused("DELETE FROM fingerprints", "DELETE FROM fingerprints"));
+  BOOST_TEST(refused("DELETE FROM fingerprints", "TRUNCATE fingerprints"));
   // The table's own checks hold too: no second fingerprint for an asset, no empty value.
-  BOOST_TEST(sqlite3_exec(db,
-                          "INSERT INTO fingerprints VALUES (99, 'asset-0', 'a', x'01', 's', 't')",
-                          nullptr, nullptr, nullptr) == SQLITE_CONSTRAINT);
-  BOOST_TEST(sqlite3_exec(db, "INSERT INTO fingerprints VALUES (98, 'asset-1', 'a', x'', 's', 't')",
-                          nullptr, nullptr, nullptr) == SQLITE_CONSTRAINT);
-  sqlite3_close(db);
+  BOOST_TEST(refused("INSERT INTO fingerprints VALUES (99, 'asset-0', 'a', x'01', 's', 't')",
+                     "INSERT INTO fingerprints VALUES (99, 'asset-0', 'a', '\\x01', 's', 't')"));
+  BOOST_TEST(refused("INSERT INTO fingerprints VALUES (98, 'asset-1', 'a', x'', 's', 't')",
+                     "INSERT INTO fingerprints VALUES (98, 'asset-1', 'a', '\\x', 's', 't')"));
   auto store = Open(home);
   BOOST_TEST((*store->FindAsset("asset-0"))->fingerprint->value == MakeFingerprint(0).value);
 }
@@ -313,34 +322,47 @@ BOOST_AUTO_TEST_CASE(fingerprint_rows_are_append_only) {
 BOOST_AUTO_TEST_CASE(verify_log_names_edited_fingerprint_rows) {
   struct Case {
     const char* name;
-    const char* sql;
+    const char* sql;  // SQLite
     const char* expect;
+    const char* pg_sql;  // the same edit on PostgreSQL
   };
   // Entries: 0 dataset, 1 model, 2-5 assets 0-3, 6 fingerprint of asset-1, 7 of asset-3.
   const Case cases[] = {
       {"altered value",
        "DROP TRIGGER fingerprints_no_update; UPDATE fingerprints SET value = x'00' "
        "WHERE asset_id = 'asset-1'",
-       "fingerprint of asset asset-1: the row no longer matches log entry 6"},
+       "fingerprint of asset asset-1: the row no longer matches log entry 6",
+       "ALTER TABLE fingerprints DISABLE TRIGGER ALL; UPDATE fingerprints SET value = '\\x00' "
+       "WHERE asset_id = 'asset-1'"},
       {"altered algorithm",
        "DROP TRIGGER fingerprints_no_update; UPDATE fingerprints SET algorithm = 'other/1' "
        "WHERE asset_id = 'asset-3'",
-       "fingerprint of asset asset-3: the row no longer matches log entry 7"},
+       "fingerprint of asset asset-3: the row no longer matches log entry 7",
+       "ALTER TABLE fingerprints DISABLE TRIGGER ALL; UPDATE fingerprints SET algorithm = "
+       "'other/1' WHERE asset_id = 'asset-3'"},
       {"moved to another asset",
        "DROP TRIGGER fingerprints_no_update; UPDATE fingerprints SET asset_id = 'asset-2' "
        "WHERE asset_id = 'asset-1'",
-       "fingerprint of asset asset-2: the row no longer matches log entry 6"},
+       "fingerprint of asset asset-2: the row no longer matches log entry 6",
+       "ALTER TABLE fingerprints DISABLE TRIGGER ALL; UPDATE fingerprints SET asset_id = 'asset-2' "
+       "WHERE asset_id = 'asset-1'"},
       {"moved to an asset never recorded",
        "DROP TRIGGER fingerprints_no_update; UPDATE fingerprints SET asset_id = 'ghost' "
        "WHERE asset_id = 'asset-1'",
-       "fingerprint of asset ghost: its asset is not recorded"},
+       "fingerprint of asset ghost: its asset is not recorded",
+       "ALTER TABLE fingerprints DISABLE TRIGGER ALL; UPDATE fingerprints SET asset_id = 'ghost' "
+       "WHERE asset_id = 'asset-1'"},
       {"deleted row",
        "DROP TRIGGER fingerprints_no_delete; DELETE FROM fingerprints WHERE asset_id = 'asset-3'",
-       "log entry 7 (fingerprint) has no table row"},
+       "log entry 7 (fingerprint) has no table row",
+       "ALTER TABLE fingerprints DISABLE TRIGGER ALL; DELETE FROM fingerprints WHERE asset_id = "
+       "'asset-3'"},
       {"row moved onto an asset's entry",
        "DROP TRIGGER fingerprints_no_update; UPDATE fingerprints SET log_index = 4 "
        "WHERE asset_id = 'asset-3'",
-       "log entry 4 is a asset entry, not a fingerprint entry"},
+       "log entry 4 is a asset entry, not a fingerprint entry",
+       "ALTER TABLE fingerprints DISABLE TRIGGER ALL; UPDATE fingerprints SET log_index = 4 WHERE "
+       "asset_id = 'asset-3'"},
   };
   for (const Case& c : cases) {
     TempHome home;
@@ -355,7 +377,7 @@ BOOST_AUTO_TEST_CASE(verify_log_names_edited_fingerprint_rows) {
       }
       BOOST_TEST_REQUIRE(VerifyLog(*store, {})->intact());
     }
-    RawSql(home.ledger(), c.sql);
+    Tamper(home, c.sql, c.pg_sql);
     auto store = OpenReadOnly(home);
     auto v = VerifyLog(*store, {});
     BOOST_TEST_REQUIRE(v.ok(), c.name << ": " << v.status().ToString());
@@ -364,7 +386,8 @@ BOOST_AUTO_TEST_CASE(verify_log_names_edited_fingerprint_rows) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(schema_2_ledger_reads_without_fingerprints_and_migrates) {
+BOOST_AUTO_TEST_CASE(schema_2_ledger_reads_without_fingerprints_and_migrates,
+                     *boost::unit_test::label("sqlite")) {
   TempHome home;
   {
     auto store = Open(home);

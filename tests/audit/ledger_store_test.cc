@@ -1,5 +1,5 @@
-// The SQLite ledger store: records round-trip, lookups, the log and its proofs agree with an
-// in-memory reference tree, the schema guards itself, and verify-log names tampering.
+// The ledger store, on each backend: records round-trip, lookups, the log and its proofs agree with
+// an in-memory reference tree, the schema guards itself, and verify-log names tampering.
 #define BOOST_TEST_MODULE audit_ledger_store
 #include <boost/test/unit_test.hpp>
 
@@ -20,6 +20,7 @@
 using namespace hallmark;
 using namespace hallmark::audit;
 using namespace hallmark::audit::testing;
+using hallmark::testing::ProcessResult;
 
 namespace {
 
@@ -189,7 +190,7 @@ BOOST_AUTO_TEST_CASE(stored_tree_matches_reference_and_proves) {
   BOOST_TEST(ProveAsset(*store, "no-such-asset").status().code() == StatusCode::kNotFound);
 }
 
-BOOST_AUTO_TEST_CASE(schema_settings_and_guards) {
+BOOST_AUTO_TEST_CASE(schema_settings_and_guards, *boost::unit_test::label("sqlite")) {
   TempHome home;
   {
     auto store = Open(home);
@@ -231,7 +232,7 @@ BOOST_AUTO_TEST_CASE(schema_settings_and_guards) {
   BOOST_TEST(s.status().message().find("not a Hallmark ledger") != std::string::npos);
 }
 
-BOOST_AUTO_TEST_CASE(read_only_foreign_ledger_and_export) {
+BOOST_AUTO_TEST_CASE(read_only_foreign_ledger_and_export, *boost::unit_test::label("sqlite")) {
   TempHome home;
   auto store = Open(home);
   Populate(*store, 20, 20);
@@ -314,51 +315,74 @@ BOOST_AUTO_TEST_CASE(checkpoint_signature_verifies_with_openssl_cli) {
 BOOST_AUTO_TEST_CASE(verify_log_names_tampering) {
   struct Case {
     const char* name;
-    const char* sql;
+    const char* sql;  // SQLite
     const char* expect;
+    const char* pg_sql;  // the same edit on PostgreSQL, triggers (and foreign keys) disabled
   };
   const Case cases[] = {
       {"altered asset row",
        "DROP TRIGGER assets_no_update; UPDATE assets SET file_name='forged.png' WHERE id='asset-4'",
-       "asset asset-4: the row no longer matches log entry"},
+       "asset asset-4: the row no longer matches log entry",
+       "ALTER TABLE assets DISABLE TRIGGER ALL; UPDATE assets SET file_name='forged.png' WHERE "
+       "id='asset-4'"},
       {"deleted asset row", "DROP TRIGGER assets_no_delete; DELETE FROM assets WHERE id='asset-9'",
-       "has no table row"},
+       "has no table row",
+       "ALTER TABLE assets DISABLE TRIGGER ALL; DELETE FROM assets WHERE id='asset-9'"},
       {"swapped payloads",
        "DROP TRIGGER assets_no_update; UPDATE assets SET payload = CASE id WHEN 'asset-1' THEN "
        "x'ff00000000000001' ELSE payload END WHERE id='asset-1'; UPDATE assets SET payload = "
        "x'0000000000000001' WHERE id='asset-2'; UPDATE assets SET payload = x'0000000000000002' "
        "WHERE id='asset-1'",
-       "asset asset-1"},
+       "asset asset-1",
+       "ALTER TABLE assets DISABLE TRIGGER ALL; UPDATE assets SET payload = '\\xff00000000000001' "
+       "WHERE id='asset-1'; UPDATE assets SET payload = '\\x0000000000000001' WHERE id='asset-2'; "
+       "UPDATE assets SET payload = '\\x0000000000000002' WHERE id='asset-1'"},
       {"swapped rows",
        "DROP TRIGGER assets_no_update; UPDATE assets SET log_index = -1 WHERE id = 'asset-3'; "
        "UPDATE assets SET log_index = 5 WHERE id = 'asset-6'; UPDATE assets SET log_index = 8 "
        "WHERE id = 'asset-3'",
-       "asset asset-6: the row no longer matches log entry 5"},
+       "asset asset-6: the row no longer matches log entry 5",
+       "ALTER TABLE assets DISABLE TRIGGER ALL; UPDATE assets SET log_index = -1 WHERE id = "
+       "'asset-3'; UPDATE assets SET log_index = 5 WHERE id = 'asset-6'; UPDATE assets SET "
+       "log_index = 8 WHERE id = 'asset-3'"},
       {"altered entry bytes",
        "DROP TRIGGER entries_no_update; UPDATE entries SET body = CAST(body || x'20' AS BLOB) "
        "WHERE idx = 5",
-       "log entry 5: its bytes no longer match"},
+       "log entry 5: its bytes no longer match",
+       "ALTER TABLE entries DISABLE TRIGGER ALL; UPDATE entries SET body = body || '\\x20'::bytea "
+       "WHERE idx = 5"},
       {"rewritten entry and leaf hash",
        "DROP TRIGGER entries_no_update; UPDATE entries SET body = CAST(body || x'20' AS BLOB), "
        "leaf_hash = "
        "zeroblob(32) WHERE idx = 6",
-       "asset asset-4"},
+       "asset asset-4",
+       "ALTER TABLE entries DISABLE TRIGGER ALL; UPDATE entries SET body = body || '\\x20'::bytea, "
+       "leaf_hash = decode(repeat('00', 32), 'hex') WHERE idx = 6"},
       {"deleted log tail",
        "DROP TRIGGER entries_no_delete; DROP TRIGGER assets_no_delete; DELETE FROM assets WHERE "
        "log_index >= 20; DELETE FROM entries WHERE idx >= 20",
-       "entries were removed"},
+       "entries were removed",
+       "ALTER TABLE entries DISABLE TRIGGER ALL; ALTER TABLE assets DISABLE TRIGGER ALL; DELETE "
+       "FROM assets WHERE log_index >= 20; DELETE FROM entries WHERE idx >= 20"},
       {"corrupted tree node",
        "DROP TRIGGER tree_nodes_no_update; UPDATE tree_nodes SET hash = zeroblob(32) WHERE level "
        "= 4 AND idx = 0",
-       "Merkle node (level 4, index 0)"},
+       "Merkle node (level 4, index 0)",
+       "ALTER TABLE tree_nodes DISABLE TRIGGER ALL; UPDATE tree_nodes SET hash = "
+       "decode(repeat('00', 32), 'hex') WHERE level = 4 AND idx = 0"},
       {"altered dataset item",
        "DROP TRIGGER dataset_items_no_update; UPDATE dataset_items SET sha256 = "
        "'0000000000000000000000000000000000000000000000000000000000000000' WHERE position = 0",
-       "dataset faces-0: its dataset_items rows"},
+       "dataset faces-0: its dataset_items rows",
+       "ALTER TABLE dataset_items DISABLE TRIGGER ALL; UPDATE dataset_items SET sha256 = "
+       "repeat('0', 64) WHERE position = 0"},
       {"forged checkpoint",
        "DROP TRIGGER checkpoints_no_update; UPDATE checkpoints SET root_hash = zeroblob(32) WHERE "
        "tree_size = (SELECT max(tree_size) FROM checkpoints)",
-       "(the row was altered)"},
+       "(the row was altered)",
+       "ALTER TABLE checkpoints DISABLE TRIGGER ALL; UPDATE checkpoints SET root_hash = "
+       "decode(repeat('00', 32), 'hex') WHERE tree_size = (SELECT max(tree_size) FROM "
+       "checkpoints)"},
   };
   for (const Case& c : cases) {
     TempHome home;
@@ -367,7 +391,7 @@ BOOST_AUTO_TEST_CASE(verify_log_names_tampering) {
       Populate(*store, 30, 5);
       BOOST_TEST_REQUIRE(VerifyLog(*store, {})->intact());
     }
-    RawSql(home.ledger(), c.sql);
+    Tamper(home, c.sql, c.pg_sql);
     auto store = Open(home);
     auto v = VerifyLog(*store, {});
     BOOST_TEST_REQUIRE(v.ok(), c.name << ": " << v.status().ToString());
@@ -376,7 +400,8 @@ BOOST_AUTO_TEST_CASE(verify_log_names_tampering) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(old_backup_is_caught_by_a_newer_checkpoint) {
+BOOST_AUTO_TEST_CASE(old_backup_is_caught_by_a_newer_checkpoint,
+                     *boost::unit_test::label("sqlite")) {
   TempHome home;
   std::string backup = home.path() + "/backup.sqlite";
   std::string newer_note;
@@ -400,7 +425,7 @@ BOOST_AUTO_TEST_CASE(old_backup_is_caught_by_a_newer_checkpoint) {
   BOOST_TEST(Mentions(v, "rolled back"), AllProblems(v));
 }
 
-BOOST_AUTO_TEST_CASE(newer_schema_is_refused) {
+BOOST_AUTO_TEST_CASE(newer_schema_is_refused, *boost::unit_test::label("sqlite")) {
   TempHome home;
   {
     auto store = Open(home);
@@ -412,7 +437,8 @@ BOOST_AUTO_TEST_CASE(newer_schema_is_refused) {
   BOOST_TEST(s.status().message().find("newer Hallmark") != std::string::npos);
 }
 
-BOOST_AUTO_TEST_CASE(dataset_folder_is_noted_replaced_and_survives_migration) {
+BOOST_AUTO_TEST_CASE(dataset_folder_is_noted_replaced_and_survives_migration,
+                     *boost::unit_test::label("sqlite")) {
   TempHome home;
   std::string id;
   {
@@ -481,4 +507,147 @@ BOOST_AUTO_TEST_CASE(verify_log_since_checkpoint) {
   v = *VerifyLog(*store, opts);
   BOOST_TEST(!v.since_proven);
   BOOST_TEST(!v.intact());
+}
+
+// A ledger copied to the other backend and back is the same log: every entry, row and
+// checkpoint, the same root, and verify-log passes against the original's key.
+BOOST_AUTO_TEST_CASE(import_copies_the_log_across_backends_and_back) {
+  TempHome home;
+  auto store = Open(home);
+  std::string model = Populate(*store, 40, 7);
+  AssetRecord with_fp = MakeAsset(model, 900);
+  with_fp.fingerprint = MakeFingerprint(900);
+  BOOST_TEST_REQUIRE(store->AppendAssets({with_fp}).ok());
+  BOOST_TEST_REQUIRE(
+      store->RecordKey({"k1", "ed25519", Bytes(32, 1), "studio", "", kNoLogIndex}).ok());
+  BOOST_TEST_REQUIRE(store->RecordRevocation({"k1", "rotated", "", kNoLogIndex}).ok());
+  BOOST_TEST_REQUIRE(store
+                         ->RecordPolicyEvaluation({HexSha("p"), "client", "asset:asset-1",
+                                                   R"({"verdict":"allow"})", "", kNoLogIndex})
+                         .ok());
+  auto key = **store->LogVerifier();
+  auto original = *VerifyLog(*store, {});
+  BOOST_TEST_REQUIRE(original.intact(), AllProblems(original));
+
+  // To a SQLite file (from either backend), then into a fresh ledger of the backend under test.
+  LedgerOptions file_options;
+  file_options.home = home.path();
+  file_options.url = home.path() + "/copy.sqlite";
+  auto file = *OpenLedger(file_options);
+  BOOST_TEST_REQUIRE(file->ImportFrom(*store).ok());
+  TempHome second;
+  LedgerOptions back_options = Options(second);
+  back_options.home = home.path();  // the same log key
+  if (back_options.url.empty()) back_options.url = second.ledger();
+  auto back = *OpenLedger(back_options);
+  Status imported = back->ImportFrom(*file);
+  BOOST_TEST_REQUIRE(imported.ok(), imported.ToString());
+
+  for (LedgerStore* copy : {file.get(), back.get()}) {
+    VerifyLogOptions trusted;
+    trusted.trusted_key = key;
+    auto v = *VerifyLog(*copy, trusted);
+    BOOST_TEST(v.intact(), copy->path() << ":\n" << AllProblems(v));
+    BOOST_TEST(v.tree_size == original.tree_size);
+    BOOST_TEST((v.root == original.root));
+    BOOST_TEST(v.checkpoints_checked == original.checkpoints_checked);
+    BOOST_TEST(*copy->CountAssets() == 41u);
+    auto fp = *copy->FindAsset("asset-900");
+    BOOST_TEST_REQUIRE(fp.has_value());
+    BOOST_TEST_REQUIRE(fp->fingerprint.has_value());
+    BOOST_TEST((fp->fingerprint->value == with_fp.fingerprint->value));
+    BOOST_TEST(copy->ListRevocations()->size() == 1u);
+    BOOST_TEST((*copy->LatestCheckpoint())->note == (*store->LatestCheckpoint())->note);
+  }
+  // The copy goes on as a ledger: the home's key appends to it.
+  BOOST_TEST(back->AppendAssets({MakeAsset(model, 901)}).ok());
+  BOOST_TEST(VerifyLog(*back, {})->intact());
+  // Only into an empty ledger.
+  Status again = file->ImportFrom(*store);
+  BOOST_TEST(again.code() == StatusCode::kBadInput, again.ToString());
+  BOOST_TEST(again.message().find("empty") != std::string::npos, again.message());
+}
+
+// --- PostgreSQL only -------------------------------------------------------------------------
+
+// Least privilege: the owner creates the schema; a writer role may append and read but not change
+// or remove a row; a reader may only read. The triggers refuse even the superuser.
+BOOST_AUTO_TEST_CASE(postgres_roles_and_append_only_guards, *boost::unit_test::label("postgres")) {
+  Cluster().Sql("postgres",
+                "DO $$ BEGIN "
+                "IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'hallmark_writer') THEN "
+                "CREATE ROLE hallmark_writer NOLOGIN; CREATE ROLE hallmark_reader NOLOGIN; "
+                "CREATE ROLE worker1 LOGIN IN ROLE hallmark_writer; "
+                "CREATE ROLE auditor1 LOGIN IN ROLE hallmark_reader; END IF; END $$");
+  TempHome home;  // a new database: created after the roles, so the grants reach them
+  auto store = Open(home);
+  std::string model = Populate(*store, 5, 5);
+  const std::string db = home.database();
+  auto as = [&](const std::string& user) {
+    LedgerOptions o = Options(home);
+    o.url = Cluster().Url(db, user);
+    return o;
+  };
+
+  auto writer = OpenLedger(as("worker1"));
+  BOOST_TEST_REQUIRE(writer.ok(), writer.status().ToString());
+  BOOST_TEST((*writer)->AppendAssets({MakeAsset(model, 100)}).ok());
+  BOOST_TEST(VerifyLog(**writer, {})->intact());
+  for (const char* sql :
+       {"UPDATE hallmark.assets SET file_name = 'x'", "DELETE FROM hallmark.entries",
+        "TRUNCATE hallmark.checkpoints", "DROP TRIGGER assets_no_update ON hallmark.assets",
+        "UPDATE hallmark.dataset_items SET path = 'x'"}) {
+    BOOST_TEST(Cluster().TrySql(db, sql, "worker1").exit_code != 0, "worker1 could: " << sql);
+    // The superuser can drop triggers (verify-log then names the edits it allows); with them in
+    // place, they refuse even the superuser.
+    if (std::string(sql).rfind("DROP", 0) != 0) {
+      BOOST_TEST(Cluster().TrySql(db, sql).exit_code != 0, "the superuser could: " << sql);
+    }
+  }
+  ProcessResult denied =
+      Cluster().TrySql(db, "UPDATE hallmark.assets SET file_name = 'x'", "worker1");
+  BOOST_TEST(denied.err.find("permission denied") != std::string::npos, denied.err);
+  ProcessResult trigger = Cluster().TrySql(db, "TRUNCATE hallmark.checkpoints");
+  BOOST_TEST(trigger.err.find("append-only") != std::string::npos, trigger.err);
+
+  LedgerOptions read = as("auditor1");
+  read.read_only = true;
+  auto reader = OpenLedger(read);
+  BOOST_TEST_REQUIRE(reader.ok(), reader.status().ToString());
+  BOOST_TEST(*(*reader)->CountAssets() == 6u);
+  BOOST_TEST(VerifyLog(**reader, {})->intact());
+  auto reader_writes = OpenLedger(as("auditor1"));
+  Status refused = reader_writes.ok()
+                       ? (*reader_writes)->AppendAssets({MakeAsset(model, 101)}).status()
+                       : reader_writes.status();
+  BOOST_TEST(!refused.ok());
+  BOOST_TEST(refused.message().find("permission denied") != std::string::npos, refused.ToString());
+  BOOST_TEST(
+      Cluster()
+          .TrySql(db, "INSERT INTO hallmark.keys VALUES ('k','a','\\x00','l','t',99)", "auditor1")
+          .exit_code != 0);
+  // A trigger disabled by the superuser is named by the integrity check.
+  Cluster().Sql(db, "ALTER TABLE hallmark.assets DISABLE TRIGGER assets_no_update");
+  Status integrity = store->CheckIntegrity();
+  BOOST_TEST(!integrity.ok());
+  BOOST_TEST(integrity.message().find("assets_no_update") != std::string::npos,
+             integrity.ToString());
+}
+
+BOOST_AUTO_TEST_CASE(postgres_newer_schema_is_refused, *boost::unit_test::label("postgres")) {
+  TempHome home;
+  {
+    auto store = Open(home);
+    Populate(*store, 1, 1);
+  }
+  Cluster().Sql(home.database(), "INSERT INTO hallmark.schema_version(version) VALUES (99)");
+  auto s = OpenLedger(Options(home));
+  BOOST_TEST((s.status().code() == StatusCode::kUnsupported), s.status().ToString());
+  BOOST_TEST(s.status().message().find("newer Hallmark") != std::string::npos,
+             s.status().message());
+  // A database whose "hallmark" schema is something else is refused, not built upon.
+  TempHome other;
+  Cluster().Sql(other.database(), "CREATE SCHEMA hallmark; CREATE TABLE hallmark.t(x int)");
+  auto foreign = OpenLedger(Options(other));
+  BOOST_TEST((foreign.status().code() == StatusCode::kBadInput), foreign.status().ToString());
 }

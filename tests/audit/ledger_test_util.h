@@ -1,9 +1,12 @@
-// Shared helpers for the audit tests: a temporary Hallmark home and a small populated ledger.
+// Shared helpers for the audit tests: a temporary Hallmark home (with its ledger on the backend
+// under test) and a small populated ledger.
 #ifndef HALLMARK_TESTS_AUDIT_LEDGER_TEST_UTIL_H_
 #define HALLMARK_TESTS_AUDIT_LEDGER_TEST_UTIL_H_
 
 #include <stdlib.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <ostream>
 #include <stdexcept>
@@ -15,6 +18,7 @@
 #include "audit/ledger/ledger_store.h"
 #include "base/hex.h"
 #include "base/sha256.h"
+#include "tests/support/postgres_cluster.h"
 
 namespace hallmark {
 // Lets Boost.Test print status codes in failed comparisons.
@@ -22,11 +26,32 @@ namespace hallmark {
 
 namespace hallmark::audit::testing {
 
+// The backend the ledger tests run against. CTest runs each store test twice
+// (tests/audit/CMakeLists.txt): as it is, on SQLite, and with HALLMARK_TEST_LEDGER_BACKEND=postgres
+// on a throw-away PostgreSQL server. Cases that only make sense for one backend carry the label
+// "sqlite" or "postgres", and each run excludes the other's label.
+inline bool OnPostgres() {
+  const char* env = std::getenv("HALLMARK_TEST_LEDGER_BACKEND");
+  return env && std::string(env) == "postgres";
+}
+
+// One server for the whole test process, started on first use; a test that cannot start it fails.
+inline hallmark::testing::PostgresCluster& Cluster() {
+  static hallmark::testing::PostgresCluster cluster;
+  return cluster;
+}
+
+// A temporary Hallmark home, and on PostgreSQL a fresh database for its ledger.
 class TempHome {
  public:
   TempHome() {
     std::string tmpl = (std::filesystem::temp_directory_path() / "hallmark-audit-XXXXXX").string();
     path_ = mkdtemp(tmpl.data());
+    if (OnPostgres()) {
+      static int databases = 0;
+      database_ = "ledger_" + std::to_string(::getpid()) + "_" + std::to_string(++databases);
+      url_ = Cluster().CreateDatabase(database_);
+    }
   }
   ~TempHome() {
     std::error_code ec;
@@ -34,9 +59,14 @@ class TempHome {
   }
   const std::string& path() const { return path_; }
   std::string ledger() const { return path_ + "/ledger.sqlite"; }
+  // The PostgreSQL ledger's URL and database; empty on SQLite.
+  const std::string& url() const { return url_; }
+  const std::string& database() const { return database_; }
 
  private:
   std::string path_;
+  std::string database_;
+  std::string url_;
 };
 
 inline std::string HexSha(const std::string& s) { return Sha256Hex(ByteView(s)); }
@@ -44,6 +74,7 @@ inline std::string HexSha(const std::string& s) { return Sha256Hex(ByteView(s));
 inline LedgerOptions Options(const TempHome& home) {
   LedgerOptions o;
   o.home = home.path();
+  o.url = home.url();
   return o;
 }
 
@@ -112,6 +143,18 @@ inline void RawSql(const std::string& path, const std::string& sql) {
   sqlite3_free(err);
   sqlite3_close(db);
   if (rc != SQLITE_OK) throw std::runtime_error("raw SQL failed: " + msg);
+}
+
+// Edits the ledger behind Hallmark's back, as someone with the sqlite3 shell or psql (as the
+// database superuser) would: `sqlite_sql` on SQLite, `postgres_sql` (with the ledger's schema on
+// the search path) on PostgreSQL.
+inline void Tamper(const TempHome& home, const std::string& sqlite_sql,
+                   const std::string& postgres_sql) {
+  if (OnPostgres()) {
+    Cluster().Sql(home.database(), "SET search_path TO hallmark; " + postgres_sql);
+  } else {
+    RawSql(home.ledger(), sqlite_sql);
+  }
 }
 
 // Turns a ledger of this Hallmark, with no fingerprints recorded, into one as schema 2 wrote it:

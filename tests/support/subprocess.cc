@@ -37,7 +37,12 @@ struct SpawnArgs {
 ProcessResult RunProcess(const std::vector<std::string>& argv,
                          const std::vector<std::string>& env) {
   int out_pipe[2], err_pipe[2];
-  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
+  // Close-on-exec: only the dup2'd copies (fds 1 and 2) reach the child. An extra copy of a
+  // write end would keep the pipe open for as long as any descendant lives, and a child that
+  // starts a daemon (pg_ctl start) would make the read below wait for the daemon's exit.
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
