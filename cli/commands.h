@@ -20,6 +20,8 @@ void RegisterPolicyCommands(CLI::App& app, Context& ctx);      // policy
 void RegisterReportCommands(CLI::App& app, Context& ctx);      // audit report, verify-report
 void RegisterServeCommands(CLI::App& app, Context& ctx);       // serve
 void RegisterMonitorCommands(CLI::App& app, Context& ctx);     // audit monitor, audit log-key
+void RegisterLedgerCommands(CLI::App& app, Context& ctx);      // ledger migrate
+void RegisterQueueCommands(CLI::App& app, Context& ctx);       // queue, worker
 
 }  // namespace hallmark::cli
 

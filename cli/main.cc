@@ -1,5 +1,6 @@
 // hallmark: the command-line front end. It parses arguments, runs the chosen subcommand's Action
 // and maps its Status to a one-line message and a documented exit code. No exception escapes.
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 
@@ -26,6 +27,10 @@ int Run(int argc, char** argv) {
          "--max-pixels", ctx.max_pixels,
          "Refuse to decode images with more pixels than this (guards against hostile files)")
       ->check(CLI::PositiveNumber);
+  std::string shared_ledger;
+  app.add_option("--ledger", shared_ledger,
+                 "The studio's shared PostgreSQL ledger, postgresql://... (default: "
+                 "$HALLMARK_LEDGER, else the home's ledger.sqlite)");
   app.fallthrough();
 
   RegisterImageCommands(app, ctx);
@@ -38,6 +43,8 @@ int Run(int argc, char** argv) {
   RegisterReportCommands(app, ctx);  // after RegisterAuditCommands: joins its 'audit'
   RegisterServeCommands(app, ctx);
   RegisterMonitorCommands(app, ctx);  // joins 'audit' too
+  RegisterLedgerCommands(app, ctx);
+  RegisterQueueCommands(app, ctx);
 
   try {
     app.parse(argc, argv);
@@ -52,6 +59,10 @@ int Run(int argc, char** argv) {
     std::cerr << "hallmark: usage error: " << e.what() << " (see 'hallmark --help')\n";
     return kExitUsage;
   }
+  // The studio opens its ledger from $HALLMARK_LEDGER (pipeline::Studio::SharedLedgerUrl), so
+  // the flag only has to override the variable for this process. Subcommands that read a ledger
+  // file (--ledger FILE after them) keep their own option, which CLI11 matches first.
+  if (!shared_ledger.empty()) ::setenv("HALLMARK_LEDGER", shared_ledger.c_str(), 1);
   if (!ctx.action()) {
     std::cerr << "hallmark: usage error: no command given (see 'hallmark --help')\n";
     return kExitUsage;

@@ -9,11 +9,10 @@
 #ifdef HALLMARK_HAVE_GENERATOR
 #include <cstdio>
 
-#include "cli/time_stamp_flags.h"
+#include "cli/generate_flags.h"
 #include "generator/backend_loader.h"
 #include "pipeline/generate_pipeline.h"
 #include "pipeline/model_registration.h"
-#include "pipeline/service/remote_time_stamper.h"
 #endif
 
 namespace hallmark::cli {
@@ -22,59 +21,19 @@ namespace hallmark::cli {
 namespace {
 
 void AddGenerate(CLI::App& app, Context& ctx) {
-  struct Args {
-    pipeline::GenerateRequest request;
-    std::string format = "png";
-    std::string mining;
-    std::string tsa_url;
-    bool no_time_stamp = false;
-  };
-  auto a = std::make_shared<Args>();
-  pipeline::GenerateRequest& r = a->request;
+  auto a = std::make_shared<GenerateFlags>();
   auto* cmd = app.add_subcommand(
       "generate", "Sample attributable images: watermark, signed C2PA manifest, IPTC, ledger");
-  cmd->add_option("--model", r.model_path, "Model file written by 'hallmark train'")->required();
-  cmd->add_option("--count", r.count, "Number of images")->check(CLI::Range(1, 1000000));
-  cmd->add_option("--class", r.class_name, "Class index or name (default: cycle through all)");
-  cmd->add_option("--seed", r.seed, "Seed of the first image; image i uses seed + i");
-  cmd->add_option("--truncation", r.truncation, "Latent truncation (0: off)")
-      ->check(CLI::Range(0.0, 10.0));
-  cmd->add_option("--palette", r.palette, "Map colours onto a palette: '#rrggbb,#rrggbb,...'");
-  cmd->add_option("--out-size", r.out_size, "Delivered size in pixels")
-      ->check(CLI::Range(64, 4096));
-  cmd->add_option("--out", r.out_dir, "Output folder");
-  cmd->add_option("--format", a->format, "png or jpeg")
-      ->check(CLI::IsMember({"png", "jpeg", "jpg"}));
-  cmd->add_option("--quality", r.jpeg_quality, "JPEG quality")->check(CLI::Range(50, 100));
-  cmd->add_option("--purpose", r.purpose, "Intended use, checked against the datasets' licences")
-      ->check(CLI::IsMember({"commercial", "research"}));
-  cmd->add_option("--policy", r.policy, "Policy for --purpose (default: policies/<purpose>.toml)");
-  cmd->add_option("--device", r.device, "auto, cpu or cuda");
-  cmd->add_option("--threads", r.threads, "Intra-op threads")->check(CLI::Range(1, 256));
-  cmd->add_option("--batch", r.batch, "Images per batch and per ledger transaction")
-      ->check(CLI::Range(1, 4096));
-  cmd->add_option("--passphrase-file", r.passphrase_file,
-                  "File holding the signing key's passphrase (default: $HALLMARK_PASSPHRASE)");
-  cmd->add_option(
-         "--training-mining", a->mining,
-         "CAWG training-and-data-mining for these assets: allowed, notAllowed, constrained")
-      ->check(CLI::IsMember({"allowed", "notAllowed", "constrained"}));
-  cmd->add_option("--rights", r.rights, "dc:rights text");
-  cmd->add_option("--usage-terms", r.usage_terms, "xmpRights:UsageTerms text");
-  AddTimeStampFlags(cmd, &a->tsa_url, &a->no_time_stamp);
+  AddJobFlags(cmd, a.get());
+  cmd->add_option("--out", a->request.out_dir, "Output folder");
+  AddMachineFlags(cmd, a.get());
   cmd->callback([&ctx, a] {
     ctx.SetAction([&ctx, a]() -> Result<int> {
-      pipeline::GenerateRequest request = a->request;
-      request.format = a->format == "png" ? image::Format::kPng : image::Format::kJpeg;
-      if (!a->mining.empty()) {
-        auto& m = request.training_mining;
-        m.data_mining = m.ai_inference = m.ai_training = m.ai_generative_training = a->mining;
-      }
+      pipeline::GenerateRequest request = RequestFrom(*a);
       HM_ASSIGN_OR_RETURN(std::string home, ctx.EnsureHome());
       HM_ASSIGN_OR_RETURN(pipeline::Studio studio, pipeline::Studio::Open(home));
       HM_ASSIGN_OR_RETURN(std::unique_ptr<provenance::TimeStamper> stamper,
-                          pipeline::OpenTimeStamper(TimeStampChoice(a->tsa_url, a->no_time_stamp),
-                                                    home, request.passphrase_file));
+                          TimeStamperFrom(*a, home));
       request.time_stamper = stamper.get();
       HM_ASSIGN_OR_RETURN(generator::Backend * backend, generator::LoadBackend());
       ProgressBar bar("generate", uint64_t(request.count), "images", !ctx.quiet && !ctx.json);

@@ -112,6 +112,7 @@ nlohmann::json AssetParameters(const GenerateRequest& request, const std::string
   nlohmann::json edits = nlohmann::json::array();
   for (const generator::EditStep& e : g.edits) edits.push_back(e.ToJson());
   params["edits"] = edits;
+  if (!request.queue_task.empty()) params["queue_task"] = request.queue_task;
   return params;
 }
 

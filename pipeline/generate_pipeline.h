@@ -47,6 +47,9 @@ struct GenerateRequest {
   std::string usage_terms;  // xmpRights:UsageTerms
   // Time-stamps every claim signature (sigTst2) when given; must outlive the call.
   const provenance::TimeStamper* time_stamper = nullptr;
+  // The work-queue task this run is ("<job>/<task>", queue/job_queue.h), recorded in each asset's
+  // parameters as "queue_task" so that a task's assets can be found again; empty outside a queue.
+  std::string queue_task;
 };
 
 struct GeneratedAsset {

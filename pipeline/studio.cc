@@ -26,10 +26,13 @@ Status CheckPrivate(const std::string& file) {
   return Status::Ok();
 }
 
-Result<std::unique_ptr<audit::LedgerStore>> OpenLedgerFor(const StudioOptions& options) {
+// `shared_url` is the studio's PostgreSQL ledger, when it has one; a foreign file wins over it.
+Result<std::unique_ptr<audit::LedgerStore>> OpenLedgerFor(const StudioOptions& options,
+                                                          const std::string& shared_url) {
   audit::LedgerOptions lo;
   lo.home = options.home;
   lo.foreign_file = options.ledger_file;
+  if (lo.foreign_file.empty()) lo.url = shared_url;
   const bool writes =
       options.ledger == LedgerAccess::kReadWrite || options.ledger == LedgerAccess::kWriteExisting;
   lo.read_only = !writes || !options.ledger_file.empty();
@@ -63,35 +66,56 @@ std::string Studio::LedgerOrigin() {
   return env && *env ? env : audit::kDefaultOrigin;
 }
 
+Result<std::string> Studio::SharedLedgerUrl() {
+  const char* env = std::getenv("HALLMARK_LEDGER");
+  if (!env || !*env) return std::string();
+  if (!audit::IsPostgresLedgerUrl(env)) {
+    return Status::InvalidArgument(
+        "HALLMARK_LEDGER (or --ledger) must be a postgresql:// URL; a SQLite ledger is the "
+        "home's ledger.sqlite (--home)");
+  }
+  return std::string(env);
+}
+
 Result<Studio> Studio::Open(const StudioOptions& options) {
-  const bool foreign = !options.ledger_file.empty() && options.ledger != LedgerAccess::kNone;
-  const std::string home_ledger = options.home + "/" + audit::kLedgerFileName;
+  StudioOptions opts = options;
+  std::string shared_url;
+  if (audit::IsPostgresLedgerUrl(opts.ledger_file)) {
+    shared_url = opts.ledger_file;
+    opts.ledger_file.clear();
+  } else if (opts.ledger_file.empty() && opts.ledger != LedgerAccess::kNone) {
+    HM_ASSIGN_OR_RETURN(shared_url, SharedLedgerUrl());
+  }
+  const bool foreign = !opts.ledger_file.empty() && opts.ledger != LedgerAccess::kNone;
+  // A shared ledger is on its server, not in the home: whether it exists is the server's answer.
+  const bool local = !foreign && shared_url.empty();
+  const std::string home_ledger = opts.home + "/" + audit::kLedgerFileName;
   std::unique_ptr<audit::LedgerStore> ledger;
-  switch (options.ledger) {
+  switch (opts.ledger) {
     case LedgerAccess::kNone:
       break;
     case LedgerAccess::kReadIfPresent: {
-      if (!foreign && !Exists(home_ledger)) break;
-      HM_ASSIGN_OR_RETURN(ledger, OpenLedgerFor(options));
+      if (local && !Exists(home_ledger)) break;
+      HM_ASSIGN_OR_RETURN(ledger, OpenLedgerFor(opts, shared_url));
       break;
     }
     case LedgerAccess::kReadOnly:
     case LedgerAccess::kWriteExisting: {
-      if (!foreign && !Exists(home_ledger)) {
+      if (local && !Exists(home_ledger)) {
         return Status::NotFound(home_ledger +
                                 ": no ledger here (nothing has been recorded yet; set --home or "
                                 "$HALLMARK_HOME)");
       }
-      HM_ASSIGN_OR_RETURN(ledger, OpenLedgerFor(options));
+      HM_ASSIGN_OR_RETURN(ledger, OpenLedgerFor(opts, shared_url));
       break;
     }
     case LedgerAccess::kReadWrite: {
-      if (!foreign) HM_RETURN_IF_ERROR(EnsureHome(options.home));
-      HM_ASSIGN_OR_RETURN(ledger, OpenLedgerFor(options));
+      if (!foreign) HM_RETURN_IF_ERROR(EnsureHome(opts.home));
+      HM_ASSIGN_OR_RETURN(ledger, OpenLedgerFor(opts, shared_url));
       break;
     }
   }
-  return Studio(options.home, std::move(ledger), foreign);
+  return Studio(opts.home, std::move(ledger), foreign);
 }
 
 Result<Studio> Studio::Open(const std::string& home, bool read_only) {

@@ -1,7 +1,8 @@
 // Studio: the one owner of a Hallmark home folder. Every command and every journey opens what it
 // needs from the home through this type, so the layout and the rules for opening it live here:
 //
-//   <home>/ledger.sqlite        the audit ledger (audit/ledger/)
+//   <home>/ledger.sqlite        the audit ledger (audit/ledger/), unless $HALLMARK_LEDGER names a
+//                               shared PostgreSQL one
 //   <home>/log-key.pem          the log's checkpoint-signing key (created with the ledger)
 //   <home>/keys/               claim-signing keys and certificates (provenance/pki/)
 //   <home>/keys/watermark.key  the watermark secret (created with the studio keys)
@@ -41,7 +42,8 @@ struct StudioOptions {
   std::string home;  // already resolved (ResolveHome)
   LedgerAccess ledger = LedgerAccess::kReadWrite;
   // A ledger file received from elsewhere (--ledger): opened instead of the home's, read-only and
-  // defensively, whatever `ledger` asks for (kNone excepted).
+  // defensively, whatever `ledger` asks for (kNone excepted). A postgresql:// URL here names the
+  // studio's shared ledger instead, opened as `ledger` asks, like $HALLMARK_LEDGER.
   std::string ledger_file;
   bool quick_check = true;  // PRAGMA quick_check on open; off where only the log key is read
 };
@@ -54,6 +56,10 @@ class Studio {
   static Status EnsureHome(const std::string& home);
   // $HALLMARK_LEDGER_ORIGIN, else audit::kDefaultOrigin.
   static std::string LedgerOrigin();
+  // $HALLMARK_LEDGER (the global --ledger flag sets it): the PostgreSQL ledger that the studio's
+  // machines share, used instead of <home>/ledger.sqlite; empty when unset. Any other value is
+  // kInvalidArgument.
+  static Result<std::string> SharedLedgerUrl();
 
   static Result<Studio> Open(const StudioOptions& options);
   // The home's ledger read-write (creating it), or read-only.
