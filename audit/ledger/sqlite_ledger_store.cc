@@ -9,6 +9,7 @@
 
 #include "audit/ledger/ledger_schema.h"
 #include "audit/ledger/merkle_tree.h"
+#include "audit/ledger/record_checks.h"
 #include "audit/ledger/sqlite_db.h"
 #include "base/hex.h"
 #include "base/utc_time.h"
@@ -19,10 +20,6 @@ namespace {
 // Subtrees of 16 leaves and more are stored; smaller ones are recomputed from at most 16 leaf
 // hashes when a proof needs them. This keeps one node row per 16 entries instead of one per entry.
 constexpr int kMinStoredLevel = 4;
-
-// The fingerprints table's CHECK on its value, tested before any write so the caller gets a
-// message rather than a constraint failure.
-constexpr size_t kMaxFingerprintBytes = 65536;
 
 std::string UtcNow() { return NowUtc(UtcFormat::kRfc3339); }
 
@@ -71,49 +68,6 @@ std::string FileUri(const std::string& path, ReadMode mode) {
   if (mode == ReadMode::kShared) uri += "?mode=ro";
   if (mode == ReadMode::kImmutable) uri += "?mode=ro&immutable=1";
   return uri;
-}
-
-bool IsHexDigest(const std::string& s) {
-  if (s.size() != 64) return false;
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
-Hash ToHash(const Bytes& b) {
-  Hash h{};
-  if (b.size() == h.size()) std::copy(b.begin(), b.end(), h.begin());
-  return h;
-}
-
-Result<std::string> ItemsRoot(const std::vector<DatasetItem>& items) {
-  MemoryMerkleTree tree;
-  for (const DatasetItem& item : items) {
-    if (!IsHexDigest(item.sha256)) {
-      return Status::InvalidArgument("dataset item " + item.path +
-                                     ": SHA-256 must be 64 lower-case hex digits");
-    }
-    HM_ASSIGN_OR_RETURN(Bytes digest, HexDecode(item.sha256));
-    tree.AppendEntry(digest);
-  }
-  return HexEncode(ByteView(tree.Root().data(), 32));
-}
-
-// The fields a fingerprint must have wherever it is recorded; `asset_id` is already set.
-Status ValidateFingerprint(const FingerprintRecord& fp) {
-  if (fp.algorithm.empty()) {
-    return Status::InvalidArgument("fingerprint of asset " + fp.asset_id + ": no algorithm named");
-  }
-  if (fp.value.empty() || fp.value.size() > kMaxFingerprintBytes) {
-    return Status::InvalidArgument(
-        "fingerprint of asset " + fp.asset_id + ": the value must be 1 to " +
-        std::to_string(kMaxFingerprintBytes) + " bytes, not " + std::to_string(fp.value.size()));
-  }
-  if (fp.source.empty()) {
-    return Status::InvalidArgument("fingerprint of asset " + fp.asset_id + ": no source named");
-  }
-  return Status::Ok();
 }
 
 class SqliteLedgerStore;
@@ -556,26 +510,7 @@ Status SqliteLedgerStore::InsertModelRows(const ModelRecord& m) {
 Result<std::vector<AssetRecord>> SqliteLedgerStore::AppendAssets(std::vector<AssetRecord> assets) {
   if (assets.empty()) return assets;
   std::string now = UtcNow();
-  for (AssetRecord& a : assets) {
-    if (a.id.empty()) return Status::InvalidArgument("an asset needs an id");
-    if (a.payload.empty() || a.payload.size() > 8) {
-      return Status::InvalidArgument("asset " + a.id + ": watermark payload must be 1 to 8 bytes");
-    }
-    if (!IsHexDigest(a.content_hash) ||
-        (!a.manifest_hash.empty() && !IsHexDigest(a.manifest_hash))) {
-      return Status::InvalidArgument("asset " + a.id +
-                                     ": content and manifest hashes must be hex SHA-256");
-    }
-    if (a.parameters_json.empty()) a.parameters_json = "{}";
-    if (a.created_at.empty()) a.created_at = now;
-    if (a.fingerprint) {
-      FingerprintRecord& fp = *a.fingerprint;
-      fp.asset_id = a.id;
-      if (fp.recorded_at.empty()) fp.recorded_at = a.created_at;
-      if (fp.source.empty()) fp.source = "generate";
-      HM_RETURN_IF_ERROR(ValidateFingerprint(fp));
-    }
-  }
+  HM_RETURN_IF_ERROR(PrepareAssets(assets, now));
   Status st = WriteTransaction([&]() -> Status {
     for (AssetRecord& a : assets) {
       HM_ASSIGN_OR_RETURN(Bytes body, EncodeAssetEntry(a));

@@ -8,6 +8,7 @@
 #include "audit/ledger/merkle_tree.h"
 #include "audit/ledger/postgres/pg_connection.h"
 #include "audit/ledger/postgres/postgres_schema.h"
+#include "audit/ledger/record_checks.h"
 #include "base/hex.h"
 #include "base/utc_time.h"
 
@@ -18,7 +19,6 @@ namespace {
 // from at most 16 leaf hashes. Both backends store the same nodes, so a migrated ledger's
 // tree_nodes match the source's.
 constexpr int kMinStoredLevel = 4;
-constexpr size_t kMaxFingerprintBytes = 65536;
 // Rows per FETCH from a cursor, and rows per INSERT while importing: large enough to amortise
 // the round trip, small enough that a million-row table never sits in memory at once.
 constexpr int kFetchRows = 10000;
@@ -26,49 +26,7 @@ constexpr size_t kImportBatchRows = 10000;
 
 std::string UtcNow() { return NowUtc(UtcFormat::kRfc3339); }
 
-bool IsHexDigest(const std::string& s) {
-  if (s.size() != 64) return false;
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
-Hash ToHash(const Bytes& b) {
-  Hash h{};
-  if (b.size() == h.size()) std::copy(b.begin(), b.end(), h.begin());
-  return h;
-}
-
 ByteView HashView(const Hash& h) { return ByteView(h.data(), h.size()); }
-
-Result<std::string> ItemsRoot(const std::vector<DatasetItem>& items) {
-  MemoryMerkleTree tree;
-  for (const DatasetItem& item : items) {
-    if (!IsHexDigest(item.sha256)) {
-      return Status::InvalidArgument("dataset item " + item.path +
-                                     ": SHA-256 must be 64 lower-case hex digits");
-    }
-    HM_ASSIGN_OR_RETURN(Bytes digest, HexDecode(item.sha256));
-    tree.AppendEntry(digest);
-  }
-  return HexEncode(ByteView(tree.Root().data(), 32));
-}
-
-Status ValidateFingerprint(const FingerprintRecord& fp) {
-  if (fp.algorithm.empty()) {
-    return Status::InvalidArgument("fingerprint of asset " + fp.asset_id + ": no algorithm named");
-  }
-  if (fp.value.empty() || fp.value.size() > kMaxFingerprintBytes) {
-    return Status::InvalidArgument(
-        "fingerprint of asset " + fp.asset_id + ": the value must be 1 to " +
-        std::to_string(kMaxFingerprintBytes) + " bytes, not " + std::to_string(fp.value.size()));
-  }
-  if (fp.source.empty()) {
-    return Status::InvalidArgument("fingerprint of asset " + fp.asset_id + ": no source named");
-  }
-  return Status::Ok();
-}
 
 // The key value a unique or foreign-key violation's detail names:
 // "Key (payload)=(\x0102) already exists." gives "\x0102".
@@ -769,26 +727,7 @@ Result<std::vector<AssetRecord>> PostgresLedgerStore::AppendAssets(
     std::vector<AssetRecord> assets) {
   if (assets.empty()) return assets;
   std::string now = UtcNow();
-  for (AssetRecord& a : assets) {
-    if (a.id.empty()) return Status::InvalidArgument("an asset needs an id");
-    if (a.payload.empty() || a.payload.size() > 8) {
-      return Status::InvalidArgument("asset " + a.id + ": watermark payload must be 1 to 8 bytes");
-    }
-    if (!IsHexDigest(a.content_hash) ||
-        (!a.manifest_hash.empty() && !IsHexDigest(a.manifest_hash))) {
-      return Status::InvalidArgument("asset " + a.id +
-                                     ": content and manifest hashes must be hex SHA-256");
-    }
-    if (a.parameters_json.empty()) a.parameters_json = "{}";
-    if (a.created_at.empty()) a.created_at = now;
-    if (a.fingerprint) {
-      FingerprintRecord& fp = *a.fingerprint;
-      fp.asset_id = a.id;
-      if (fp.recorded_at.empty()) fp.recorded_at = a.created_at;
-      if (fp.source.empty()) fp.source = "generate";
-      HM_RETURN_IF_ERROR(ValidateFingerprint(fp));
-    }
-  }
+  HM_RETURN_IF_ERROR(PrepareAssets(assets, now));
   // Encoded before the lock is taken: the entry bytes do not depend on the log index.
   std::vector<Bytes> bodies, fp_bodies;
   bodies.reserve(assets.size());
