@@ -1155,6 +1155,10 @@ Status SqliteLedgerStore::CopyFrom(LedgerStore& source) {
   for (const DatasetRecord& d : datasets) {
     HM_ASSIGN_OR_RETURN(std::vector<DatasetItem> items, source.DatasetItems(d.id));
     HM_RETURN_IF_ERROR(InsertDatasetRows(d, items));
+    // The folder note is not evidence, but losing it would make `train --data NAME` fail after
+    // a migration.
+    HM_ASSIGN_OR_RETURN(std::optional<std::string> folder, source.DatasetFolder(d.id));
+    if (folder) HM_RETURN_IF_ERROR(SetDatasetFolder(d.id, *folder));
   }
   HM_ASSIGN_OR_RETURN(std::vector<ModelRecord> models, source.ListModels());
   for (const ModelRecord& m : models) HM_RETURN_IF_ERROR(InsertModelRows(m));

@@ -525,6 +525,8 @@ BOOST_AUTO_TEST_CASE(import_copies_the_log_across_backends_and_back) {
                          ->RecordPolicyEvaluation({HexSha("p"), "client", "asset:asset-1",
                                                    R"({"verdict":"allow"})", "", kNoLogIndex})
                          .ok());
+  const std::string dataset_id = store->ListDatasets()->at(0).id;
+  BOOST_TEST_REQUIRE(store->SetDatasetFolder(dataset_id, "/data/faces").ok());
   auto key = **store->LogVerifier();
   auto original = *VerifyLog(*store, {});
   BOOST_TEST_REQUIRE(original.intact(), AllProblems(original));
@@ -558,6 +560,7 @@ BOOST_AUTO_TEST_CASE(import_copies_the_log_across_backends_and_back) {
     BOOST_TEST((fp->fingerprint->value == with_fp.fingerprint->value));
     BOOST_TEST(copy->ListRevocations()->size() == 1u);
     BOOST_TEST((*copy->LatestCheckpoint())->note == (*store->LatestCheckpoint())->note);
+    BOOST_TEST(copy->DatasetFolder(dataset_id)->value_or("") == "/data/faces");
   }
   // The copy goes on as a ledger: the home's key appends to it.
   BOOST_TEST(back->AppendAssets({MakeAsset(model, 901)}).ok());
