@@ -49,9 +49,11 @@ std::string Organization(const provenance::Signer& signer) {
   return "";
 }
 
+}  // namespace
+
 // Everything a run needs, settled before the first sample is drawn so that whatever can refuse the
 // run refuses it early.
-struct Run {
+struct GenerationRun {
   watermark::Key wm_key;
   provenance::Signer signer;
   std::unique_ptr<generator::Model> model;
@@ -61,6 +63,10 @@ struct Run {
   std::string key_id;
   std::string creator;
 };
+
+namespace {
+
+using Run = GenerationRun;
 
 Status CheckRequest(const GenerateRequest& request) {
   if (request.count <= 0) {
@@ -282,16 +288,38 @@ Result<std::vector<generator::GeneratedImage>> SampleBatch(const GenerateRequest
 
 }  // namespace
 
+PreparedGeneration::PreparedGeneration() = default;
+PreparedGeneration::~PreparedGeneration() = default;
+PreparedGeneration::PreparedGeneration(PreparedGeneration&&) noexcept = default;
+PreparedGeneration& PreparedGeneration::operator=(PreparedGeneration&&) noexcept = default;
+
+Result<PreparedGeneration> PrepareGeneration(const GenerateRequest& request, Studio& studio,
+                                             generator::Backend& backend) {
+  HM_RETURN_IF_ERROR(CheckRequest(request));
+  PreparedGeneration prepared;
+  if (!request.purpose.empty()) {
+    HM_ASSIGN_OR_RETURN(prepared.purpose_check_,
+                        CheckPurpose(studio, request.purpose, request.policy, request.model_path));
+    if (!prepared.purpose_check_->decision.allowed) return prepared;
+  }
+  HM_ASSIGN_OR_RETURN(GenerationRun run, PrepareRun(request, studio, backend));
+  prepared.run_ = std::make_unique<GenerationRun>(std::move(run));
+  return prepared;
+}
+
 Result<GenerateSummary> Generate(const GenerateRequest& request, Studio& studio,
                                  generator::Backend& backend, const ProgressFn& progress) {
+  HM_ASSIGN_OR_RETURN(PreparedGeneration prepared, PrepareGeneration(request, studio, backend));
+  return Generate(request, studio, prepared, progress);
+}
+
+Result<GenerateSummary> Generate(const GenerateRequest& request, Studio& studio,
+                                 PreparedGeneration& prepared, const ProgressFn& progress) {
   HM_RETURN_IF_ERROR(CheckRequest(request));
   GenerateSummary summary;
-  if (!request.purpose.empty()) {
-    HM_ASSIGN_OR_RETURN(summary.purpose_check,
-                        CheckPurpose(studio, request.purpose, request.policy, request.model_path));
-    if (summary.refused()) return summary;
-  }
-  HM_ASSIGN_OR_RETURN(Run run, PrepareRun(request, studio, backend));
+  summary.purpose_check = prepared.purpose_check_;
+  if (summary.refused() || !prepared.run_) return summary;
+  const Run& run = *prepared.run_;
   audit::LedgerStore& ledger = studio.ledger();
   HM_ASSIGN_OR_RETURN(PendingOutputs outputs, PendingOutputs::Open(request.out_dir));
   HM_ASSIGN_OR_RETURN(RecoveryReport recovery, outputs.Recover(ledger));

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -87,6 +88,36 @@ using ProgressFn = std::function<void(int done)>;
 
 Result<GenerateSummary> Generate(const GenerateRequest& request, Studio& studio,
                                  generator::Backend& backend, const ProgressFn& progress = {});
+
+struct GenerationRun;  // generate_pipeline.cc
+
+// What a run settles before its first sample, so that whatever can refuse it refuses early: the
+// purpose decision, the watermark and signing keys, the model and its datasets. Generate above
+// prepares one for itself; a queue worker prepares one per job and reuses it for every task, which
+// then pays only for its own images.
+class PreparedGeneration {
+ public:
+  PreparedGeneration();
+  ~PreparedGeneration();
+  PreparedGeneration(PreparedGeneration&&) noexcept;
+  PreparedGeneration& operator=(PreparedGeneration&&) noexcept;
+
+ private:
+  friend Result<PreparedGeneration> PrepareGeneration(const GenerateRequest& request,
+                                                      Studio& studio, generator::Backend& backend);
+  friend Result<GenerateSummary> Generate(const GenerateRequest& request, Studio& studio,
+                                          PreparedGeneration& prepared, const ProgressFn& progress);
+  std::optional<PurposeCheck> purpose_check_;
+  std::unique_ptr<GenerationRun> run_;  // null when the purpose was refused
+};
+
+Result<PreparedGeneration> PrepareGeneration(const GenerateRequest& request, Studio& studio,
+                                             generator::Backend& backend);
+
+// Generates `request` with what `prepared` holds, which must come from a request for the same
+// model, options and machine settings; count, seed, out_dir and queue_task may differ.
+Result<GenerateSummary> Generate(const GenerateRequest& request, Studio& studio,
+                                 PreparedGeneration& prepared, const ProgressFn& progress = {});
 
 }  // namespace hallmark::pipeline
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "base/hex.h"
@@ -49,12 +50,24 @@ Result<GenerateRequest> TaskRequest(const ClaimedTask& task, const WorkerOptions
   return r;
 }
 
+// What one job's tasks share on this worker: its generate run, prepared once (keys, model, purpose
+// decision) and reused for each of its tasks.
+struct JobRun {
+  int64_t job_id = -1;
+  PreparedGeneration prepared;
+};
+
 // Runs one claimed task; the claim stays open until the caller finishes or releases it.
 Result<int> RunTask(const ClaimedTask& task, Studio& studio, generator::Backend& backend,
-                    const WorkerOptions& options) {
+                    const WorkerOptions& options, std::optional<JobRun>& job_run) {
   HM_RETURN_IF_ERROR(CheckModelFile(task));
   HM_ASSIGN_OR_RETURN(GenerateRequest request, TaskRequest(task, options));
-  HM_ASSIGN_OR_RETURN(GenerateSummary summary, Generate(request, studio, backend));
+  if (!job_run || job_run->job_id != task.job_id) {
+    job_run.reset();
+    HM_ASSIGN_OR_RETURN(PreparedGeneration prepared, PrepareGeneration(request, studio, backend));
+    job_run = JobRun{task.job_id, std::move(prepared)};
+  }
+  HM_ASSIGN_OR_RETURN(GenerateSummary summary, Generate(request, studio, job_run->prepared));
   if (summary.refused()) {
     return Status::BadInput("job " + std::to_string(task.job_id) + ": " + request.purpose +
                             " use of the model is refused by " +
@@ -72,6 +85,7 @@ Result<WorkerReport> RunWorker(JobQueue& queue, Studio& studio, generator::Backe
     if (on_event) on_event(what, task, assets);
   };
   WorkerReport report;
+  std::optional<JobRun> job_run;
   // Settle what a run killed here left staged (pending_outputs.h) before anything else: files
   // whose records were committed move into place, the rest are deleted.
   HM_ASSIGN_OR_RETURN(PendingOutputs outputs, PendingOutputs::Open(options.out_dir));
@@ -110,7 +124,7 @@ Result<WorkerReport> RunWorker(JobQueue& queue, Studio& studio, generator::Backe
       event("recovered", task, *recorded);
       continue;
     }
-    Result<int> made = RunTask(task, studio, backend, options);
+    Result<int> made = RunTask(task, studio, backend, options, job_run);
     if (!made.ok()) {
       queue.Release();
       return made.status().WithContext("task " + task.Key());

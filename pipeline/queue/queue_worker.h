@@ -1,6 +1,7 @@
 // hallmark worker: drains the work queue on one machine. Each claimed task runs as one generate
-// batch (one ledger transaction) into this machine's output folder; see job_queue.h for why a
-// worker that dies at any point leaves neither a duplicate asset nor a record without its task.
+// batch (one ledger transaction) into this machine's output folder, with the job's generate run
+// prepared once per job (PreparedGeneration) rather than once per task; see job_queue.h for why
+// a worker that dies at any point leaves neither a duplicate asset nor a record without its task.
 #ifndef HALLMARK_PIPELINE_QUEUE_QUEUE_WORKER_H_
 #define HALLMARK_PIPELINE_QUEUE_QUEUE_WORKER_H_
 
