@@ -323,6 +323,7 @@ void RegisterProvenance(CLI::App& app, Context& ctx) {
     std::string tsa_url;
     std::string source_type;
     bool no_time_stamp = false;
+    bool no_ocsp_staple = false;
   };
   auto sf = std::make_shared<SignFlags>();
   CLI::App* sign = prov->add_subcommand("sign", "Add IPTC/XMP labels and a signed C2PA manifest");
@@ -340,6 +341,9 @@ void RegisterProvenance(CLI::App& app, Context& ctx) {
   sign->add_option("--passphrase-file", sf->passphrase_file,
                    "File holding the key passphrase (default: $HALLMARK_PASSPHRASE)");
   AddTimeStampFlags(sign, &sf->tsa_url, &sf->no_time_stamp);
+  sign->add_flag("--no-ocsp-staple", sf->no_ocsp_staple,
+                 "Do not staple the signer's OCSP status from the studio's responder (validators "
+                 "then ask the responder the certificate names)");
   sign->callback([&ctx, sf] {
     ctx.SetAction([&ctx, sf]() -> Result<int> {
       HM_ASSIGN_OR_RETURN(Bytes manifest_text, ReadFile(sf->manifest, 1 << 24));
@@ -395,6 +399,11 @@ void RegisterProvenance(CLI::App& app, Context& ctx) {
                           pipeline::OpenTimeStamper(TimeStampChoice(sf->tsa_url, sf->no_time_stamp),
                                                     ctx.Home(), sf->passphrase_file));
       options.time_stamper = stamper.get();
+      std::unique_ptr<pv::OcspResponder> responder;
+      if (!sf->no_ocsp_staple) {
+        HM_ASSIGN_OR_RETURN(responder, pv::OcspResponder::OpenForStapling(ctx.Home(), pass));
+      }
+      options.ocsp_responder = responder.get();
       // The parent ingredient's validation is recorded against the studio's own trust anchors.
       HM_ASSIGN_OR_RETURN(pv::TrustStore trust, pv::TrustStore::LoadDirectory(keys.trust_dir()));
       options.ingredient_trust = &trust;

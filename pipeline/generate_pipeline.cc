@@ -62,6 +62,8 @@ struct GenerationRun {
   generator::DeliveryOptions delivery;
   std::string key_id;
   std::string creator;
+  // Staples the signer's OCSP status into every claim signature; null without a responder.
+  std::unique_ptr<provenance::OcspResponder> ocsp;
 };
 
 namespace {
@@ -82,7 +84,8 @@ Result<Run> PrepareRun(const GenerateRequest& request, Studio& studio,
                        generator::Backend& backend) {
   HM_ASSIGN_OR_RETURN(watermark::Key wm_key, studio.EnsureWatermarkKey());
   HM_ASSIGN_OR_RETURN(provenance::Signer signer, studio.LoadSigner(request.passphrase_file));
-  Run run{std::move(wm_key), std::move(signer), nullptr, {}, -1, {}, {}, {}};
+  Run run{std::move(wm_key), std::move(signer), nullptr, {}, -1, {}, {}, {}, nullptr};
+  HM_ASSIGN_OR_RETURN(run.ocsp, studio.OpenOcspResponder(request.passphrase_file));
   HM_ASSIGN_OR_RETURN(run.model, backend.Load(request.model_path, request.device));
   const generator::ModelInfo& info = run.model->info();
   audit::LedgerStore& ledger = studio.ledger();
@@ -198,6 +201,7 @@ Result<StagedAsset> DeliverImage(const GenerateRequest& request, const Run& run,
   spec.fingerprint_algorithm = fingerprint::kAlgorithm;
   provenance::SignOptions sign_options;
   sign_options.time_stamper = request.time_stamper;
+  sign_options.ocsp_responder = run.ocsp.get();
   HM_ASSIGN_OR_RETURN(Bytes signed_file, provenance::SignImage(encoded, request.format, spec,
                                                                run.signer, sign_options));
   times.sign += Since(t0);

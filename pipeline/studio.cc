@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "provenance/pki/key_store.h"
+#include "provenance/pki/ocsp_responder.h"
 
 namespace hallmark::pipeline {
 namespace {
@@ -165,6 +166,12 @@ Result<provenance::Signer> Studio::LoadSigner(const std::string& passphrase_file
   HM_ASSIGN_OR_RETURN(std::string passphrase, provenance::ReadPassphrase(passphrase_file));
   provenance::KeyStore keys(home_);
   return keys.LoadSigner(passphrase);
+}
+
+Result<std::unique_ptr<provenance::OcspResponder>> Studio::OpenOcspResponder(
+    const std::string& passphrase_file) const {
+  HM_ASSIGN_OR_RETURN(std::string passphrase, provenance::ReadPassphrase(passphrase_file));
+  return provenance::OcspResponder::OpenForStapling(home_, passphrase);
 }
 
 Result<provenance::TrustStore> Studio::LoadTrust(const std::string& dir) const {

@@ -21,6 +21,7 @@
 #include "audit/ledger/checkpoint.h"
 #include "audit/ledger/ledger_store.h"
 #include "base/result.h"
+#include "provenance/pki/ocsp_responder.h"
 #include "provenance/pki/signer.h"
 #include "provenance/pki/trust_store.h"
 #include "watermark/key.h"
@@ -83,6 +84,12 @@ class Studio {
   // The active signing key, decrypted with the passphrase from `passphrase_file` or
   // $HALLMARK_PASSPHRASE.
   Result<provenance::Signer> LoadSigner(const std::string& passphrase_file) const;
+
+  // The studio's OCSP responder (keys/ocsp/), unlocked with the same passphrase as LoadSigner,
+  // for stapling the signer's status into claim signatures; null when the home has none or its
+  // responder certificate has expired (a staple it signed would not verify).
+  Result<std::unique_ptr<provenance::OcspResponder>> OpenOcspResponder(
+      const std::string& passphrase_file) const;
 
   // Trust anchors from `dir`, or <home>/trust when `dir` is empty.
   Result<provenance::TrustStore> LoadTrust(const std::string& dir = "") const;

@@ -32,6 +32,16 @@ size_t HeadSize(size_t n) { return n < 24 ? 1 : n < 256 ? 2 : n < 65536 ? 3 : 5;
 // {"sigTst2": {"tstTokens": [{"val": response}]}} costs this much beyond the response itself.
 constexpr size_t kTimeStampEntryOverhead = 32;
 
+// {"rVals": {"ocspVals": [response]}} costs this much beyond the response itself.
+constexpr size_t kStapleEntryOverhead = 32;
+
+Cbor RevocationValuesHeader(ByteView ocsp_response) {
+  Cbor values = Cbor::Map();
+  values.Set("ocspVals",
+             Cbor::Array({Cbor::ByteString(Bytes(ocsp_response.begin(), ocsp_response.end()))}));
+  return values;
+}
+
 Cbor TimeStampHeader(ByteView response) {
   Cbor val = Cbor::Map();
   val.Set("val", Cbor::ByteString(Bytes(response.begin(), response.end())));
@@ -72,10 +82,11 @@ Bytes CoseTimeStampedData(ByteView protected_bytes, ByteView signature) {
   return CoseCountersignStructure(protected_bytes, signature_cbor);
 }
 
-size_t CoseSign1UnpaddedSize(const Signer& signer, const TimeStamper* stamper) {
+size_t CoseSign1UnpaddedSize(const Signer& signer, const TimeStamper* stamper, size_t staple_size) {
   const Bytes dummy(signer.signature_size(), 0);
   const size_t stamp = stamper ? stamper->MaxResponseSize() + kTimeStampEntryOverhead : 0;
-  return Assemble(ProtectedBytes(signer), Cbor::Map(), dummy).size() + stamp;
+  const size_t staple = staple_size ? staple_size + kStapleEntryOverhead : 0;
+  return Assemble(ProtectedBytes(signer), Cbor::Map(), dummy).size() + stamp + staple;
 }
 
 Status PadUnprotected(Cbor& unprotected, size_t extra) {
@@ -106,7 +117,7 @@ Status PadUnprotected(Cbor& unprotected, size_t extra) {
 }
 
 Result<Bytes> CoseSign1Sign(const Signer& signer, ByteView payload, size_t reserved_size,
-                            const TimeStamper* stamper) {
+                            const TimeStamper* stamper, ByteView ocsp_staple) {
   const Bytes protected_bytes = ProtectedBytes(signer);
   HM_ASSIGN_OR_RETURN(Bytes signature, signer.Sign(CoseSigStructure(protected_bytes, payload)));
   Cbor unprotected = Cbor::Map();
@@ -122,6 +133,7 @@ Result<Bytes> CoseSign1Sign(const Signer& signer, ByteView payload, size_t reser
     // token, while c2pa-rs validates either. Hallmark's validator reads both.
     unprotected.Set("sigTst2", TimeStampHeader(response));
   }
+  if (!ocsp_staple.empty()) unprotected.Set("rVals", RevocationValuesHeader(ocsp_staple));
   Bytes out = Assemble(protected_bytes, unprotected, signature);
   if (reserved_size == 0) return out;
   if (out.size() > reserved_size) {

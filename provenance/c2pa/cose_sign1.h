@@ -1,7 +1,8 @@
 // COSE_Sign1 (RFC 9052) as C2PA uses it for claim signatures: tag 18, detached payload (the claim
 // bytes), protected header {1: alg, 33: x5chain} (RFC 9360; one certificate as a bstr, several
 // as an array), unprotected header holding the claim signature's RFC 3161 time-stamp ("sigTst2",
-// C2PA 2.2 §10.3.2.5) when there is one, and zero padding ("pad", "pad2") so that the signature
+// C2PA 2.2 §10.3.2.5) and the signer's stapled OCSP status ("rVals") when there are, and zero
+// padding ("pad", "pad2") so that the signature
 // fills a box whose size was reserved before the asset was hashed.
 #ifndef HALLMARK_PROVENANCE_C2PA_COSE_SIGN1_H_
 #define HALLMARK_PROVENANCE_C2PA_COSE_SIGN1_H_
@@ -30,15 +31,19 @@ Bytes CoseCountersignStructure(ByteView protected_bytes, ByteView payload);
 Bytes CoseTimeStampedData(ByteView protected_bytes, ByteView signature);
 
 // The length of the unpadded COSE_Sign1 that `signer` produces, with room for a time-stamp from
-// `stamper` when given; reserve at least this much.
-size_t CoseSign1UnpaddedSize(const Signer& signer, const TimeStamper* stamper = nullptr);
+// `stamper` when given and for a stapled OCSP response of `staple_size` bytes; reserve at least
+// this much.
+size_t CoseSign1UnpaddedSize(const Signer& signer, const TimeStamper* stamper = nullptr,
+                             size_t staple_size = 0);
 
-// Signs `payload` (detached), time-stamps the signature with `stamper` when given, and pads the
+// Signs `payload` (detached), time-stamps the signature with `stamper` when given, staples
+// `ocsp_staple` (a DER OCSPResponse about the signing certificate) as
+// {"rVals": {"ocspVals": [response]}} when it is not empty (C2PA 2.2 §10.3.2.6), and pads the
 // encoding to exactly `reserved_size` bytes; 0 means no padding. Fails when the signature does
 // not fit the reservation, or when the reservation exceeds the unpadded size by 1 to 4 bytes
 // (the smallest "pad" entry takes 5), or when the time-stamp cannot be had.
 Result<Bytes> CoseSign1Sign(const Signer& signer, ByteView payload, size_t reserved_size = 0,
-                            const TimeStamper* stamper = nullptr);
+                            const TimeStamper* stamper = nullptr, ByteView ocsp_staple = {});
 
 struct CoseSign1 {
   Bytes protected_bytes;  // as found, for the Sig_structure

@@ -4,6 +4,7 @@
 #include <openssl/x509.h>
 
 #include <cstdio>
+#include <ctime>
 #include <map>
 
 #include "base/sha256.h"
@@ -499,7 +500,12 @@ Result<Bytes> SignImage(ByteView encoded_image, image::Format format, const Mani
                       HashDataPadded(offset, 0, ByteView(zero.data(), 32), hash_data_size));
   assertions.push_back(CborAssertion(kDataHashLabel, placeholder, hash_salt));
   const Bytes placeholder_claim = BuildClaim(manifest_label, instance_id, spec, assertions, &zero);
-  const size_t reserved = CoseSign1UnpaddedSize(signer, options.time_stamper) + kSignatureSlack;
+  Bytes staple;
+  if (options.ocsp_responder) {
+    HM_ASSIGN_OR_RETURN(staple, options.ocsp_responder->Staple(signer.leaf(), std::time(nullptr)));
+  }
+  const size_t reserved =
+      CoseSign1UnpaddedSize(signer, options.time_stamper, staple.size()) + kSignatureSlack;
   const std::vector<Bytes> parent_manifests = parent ? parent->manifests : std::vector<Bytes>();
   const size_t store_size = BuildStore(parent_manifests, manifest_label, assertions,
                                        placeholder_claim, Bytes(reserved, 0))
@@ -516,7 +522,8 @@ Result<Bytes> SignImage(ByteView encoded_image, image::Format format, const Mani
   if (claim.size() != placeholder_claim.size()) {
     return Status::Internal("claim size changed between placeholder and final");
   }
-  HM_ASSIGN_OR_RETURN(Bytes cose, CoseSign1Sign(signer, claim, reserved, options.time_stamper));
+  HM_ASSIGN_OR_RETURN(Bytes cose,
+                      CoseSign1Sign(signer, claim, reserved, options.time_stamper, staple));
   const Bytes store = BuildStore(parent_manifests, manifest_label, assertions, claim, cose);
   HM_ASSIGN_OR_RETURN(Bytes wrapped, WrapManifestStore(store, format));
   if (store.size() != store_size || wrapped.size() != wrapped_size) {

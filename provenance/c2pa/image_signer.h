@@ -18,6 +18,7 @@
 #include "base/result.h"
 #include "image/codec.h"
 #include "provenance/c2pa/manifest_spec.h"
+#include "provenance/pki/ocsp_responder.h"
 #include "provenance/pki/signer.h"
 #include "provenance/pki/time_stamp.h"
 #include "provenance/pki/trust_store.h"
@@ -36,6 +37,9 @@ struct SignOptions {
   const TrustStore* ingredient_trust = nullptr;
   // Time-stamps the claim signature (sigTst2) when given; must outlive the call.
   const TimeStamper* time_stamper = nullptr;
+  // Staples the signing certificate's OCSP status (rVals) from the studio's own responder when
+  // given (OcspResponder::Staple); must outlive the call.
+  OcspResponder* ocsp_responder = nullptr;
 };
 
 Result<Bytes> SignImage(ByteView encoded_image, image::Format format, const ManifestSpec& spec,

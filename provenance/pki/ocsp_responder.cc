@@ -31,6 +31,15 @@ Bytes Encode(OCSP_RESPONSE* response) {
   return der;
 }
 
+Bytes EncodeRequest(OCSP_REQUEST* request) {
+  const int n = i2d_OCSP_REQUEST(request, nullptr);
+  if (n <= 0) return {};
+  Bytes der(size_t(n), 0);
+  unsigned char* p = der.data();
+  i2d_OCSP_REQUEST(request, &p);
+  return der;
+}
+
 // An unsigned error response (RFC 6960 §4.2.1: these carry no responseBytes).
 OcspAnswer ErrorAnswer(int ocsp_status, int http_status) {
   UniqueOcspResponse r(OCSP_response_create(ocsp_status, nullptr));
@@ -58,6 +67,18 @@ Result<std::unique_ptr<OcspResponder>> OcspResponder::Open(const std::string& ho
   std::lock_guard<std::mutex> lock(r->mu_);
   HM_RETURN_IF_ERROR(r->Refresh());
   return r;
+}
+
+Result<std::unique_ptr<OcspResponder>> OcspResponder::OpenForStapling(
+    const std::string& home, const std::string& passphrase) {
+  Result<std::unique_ptr<OcspResponder>> responder = Open(home, passphrase);
+  if (!responder.ok() && responder.status().code() == StatusCode::kNotFound) {
+    return std::unique_ptr<OcspResponder>();
+  }
+  if (responder.ok() && (*responder)->not_after() <= std::time(nullptr)) {
+    return std::unique_ptr<OcspResponder>();
+  }
+  return responder;
 }
 
 Status OcspResponder::Refresh() {
@@ -165,6 +186,46 @@ OcspAnswer OcspResponder::Respond(ByteView request, std::time_t now) {
   OcspAnswer a;
   a.der = Encode(response.get());
   return a;
+}
+
+Result<Bytes> OcspResponder::Staple(X509* cert, std::time_t now) {
+  UniqueOcspRequest req(OCSP_REQUEST_new());
+  std::string serial_hex;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    HM_RETURN_IF_ERROR(Refresh());
+    serial_hex = SerialHex(X509_get0_serialNumber(cert));
+    // Before the cache: a staple made before a revocation must not outlive it here.
+    if (revoked_.count(serial_hex)) {
+      return Status::BadInput("the signing certificate " + serial_hex +
+                              " is revoked; its status is not stapled");
+    }
+    auto cached = staples_.find(serial_hex);
+    if (cached != staples_.end() && now - cached->second.made_at < kOcspResponseSeconds / 2 &&
+        now >= cached->second.made_at) {
+      return cached->second.der;
+    }
+    if (!req || X509_check_issued(ca_.get(), cert) != X509_V_OK) {
+      DrainOpenSslErrors();
+      return Status::BadInput("the signing certificate " + serial_hex +
+                              " was not issued by the studio CA; its status is not stapled");
+    }
+    // SHA-1 names the issuer in the request, as RFC 6960 clients do by default; the answer is
+    // signed with SHA-256.
+    OCSP_CERTID* id = OCSP_cert_to_id(EVP_sha1(), cert, ca_.get());
+    if (!id || !OCSP_request_add0_id(req.get(), id)) {
+      OCSP_CERTID_free(id);
+      DrainOpenSslErrors();
+      return Status::Internal("cannot build the OCSP request for a staple");
+    }
+  }
+  OcspAnswer answer = Respond(EncodeRequest(req.get()), now);
+  if (answer.http_status != 200) {
+    return Status::Internal("the studio OCSP responder could not answer for its own signer");
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  staples_[serial_hex] = {answer.der, now};
+  return answer.der;
 }
 
 }  // namespace hallmark::provenance

@@ -45,8 +45,19 @@ class OcspResponder {
   static Result<std::unique_ptr<OcspResponder>> Open(const std::string& home,
                                                      const std::string& passphrase);
 
+  // The responder a signer staples with: null when the home has none, or when its certificate
+  // has expired (a staple it signed would not verify).
+  static Result<std::unique_ptr<OcspResponder>> OpenForStapling(const std::string& home,
+                                                                const std::string& passphrase);
+
   // Answers one DER-encoded OCSPRequest at time `now`. Safe to call from several threads.
   OcspAnswer Respond(ByteView request, std::time_t now);
+
+  // The answer about `cert` (one the studio CA issued) that a signer staples into its claim
+  // signature (COSE rVals, C2PA 2.2 §10.3.2.6), so that validators learn its status at signing
+  // time without asking the responder. Made locally, without a nonce, and reused until half of
+  // its validity has passed. kBadInput when `cert` is revoked or not the CA's.
+  Result<Bytes> Staple(X509* cert, std::time_t now);
 
   // The responder certificate's expiry, for operators.
   std::time_t not_after() const { return not_after_; }
@@ -70,6 +81,11 @@ class OcspResponder {
   UniqueX509 ca_;
   std::set<std::string> issued_;               // serials, upper-case hex
   std::map<std::string, Revocation> revoked_;  // serial -> when
+  struct Stapled {
+    Bytes der;
+    std::time_t made_at = 0;
+  };
+  std::map<std::string, Stapled> staples_;  // serial -> the latest staple
 };
 
 }  // namespace hallmark::provenance

@@ -273,3 +273,35 @@ BOOST_AUTO_TEST_CASE(the_responder_key_needs_the_passphrase) {
   auto none = OcspResponder::Open(empty.path(), kPass);
   BOOST_TEST(none.status().code() == StatusCode::kNotFound);
 }
+
+// The staple a signer carries: a good answer about its own certificate that verifies against the
+// CA, made without a request from anyone (so without a nonce), reused while fresh, and refused
+// once the certificate is revoked.
+BOOST_AUTO_TEST_CASE(staples_for_the_signer_are_good_reused_and_refused_after_revocation) {
+  Studio s;
+  UniqueX509 leaf = s.Leaf(s.first.id), ca = s.Ca();
+  auto responder = OcspResponder::OpenForStapling(s.home.path(), kPass);
+  BOOST_REQUIRE_MESSAGE(responder.ok() && *responder, responder.status().ToString());
+  const std::time_t now = std::time(nullptr);
+  Result<Bytes> staple = (*responder)->Staple(leaf.get(), now);
+  BOOST_REQUIRE_MESSAGE(staple.ok(), staple.status().ToString());
+  Question no_nonce;
+  no_nonce.request.reset(OCSP_REQUEST_new());
+  Verdict v = Judge(OcspAnswer{200, *staple}, no_nonce, leaf.get(), ca.get());
+  BOOST_TEST(v.response_status == OCSP_RESPONSE_STATUS_SUCCESSFUL);
+  BOOST_TEST(v.signature_ok);
+  BOOST_TEST(v.cert_status == V_OCSP_CERTSTATUS_GOOD);
+  // Reused within half its validity, renewed after.
+  BOOST_TEST((*(*responder)->Staple(leaf.get(), now + 60) == *staple));
+  BOOST_TEST((*(*responder)->Staple(leaf.get(), now + kOcspResponseSeconds) != *staple));
+
+  BOOST_REQUIRE(s.store.Revoke(s.first.id, kPass).ok());
+  Result<Bytes> revoked = (*responder)->Staple(leaf.get(), now + kOcspResponseSeconds + 1);
+  BOOST_TEST(revoked.status().code() == StatusCode::kBadInput, revoked.status().ToString());
+
+  // A home without a responder key staples nothing, and that is not an error.
+  TempDir empty;
+  auto none = OcspResponder::OpenForStapling(empty.path(), kPass);
+  BOOST_REQUIRE(none.ok());
+  BOOST_TEST(!*none);
+}

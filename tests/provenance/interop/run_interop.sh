@@ -60,6 +60,11 @@ if [ "$(grep -c '"timeStamp.validated"' <<<"$out")" -ne 8 ]; then
   echo "FAIL: c2pa-rs did not validate the time-stamp of every signed file"
   exit 1
 fi
+# keys init issues an OCSP responder key, so every signature carries its signer's stapled status.
+if [ "$(grep -c '"signingCredential.ocsp.notRevoked"' <<<"$out")" -ne 8 ]; then
+  echo "FAIL: c2pa-rs did not read a stapled OCSP status in every signed file"
+  exit 1
+fi
 
 # A manifest signed and time-stamped while its certificate was valid still validates after the
 # certificate expired. The studio's whole life is moved 400 days back with faketime: CA, TSA and
@@ -119,9 +124,21 @@ for _ in $(seq 100); do grep -q '"port"' "$tmp/serve.out" 2>/dev/null && break; 
 port=$(sed -n 's/.*"port":\([0-9]*\).*/\1/p' "$tmp/serve.out")
 [ -n "$port" ] || { echo "FAIL: hallmark serve did not start"; cat "$tmp/serve.out"; exit 1; }
 HALLMARK_HOME="$ocsp_home" "$hallmark" -q keys rotate --public-url "http://127.0.0.1:$port"
-# No time-stamp: revoked "now" must then reach the signature.
-HALLMARK_HOME="$ocsp_home" "$hallmark" -q provenance sign --no-time-stamp \
+# No time-stamp: revoked "now" must then reach the signature. No staple either: c2pa-rs judges a
+# stapled answer instead of asking the responder.
+HALLMARK_HOME="$ocsp_home" "$hallmark" -q provenance sign --no-time-stamp --no-ocsp-staple \
   "$src/tests/data/photos/chelsea.png" --manifest "$here/manifest.json" --out "$tmp/ocsp.png"
+# Stapled at signing: the signer's status travels in the signature (rVals), and c2pa-rs reads it
+# there without fetching anything.
+HALLMARK_HOME="$ocsp_home" "$hallmark" -q provenance sign \
+  "$src/tests/data/photos/chelsea.png" --manifest "$here/manifest.json" --out "$tmp/stapled.png"
+echo "== stapled OCSP status, no fetching (expect signingCredential.ocsp.notRevoked)"
+out=$(node "$here/validate.mjs" "$work" "$ocsp_home/trust/studio-ca.pem" "$tmp/stapled.png")
+echo "$out"
+grep -q '"signingCredential.ocsp.notRevoked"' <<<"$out" ||
+  { echo "FAIL: c2pa-rs did not accept the stapled OCSP status"; exit 1; }
+grep -q '"c2pa-ts":{"state":"Valid"' <<<"$out" ||
+  { echo "FAIL: c2pa-ts did not accept a signature with a stapled OCSP status"; exit 1; }
 key=$(HALLMARK_HOME="$ocsp_home" "$hallmark" --json keys show | sed -n 's/.*"id":"\([0-9a-f]*\)".*/\1/p')
 HALLMARK_HOME="$ocsp_home" "$hallmark" -q keys revoke "$key"
 echo "== signer revoked, c2pa-rs fetching OCSP (expect signingCredential.ocsp.revoked)"
