@@ -350,6 +350,9 @@ class PostgresLedgerStore : public LedgerStore {
 
   // Opens a write transaction: the advisory lock that serialises writers, then the log state.
   Status WriteTransaction(const std::function<Status()>& body);
+  // Runs `body` in a transaction under the advisory lock and commits it; on failure rolls back.
+  // Either way it drops the log state and the staged rows, which belong to that transaction.
+  Status LockedTransaction(const std::function<Status()>& body);
   Status Lock();
   Status LoadLogState();
   Result<std::vector<Hash>> BorderNodes(uint64_t size);
@@ -359,6 +362,15 @@ class PostgresLedgerStore : public LedgerStore {
   // Inserts the staged entries and nodes: before any row that refers to them.
   Status FlushEntries();
   Status SignCheckpoint();
+  // The log's identity, fixed by its first write or by an import.
+  Status InsertLogMeta(ByteView public_key, const std::string& origin);
+  // One record's rows, shared by the Record* methods and ImportLocked, so that a migrated
+  // record is stored exactly as one recorded here. Its log entry must be flushed first.
+  Status InsertDatasetRows(const DatasetRecord& d, const std::vector<DatasetItem>& items);
+  Status InsertModelRows(const ModelRecord& m);
+  Status InsertKeyRow(const KeyRecord& k);
+  Status InsertRevocationRow(const RevocationRecord& r);
+  Status InsertPolicyEvaluationRow(const PolicyEvaluationRecord& p);
   Status InsertFingerprint(FingerprintRecord& fp);
   Status AssetInsertError(const std::vector<AssetRecord>& assets, Status cause);
   Result<std::vector<std::string>> ModelDatasets(const std::string& model_id);
@@ -404,13 +416,19 @@ Status PostgresLedgerStore::WriteTransaction(const std::function<Status()>& body
   if (db_.InTransaction()) {
     return Status::InvalidArgument(path() + ": cannot write inside a read snapshot");
   }
-  HM_RETURN_IF_ERROR(db_.Exec("BEGIN").status());
-  Status st = [&]() -> Status {
-    HM_RETURN_IF_ERROR(Lock());
+  return LockedTransaction([&]() -> Status {
     HM_RETURN_IF_ERROR(LoadLogState());
     HM_RETURN_IF_ERROR(body());
     HM_RETURN_IF_ERROR(FlushEntries());
-    HM_RETURN_IF_ERROR(SignCheckpoint());
+    return SignCheckpoint();
+  });
+}
+
+Status PostgresLedgerStore::LockedTransaction(const std::function<Status()>& body) {
+  HM_RETURN_IF_ERROR(db_.Exec("BEGIN").status());
+  Status st = [&]() -> Status {
+    HM_RETURN_IF_ERROR(Lock());
+    HM_RETURN_IF_ERROR(body());
     return db_.Commit();
   }();
   range_.reset();
@@ -435,14 +453,7 @@ Status PostgresLedgerStore::LoadLogState() {
     if (meta.Text(i, 0) == "public_key") key = meta.Blob(i, 1);
     if (meta.Text(i, 0) == "origin") origin = meta.Blob(i, 1);
   }
-  if (!key) {
-    return db_
-        .ExecParams(
-            "INSERT INTO hallmark.log_meta(key, value) VALUES ('public_key', $1), "
-            "('origin', $2)",
-            PgParams().Blob(signer_->public_key()).Blob(ByteView(signer_->name())))
-        .status();
-  }
+  if (!key) return InsertLogMeta(signer_->public_key(), signer_->name());
   if (*key != signer_->public_key()) {
     return Status::BadInput(path() + ": the log key " + options_.home + "/" + kLogKeyFileName +
                             " is not the key this ledger was signed with");
@@ -546,6 +557,15 @@ Status PostgresLedgerStore::SignCheckpoint() {
       .status();
 }
 
+Status PostgresLedgerStore::InsertLogMeta(ByteView public_key, const std::string& origin) {
+  return db_
+      .ExecParams(
+          "INSERT INTO hallmark.log_meta(key, value) VALUES ('public_key', $1), "
+          "('origin', $2)",
+          PgParams().Blob(public_key).Blob(ByteView(origin)))
+      .status();
+}
+
 Result<Hash> PostgresLedgerStore::ReadNode(int level, uint64_t index) {
   if (level > 0 && level < kMinStoredLevel) {
     uint64_t first = index << level, count = uint64_t{1} << level;
@@ -602,26 +622,31 @@ Result<DatasetRecord> PostgresLedgerStore::RecordDataset(DatasetRecord d,
     HM_ASSIGN_OR_RETURN(Bytes body, EncodeDatasetEntry(d));
     HM_ASSIGN_OR_RETURN(d.log_index, AppendEntry(EntryKind::kDataset, body));
     HM_RETURN_IF_ERROR(FlushEntries());
-    HM_RETURN_IF_ERROR(Query("INSERT INTO hallmark.datasets(id, name, source, licence, "
-                             "attribution, item_count, items_root, recorded_at, log_index) "
-                             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                             PgParams()
-                                 .Text(d.id)
-                                 .Text(d.name)
-                                 .Text(d.source)
-                                 .Text(d.licence)
-                                 .Text(d.attribution)
-                                 .Int(static_cast<int64_t>(d.item_count))
-                                 .Text(d.items_root)
-                                 .Text(d.recorded_at)
-                                 .Int(static_cast<int64_t>(d.log_index)))
-                           .status());
-    RowBatch rows = DatasetItemsBatch();
-    AddDatasetItems(rows, d.id, items);
-    return rows.Flush(db_);
+    return InsertDatasetRows(d, items);
   });
   if (!st.ok()) return st;
   return d;
+}
+
+Status PostgresLedgerStore::InsertDatasetRows(const DatasetRecord& d,
+                                              const std::vector<DatasetItem>& items) {
+  HM_RETURN_IF_ERROR(Query("INSERT INTO hallmark.datasets(id, name, source, licence, "
+                           "attribution, item_count, items_root, recorded_at, log_index) "
+                           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                           PgParams()
+                               .Text(d.id)
+                               .Text(d.name)
+                               .Text(d.source)
+                               .Text(d.licence)
+                               .Text(d.attribution)
+                               .Int(static_cast<int64_t>(d.item_count))
+                               .Text(d.items_root)
+                               .Text(d.recorded_at)
+                               .Int(static_cast<int64_t>(d.log_index)))
+                         .status());
+  RowBatch rows = DatasetItemsBatch();
+  AddDatasetItems(rows, d.id, items);
+  return rows.Flush(db_);
 }
 
 Status PostgresLedgerStore::SetDatasetFolder(const std::string& dataset_id,
@@ -661,23 +686,27 @@ Result<ModelRecord> PostgresLedgerStore::RecordModel(ModelRecord m) {
     HM_ASSIGN_OR_RETURN(Bytes body, EncodeModelEntry(m));
     HM_ASSIGN_OR_RETURN(m.log_index, AppendEntry(EntryKind::kModel, body));
     HM_RETURN_IF_ERROR(FlushEntries());
-    HM_RETURN_IF_ERROR(Query("INSERT INTO hallmark.models(id, architecture, hyperparameters, "
-                             "training_run, recorded_at, log_index) "
-                             "VALUES ($1, $2, $3, $4, $5, $6)",
-                             PgParams()
-                                 .Text(m.id)
-                                 .Text(m.architecture)
-                                 .Text(m.hyperparameters_json)
-                                 .Text(m.training_run)
-                                 .Text(m.recorded_at)
-                                 .Int(static_cast<int64_t>(m.log_index)))
-                           .status());
-    RowBatch rows = ModelDatasetsBatch();
-    AddModelDatasets(rows, m);
-    return rows.Flush(db_);
+    return InsertModelRows(m);
   });
   if (!st.ok()) return st;
   return m;
+}
+
+Status PostgresLedgerStore::InsertModelRows(const ModelRecord& m) {
+  HM_RETURN_IF_ERROR(Query("INSERT INTO hallmark.models(id, architecture, hyperparameters, "
+                           "training_run, recorded_at, log_index) "
+                           "VALUES ($1, $2, $3, $4, $5, $6)",
+                           PgParams()
+                               .Text(m.id)
+                               .Text(m.architecture)
+                               .Text(m.hyperparameters_json)
+                               .Text(m.training_run)
+                               .Text(m.recorded_at)
+                               .Int(static_cast<int64_t>(m.log_index)))
+                         .status());
+  RowBatch rows = ModelDatasetsBatch();
+  AddModelDatasets(rows, m);
+  return rows.Flush(db_);
 }
 
 // A failed batch INSERT into assets names the offending key in its detail line; the message
@@ -809,20 +838,24 @@ Result<KeyRecord> PostgresLedgerStore::RecordKey(KeyRecord k) {
     HM_ASSIGN_OR_RETURN(Bytes body, EncodeKeyEntry(k));
     HM_ASSIGN_OR_RETURN(k.log_index, AppendEntry(EntryKind::kKey, body));
     HM_RETURN_IF_ERROR(FlushEntries());
-    return Query(
-               "INSERT INTO hallmark.keys(key_id, algorithm, public_key, label, recorded_at, "
-               "log_index) VALUES ($1, $2, $3, $4, $5, $6)",
-               PgParams()
-                   .Text(k.key_id)
-                   .Text(k.algorithm)
-                   .Blob(k.public_key)
-                   .Text(k.label)
-                   .Text(k.recorded_at)
-                   .Int(static_cast<int64_t>(k.log_index)))
-        .status();
+    return InsertKeyRow(k);
   });
   if (!st.ok()) return st;
   return k;
+}
+
+Status PostgresLedgerStore::InsertKeyRow(const KeyRecord& k) {
+  return Query(
+             "INSERT INTO hallmark.keys(key_id, algorithm, public_key, label, recorded_at, "
+             "log_index) VALUES ($1, $2, $3, $4, $5, $6)",
+             PgParams()
+                 .Text(k.key_id)
+                 .Text(k.algorithm)
+                 .Blob(k.public_key)
+                 .Text(k.label)
+                 .Text(k.recorded_at)
+                 .Int(static_cast<int64_t>(k.log_index)))
+      .status();
 }
 
 Result<RevocationRecord> PostgresLedgerStore::RecordRevocation(RevocationRecord r) {
@@ -834,18 +867,22 @@ Result<RevocationRecord> PostgresLedgerStore::RecordRevocation(RevocationRecord 
     HM_ASSIGN_OR_RETURN(Bytes body, EncodeRevocationEntry(r));
     HM_ASSIGN_OR_RETURN(r.log_index, AppendEntry(EntryKind::kRevocation, body));
     HM_RETURN_IF_ERROR(FlushEntries());
-    return Query(
-               "INSERT INTO hallmark.revocations(log_index, key_id, reason, revoked_at) "
-               "VALUES ($1, $2, $3, $4)",
-               PgParams()
-                   .Int(static_cast<int64_t>(r.log_index))
-                   .Text(r.key_id)
-                   .Text(r.reason)
-                   .Text(r.revoked_at))
-        .status();
+    return InsertRevocationRow(r);
   });
   if (!st.ok()) return st;
   return r;
+}
+
+Status PostgresLedgerStore::InsertRevocationRow(const RevocationRecord& r) {
+  return Query(
+             "INSERT INTO hallmark.revocations(log_index, key_id, reason, revoked_at) "
+             "VALUES ($1, $2, $3, $4)",
+             PgParams()
+                 .Int(static_cast<int64_t>(r.log_index))
+                 .Text(r.key_id)
+                 .Text(r.reason)
+                 .Text(r.revoked_at))
+      .status();
 }
 
 Result<PolicyEvaluationRecord> PostgresLedgerStore::RecordPolicyEvaluation(
@@ -856,20 +893,24 @@ Result<PolicyEvaluationRecord> PostgresLedgerStore::RecordPolicyEvaluation(
     HM_ASSIGN_OR_RETURN(Bytes body, EncodePolicyEvaluationEntry(p));
     HM_ASSIGN_OR_RETURN(p.log_index, AppendEntry(EntryKind::kPolicyEvaluation, body));
     HM_RETURN_IF_ERROR(FlushEntries());
-    return Query(
-               "INSERT INTO hallmark.policy_evaluations(log_index, policy_sha256, policy_name, "
-               "subject, decision, evaluated_at) VALUES ($1, $2, $3, $4, $5, $6)",
-               PgParams()
-                   .Int(static_cast<int64_t>(p.log_index))
-                   .Text(p.policy_sha256)
-                   .Text(p.policy_name)
-                   .Text(p.subject)
-                   .Text(p.decision_json)
-                   .Text(p.evaluated_at))
-        .status();
+    return InsertPolicyEvaluationRow(p);
   });
   if (!st.ok()) return st;
   return p;
+}
+
+Status PostgresLedgerStore::InsertPolicyEvaluationRow(const PolicyEvaluationRecord& p) {
+  return Query(
+             "INSERT INTO hallmark.policy_evaluations(log_index, policy_sha256, policy_name, "
+             "subject, decision, evaluated_at) VALUES ($1, $2, $3, $4, $5, $6)",
+             PgParams()
+                 .Int(static_cast<int64_t>(p.log_index))
+                 .Text(p.policy_sha256)
+                 .Text(p.policy_name)
+                 .Text(p.subject)
+                 .Text(p.decision_json)
+                 .Text(p.evaluated_at))
+      .status();
 }
 
 // --- reads ---------------------------------------------------------------------------------
@@ -1207,9 +1248,7 @@ Status PostgresLedgerStore::ImportFrom(LedgerStore& source) {
   if (db_.InTransaction()) {
     return Status::InvalidArgument(path() + ": cannot import inside a read snapshot");
   }
-  HM_RETURN_IF_ERROR(db_.Exec("BEGIN").status());
-  Status st = [&]() -> Status {
-    HM_RETURN_IF_ERROR(Lock());
+  return LockedTransaction([&]() -> Status {
     HM_ASSIGN_OR_RETURN(PgResult r, db_.Exec("SELECT EXISTS (SELECT 1 FROM hallmark.entries), "
                                              "EXISTS (SELECT 1 FROM hallmark.log_meta)"));
     if (r.Text(0, 0) == "t" || r.Text(0, 1) == "t") {
@@ -1217,15 +1256,8 @@ Status PostgresLedgerStore::ImportFrom(LedgerStore& source) {
                               ": the ledger is not empty; a ledger can only be imported "
                               "into an empty one");
     }
-    Status imported = source.WithSnapshot([&] { return ImportLocked(source); });
-    if (!imported.ok()) return imported;
-    return db_.Commit();
-  }();
-  range_.reset();
-  entries_.Clear();
-  new_nodes_.Clear();
-  if (!st.ok()) db_.Rollback();
-  return st;
+    return source.WithSnapshot([&] { return ImportLocked(source); });
+  });
 }
 
 Status PostgresLedgerStore::ImportLocked(LedgerStore& source) {
@@ -1237,11 +1269,7 @@ Status PostgresLedgerStore::ImportLocked(LedgerStore& source) {
     if (n == 0 && !latest) return Status::Ok();  // nothing was ever recorded there
     return Status::BadInput(from + ": the ledger has log entries but no log key");
   }
-  HM_RETURN_IF_ERROR(
-      db_.ExecParams("INSERT INTO hallmark.log_meta(key, value) VALUES ('public_key', $1), "
-                     "('origin', $2)",
-                     PgParams().Blob(verifier->public_key()).Blob(ByteView(verifier->name())))
-          .status());
+  HM_RETURN_IF_ERROR(InsertLogMeta(verifier->public_key(), verifier->name()));
 
   // The log, with the tree rebuilt from the entries' bytes.
   range_ = CompactRange();
@@ -1290,24 +1318,8 @@ Status PostgresLedgerStore::ImportLocked(LedgerStore& source) {
   // The tables, parents before children.
   HM_ASSIGN_OR_RETURN(std::vector<DatasetRecord> datasets, source.ListDatasets());
   for (const DatasetRecord& d : datasets) {
-    HM_RETURN_IF_ERROR(Query("INSERT INTO hallmark.datasets(id, name, source, licence, "
-                             "attribution, item_count, items_root, recorded_at, log_index) "
-                             "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                             PgParams()
-                                 .Text(d.id)
-                                 .Text(d.name)
-                                 .Text(d.source)
-                                 .Text(d.licence)
-                                 .Text(d.attribution)
-                                 .Int(static_cast<int64_t>(d.item_count))
-                                 .Text(d.items_root)
-                                 .Text(d.recorded_at)
-                                 .Int(static_cast<int64_t>(d.log_index)))
-                           .status());
     HM_ASSIGN_OR_RETURN(std::vector<DatasetItem> items, source.DatasetItems(d.id));
-    RowBatch rows = DatasetItemsBatch();
-    AddDatasetItems(rows, d.id, items);
-    HM_RETURN_IF_ERROR(rows.Flush(db_));
+    HM_RETURN_IF_ERROR(InsertDatasetRows(d, items));
     HM_ASSIGN_OR_RETURN(std::optional<std::string> folder, source.DatasetFolder(d.id));
     if (folder) {
       HM_RETURN_IF_ERROR(Query("INSERT INTO hallmark.dataset_locations(dataset_id, folder, "
@@ -1317,22 +1329,7 @@ Status PostgresLedgerStore::ImportLocked(LedgerStore& source) {
     }
   }
   HM_ASSIGN_OR_RETURN(std::vector<ModelRecord> models, source.ListModels());
-  for (const ModelRecord& m : models) {
-    HM_RETURN_IF_ERROR(Query("INSERT INTO hallmark.models(id, architecture, hyperparameters, "
-                             "training_run, recorded_at, log_index) "
-                             "VALUES ($1, $2, $3, $4, $5, $6)",
-                             PgParams()
-                                 .Text(m.id)
-                                 .Text(m.architecture)
-                                 .Text(m.hyperparameters_json)
-                                 .Text(m.training_run)
-                                 .Text(m.recorded_at)
-                                 .Int(static_cast<int64_t>(m.log_index)))
-                           .status());
-    RowBatch rows = ModelDatasetsBatch();
-    AddModelDatasets(rows, m);
-    HM_RETURN_IF_ERROR(rows.Flush(db_));
-  }
+  for (const ModelRecord& m : models) HM_RETURN_IF_ERROR(InsertModelRows(m));
   {
     RowBatch assets = AssetsBatch();
     RowBatch fps = FingerprintsBatch();
@@ -1349,43 +1346,13 @@ Status PostgresLedgerStore::ImportLocked(LedgerStore& source) {
     HM_RETURN_IF_ERROR(flush());
   }
   HM_ASSIGN_OR_RETURN(std::vector<KeyRecord> keys, source.ListKeys());
-  for (const KeyRecord& k : keys) {
-    HM_RETURN_IF_ERROR(Query("INSERT INTO hallmark.keys(key_id, algorithm, public_key, label, "
-                             "recorded_at, log_index) VALUES ($1, $2, $3, $4, $5, $6)",
-                             PgParams()
-                                 .Text(k.key_id)
-                                 .Text(k.algorithm)
-                                 .Blob(k.public_key)
-                                 .Text(k.label)
-                                 .Text(k.recorded_at)
-                                 .Int(static_cast<int64_t>(k.log_index)))
-                           .status());
-  }
+  for (const KeyRecord& k : keys) HM_RETURN_IF_ERROR(InsertKeyRow(k));
   HM_ASSIGN_OR_RETURN(std::vector<RevocationRecord> revocations, source.ListRevocations());
-  for (const RevocationRecord& r : revocations) {
-    HM_RETURN_IF_ERROR(Query("INSERT INTO hallmark.revocations(log_index, key_id, reason, "
-                             "revoked_at) VALUES ($1, $2, $3, $4)",
-                             PgParams()
-                                 .Int(static_cast<int64_t>(r.log_index))
-                                 .Text(r.key_id)
-                                 .Text(r.reason)
-                                 .Text(r.revoked_at))
-                           .status());
-  }
+  for (const RevocationRecord& r : revocations) HM_RETURN_IF_ERROR(InsertRevocationRow(r));
   HM_ASSIGN_OR_RETURN(std::vector<PolicyEvaluationRecord> evaluations,
                       source.ListPolicyEvaluations());
   for (const PolicyEvaluationRecord& p : evaluations) {
-    HM_RETURN_IF_ERROR(Query("INSERT INTO hallmark.policy_evaluations(log_index, policy_sha256, "
-                             "policy_name, subject, decision, evaluated_at) "
-                             "VALUES ($1, $2, $3, $4, $5, $6)",
-                             PgParams()
-                                 .Int(static_cast<int64_t>(p.log_index))
-                                 .Text(p.policy_sha256)
-                                 .Text(p.policy_name)
-                                 .Text(p.subject)
-                                 .Text(p.decision_json)
-                                 .Text(p.evaluated_at))
-                           .status());
+    HM_RETURN_IF_ERROR(InsertPolicyEvaluationRow(p));
   }
   // Every checkpoint verbatim: the notes keep their signatures.
   RowBatch checkpoints = CheckpointsBatch();

@@ -210,6 +210,27 @@ Result<int64_t> ReadVersion(PgConnection& db) {
   return r.Int(0, 0);
 }
 
+// The version of the schema `state` describes, 0 when there is none. A 'hallmark' schema with no
+// version table was not written by Hallmark, and is refused before anything reads or adds to it.
+Result<int64_t> ExistingVersion(PgConnection& db, const SchemaState& state) {
+  if (!state.schema_exists) return int64_t{0};
+  if (!state.has_version_table) {
+    return Status::BadInput("ledger " + db.redacted_url() +
+                            ": not a Hallmark ledger (the database has a 'hallmark' schema "
+                            "without a schema_version table)");
+  }
+  return ReadVersion(db);
+}
+
+// Refuses a schema from a newer Hallmark: this one cannot know what its tables mean.
+Status RefuseNewerVersion(const PgConnection& db, int64_t version) {
+  if (version <= kPostgresSchemaVersion) return Status::Ok();
+  return Status::Unsupported("ledger " + db.redacted_url() + ": ledger schema " +
+                             std::to_string(version) +
+                             " was written by a newer Hallmark (this one knows " +
+                             std::to_string(kPostgresSchemaVersion) + ")");
+}
+
 // Every table a ledger at `version` must have; refuses a schema that lacks one with one clear
 // message instead of failing later in whichever query meets the gap.
 Status CheckTables(PgConnection& db, int64_t version) {
@@ -248,17 +269,9 @@ Status Migrate(PgConnection& db) {
             .status());
     // Re-read under the lock: another process may have created or migrated the schema.
     HM_ASSIGN_OR_RETURN(SchemaState state, ReadState(db));
-    int64_t version = 0;
-    if (state.schema_exists) {
-      if (!state.has_version_table) {
-        return Status::BadInput("ledger " + db.redacted_url() +
-                                ": not a Hallmark ledger (the database has a 'hallmark' schema "
-                                "without a schema_version table)");
-      }
-      HM_ASSIGN_OR_RETURN(version, ReadVersion(db));
-      if (version > kPostgresSchemaVersion) return Status::Ok();  // refused by the caller
-      if (version >= 1) HM_RETURN_IF_ERROR(CheckTables(db, version));
-    }
+    HM_ASSIGN_OR_RETURN(int64_t version, ExistingVersion(db, state));
+    if (version > kPostgresSchemaVersion) return Status::Ok();  // refused by the caller
+    if (version >= 1) HM_RETURN_IF_ERROR(CheckTables(db, version));
     if (version == 0) {
       if (state.schema_exists) {
         return Status::BadInput("ledger " + db.redacted_url() +
@@ -287,21 +300,8 @@ Status Migrate(PgConnection& db) {
 
 Status PreparePostgresSchema(PgConnection& db, bool read_only) {
   HM_ASSIGN_OR_RETURN(SchemaState state, ReadState(db));
-  int64_t version = 0;
-  if (state.schema_exists) {
-    if (!state.has_version_table) {
-      return Status::BadInput("ledger " + db.redacted_url() +
-                              ": not a Hallmark ledger (the database has a 'hallmark' schema "
-                              "without a schema_version table)");
-    }
-    HM_ASSIGN_OR_RETURN(version, ReadVersion(db));
-  }
-  if (version > kPostgresSchemaVersion) {
-    return Status::Unsupported("ledger " + db.redacted_url() + ": ledger schema " +
-                               std::to_string(version) +
-                               " was written by a newer Hallmark (this one knows " +
-                               std::to_string(kPostgresSchemaVersion) + ")");
-  }
+  HM_ASSIGN_OR_RETURN(int64_t version, ExistingVersion(db, state));
+  HM_RETURN_IF_ERROR(RefuseNewerVersion(db, version));
   if (version == kPostgresSchemaVersion) return CheckTables(db, version);
   if (read_only) {
     if (!state.schema_exists) {
@@ -314,12 +314,7 @@ Status PreparePostgresSchema(PgConnection& db, bool read_only) {
   }
   HM_RETURN_IF_ERROR(Migrate(db));
   HM_ASSIGN_OR_RETURN(version, ReadVersion(db));
-  if (version > kPostgresSchemaVersion) {
-    return Status::Unsupported("ledger " + db.redacted_url() + ": ledger schema " +
-                               std::to_string(version) +
-                               " was written by a newer Hallmark (this one knows " +
-                               std::to_string(kPostgresSchemaVersion) + ")");
-  }
+  HM_RETURN_IF_ERROR(RefuseNewerVersion(db, version));
   return CheckTables(db, version);
 }
 
