@@ -45,6 +45,11 @@ struct Studio {
   std::vector<std::string> env;
 
   Studio() {
+    // Roles before the ledger: its tables are granted to the group roles that exist when the
+    // first writer creates them.
+    cluster.Sql("postgres",
+                "CREATE ROLE hallmark_reader NOLOGIN; CREATE ROLE auditor LOGIN IN ROLE "
+                "hallmark_reader");
     url = cluster.CreateDatabase("studio");
     env = {"HALLMARK_HOME=" + dir.File("home"), "HALLMARK_PASSPHRASE=queue test passphrase",
            "HALLMARK_LEDGER=" + url};
@@ -284,4 +289,47 @@ BOOST_AUTO_TEST_CASE(audit_commands_and_migration_work_on_postgres) {
       s.Run({"--json", "--ledger", back, "verify", s.dir.File("out-f/" + asset + ".png")});
   BOOST_TEST(v.exit_code == 0, v.err);
   BOOST_TEST(v.out.find("\"verdict\":\"VERIFIED\"") != std::string::npos, v.out);
+}
+
+// The auditor service on the shared ledger through a read-only role: it serves the checkpoint and
+// verifies an image with an inclusion proof that the client checks against the pinned log key.
+BOOST_AUTO_TEST_CASE(serve_reads_the_shared_ledger_with_a_reader_role) {
+  Studio& s = TheStudio();
+  const int64_t job = Submit(s, 2, 2);
+  s.Must({"worker", "--out", s.dir.File("out-g")});
+  const std::string asset = s.AssetsByTask(job).begin()->second.at(0).id;
+  const std::string log_key =
+      nlohmann::json::parse(s.Must({"--json", "audit", "log-key"}).out)["log_key"];
+
+  int fds[2];
+  BOOST_REQUIRE(::pipe(fds) == 0);
+  const std::string reader = s.cluster.Url("studio", "auditor");
+  pid_t server = ::fork();
+  if (server == 0) {
+    ::dup2(fds[1], 1);
+    ::close(fds[0]);
+    for (const std::string& e : s.env) ::putenv(const_cast<char*>(e.c_str()));
+    ::execl(HALLMARK_BINARY, "hallmark", "--json", "--ledger", reader.c_str(), "serve", "--listen",
+            "127.0.0.1:0", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  FILE* out = ::fdopen(fds[0], "r");
+  char line[4096];
+  int port = 0;
+  while (port == 0 && std::fgets(line, sizeof line, out)) {
+    auto doc = nlohmann::json::parse(line, nullptr, false);
+    if (doc.is_object() && doc.contains("port")) port = doc["port"].get<int>();
+  }
+  BOOST_REQUIRE_MESSAGE(port > 0, "hallmark serve did not start on the reader role");
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  ProcessResult v = s.Run({"--json", "verify", "--remote", base, "--log-key", log_key,
+                           s.dir.File("out-g/" + asset + ".png")});
+  ::kill(server, SIGTERM);
+  int status = 0;
+  ::waitpid(server, &status, 0);
+  std::fclose(out);
+  BOOST_TEST(v.exit_code == 0, v.err);
+  BOOST_TEST(v.out.find("\"verdict\":\"VERIFIED\"") != std::string::npos, v.out);
+  BOOST_TEST(v.out.find("\"inclusion_proof\":\"verified\"") != std::string::npos, v.out);
 }
