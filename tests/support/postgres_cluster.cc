@@ -38,12 +38,16 @@ std::string FindServerBin() {
 // `name` found on $PATH (or in /usr/sbin and /sbin, which a non-login root shell may lack): the
 // spawner runs programs by path.
 std::string Program(const std::string& name) {
-  std::string path = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
+  const char* env = std::getenv("PATH");
+  std::string path = env ? env : "/usr/bin:/bin";
   path += ":/usr/sbin:/sbin";
   std::stringstream dirs(path);
   std::string dir;
   while (std::getline(dirs, dir, ':')) {
-    if (!dir.empty() && ::access((dir + "/" + name).c_str(), X_OK) == 0) return dir + "/" + name;
+    if (dir.empty()) continue;
+    std::string candidate = dir;
+    candidate.append("/").append(name);
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
   }
   throw std::runtime_error("PostgreSQL test server: no '" + name +
                            "' program found (scripts/setup.sh installs it)");
