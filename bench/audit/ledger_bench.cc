@@ -27,6 +27,7 @@
 #include "audit/ledger/receipt.h"
 #include "base/hex.h"
 #include "base/sha256.h"
+#include "bench/audit/synthetic_asset.h"
 
 using namespace hallmark;
 using namespace hallmark::audit;
@@ -51,18 +52,7 @@ double LoadAverage() {
 }
 
 AssetRecord MakeAsset(const std::string& model, uint64_t n) {
-  AssetRecord a;
-  a.id = "asset-" + std::to_string(n);
-  // Payloads spread over the key space as real watermark payloads would.
-  uint64_t p = n * 0x9E3779B97F4A7C15ull;
-  for (int i = 0; i < 8; ++i) a.payload.push_back(static_cast<uint8_t>(p >> (8 * (7 - i))));
-  a.model_id = model;
-  a.parameters_json = R"({"seed":)" + std::to_string(n) + R"(,"steps":1,"size":64})";
-  a.content_hash = Sha256Hex(ByteView(a.id));
-  a.manifest_hash = Sha256Hex(ByteView(a.id + "m"));
-  a.file_name = "gen/" + a.id + ".png";
-  a.signer_key_id = "studio-key-1";
-  return a;
+  return bench::SyntheticAsset(model, n);
 }
 
 struct Percentiles {

@@ -23,6 +23,7 @@
 #include "audit/ledger/ledger_store.h"
 #include "audit/ledger/log_verifier.h"
 #include "base/sha256.h"
+#include "bench/audit/synthetic_asset.h"
 #include "tests/support/postgres_cluster.h"
 
 using namespace hallmark;
@@ -39,17 +40,7 @@ void Check(const Status& s, const char* what) {
 }
 
 AssetRecord MakeAsset(const std::string& model, uint64_t n) {
-  AssetRecord a;
-  a.id = "asset-" + std::to_string(n);
-  uint64_t p = n * 0x9E3779B97F4A7C15ull;  // spread over the key space like real payloads
-  for (int i = 0; i < 8; ++i) a.payload.push_back(static_cast<uint8_t>(p >> (8 * (7 - i))));
-  a.model_id = model;
-  a.parameters_json = R"({"seed":)" + std::to_string(n) + R"(,"steps":1,"size":64})";
-  a.content_hash = Sha256Hex(ByteView(a.id));
-  a.manifest_hash = Sha256Hex(ByteView(a.id + "m"));
-  a.file_name = "gen/" + a.id + ".png";
-  a.signer_key_id = "studio-key-1";
-  return a;
+  return bench::SyntheticAsset(model, n);
 }
 
 LedgerOptions Options(const std::string& home, const std::string& url) {
