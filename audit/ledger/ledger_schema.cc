@@ -138,15 +138,18 @@ CREATE TABLE fingerprints(
 ) STRICT;
 )sql";
 
+// The statement that creates one append-only trigger, as SQLite keeps it in sqlite_schema.sql.
+std::string AppendOnlyTrigger(const std::string& table, const char* op) {
+  return "CREATE TRIGGER " + table + "_no_" + (op[0] == 'U' ? "update" : "delete") + " BEFORE " +
+         op + " ON " + table + " BEGIN SELECT RAISE(ABORT, 'the ledger is append-only: " + table +
+         " rows cannot be changed or deleted'); END";
+}
+
 template <size_t N>
 std::string AppendOnlyTriggers(const char* const (&tables)[N]) {
   std::string sql;
   for (const char* t : tables) {
-    for (const char* op : {"UPDATE", "DELETE"}) {
-      sql += std::string("CREATE TRIGGER ") + t + "_no_" + (op[0] == 'U' ? "update" : "delete") +
-             " BEFORE " + op + " ON " + t + " BEGIN SELECT RAISE(ABORT, 'the ledger is " +
-             "append-only: " + t + " rows cannot be changed or deleted'); END;\n";
-    }
+    for (const char* op : {"UPDATE", "DELETE"}) sql += AppendOnlyTrigger(t, op) + ";\n";
   }
   return sql;
 }
@@ -228,6 +231,29 @@ Status MigrateLedgerSchema(SqliteDb& db, bool read_only) {
     return st;
   }
   return CheckLedgerTables(db, kLedgerSchemaVersion);
+}
+
+Status CheckAppendOnlyTriggers(SqliteDb& db, int64_t version) {
+  std::vector<std::string> tables(std::begin(kAppendOnlyTablesV1), std::end(kAppendOnlyTablesV1));
+  if (version >= kFingerprintsSchemaVersion) {
+    tables.insert(tables.end(), std::begin(kAppendOnlyTablesV3), std::end(kAppendOnlyTablesV3));
+  }
+  HM_ASSIGN_OR_RETURN(SqliteStatement st,
+                      db.Prepare("SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND "
+                                 "name = ?"));
+  for (const std::string& table : tables) {
+    for (const char* op : {"UPDATE", "DELETE"}) {
+      const std::string name = table + "_no_" + (op[0] == 'U' ? "update" : "delete");
+      st.Reset().Bind(1, std::string_view(name));
+      HM_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row || st.Text(0) != AppendOnlyTrigger(table, op)) {
+        return Status::BadInput(db.path() + ": the append-only trigger " + name + " is " +
+                                (row ? "altered" : "missing") + "; " + table +
+                                " rows could be changed or deleted");
+      }
+    }
+  }
+  return Status::Ok();
 }
 
 }  // namespace hallmark::audit

@@ -23,6 +23,10 @@ inline constexpr int kFingerprintsSchemaVersion = 3;      // fingerprints
 // but which lacks a table of that version is kBadInput naming the file and the table.
 Status MigrateLedgerSchema(SqliteDb& db, bool read_only);
 
+// kBadInput naming the first append-only trigger of a ledger at `version` that is missing or
+// whose text differs from the one the migration created (a trigger replaced by a no-op).
+Status CheckAppendOnlyTriggers(SqliteDb& db, int64_t version);
+
 }  // namespace hallmark::audit
 
 #endif  // HALLMARK_AUDIT_LEDGER_LEDGER_SCHEMA_H_

@@ -168,6 +168,10 @@ class LedgerStore {
 
   // --- maintenance ---------------------------------------------------------------------------
   virtual Status CheckIntegrity() = 0;  // full integrity check of the storage
+  // kBadInput naming the first append-only trigger that is missing, disabled or altered. A raw
+  // edit starts by removing one, so verify-log reports it even before any row has changed. Reads
+  // only the schema catalogue.
+  virtual Status CheckAppendOnlyGuards() = 0;
   // A consistent snapshot in a new file (refuses to overwrite).
   virtual Status ExportSnapshot(const std::string& out_path) = 0;
 };

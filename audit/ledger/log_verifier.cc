@@ -267,6 +267,13 @@ Result<LogVerification> VerifyLog(LedgerStore& store, const VerifyLogOptions& op
     out = std::move(v);
     return Status::Ok();
   }));
+  // A missing or disabled trigger is reported even when no row has been edited through it yet.
+  Status guards = store.CheckAppendOnlyGuards();
+  if (guards.code() == StatusCode::kBadInput) {
+    out->problems.insert(out->problems.begin(), guards.message());
+  } else if (!guards.ok()) {
+    return guards;
+  }
   return std::move(*out);
 }
 

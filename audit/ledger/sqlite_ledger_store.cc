@@ -131,6 +131,7 @@ class SqliteLedgerStore : public LedgerStore {
 
   Status WithSnapshot(const std::function<Status()>& fn) override;
   Status CheckIntegrity() override;
+  Status CheckAppendOnlyGuards() override;
   Status ExportSnapshot(const std::string& out_path) override;
   Status ImportFrom(LedgerStore& source) override;
 
@@ -1189,6 +1190,11 @@ Status SqliteLedgerStore::CopyFrom(LedgerStore& source) {
                             "signs; nothing was copied (run audit verify-log on it)");
   }
   return Status::Ok();
+}
+
+Status SqliteLedgerStore::CheckAppendOnlyGuards() {
+  HM_ASSIGN_OR_RETURN(int64_t version, db_.QueryInt("PRAGMA user_version"));
+  return CheckAppendOnlyTriggers(db_, version);
 }
 
 Status SqliteLedgerStore::ExportSnapshot(const std::string& out_path) {

@@ -654,3 +654,33 @@ BOOST_AUTO_TEST_CASE(postgres_newer_schema_is_refused, *boost::unit_test::label(
   auto foreign = OpenLedger(Options(other));
   BOOST_TEST((foreign.status().code() == StatusCode::kBadInput), foreign.status().ToString());
 }
+
+// A trigger removed or replaced is reported by verify-log before any row is edited through it.
+BOOST_AUTO_TEST_CASE(verify_log_names_a_removed_or_replaced_trigger) {
+  struct Case {
+    const char* sql;     // SQLite
+    const char* pg_sql;  // PostgreSQL
+    const char* expect;
+  };
+  const Case cases[] = {
+      {"DROP TRIGGER assets_no_update", "ALTER TABLE assets DISABLE TRIGGER assets_no_update",
+       "assets_no_update"},
+      {"DROP TRIGGER checkpoints_no_delete; CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON "
+       "checkpoints BEGIN SELECT 1; END",
+       "DROP TRIGGER checkpoints_no_truncate ON checkpoints", "checkpoints_no_"},
+  };
+  for (const Case& c : cases) {
+    TempHome home;
+    {
+      auto store = Open(home);
+      Populate(*store, 3, 3);
+      BOOST_TEST_REQUIRE(VerifyLog(*store, {})->intact());
+    }
+    Tamper(home, c.sql, c.pg_sql);
+    auto store = Open(home);
+    auto v = *VerifyLog(*store, {});
+    BOOST_TEST(!v.intact(), c.sql << " went unnoticed");
+    BOOST_TEST(Mentions(v, c.expect), AllProblems(v));
+    BOOST_TEST(store->CheckAppendOnlyGuards().code() == StatusCode::kBadInput);
+  }
+}

@@ -331,6 +331,7 @@ class PostgresLedgerStore : public LedgerStore {
   Status WithSnapshot(const std::function<Status()>& fn) override;
   Status ImportFrom(LedgerStore& source) override;
   Status CheckIntegrity() override;
+  Status CheckAppendOnlyGuards() override { return CheckAppendOnlyTriggers(db_); }
   Status ExportSnapshot(const std::string& out_path) override;
 
   Result<Hash> ReadNode(int level, uint64_t index);
