@@ -58,6 +58,13 @@ END $$;
 
 int IntAt(const PgResult& r, int row, int col) { return static_cast<int>(r.Int(row, col)); }
 
+// Whether the database has `table` ("hallmark.assets").
+Result<bool> HasTable(PgConnection& conn, const std::string& table) {
+  HM_ASSIGN_OR_RETURN(
+      PgResult r, conn.ExecParams("SELECT to_regclass($1) IS NOT NULL", PgParams().Text(table)));
+  return r.Text(0, 0) == "t";
+}
+
 }  // namespace
 
 Result<JobQueue> JobQueue::Open(const std::string& url) {
@@ -72,16 +79,14 @@ Result<JobQueue> JobQueue::Open(const std::string& url) {
 }
 
 Status JobQueue::EnsureSchema() {
-  HM_ASSIGN_OR_RETURN(PgResult ledger,
-                      conn_.Exec("SELECT to_regclass('hallmark.assets') IS NOT NULL"));
-  if (ledger.Text(0, 0) != "t") {
+  HM_ASSIGN_OR_RETURN(bool ledger, HasTable(conn_, "hallmark.assets"));
+  if (!ledger) {
     return Status::BadInput("ledger " + conn_.redacted_url() +
                             ": no Hallmark ledger in this database yet (record the model first: "
                             "hallmark model register)");
   }
-  HM_ASSIGN_OR_RETURN(PgResult present,
-                      conn_.Exec("SELECT to_regclass('hallmark.queue_tasks') IS NOT NULL"));
-  if (present.Text(0, 0) == "t") return Status::Ok();
+  HM_ASSIGN_OR_RETURN(bool present, HasTable(conn_, "hallmark.queue_tasks"));
+  if (present) return Status::Ok();
   HM_RETURN_IF_ERROR(conn_.Exec("BEGIN").status());
   Status st = [&]() -> Status {
     HM_RETURN_IF_ERROR(conn_.Exec(kSchemaLock).status());
@@ -98,9 +103,8 @@ Status JobQueue::EnsureSchema() {
 }
 
 Status JobQueue::RequireSchema() {
-  HM_ASSIGN_OR_RETURN(PgResult present,
-                      conn_.Exec("SELECT to_regclass('hallmark.queue_tasks') IS NOT NULL"));
-  if (present.Text(0, 0) != "t") {
+  HM_ASSIGN_OR_RETURN(bool present, HasTable(conn_, "hallmark.queue_tasks"));
+  if (!present) {
     return Status::NotFound("ledger " + conn_.redacted_url() +
                             ": no work queue here yet ('hallmark queue submit' creates it)");
   }
