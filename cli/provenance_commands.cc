@@ -10,6 +10,7 @@
 #include "cli/time_stamp_flags.h"
 #include "cli/version.h"
 #include "image/codec.h"
+#include "pipeline/content_signing.h"
 #include "pipeline/service/remote_time_stamper.h"
 #include "pipeline/studio.h"
 #include "pipeline/studio_keys.h"
@@ -314,104 +315,76 @@ void RegisterProvenance(CLI::App& app, Context& ctx) {
   }
 
   struct SignFlags {
-    std::string file;
-    std::string manifest;
-    std::string out;
-    std::string parent;
-    std::string key;
-    std::string passphrase_file;
+    pipeline::ContentSigningRequest request;
     std::string tsa_url;
-    std::string source_type;
     bool no_time_stamp = false;
     bool no_ocsp_staple = false;
   };
   auto sf = std::make_shared<SignFlags>();
+  pipeline::ContentSigningRequest& rq = sf->request;
   CLI::App* sign = prov->add_subcommand("sign", "Add IPTC/XMP labels and a signed C2PA manifest");
-  sign->add_option("file", sf->file, "PNG or JPEG file")->required();
-  sign->add_option("--manifest", sf->manifest,
+  sign->add_option("file", rq.file, "PNG or JPEG file")->required();
+  sign->add_option("--manifest", rq.manifest_path,
                    "JSON manifest: Hallmark's schema or a c2patool manifest definition "
                    "(docs/provenance.md)")
       ->required();
-  sign->add_option("--source-type", sf->source_type,
+  sign->add_option("--source-type", rq.source_type,
                    "IPTC digital source type of the image (e.g. digitalCapture, "
                    "trainedAlgorithmicMedia), unless the manifest names it");
-  sign->add_option("--out", sf->out, "Output file")->required();
-  sign->add_option("--parent", sf->parent, "Signed image this one was derived from");
-  sign->add_option("--key", sf->key, "Signing key id (default: the active key)");
-  sign->add_option("--passphrase-file", sf->passphrase_file,
+  sign->add_option("--out", rq.out, "Output file")->required();
+  sign->add_option("--parent", rq.parent, "Signed image this one was derived from");
+  sign->add_option("--key", rq.key_id, "Signing key id (default: the active key)");
+  sign->add_option("--passphrase-file", rq.passphrase_file,
                    "File holding the key passphrase (default: $HALLMARK_PASSPHRASE)");
   AddTimeStampFlags(sign, &sf->tsa_url, &sf->no_time_stamp);
   sign->add_flag("--no-ocsp-staple", sf->no_ocsp_staple,
                  "Do not staple the signer's OCSP status from the studio's responder (validators "
                  "then ask the responder the certificate names)");
+  sign->add_flag("--watermark", rq.watermark,
+                 "Embed the studio's watermark with a fresh payload and record the asset in the "
+                 "ledger, so verify names it after the metadata is stripped (the pixels change; "
+                 "a JPEG is re-encoded)");
+  sign->add_option("--strength", rq.watermark_strength, "Watermark strength with --watermark")
+      ->check(CLI::Range(0.25, 10.0));
+  sign->add_option("--quality", rq.jpeg_quality, "JPEG quality of a marked JPEG (--watermark)")
+      ->check(CLI::Range(1, 100));
   sign->callback([&ctx, sf] {
     ctx.SetAction([&ctx, sf]() -> Result<int> {
-      HM_ASSIGN_OR_RETURN(Bytes manifest_text, ReadFile(sf->manifest, 1 << 24));
-      auto json = nlohmann::json::parse(manifest_text.begin(), manifest_text.end(), nullptr, false);
-      if (json.is_discarded()) return Status::BadInput(sf->manifest + ": not valid JSON");
-      std::vector<std::string> notes;
-      auto spec = pv::ManifestSpecFromJson(json, &notes);
-      if (!spec.ok()) return spec.status().WithContext(sf->manifest);
-      if (!ctx.quiet) {
-        for (const std::string& note : notes) std::cerr << sf->manifest << ": " << note << "\n";
+      pipeline::ContentSigningRequest request = sf->request;
+      request.software_version = kVersion;
+      request.ocsp_staple = !sf->no_ocsp_staple;
+      std::string home = ctx.Home();
+      pipeline::StudioOptions options;
+      options.home = home;
+      options.ledger = pipeline::LedgerAccess::kNone;
+      if (request.watermark) {
+        HM_ASSIGN_OR_RETURN(home, ctx.EnsureHome());
+        options.home = home;
+        options.ledger = pipeline::LedgerAccess::kReadWrite;
       }
-      if (!sf->source_type.empty()) {
-        HM_RETURN_IF_ERROR(pv::ApplyDigitalSourceType(sf->source_type, &*spec));
-      }
-      // Hallmark did not make this file, so it cannot say where it came from: the user must.
-      if (spec->digital_source_type.empty()) {
-        return Status::InvalidArgument(
-            "provenance sign needs the image's source: --source-type TERM (an IPTC digital source "
-            "type, e.g. digitalCapture or trainedAlgorithmicMedia) or the manifest's "
-            "digital_source_type / its action's digitalSourceType");
-      }
-      // provenance sign embeds no mark, and a manifest must not claim one that is not there.
-      if (!spec->watermark_payload.empty()) {
-        return Status::InvalidArgument(
-            sf->manifest +
-            ": 'watermark' is refused: provenance sign embeds no watermark, so the "
-            "manifest cannot claim one (c2pa.watermarked, c2pa.soft-binding); remove the field");
-      }
-      if (spec->software_version.empty()) spec->software_version = kVersion;
-      HM_ASSIGN_OR_RETURN(Bytes data, ReadFile(sf->file));
-      auto format = image::SniffFormat(data);
-      if (!format.ok()) return format.status().WithContext(sf->file);
-      const std::string mime = *format == image::Format::kPng    ? "image/png"
-                               : *format == image::Format::kJpeg ? "image/jpeg"
-                                                                 : "";
-      if (!spec->format.empty() && spec->format != mime) {
-        return Status::BadInput(sf->manifest + ": format " + spec->format + " does not match " +
-                                sf->file + " (" + image::FormatName(*format) + ")");
-      }
-      Bytes parent;
-      pv::SignOptions options;
-      if (!sf->parent.empty()) {
-        HM_ASSIGN_OR_RETURN(parent, ReadFile(sf->parent));
-        options.parent = parent;
-        options.parent_title = sf->parent.substr(sf->parent.find_last_of('/') + 1);
-      } else {
-        options.parent_title = sf->file.substr(sf->file.find_last_of('/') + 1);
-      }
-      HM_ASSIGN_OR_RETURN(std::string pass, pv::ReadPassphrase(sf->passphrase_file));
-      pv::KeyStore keys(ctx.Home());
-      HM_ASSIGN_OR_RETURN(pv::Signer signer, keys.LoadSigner(pass, sf->key));
+      HM_ASSIGN_OR_RETURN(pipeline::Studio studio, pipeline::Studio::Open(options));
       HM_ASSIGN_OR_RETURN(std::unique_ptr<pv::TimeStamper> stamper,
                           pipeline::OpenTimeStamper(TimeStampChoice(sf->tsa_url, sf->no_time_stamp),
-                                                    ctx.Home(), sf->passphrase_file));
-      options.time_stamper = stamper.get();
-      std::unique_ptr<pv::OcspResponder> responder;
-      if (!sf->no_ocsp_staple) {
-        HM_ASSIGN_OR_RETURN(responder, pv::OcspResponder::OpenForStapling(ctx.Home(), pass));
+                                                    home, request.passphrase_file));
+      request.time_stamper = stamper.get();
+      HM_ASSIGN_OR_RETURN(pipeline::SignedContent done, pipeline::SignContent(request, studio));
+      if (!ctx.quiet) {
+        for (const std::string& note : done.notes) {
+          std::cerr << request.manifest_path << ": " << note << "\n";
+        }
       }
-      options.ocsp_responder = responder.get();
-      // The parent ingredient's validation is recorded against the studio's own trust anchors.
-      HM_ASSIGN_OR_RETURN(pv::TrustStore trust, pv::TrustStore::LoadDirectory(keys.trust_dir()));
-      options.ingredient_trust = &trust;
-      auto signed_image = pv::SignImage(data, *format, *spec, signer, options);
-      if (!signed_image.ok()) return signed_image.status().WithContext(sf->file);
-      HM_RETURN_IF_ERROR(WriteFileAtomic(sf->out, *signed_image));
-      ctx.Say("signed " + sf->file + " -> " + sf->out);
-      ctx.EmitJson({{"file", sf->file}, {"out", sf->out}, {"bytes", signed_image->size()}});
+      nlohmann::json j = {{"file", request.file}, {"out", done.out}, {"bytes", done.bytes}};
+      if (done.asset_id.empty()) {
+        ctx.Say("signed " + request.file + " -> " + done.out);
+      } else {
+        ctx.Say("signed and watermarked " + request.file + " -> " + done.out + ": asset " +
+                done.asset_id + ", payload " + done.payload_hex + ", log entry " +
+                std::to_string(done.log_index));
+        j["asset_id"] = done.asset_id;
+        j["payload"] = done.payload_hex;
+        j["log_index"] = done.log_index;
+      }
+      ctx.EmitJson(j);
       return kExitOk;
     });
   });

@@ -10,6 +10,7 @@
 #include "base/sha256.h"
 #include "image/codec.h"
 #include "pipeline/asset_identity.h"
+#include "pipeline/content_signing.h"
 #include "provenance/c2pa/c2pa_labels.h"
 #include "provenance/c2pa/manifest_validator.h"
 #include "watermark/fingerprint/alignment.h"
@@ -199,8 +200,11 @@ std::string DescribeVerification(const AssetVerification& v) {
   }
   s += std::string("\n  ledger:    ") + LedgerStateName(l.state);
   if (!l.asset_id.empty()) {
-    s += " " + l.asset_id + ", model " + l.model_id.substr(0, 12) + "…, inclusion proof " +
-         ProofText(l) + (l.content_hash_match ? ", file hash matches the record" : "");
+    const std::string model = IsNoGeneratorModelId(l.model_id)
+                                  ? "no generator (signed with provenance sign --watermark)"
+                                  : "model " + l.model_id.substr(0, 12) + "…";
+    s += " " + l.asset_id + ", " + model + ", inclusion proof " + ProofText(l) +
+         (l.content_hash_match ? ", file hash matches the record" : "");
   }
   if (v.evidence.content.state != ContentState::kNotChecked) {
     s += "\n  content:   " + ContentText(v.evidence.content);

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "audit/compliance/spdx_expression.h"
+#include "audit/ledger/no_generator_model.h"
 #include "base/hex.h"
 #include "base/sha256.h"
 #include "base/utc_time.h"
@@ -307,6 +308,13 @@ PolicyDecision EvaluateModelRecord(const Policy& policy, const ModelRecord& mode
   StampPolicy(policy, d);
   d.subject = "model:" + model.id;
   d.allowed = true;
+  if (IsNoGeneratorModel(model)) {
+    d.allows.push_back({"allow", "no-generator", d.subject, "", "",
+                        "no model generated the asset (signed with provenance sign --watermark), "
+                        "so there is no training data whose licence could forbid it",
+                        ""});
+    return d;
+  }
   if (model.dataset_ids.empty()) {
     d.allowed = false;
     d.denials.push_back({"deny", "default-deny", d.subject, "", "",

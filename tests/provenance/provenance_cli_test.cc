@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <string>
 
 #include "base/file.h"
@@ -197,7 +198,7 @@ BOOST_AUTO_TEST_CASE(sign_needs_a_source_type_and_takes_c2patool_definitions) {
   auto refused =
       cli.Run({"provenance", "sign", kPhotos + "rocket.jpg", "--manifest", marked, "--out", out});
   BOOST_TEST(refused.exit_code == 2);
-  BOOST_TEST(refused.err.find("embeds no watermark") != std::string::npos, refused.err);
+  BOOST_TEST(refused.err.find("'watermark' is refused") != std::string::npos, refused.err);
 
   // c2patool's sample definition, with a time-stamp URL it does not use (noted on stderr).
   const std::string sample = kFixtures + "c2patool/test.json";
@@ -221,4 +222,81 @@ BOOST_AUTO_TEST_CASE(sign_needs_a_source_type_and_takes_c2patool_definitions) {
        "--out", out, "--source-type", "digitalCapture"});
   BOOST_TEST(refused_label.exit_code == 3);
   BOOST_TEST(refused_label.err.find("c2pa.hash.data") != std::string::npos, refused_label.err);
+}
+
+// --watermark embeds a real mark with a fresh payload and records the asset, so the studio's
+// claim survives stripping as a generated asset's does; without it nothing is recorded.
+BOOST_AUTO_TEST_CASE(sign_with_watermark_records_the_asset) {
+  Cli cli;
+  BOOST_REQUIRE(cli.Run({"keys", "init", "--org", "Example Photo Desk"}).exit_code == 0);
+  const std::string bare = cli.Write("bare.json", R"({"title": "photo"})");
+  const std::string plain = cli.dir.File("plain.png");
+  BOOST_REQUIRE(cli.Run({"provenance", "sign", kPhotos + "chelsea.png", "--manifest", bare, "--out",
+                         plain, "--source-type", "digitalCapture"})
+                    .exit_code == 0);
+  BOOST_TEST(
+      !std::filesystem::exists(cli.home + "/ledger.sqlite"));  // nothing claimed, nothing kept
+
+  std::vector<std::string> payloads;
+  for (const std::string& input : {kPhotos + "chelsea.png", kPhotos + "rocket.jpg"}) {
+    const std::string ext = input.substr(input.size() - 4);
+    const std::string out = cli.dir.File("marked" + std::to_string(payloads.size()) + ext);
+    auto sign = cli.Run({"--json", "provenance", "sign", input, "--manifest", bare, "--out", out,
+                         "--source-type", "digitalCapture", "--watermark"});
+    BOOST_REQUIRE_MESSAGE(sign.exit_code == 0, sign.err);
+    auto done = nlohmann::json::parse(sign.out);
+    const std::string payload = done["payload"];
+    BOOST_TEST(done["asset_id"] == "hm-" + payload);
+    payloads.push_back(payload);
+
+    auto report = nlohmann::json::parse(cli.Run({"provenance", "verify", out, "--json"}).out);
+    BOOST_TEST(report["validation_state"] == "Trusted");
+    BOOST_TEST(report["assertions"]["c2pa.soft-binding"]["blocks"][0]["value"] == payload);
+    BOOST_TEST(report["assertions"].contains("org.hallmark.fingerprint"));
+    BOOST_TEST(report["assertions"]["c2pa.actions.v2"]["actions"][1]["action"] ==
+               "c2pa.watermarked");
+
+    auto verified = cli.Run({"--json", "verify", out});
+    BOOST_TEST(verified.exit_code == 0, verified.out + verified.err);
+    BOOST_TEST(nlohmann::json::parse(verified.out)["verdict"] == "VERIFIED");
+
+    // Every byte of metadata gone: the mark and the ledger still name the asset.
+    const std::string stripped =
+        cli.dir.File("stripped" + std::to_string(payloads.size()) + ".jpg");
+    BOOST_REQUIRE(cli.Run({"image", "convert", out, stripped, "--quality", "75"}).exit_code == 0);
+    auto by_mark = cli.Run({"--json", "verify", stripped});
+    BOOST_TEST(by_mark.exit_code == 0, by_mark.out + by_mark.err);
+    auto evidence = nlohmann::json::parse(by_mark.out);
+    BOOST_TEST(evidence["verdict"] == "VERIFIED_BY_WATERMARK");
+    BOOST_TEST(evidence["ledger"]["asset_id"] == "hm-" + payload);
+    BOOST_TEST(cli.Run({"verify", stripped}).out.find("no generator") != std::string::npos);
+
+    // No generator, so no training data: the licence policy has nothing to forbid.
+    auto policy = cli.Run({"policy", "check", "--policy",
+                           std::string(HALLMARK_TEST_DATA) + "/../../policies/commercial.toml",
+                           "--asset", "hm-" + payload});
+    BOOST_TEST(policy.exit_code == 0, policy.out + policy.err);
+  }
+  BOOST_TEST(payloads[0] != payloads[1]);
+  auto log = cli.Run({"audit", "verify-log"});
+  BOOST_TEST(log.exit_code == 0, log.out + log.err);
+
+  const auto entries = [&cli] {
+    return nlohmann::json::parse(cli.Run({"--json", "audit", "verify-log"}).out)["entries_checked"]
+        .get<int>();
+  };
+  const int before = entries();
+  // An image too small to carry a payload is refused, naming the file, and nothing is recorded.
+  const std::string tiny = cli.dir.File("tiny.png");
+  BOOST_REQUIRE(
+      cli.Run({"image", "convert", kPhotos + "chelsea.png", tiny, "--resize", "24x16"}).exit_code ==
+      0);
+  auto refused =
+      cli.Run({"provenance", "sign", tiny, "--manifest", bare, "--out",
+               cli.dir.File("tiny-marked.png"), "--source-type", "digitalCapture", "--watermark"});
+  BOOST_TEST(refused.exit_code == 3, refused.err);
+  BOOST_TEST(refused.err.find("tiny.png") != std::string::npos, refused.err);
+  BOOST_TEST(std::count(refused.err.begin(), refused.err.end(), '\n') == 1, refused.err);
+  BOOST_TEST(!std::filesystem::exists(cli.dir.File("tiny-marked.png")));
+  BOOST_TEST(entries() == before);
 }
