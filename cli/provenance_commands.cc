@@ -26,6 +26,7 @@ namespace {
 namespace pv = hallmark::provenance;
 
 std::string Date(std::time_t t) { return FormatUtc(t, UtcFormat::kDate); }
+std::string Time(std::time_t t) { return FormatUtc(t, UtcFormat::kRfc3339); }
 
 // "YYYY-MM-DD" (midnight) or "YYYY-MM-DDTHH:MM:SSZ", UTC.
 Result<std::time_t> ParseUtcTime(const std::string& text, const std::string& flag) {
@@ -159,6 +160,30 @@ void RegisterKeys(CLI::App& app, Context& ctx) {
       HM_ASSIGN_OR_RETURN(pv::KeyInfo info, store.Rotate(options, pass));
       ctx.Say("new active signing key " + info.id + " (" + info.algorithm + ")");
       ctx.EmitJson(KeyJson(info));
+      return kExitOk;
+    });
+  });
+
+  CLI::App* renew = keys->add_subcommand(
+      "renew-services",
+      "Renew the OCSP responder and TSA keys and re-sign the revocation list; signing keys stay");
+  add_pass(renew);
+  renew->add_option("--days", flags->days, "Validity of the TSA certificate in days");
+  renew->callback([&ctx, flags] {
+    ctx.SetAction([&ctx, flags]() -> Result<int> {
+      HM_ASSIGN_OR_RETURN(pv::KeyOptions options, ToOptions(*flags));
+      HM_ASSIGN_OR_RETURN(std::string pass, pv::ReadPassphrase(flags->passphrase_file));
+      pv::KeyStore store(ctx.Home());
+      HM_ASSIGN_OR_RETURN(pv::RenewedServices renewed, store.RenewServices(options, pass));
+      ctx.Say("OCSP responder certificate valid until " + Time(renewed.responder_not_after));
+      ctx.Say("TSA certificate valid until " + Time(renewed.tsa_not_after));
+      ctx.Say("revocation list re-signed (" + std::to_string(renewed.revoked_certificates) +
+              " revoked), next update " + Time(renewed.revocation_list_next_update) + "; " +
+              store.trust_dir() + "/studio-revoked.crl");
+      ctx.EmitJson({{"responder_not_after", Time(renewed.responder_not_after)},
+                    {"tsa_not_after", Time(renewed.tsa_not_after)},
+                    {"revocation_list_next_update", Time(renewed.revocation_list_next_update)},
+                    {"revoked_certificates", renewed.revoked_certificates}});
       return kExitOk;
     });
   });

@@ -336,6 +336,33 @@ Result<KeyInfo> KeyStore::Rotate(const KeyOptions& options, const std::string& p
   return IssueSigningKey(options, passphrase);
 }
 
+Result<RenewedServices> KeyStore::RenewServices(const KeyOptions& options,
+                                                const std::string& passphrase) {
+  if (!fs::exists(keys_dir_ + "/ca.key")) {
+    return Status::NotFound(keys_dir_ + ": no studio CA (run 'hallmark keys init' first)");
+  }
+  HM_ASSIGN_OR_RETURN(auto ca_chain, ReadCertificatesPem(keys_dir_ + "/ca.crt"));
+  X509* ca = ca_chain.front().get();
+  HM_ASSIGN_OR_RETURN(UniquePkey ca_key, ReadPrivateKey(keys_dir_ + "/ca.key", passphrase));
+  std::vector<RevokedEntry> entries;
+  if (fs::exists(keys_dir_ + "/revoked.crl")) {
+    HM_ASSIGN_OR_RETURN(UniqueX509Crl old, ReadCrl(keys_dir_ + "/revoked.crl"));
+    entries = RevokedEntries(old.get());
+  }
+  HM_ASSIGN_OR_RETURN(UniqueX509Crl crl, IssueRevocationList(ca, ca_key.get(), entries));
+  HM_RETURN_IF_ERROR(PublishRevocationList(crl.get()));
+  HM_RETURN_IF_ERROR(IssueResponder(options.start, ca, ca_key.get(), passphrase));
+  HM_RETURN_IF_ERROR(IssueTimeStampAuthority(options, ca, ca_key.get(), passphrase));
+  RenewedServices renewed;
+  renewed.revocation_list_next_update = AsnTime(X509_CRL_get0_nextUpdate(crl.get()));
+  renewed.revoked_certificates = int(entries.size());
+  HM_ASSIGN_OR_RETURN(DelegatedKey responder, LoadOcspResponder(passphrase));
+  renewed.responder_not_after = AsnTime(X509_get0_notAfter(responder.chain.front().get()));
+  HM_ASSIGN_OR_RETURN(DelegatedKey tsa, LoadTimeStampAuthority(passphrase));
+  renewed.tsa_not_after = AsnTime(X509_get0_notAfter(tsa.chain.front().get()));
+  return renewed;
+}
+
 Status KeyStore::PublishRevocationList(X509_CRL* crl) const {
   const std::string pem = CrlPem(crl);
   HM_RETURN_IF_ERROR(WriteText(keys_dir_ + "/revoked.crl", pem));

@@ -81,6 +81,14 @@ struct DelegatedKey {
   std::vector<UniqueX509> chain;
 };
 
+// What KeyStore::RenewServices issued.
+struct RenewedServices {
+  std::time_t responder_not_after = 0;
+  std::time_t tsa_not_after = 0;
+  std::time_t revocation_list_next_update = 0;
+  int revoked_certificates = 0;
+};
+
 // The delegated responder certificate is short-lived because relying parties never ask about it
 // (it carries id-pkix-ocsp-nocheck); `keys rotate` or `keys revoke` reissue it.
 constexpr int kResponderDays = 90;
@@ -102,6 +110,11 @@ class KeyStore {
   // compromise `since` is the earliest moment the key may have been exposed.
   Result<KeyInfo> Revoke(const std::string& id, const std::string& passphrase,
                          std::time_t since = 0);
+  // Renews the CA's online delegates without touching any signing key: a new OCSP responder key
+  // and certificate (kResponderDays), a new TSA key and certificate (options.signing_days), and the
+  // revocation list re-signed with the same entries and a fresh nextUpdate. Run it before the
+  // responder certificate or the list's nextUpdate runs out (a cron job weekly is ample).
+  Result<RenewedServices> RenewServices(const KeyOptions& options, const std::string& passphrase);
   // Brings in a key and chain issued by an outside CA (chain leaf first) and makes it active.
   // The key file may be unencrypted or encrypted with the same passphrase.
   Result<KeyInfo> Import(const std::string& chain_pem_path, const std::string& key_path,

@@ -10,11 +10,6 @@
 namespace hallmark::provenance {
 namespace {
 
-using UniqueOcspRequest = OpenSslPtr<OCSP_REQUEST, OCSP_REQUEST_free>;
-using UniqueOcspResponse = OpenSslPtr<OCSP_RESPONSE, OCSP_RESPONSE_free>;
-using UniqueOcspBasic = OpenSslPtr<OCSP_BASICRESP, OCSP_BASICRESP_free>;
-using UniqueOcspCertId = OpenSslPtr<OCSP_CERTID, OCSP_CERTID_free>;
-
 // "<seconds>.<nanoseconds>" of a file's last change, or "-" when it is missing.
 std::string ChangeStamp(const std::string& path) {
   struct stat st {};

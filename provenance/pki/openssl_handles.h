@@ -9,6 +9,7 @@
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
+#include <openssl/ocsp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -52,6 +53,10 @@ using UniqueAsn1Time = OpenSslPtr<ASN1_TIME, ASN1_TIME_free>;
 using UniqueExtKeyUsage = OpenSslPtr<EXTENDED_KEY_USAGE, EXTENDED_KEY_USAGE_free>;
 using UniqueAsn1Object = OpenSslPtr<ASN1_OBJECT, ASN1_OBJECT_free>;
 using UniquePkcs7 = OpenSslPtr<PKCS7, PKCS7_free>;
+using UniqueOcspRequest = OpenSslPtr<OCSP_REQUEST, OCSP_REQUEST_free>;
+using UniqueOcspResponse = OpenSslPtr<OCSP_RESPONSE, OCSP_RESPONSE_free>;
+using UniqueOcspBasic = OpenSslPtr<OCSP_BASICRESP, OCSP_BASICRESP_free>;
+using UniqueOcspCertId = OpenSslPtr<OCSP_CERTID, OCSP_CERTID_free>;
 
 // The OpenSSL error queue drained into one line ("error:...; error:..."), or "unknown OpenSSL
 // error" when empty. Clears the queue so later calls start clean.

@@ -124,4 +124,17 @@ ChainCheck TrustStore::Check(X509* leaf, const std::vector<X509*>& intermediates
   return result;
 }
 
+X509* TrustStore::FindIssuer(X509* cert, const std::vector<X509*>& intermediates) const {
+  std::vector<X509*> candidates = intermediates;
+  for (const UniqueX509& anchor : anchors_) candidates.push_back(anchor.get());
+  for (X509* candidate : candidates) {
+    if (X509_check_issued(candidate, cert) == X509_V_OK &&
+        X509_verify(cert, X509_get0_pubkey(candidate)) == 1) {
+      return candidate;
+    }
+  }
+  DrainOpenSslErrors();
+  return nullptr;
+}
+
 }  // namespace hallmark::provenance

@@ -44,6 +44,9 @@ class TrustStore {
   // (the caller reports expiry separately), then checks revocation lists.
   ChainCheck Check(X509* leaf, const std::vector<X509*>& intermediates) const;
 
+  // The certificate among `intermediates` and the anchors whose key signed `cert`; null when none.
+  X509* FindIssuer(X509* cert, const std::vector<X509*>& intermediates) const;
+
  private:
   std::vector<UniqueX509> anchors_;
   std::vector<UniqueX509Crl> crls_;

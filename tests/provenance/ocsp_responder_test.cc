@@ -16,6 +16,7 @@
 #include "provenance/pki/certificate_authority.h"
 #include "provenance/pki/key_store.h"
 #include "provenance/pki/ocsp_responder.h"
+#include "provenance/pki/ocsp_staple.h"
 #include "tests/support/subprocess.h"
 
 using namespace hallmark;
@@ -26,10 +27,6 @@ namespace {
 
 const std::string kPass = "correct horse battery staple";
 const std::string kUrl = "https://studio.example/hallmark";
-
-using UniqueOcspRequest = OpenSslPtr<OCSP_REQUEST, OCSP_REQUEST_free>;
-using UniqueOcspResponse = OpenSslPtr<OCSP_RESPONSE, OCSP_RESPONSE_free>;
-using UniqueOcspBasic = OpenSslPtr<OCSP_BASICRESP, OCSP_BASICRESP_free>;
 
 struct Studio {
   TempDir home;
@@ -304,4 +301,62 @@ BOOST_AUTO_TEST_CASE(staples_for_the_signer_are_good_reused_and_refused_after_re
   auto none = OcspResponder::OpenForStapling(empty.path(), kPass);
   BOOST_REQUIRE(none.ok());
   BOOST_TEST(!*none);
+}
+
+// What a validator believes of a staple: good only when the issuer's own responder signed it,
+// about this certificate, covering the signing time; revoked with its date; anything else ignored.
+BOOST_AUTO_TEST_CASE(a_staple_is_believed_only_from_the_issuers_responder_at_the_signing_time) {
+  Studio s;
+  UniqueX509 leaf = s.Leaf(s.first.id), ca = s.Ca();
+  auto responder = OcspResponder::OpenForStapling(s.home.path(), kPass);
+  BOOST_REQUIRE(responder.ok() && *responder);
+  const std::time_t now = std::time(nullptr);
+  Result<Bytes> staple = (*responder)->Staple(leaf.get(), now);
+  BOOST_REQUIRE(staple.ok());
+
+  StapleCheck good = CheckOcspStaple(*staple, leaf.get(), ca.get(), now);
+  BOOST_TEST((good.state == StapleState::kGood), good.detail);
+  BOOST_TEST(good.responder.find("OCSP Responder") != std::string::npos, good.responder);
+  // Signed before the answer existed, or after it lapsed: it says nothing about that moment.
+  BOOST_TEST(
+      (CheckOcspStaple(*staple, leaf.get(), ca.get(), now - 3600).state == StapleState::kInvalid));
+  BOOST_TEST(
+      (CheckOcspStaple(*staple, leaf.get(), ca.get(), now + 2 * kOcspResponseSeconds).state ==
+       StapleState::kInvalid));
+
+  // About another certificate of the same CA: not this signer's status.
+  Result<KeyInfo> next = s.store.Rotate({}, kPass);
+  BOOST_REQUIRE(next.ok());
+  UniqueX509 next_leaf = s.Leaf(next->id);
+  BOOST_TEST(
+      (CheckOcspStaple(*staple, next_leaf.get(), ca.get(), now).state == StapleState::kInvalid));
+
+  // Another studio's responder vouching for this signer, or for its own: not believed here.
+  Studio other;
+  auto other_responder = OcspResponder::OpenForStapling(other.home.path(), kPass);
+  BOOST_REQUIRE(other_responder.ok() && *other_responder);
+  UniqueX509 other_leaf = other.Leaf(other.first.id);
+  Result<Bytes> foreign = (*other_responder)->Staple(other_leaf.get(), now);
+  BOOST_REQUIRE(foreign.ok());
+  StapleCheck forged = CheckOcspStaple(*foreign, leaf.get(), ca.get(), now);
+  BOOST_TEST((forged.state == StapleState::kInvalid), forged.detail);
+  BOOST_TEST(
+      (CheckOcspStaple(*foreign, other_leaf.get(), ca.get(), now).state == StapleState::kInvalid));
+
+  // Damaged bytes: one flipped bit in the signed data, a truncated response, garbage.
+  Bytes flipped = *staple;
+  flipped[flipped.size() / 2] ^= 0x01;
+  for (const Bytes& bad : {flipped, Bytes(staple->begin(), staple->end() - 5), Bytes(64, 0x30)}) {
+    BOOST_TEST((CheckOcspStaple(bad, leaf.get(), ca.get(), now).state == StapleState::kInvalid));
+  }
+
+  // The responder's answer after `keys revoke`: revoked, with the date.
+  BOOST_REQUIRE(s.store.Revoke(s.first.id, kPass).ok());
+  auto fresh = OcspResponder::Open(s.home.path(), kPass);
+  BOOST_REQUIRE(fresh.ok());
+  Question q = Ask(leaf.get(), ca.get());
+  const OcspAnswer answer = (*fresh)->Respond(ByteView(q.der), std::time(nullptr));
+  StapleCheck revoked = CheckOcspStaple(answer.der, leaf.get(), ca.get(), std::time(nullptr));
+  BOOST_TEST((revoked.state == StapleState::kRevoked), revoked.detail);
+  BOOST_TEST(revoked.revoked_at >= now - 1);
 }

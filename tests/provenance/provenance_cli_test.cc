@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <sstream>
 #include <string>
 
 #include "base/file.h"
@@ -299,4 +300,63 @@ BOOST_AUTO_TEST_CASE(sign_with_watermark_records_the_asset) {
   BOOST_TEST(std::count(refused.err.begin(), refused.err.end(), '\n') == 1, refused.err);
   BOOST_TEST(!std::filesystem::exists(cli.dir.File("tiny-marked.png")));
   BOOST_TEST(entries() == before);
+}
+
+// The CA's online delegates are renewed on their own schedule: signing keys and the revoked
+// entries stay, the responder and TSA get new keys, and a wrong passphrase changes nothing.
+BOOST_AUTO_TEST_CASE(renew_services_keeps_signing_keys_and_revocations) {
+  Cli cli;
+  BOOST_REQUIRE(cli.Run({"keys", "init"}).exit_code == 0);
+  auto first = nlohmann::json::parse(cli.Run({"--json", "keys", "show"}).out);
+  BOOST_REQUIRE(cli.Run({"keys", "rotate"}).exit_code == 0);
+  BOOST_REQUIRE(cli.Run({"keys", "revoke", first["id"]}).exit_code == 0);
+  const auto active = [&cli] {
+    return nlohmann::json::parse(cli.Run({"--json", "keys", "show"}).out)["id"];
+  };
+  const auto before_id = active();
+  const auto read = [](const std::string& path) {
+    auto bytes = hallmark::ReadFile(path);
+    BOOST_REQUIRE(bytes.ok());
+    return std::string(bytes->begin(), bytes->end());
+  };
+  const std::string responder = cli.home + "/keys/ocsp/responder.crt";
+  const std::string tsa = cli.home + "/keys/tsa/tsa.crt";
+  const std::string old_responder = read(responder), old_tsa = read(tsa);
+
+  const std::string wrong = cli.Write("wrong-pass", "not the passphrase");
+  auto refused = cli.Run({"keys", "renew-services", "--passphrase-file", wrong});
+  BOOST_TEST(refused.exit_code != 0);
+  BOOST_TEST(std::count(refused.err.begin(), refused.err.end(), '\n') == 1, refused.err);
+  BOOST_TEST(read(responder) == old_responder);
+
+  auto renewed = cli.Run({"--json", "keys", "renew-services"});
+  BOOST_REQUIRE_MESSAGE(renewed.exit_code == 0, renewed.err);
+  auto j = nlohmann::json::parse(renewed.out);
+  BOOST_TEST(j["revoked_certificates"] == 1);
+  BOOST_TEST(j["revocation_list_next_update"].get<std::string>() >
+             j["responder_not_after"].get<std::string>().substr(0, 0));
+  BOOST_TEST(read(responder) != old_responder);
+  BOOST_TEST(read(tsa) != old_tsa);
+  BOOST_TEST(active() == before_id);
+  // One JSON object a line, the CA first.
+  std::istringstream listed(cli.Run({"--json", "keys", "list"}).out);
+  int revoked = 0;
+  for (std::string line; std::getline(listed, line);) {
+    revoked += nlohmann::json::parse(line).value("revoked", false) ? 1 : 0;
+  }
+  BOOST_TEST(revoked == 1);
+
+  // The renewed TSA and responder sign for the unchanged signing key.
+  const std::string out = cli.dir.File("after.png");
+  auto sign = cli.Run({"provenance", "sign", kPhotos + "chelsea.png", "--manifest",
+                       cli.WriteManifest(), "--out", out});
+  BOOST_REQUIRE_MESSAGE(sign.exit_code == 0, sign.err);
+  auto report = nlohmann::json::parse(cli.Run({"provenance", "verify", out, "--json"}).out);
+  BOOST_TEST(report["validation_state"] == "Trusted");
+  BOOST_TEST(report["signature"].dump().find("time_stamp") != std::string::npos,
+             report["signature"].dump());
+  // The staple from the renewed responder is read and believed.
+  BOOST_TEST(report["validation_results"]["success"].dump().find(
+                 "signingCredential.ocsp.notRevoked") != std::string::npos,
+             report["validation_results"].dump());
 }
