@@ -28,14 +28,13 @@ void AddDeviceOptions(CLI::App* sub, std::string& device, int& threads) {
       ->check(CLI::Range(1, 256));
 }
 
-// `--data NAME` naming a dataset in the ledger (and not a path) trains on the folder that
-// `dataset add` hashed, after checking it still holds exactly those files; the model file then
-// names the dataset, so `model register` needs no --dataset.
+// `--data NAME` naming a dataset in the ledger (and not a path; the built-in 'fashion-mnist' too,
+// once registered) trains on the folder that `dataset add` hashed, after checking it still holds
+// exactly those files; the model file then names the dataset, so `model register` needs no
+// --dataset.
 Status UseRegisteredDataset(const Context& ctx, gen::TrainCommand* cmd) {
   std::error_code ec;
-  if (gen::IsDefaultDataset(cmd->data) || std::filesystem::exists(cmd->data, ec)) {
-    return Status::Ok();
-  }
+  if (std::filesystem::exists(cmd->data, ec)) return Status::Ok();
   ProgressBar bar("checking " + cmd->data, 0, "files", cmd->progress);
   HM_ASSIGN_OR_RETURN(auto registered,
                       pipeline::ResolveRegisteredDataset(ctx.Home(), cmd->data,
@@ -45,6 +44,9 @@ Status UseRegisteredDataset(const Context& ctx, gen::TrainCommand* cmd) {
                                                          }));
   bar.Finish();
   if (!registered) {
+    // The built-in name trains on Debian's files unrecorded; registering them under that name
+    // (README) makes the same command record its dataset.
+    if (gen::IsDefaultDataset(cmd->data)) return Status::Ok();
     return Status::NotFound("--data " + cmd->data +
                             ": no such file or folder, and no dataset of that name in the ledger");
   }

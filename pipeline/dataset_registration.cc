@@ -5,6 +5,7 @@
 
 #include "audit/compliance/spdx_expression.h"
 #include "audit/ledger/dataset_scanner.h"
+#include "image/codec.h"
 #include "pipeline/studio.h"
 
 namespace hallmark::pipeline {
@@ -36,7 +37,10 @@ Result<RegisteredDataset> AddDataset(const std::string& home, const DatasetReque
   RegisteredDataset out;
   out.skipped = std::move(scanned.skipped);
   HM_ASSIGN_OR_RETURN(out.record, studio.ledger().RecordDataset(d, items));
-  for (const audit::DatasetItem& item : items) out.undecoded_items += item.width == 0;
+  // IDX files hold many images each and are recorded by their hash alone, as intended.
+  for (const audit::DatasetItem& item : items) {
+    out.undecoded_items += item.width == 0 && image::IsImageFileName(item.path);
+  }
 
   Result<std::string> folder = CanonicalFolder(request.dir);
   Status noted =

@@ -18,6 +18,20 @@ bool IsInside(const fs::path& path, const fs::path& root) {
   return std::mismatch(root.begin(), root.end(), path.begin(), path.end()).first == root.end();
 }
 
+// IDX files ("train-images-idx3-ubyte", gzipped or not) are how MNIST-style datasets ship, Debian's
+// Fashion-MNIST among them: one file holds thousands of images, so the file is the item.
+bool IsIdxFileName(const std::string& path) {
+  std::string name = fs::path(path).filename().string();
+  if (name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0) name.resize(name.size() - 3);
+  const size_t idx = name.rfind("-idx");
+  return idx != std::string::npos && idx + 5 < name.size() && name[idx + 4] >= '1' &&
+         name[idx + 4] <= '4' && name.compare(idx + 5, std::string::npos, "-ubyte") == 0;
+}
+
+bool IsDatasetFileName(const std::string& path) {
+  return image::IsImageFileName(path) || IsIdxFileName(path);
+}
+
 // One walk over a dataset folder. Every filesystem call takes an error_code, so nothing throws;
 // a failure either skips an entry (recorded with why) or fails the walk naming the path.
 class DatasetWalk {
@@ -51,7 +65,7 @@ class DatasetWalk {
     if (ec) return Status::BadInput(entry.path().string() + ": cannot inspect: " + ec.message());
     if (fs::is_directory(own)) return Folder(relative);
     if (fs::is_symlink(own)) return Link(entry.path(), relative);
-    if (!image::IsImageFileName(entry.path().string())) return Status::Ok();
+    if (!IsDatasetFileName(entry.path().string())) return Status::Ok();
     if (!fs::is_regular_file(own)) return Skip(entry.path(), "not a regular file");
     listing_.files.push_back({relative.generic_string(), entry.path().string()});
     return Status::Ok();
@@ -62,7 +76,7 @@ class DatasetWalk {
     const fs::file_status target = fs::status(link, ec);
     if (ec || !fs::exists(target)) return Skip(link, "broken or looping symbolic link");
     if (fs::is_directory(target)) return Skip(link, "symbolic link to a folder, not followed");
-    if (!image::IsImageFileName(link.string())) return Status::Ok();
+    if (!IsDatasetFileName(link.string())) return Status::Ok();
     const fs::path resolved = fs::canonical(link, ec);
     if (ec) return Skip(link, "broken or looping symbolic link");
     if (!IsInside(resolved, root_)) {
@@ -101,7 +115,9 @@ Result<DatasetListing> ListDatasetFiles(const std::string& dir) {
 Result<DatasetScan> ScanDatasetFolder(const std::string& dir, const ScanOptions& options) {
   HM_ASSIGN_OR_RETURN(DatasetListing listing, ListDatasetFiles(dir));
   if (listing.files.empty()) {
-    return Status::BadInput(dir + ": no image files (.png, .jpg, .jpeg, .webp) in the folder");
+    return Status::BadInput(dir +
+                            ": no image files (.png, .jpg, .jpeg, .webp) or IDX files "
+                            "(*-idx3-ubyte[.gz]) in the folder");
   }
   DatasetScan scan;
   scan.skipped = std::move(listing.skipped);

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -136,4 +137,28 @@ BOOST_AUTO_TEST_CASE(prove_export_and_foreign_ledger) {
   BOOST_TEST(bad_since.out.find("NOT proven") != std::string::npos, bad_since.out);
   Output no_file = Hallmark(home, "audit verify-log --since " + home.path() + "/absent");
   BOOST_TEST(no_file.code == 3);
+}
+
+// MNIST-style datasets ship as IDX files, thousands of images to a file: each file is an item,
+// recorded by its hash, and the folder's other files are not.
+BOOST_AUTO_TEST_CASE(idx_files_are_dataset_items) {
+  TempHome home;
+  const std::string dir = home.path() + "/idx";
+  std::filesystem::create_directories(dir);
+  const auto write = [&dir](const std::string& name, const std::string& text) {
+    std::ofstream(dir + "/" + name, std::ios::binary) << text;
+  };
+  write("notes.txt", "not an item");
+  Output none = Hallmark(home, "dataset add " + dir + " --name idx --licence MIT --source x");
+  BOOST_TEST(none.code == 3, none.out);
+  BOOST_TEST(none.out.find("IDX files") != std::string::npos, none.out);
+
+  write("train-images-idx3-ubyte.gz", std::string("\x1f\x8b images", 9));
+  write("train-labels-idx1-ubyte", std::string("\0\0\x08\x01 labels", 10));
+  write("t10k-images-idx3-ubyte.gz.part", "an unfinished download");
+  Output add = Hallmark(home, "--json dataset add " + dir + " --name idx --licence MIT --source x");
+  BOOST_REQUIRE_MESSAGE(add.code == 0, add.out);
+  const auto j = nlohmann::json::parse(add.out);
+  BOOST_TEST(j["item_count"] == 2, add.out);
+  BOOST_TEST(j["undecoded_items"] == 0, add.out);
 }
