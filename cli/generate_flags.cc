@@ -8,7 +8,9 @@ namespace hallmark::cli {
 
 void AddJobFlags(CLI::App* cmd, GenerateFlags* a) {
   pipeline::GenerateRequest& r = a->request;
-  cmd->add_option("--model", r.model_path, "Model file written by 'hallmark train'")->required();
+  cmd->add_option("--model", r.model_path,
+                  "Model file written by 'hallmark train', or an imported model's file or id")
+      ->required();
   cmd->add_option("--count", r.count, "Number of images")->check(CLI::Range(1, 1000000));
   cmd->add_option("--class", r.class_name, "Class index or name (default: cycle through all)");
   cmd->add_option("--seed", r.seed, "Seed of the first image; image i uses seed + i");

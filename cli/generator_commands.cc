@@ -9,6 +9,7 @@
 #include "base/progress.h"
 #include "generator/backend_loader.h"
 #include "generator/dataset_loader.h"
+#include "generator/imported_model.h"
 #include "generator/sampling_run.h"
 #include "generator/training_run.h"
 #include "pipeline/training_dataset.h"
@@ -123,7 +124,9 @@ void RegisterTrain(CLI::App& app, Context& ctx) {
 void RegisterSample(CLI::App& app, Context& ctx) {
   auto cmd = std::make_shared<gen::SampleCommand>();
   CLI::App* sub = app.add_subcommand("sample", "Generate images from a trained model");
-  sub->add_option("--model", cmd->model, "Model file (model.hmk)")->required();
+  sub->add_option("--model", cmd->model,
+                  "Model file (model.hmk), or an imported model's file or id")
+      ->required();
   sub->add_option("--count", cmd->count, "Number of images")->check(CLI::Range(1, 1000000));
   sub->add_option("--class", cmd->class_name,
                   "Class index or name (default: cycle through the classes)");
@@ -140,6 +143,7 @@ void RegisterSample(CLI::App& app, Context& ctx) {
   AddDeviceOptions(sub, cmd->device, cmd->threads);
   sub->callback([cmd, &ctx] {
     ctx.SetAction([cmd, &ctx]() -> Result<int> {
+      HM_ASSIGN_OR_RETURN(cmd->model, gen::ResolveModelArgument(ctx.Home(), cmd->model));
       HM_ASSIGN_OR_RETURN(gen::Backend * backend, gen::LoadBackend());
       HM_ASSIGN_OR_RETURN(gen::SampleSummary s, gen::RunSampling(*cmd, *backend));
       ctx.Say("wrote " + std::to_string(s.files.size()) + " file(s) to " + cmd->out + " (model " +
@@ -154,7 +158,9 @@ void RegisterEval(CLI::App& app, Context& ctx) {
   auto cmd = std::make_shared<gen::EvalCommand>();
   CLI::App* sub = app.add_subcommand(
       "eval", "Score a model: LeNet-FID and class consistency against its dataset");
-  sub->add_option("--model", cmd->model, "Model file (model.hmk)")->required();
+  sub->add_option("--model", cmd->model,
+                  "Model file (model.hmk), or an imported model's file or id")
+      ->required();
   sub->add_option("--data", cmd->data, "Evaluation data (default: the model's training data)");
   sub->add_option("--samples", cmd->samples, "Generated images to score")
       ->check(CLI::Range(10, 1000000));
@@ -165,6 +171,7 @@ void RegisterEval(CLI::App& app, Context& ctx) {
   AddDeviceOptions(sub, cmd->device, cmd->threads);
   sub->callback([cmd, &ctx] {
     ctx.SetAction([cmd, &ctx]() -> Result<int> {
+      HM_ASSIGN_OR_RETURN(cmd->model, gen::ResolveModelArgument(ctx.Home(), cmd->model));
       HM_ASSIGN_OR_RETURN(gen::Backend * backend, gen::LoadBackend());
       cmd->cache_dir = ctx.Home() + "/classifiers";
       HM_ASSIGN_OR_RETURN(gen::EvalSummary s, gen::RunEvaluation(*cmd, *backend));

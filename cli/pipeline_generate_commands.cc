@@ -11,6 +11,7 @@
 
 #include "cli/generate_flags.h"
 #include "generator/backend_loader.h"
+#include "generator/imported_model.h"
 #include "pipeline/generate_pipeline.h"
 #include "pipeline/model_registration.h"
 #endif
@@ -18,6 +19,8 @@
 namespace hallmark::cli {
 
 #ifdef HALLMARK_HAVE_GENERATOR
+void AddModelImport(CLI::App* model, Context& ctx);  // model_import_commands.cc
+
 namespace {
 
 void AddGenerate(CLI::App& app, Context& ctx) {
@@ -32,6 +35,9 @@ void AddGenerate(CLI::App& app, Context& ctx) {
       pipeline::GenerateRequest request = RequestFrom(*a);
       HM_ASSIGN_OR_RETURN(std::string home, ctx.EnsureHome());
       HM_ASSIGN_OR_RETURN(pipeline::Studio studio, pipeline::Studio::Open(home));
+      // An imported model may be named by its id or by the file it was imported from.
+      HM_ASSIGN_OR_RETURN(request.model_path,
+                          generator::ResolveModelArgument(home, request.model_path));
       HM_ASSIGN_OR_RETURN(std::unique_ptr<provenance::TimeStamper> stamper,
                           TimeStamperFrom(*a, home));
       request.time_stamper = stamper.get();
@@ -92,6 +98,7 @@ void AddModelRegister(CLI::App& app, Context& ctx) {
   auto a = std::make_shared<Args>();
   auto* model = app.add_subcommand("model", "Models in the ledger");
   model->require_subcommand(1);
+  AddModelImport(model, ctx);
   auto* cmd = model->add_subcommand(
       "register", "Record a trained model and the datasets it was trained on in the ledger");
   cmd->add_option("MODEL", a->model, "Model file written by 'hallmark train'")->required();

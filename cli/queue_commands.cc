@@ -11,6 +11,7 @@
 #include "base/sha256.h"
 #include "cli/generate_flags.h"
 #include "generator/backend_loader.h"
+#include "generator/imported_model.h"
 #include "pipeline/queue/job_queue.h"
 #include "pipeline/queue/job_spec.h"
 #include "pipeline/queue/queue_worker.h"
@@ -50,6 +51,9 @@ void AddSubmit(CLI::App* queue, Context& ctx) {
     ctx.SetAction([&ctx, a]() -> Result<int> {
       HM_ASSIGN_OR_RETURN(std::string url, QueueUrl());
       pipeline::GenerateRequest request = RequestFrom(*a);
+      // An imported model named by id or original file: the workers read the studio's copy.
+      HM_ASSIGN_OR_RETURN(request.model_path,
+                          generator::ResolveModelArgument(ctx.Home(), request.model_path));
       HM_ASSIGN_OR_RETURN(Sha256Digest digest, Sha256File(request.model_path));
       pipeline::JobSpec job;
       job.model_path = request.model_path;

@@ -25,7 +25,7 @@ namespace hallmark::generator {
 
 // Bumped whenever a declaration in this header changes; the loader refuses a library built
 // against another version.
-constexpr int kBackendAbiVersion = 1;
+constexpr int kBackendAbiVersion = 2;
 
 struct TrainConfig {
   ModelSpec spec;
@@ -77,7 +77,7 @@ struct SampleRequest {
 
 struct ModelInfo {
   ModelSpec spec;
-  nlohmann::json header;  // the full checkpoint header
+  nlohmann::json header;  // the full checkpoint header (an imported model: its sidecar JSON)
   std::string model_id;   // SHA-256 of the model file; empty for a model never saved
   std::string path;
   std::string device;
@@ -116,13 +116,40 @@ struct EvalReport {
   double seconds = 0;
 };
 
+// What an imported TorchScript generator's manifest promises about forward().
+struct ScriptContract {
+  int latent_dim = 0;
+  int classes = 1;
+  bool conditional = true;  // forward(z, labels); false: forward(z)
+};
+
+// What running forward on a small fixed batch showed (see Backend::ProbeScript).
+struct ScriptProbe {
+  std::string sha256;  // of the bytes that were loaded
+  int channels = 0;
+  int image_size = 0;
+  std::string dtype;  // "Float", "Half", ...
+  std::vector<int64_t> shape;
+  double min = 0, max = 0;
+  int batch = 0;
+  uint64_t seed = 0;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
   // "LibTorch 1.13.0, 1 thread, cuda: no"
   virtual std::string Describe() = 0;
+  // A model file written by `train` ("HMMODEL1"), or an imported TorchScript file (a zip
+  // archive) with its sidecar beside it (imported_model.h): the file's SHA-256 must still be the
+  // id it was imported under.
   virtual Result<std::unique_ptr<Model>> Load(const std::string& path,
                                               const std::string& device) = 0;
+  // Loads a TorchScript generator on the CPU and runs forward on a small fixed batch: the output
+  // must be a floating (N, C, S, S) tensor, C 1 or 3, square, finite and within [-1, 1]. A file
+  // that is not TorchScript, a failing forward or a broken contract is BadInput naming the path.
+  virtual Result<ScriptProbe> ProbeScript(const std::string& path,
+                                          const ScriptContract& contract) = 0;
   // A freshly initialised (untrained) model: for tests and shape checks.
   virtual Result<std::unique_ptr<Model>> Create(const ModelSpec& spec, uint64_t seed,
                                                 const std::string& device) = 0;

@@ -10,18 +10,24 @@
 #include "base/hex.h"
 #include "base/sha256.h"
 #include "generator/checkpoint_file.h"
+#include "generator/imported_model.h"
+#include "generator/torch_script_model.h"
 
 namespace hallmark::generator {
 
 // Defined in torch_training.cc and torch_quality.cc.
 Result<TrainResult> TrainModel(const TrainConfig& config, const LabeledImages& data,
                                TrainObserver& observer);
-Result<EvalReport> EvaluateModel(TorchModel& model, const TrainingData& data,
+Result<EvalReport> EvaluateModel(LatentModel& model, const TrainingData& data,
                                  const EvalConfig& config);
 
-TorchModel::TorchModel(ModelSpec spec, torch::Device device) : device_(device) {
+LatentModel::LatentModel(ModelSpec spec, torch::Device device) : device_(device) {
   info_.spec = std::move(spec);
   info_.device = device.is_cuda() ? "cuda" : "cpu";
+}
+
+TorchModel::TorchModel(ModelSpec spec, torch::Device device)
+    : LatentModel(std::move(spec), device) {
   if (is_gan()) {
     generator = DcganGenerator(info_.spec);
     discriminator = DcganDiscriminator(info_.spec);
@@ -39,6 +45,9 @@ TorchModel::TorchModel(ModelSpec spec, torch::Device device) : device_(device) {
 Result<std::unique_ptr<TorchModel>> TorchModel::Create(const ModelSpec& spec, uint64_t seed,
                                                        const std::string& device) {
   HM_RETURN_IF_ERROR(spec.Validate());
+  if (spec.arch != "dcgan" && spec.arch != "vae") {
+    return Status::InvalidArgument("cannot build a '" + spec.arch + "' model");
+  }
   HM_ASSIGN_OR_RETURN(torch::Device dev, ResolveDevice(device));
   // Initialise on the CPU from a seeded generator, so the same seed gives the same weights
   // whatever ran before in the process.
@@ -116,7 +125,7 @@ Result<std::string> TorchModel::Save(const std::string& path) {
   return id;
 }
 
-Status TorchModel::ValidateRequest(const SampleRequest& r) const {
+Status LatentModel::ValidateRequest(const SampleRequest& r) const {
   const int classes = info_.spec.num_classes();
   if (r.count < 1 || r.count > 1000000) {
     return Status::InvalidArgument("--count must be between 1 and 1000000");
@@ -163,7 +172,7 @@ torch::Tensor Slerp(const torch::Tensor& a, const torch::Tensor& b, double t) {
 
 }  // namespace
 
-torch::Tensor TorchModel::Latent(const SampleRequest& r, int index) const {
+torch::Tensor LatentModel::Latent(const SampleRequest& r, int index) const {
   const int64_t dim = info_.spec.EffectiveLatentDim();
   if (!r.interpolate) return DrawLatent(r.seed + uint64_t(index), dim, r.truncation);
   torch::Tensor a = DrawLatent(r.seed, dim, r.truncation);
@@ -172,43 +181,61 @@ torch::Tensor TorchModel::Latent(const SampleRequest& r, int index) const {
   return Slerp(a, b, t);
 }
 
-torch::Tensor TorchModel::SampleUint8(const SampleRequest& r) {
-  torch::NoGradGuard no_grad;
-  const int classes = info_.spec.num_classes();
+bool TorchModel::EnterEvalMode() {
   const bool was_training = is_gan() ? generator->is_training() : vae->is_training();
   if (is_gan())
     generator->eval();
   else
     vae->eval();
+  return was_training;
+}
+
+void TorchModel::LeaveEvalMode(bool was_training) {
+  if (!was_training) return;
+  if (is_gan())
+    generator->train();
+  else
+    vae->train();
+}
+
+torch::Tensor TorchModel::DecodeBatch(const torch::Tensor& z, const torch::Tensor& y) {
+  return is_gan() ? ToUint8(generator->forward(z, y), true)
+                  : ToUint8(torch::sigmoid(vae->decode(z, y)), false);
+}
+
+torch::Tensor LatentModel::SampleUint8(const SampleRequest& r) {
+  torch::NoGradGuard no_grad;
+  const int classes = info_.spec.num_classes();
+  const bool was_training = EnterEvalMode();
   std::vector<torch::Tensor> chunks;
-  for (int start = 0; start < r.count; start += r.batch) {
-    int n = std::min(r.batch, r.count - start);
-    std::vector<torch::Tensor> zs;
-    std::vector<int64_t> ys;
-    for (int i = start; i < start + n; ++i) {
-      zs.push_back(Latent(r, i));
-      ys.push_back(r.class_index >= 0 ? r.class_index : i % classes);
+  try {
+    for (int start = 0; start < r.count; start += r.batch) {
+      int n = std::min(r.batch, r.count - start);
+      std::vector<torch::Tensor> zs;
+      std::vector<int64_t> ys;
+      for (int i = start; i < start + n; ++i) {
+        zs.push_back(Latent(r, i));
+        ys.push_back(r.class_index >= 0 ? r.class_index : i % classes);
+      }
+      torch::Tensor z = torch::cat(zs, 0).to(device_);
+      torch::Tensor y = torch::tensor(ys, torch::kLong).to(device_);
+      chunks.push_back(DecodeBatch(z, y));
     }
-    torch::Tensor z = torch::cat(zs, 0).to(device_);
-    torch::Tensor y = torch::tensor(ys, torch::kLong).to(device_);
-    torch::Tensor out = is_gan() ? ToUint8(generator->forward(z, y), true)
-                                 : ToUint8(torch::sigmoid(vae->decode(z, y)), false);
-    chunks.push_back(out);
+  } catch (...) {
+    LeaveEvalMode(was_training);
+    throw;
   }
-  if (was_training) {
-    if (is_gan())
-      generator->train();
-    else
-      vae->train();
-  }
+  LeaveEvalMode(was_training);
   return torch::cat(chunks, 0);
 }
 
-Result<std::vector<image::Image>> TorchModel::Sample(const SampleRequest& r) {
+Result<std::vector<image::Image>> LatentModel::Sample(const SampleRequest& r) {
   HM_RETURN_IF_ERROR(ValidateRequest(r));
   torch::Tensor u8;
   try {
     u8 = SampleUint8(r);
+  } catch (const ContractError& e) {
+    return Status::BadInput(info_.path + ": " + e.what());
   } catch (const std::exception& e) {
     return Status::Internal(std::string("sampling failed: ") + e.what());
   }
@@ -236,6 +263,16 @@ class TorchBackend : public Backend {
   }
 
   Result<std::unique_ptr<Model>> Load(const std::string& path, const std::string& device) override {
+    // An imported TorchScript file is a zip archive ("PK\3\4"); Hallmark's own start "HMMODEL1".
+    if (IsTorchScriptFile(path)) {
+      try {
+        HM_ASSIGN_OR_RETURN(std::unique_ptr<TorchScriptModel> m,
+                            TorchScriptModel::Load(path, device));
+        return std::unique_ptr<Model>(std::move(m));
+      } catch (const std::exception& e) {
+        return Status::BadInput(path + ": cannot load the model: " + e.what());
+      }
+    }
     HM_ASSIGN_OR_RETURN(Checkpoint ckpt, ReadCheckpoint(path));
     try {
       HM_ASSIGN_OR_RETURN(std::unique_ptr<TorchModel> m,
@@ -245,6 +282,15 @@ class TorchBackend : public Backend {
       return std::unique_ptr<Model>(std::move(m));
     } catch (const std::exception& e) {
       return Status::BadInput(path + ": cannot load the model: " + e.what());
+    }
+  }
+
+  Result<ScriptProbe> ProbeScript(const std::string& path,
+                                  const ScriptContract& contract) override {
+    try {
+      return ProbeTorchScript(path, contract);
+    } catch (const std::exception& e) {
+      return Status::BadInput(path + ": probing the model failed: " + e.what());
     }
   }
 
@@ -269,10 +315,12 @@ class TorchBackend : public Backend {
 
   Result<EvalReport> Evaluate(Model& model, const TrainingData& data,
                               const EvalConfig& config) override {
-    auto* torch_model = dynamic_cast<TorchModel*>(&model);
+    auto* torch_model = dynamic_cast<LatentModel*>(&model);
     if (torch_model == nullptr) return Status::Internal("model from another backend");
     try {
       return EvaluateModel(*torch_model, data, config);
+    } catch (const ContractError& e) {
+      return Status::BadInput(model.info().path + ": " + e.what());
     } catch (const std::exception& e) {
       return Status::Internal(std::string("evaluation failed: ") + e.what());
     }

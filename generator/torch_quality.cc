@@ -87,7 +87,7 @@ double Frechet(const torch::Tensor& a, const torch::Tensor& b) {
 
 }  // namespace
 
-Result<EvalReport> EvaluateModel(TorchModel& model, const TrainingData& data,
+Result<EvalReport> EvaluateModel(LatentModel& model, const TrainingData& data,
                                  const EvalConfig& config) {
   auto start = std::chrono::steady_clock::now();
   const ModelSpec& spec = model.info().spec;

@@ -11,6 +11,7 @@
 #include "base/progress.h"
 #include "generator/checkpoint_file.h"
 #include "generator/dataset_loader.h"
+#include "generator/imported_model.h"
 #include "generator/loss_plot.h"
 #include "generator/sample_grid.h"
 #include "image/codec.h"
@@ -237,6 +238,12 @@ Result<EvalSummary> RunEvaluation(const EvalCommand& cmd, Backend& backend) {
   summary.model = model->info();
   const ModelSpec& spec = summary.model.spec;
   std::string data = cmd.data;
+  if (data.empty() && spec.arch == kImportedArch) {
+    return Status::InvalidArgument(
+        "eval --model " + cmd.model +
+        ": an imported model does not say where its data is; give --data (a folder whose "
+        "classes are the model's, in the same order)");
+  }
   if (data.empty()) {
     HM_ASSIGN_OR_RETURN(data,
                         JsonFields(summary.model.header, cmd.model).String("/data/source", ""));

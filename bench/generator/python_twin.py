@@ -6,6 +6,8 @@ side). Prints one JSON line: {"impl": "python", "mode": ..., "rate": ..., "cpu_r
 (rate per wall second and per CPU second of the process).
 
   python_twin.py train|sample dcgan|vae BATCH STEPS_OR_IMAGES
+  python_twin.py export dcgan FILE.pt     the DCGAN generator as TorchScript, for the
+                                          imported-vs-native sampling comparison (run.sh)
 """
 import ctypes
 import json
@@ -165,7 +167,21 @@ def sample(arch, batch, images):
     return done / (time.perf_counter() - start), done / (time.process_time() - cpu)
 
 
+def export(path):
+    """The native DCGAN generator's exact architecture (and initialisation), scripted: what
+    `hallmark model import` takes. forward(z[N, 100], labels[N]) -> [N, 1, 32, 32] in [-1, 1]."""
+    torch.manual_seed(1)
+    model = dcgan_init(Generator())
+    model.eval()
+    # Traced: forward reads the module-level CLASSES, which torch.jit.script cannot.
+    example = (torch.randn(2, 100), torch.arange(2))
+    torch.jit.trace(model, example).save(path)
+
+
 def main():
+    if sys.argv[1] == "export":
+        export(sys.argv[3])
+        return
     mode, arch, batch, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     torch.set_num_threads(1)
     tune_malloc()

@@ -26,6 +26,15 @@ for arch in dcgan vae; do
   run sample $arch 64 $s
   run sample $arch 256 $s
 done
+# An imported TorchScript generator vs the same DCGAN native: python_twin.py exports the native
+# architecture (same layers, same initialisation) and the C++ side samples both.
+"$PY" bench/generator/python_twin.py export dcgan "$RESULTS.pt"
+for b in 64 256; do
+  for i in 1 2; do
+    "$BUILD/bench/generator/generator_bench" sample dcgan $b 2048 | sed 's/"impl": "cpp"/"impl": "native"/' | tee -a "$RESULTS"
+    "$BUILD/bench/generator/generator_bench" sample "torchscript:$RESULTS.pt" $b 2048 | tee -a "$RESULTS"
+  done
+done
 "$PY" - "$RESULTS" <<'PYEOF'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
@@ -37,10 +46,20 @@ print()
 print("| measure | model | batch | C++ per CPU-s | Python per CPU-s | C++/Python | C++ / Python per wall-s | peak RSS C++ / Python (MB) |")
 print("|---|---|---|---|---|---|---|---|")
 for (mode, arch, batch), v in by.items():
+    if "python" not in v:
+        continue
     c, p = v["cpp"], v["python"]
     unit = "steps/s" if mode == "train" else "img/s"
     print(f"| {mode} {unit} | {arch} | {batch} | {c['cpu_rate']:.2f} | {p['cpu_rate']:.2f} | "
           f"{c['cpu_rate'] / p['cpu_rate']:.2f} | {c['rate']:.2f} / {p['rate']:.2f} | "
           f"{c['peak_rss_mb']:.0f} / {p['peak_rss_mb']:.0f} |")
+print()
+print("| sample img/s per CPU-s | batch | native DCGAN | imported TorchScript | imported/native |")
+print("|---|---|---|---|---|")
+for batch in (64, 256):
+    nat = [r["cpu_rate"] for r in rows if r["impl"] == "native" and r["batch"] == batch]
+    imp = [r["cpu_rate"] for r in rows if r["arch"] == "dcgan-torchscript" and r["batch"] == batch]
+    n, i = sum(nat) / len(nat), sum(imp) / len(imp)
+    print(f"| | {batch} | {n:.0f} | {i:.0f} | {i / n:.2f} |")
 PYEOF
-rm -f "$RESULTS"
+rm -f "$RESULTS" "$RESULTS.pt"

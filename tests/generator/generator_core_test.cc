@@ -12,6 +12,7 @@
 #include "generator/checkpoint_file.h"
 #include "generator/dataset_loader.h"
 #include "generator/idx_reader.h"
+#include "generator/imported_model.h"
 #include "generator/loss_plot.h"
 #include "generator/palette.h"
 #include "generator/sample_delivery.h"
@@ -268,4 +269,102 @@ BOOST_AUTO_TEST_CASE(model_spec_validation) {
   BOOST_TEST(back->ToJson() == spec.ToJson());
   BOOST_TEST(ValidateDevice("cuda").ok());
   BOOST_TEST(ValidateDevice("tpu").code() == StatusCode::kInvalidArgument);
+}
+
+// Imported TorchScript models: the torch-free half (manifest, sidecar, --model resolution).
+BOOST_AUTO_TEST_CASE(import_manifest_keys_and_values) {
+  auto ok = ParseImportManifest(
+      R"({"classes":["a","b"],"latent_dim":8,"weights_licence":"MIT","datasets":["d"]})", "m.json");
+  BOOST_REQUIRE(ok.ok());
+  BOOST_TEST(ok->conditional);
+  BOOST_TEST(ok->classes.size() == 2u);
+  auto uncond = ParseImportManifest(
+      R"({"latent_dim":8,"weights_licence":"MIT","datasets":["d"],"conditional":false})", "m.json");
+  BOOST_REQUIRE(uncond.ok());
+  BOOST_TEST(uncond->classes == std::vector<std::string>{kUnconditionalClass});
+  struct Case {
+    const char* json;
+    const char* message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {R"({"classes":["a"],"latent_dim":8,"weights_licence":"MIT","datasets":["d"],"x":1})",
+            "m.json: key 'x': unknown key"},
+           {R"({"latent_dim":8,"weights_licence":"MIT","datasets":["d"]})",
+            "m.json: key 'classes': missing"},
+           {R"({"classes":["a"],"latent_dim":-1,"weights_licence":"MIT","datasets":["d"]})",
+            "m.json: key 'latent_dim': must be an integer"},
+           {R"({"classes":["a"],"latent_dim":8,"weights_licence":"","datasets":["d"]})",
+            "m.json: key 'weights_licence'"},
+           {R"({"classes":["a"],"latent_dim":8,"weights_licence":"MIT","datasets":[]})",
+            "m.json: key 'datasets'"},
+           {R"({"classes":["a","b"],"latent_dim":8,"weights_licence":"MIT","datasets":["d"],)"
+            R"("conditional":false})",
+            "m.json: key 'classes': an unconditional model"},
+           {R"([1,2])", "m.json: the manifest must be a JSON object"},
+           {R"({)", "m.json: not valid JSON"},
+       }) {
+    auto r = ParseImportManifest(c.json, "m.json");
+    BOOST_TEST_REQUIRE(!r.ok(), c.json);
+    BOOST_TEST(r.status().code() == StatusCode::kBadInput);
+    BOOST_TEST(r.status().message().rfind(c.message, 0) == 0, r.status().message());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(imported_sidecar_round_trip_and_model_resolution) {
+  TempDir dir;
+  const std::string home = dir.path + "/home";
+  fs::create_directories(ImportedModelDir(home));
+  // A "TorchScript" file as far as the torch-free half can tell: a zip magic.
+  const std::string original = dir.path + "/gen.pt";
+  BOOST_REQUIRE(WriteFileAtomic(original, ByteView("PK\x03\x04 not really a model")).ok());
+  BOOST_TEST(IsTorchScriptFile(original));
+  const std::string id = Sha256Hex(ByteView("PK\x03\x04 not really a model"));
+  // Not imported yet: the original and the id both fail, naming what to do.
+  auto missing = ResolveModelArgument(home, original);
+  BOOST_TEST(missing.status().code() == StatusCode::kNotFound);
+  BOOST_TEST(missing.status().message().find("model import") != std::string::npos);
+  BOOST_TEST(ResolveModelArgument(home, id).status().code() == StatusCode::kNotFound);
+  // A user's manifest beside the original is not a sidecar.
+  BOOST_REQUIRE(WriteFileAtomic(dir.path + "/gen.json", ByteView("{}")).ok());
+  BOOST_TEST(ResolveModelArgument(home, original).status().code() == StatusCode::kNotFound);
+
+  ModelSpec spec;
+  spec.arch = kImportedArch;
+  spec.image_size = 32;
+  spec.channels = 3;
+  spec.class_names = {"a", "b"};
+  spec.latent_dim = 8;
+  spec.width = 0;
+  ImportManifest manifest;
+  manifest.classes = spec.class_names;
+  manifest.latent_dim = 8;
+  manifest.weights_licence = "MIT";
+  manifest.datasets = {"d"};
+  const std::string copy = ImportedModelPath(home, id);
+  BOOST_TEST(copy == home + "/models/" + id + ".pt");
+  BOOST_TEST(ImportedSidecarPath(copy) == home + "/models/" + id + ".json");
+  fs::copy_file(original, copy);
+  std::string text = MakeImportedSidecar(id, spec, manifest, {}, "gen.pt").dump();
+  BOOST_REQUIRE(WriteFileAtomic(ImportedSidecarPath(copy), ByteView(text)).ok());
+  auto read = ReadImportedSidecar(copy);
+  BOOST_REQUIRE(read.ok());
+  BOOST_TEST(read->model_id == id);
+  BOOST_TEST(read->spec.channels == 3);
+  BOOST_TEST(read->spec.class_names == spec.class_names);
+  BOOST_TEST(read->weights_licence == "MIT");
+  BOOST_TEST(read->conditional);
+  // Now the original, the id and the copy all name the copy; other paths pass through.
+  BOOST_TEST(*ResolveModelArgument(home, original) == copy);
+  BOOST_TEST(*ResolveModelArgument(home, id) == copy);
+  BOOST_TEST(*ResolveModelArgument(home, copy) == copy);
+  BOOST_TEST(*ResolveModelArgument(home, dir.path + "/model.hmk") == dir.path + "/model.hmk");
+  // A sidecar with a bad spec is refused naming the file.
+  text = MakeImportedSidecar(id, spec, manifest, {}, "gen.pt").dump();
+  auto doc = nlohmann::json::parse(text);
+  doc["model"]["image_size"] = 4;
+  BOOST_REQUIRE(WriteFileAtomic(ImportedSidecarPath(copy), ByteView(doc.dump())).ok());
+  auto bad = ReadImportedSidecar(copy);
+  BOOST_TEST(bad.status().code() == StatusCode::kBadInput);
+  BOOST_TEST(bad.status().message().find("image size 4") != std::string::npos,
+             bad.status().message());
 }
