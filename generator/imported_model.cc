@@ -63,6 +63,7 @@ nlohmann::json ImportManifest::ToJson() const {
                       {"datasets", datasets},
                       {"conditional", conditional}};
   if (!description.empty()) j["description"] = description;
+  if (!weights_attribution.empty()) j["weights_attribution"] = weights_attribution;
   return j;
 }
 
@@ -70,13 +71,14 @@ Result<ImportManifest> ParseImportManifest(std::string_view text, const std::str
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (j.is_discarded()) return Status::BadInput(file + ": not valid JSON");
   if (!j.is_object()) return Status::BadInput(file + ": the manifest must be a JSON object");
-  static const std::set<std::string> kKeys = {"classes",  "latent_dim",  "weights_licence",
-                                              "datasets", "conditional", "description"};
+  static const std::set<std::string> kKeys = {
+      "classes",  "latent_dim",  "weights_licence", "weights_attribution",
+      "datasets", "conditional", "description"};
   for (const auto& [key, value] : j.items()) {
     if (kKeys.count(key) == 0) {
       return KeyError(file, key,
-                      "unknown key (expected classes, latent_dim, weights_licence, datasets, "
-                      "conditional, description)");
+                      "unknown key (expected classes, latent_dim, weights_licence, "
+                      "weights_attribution, datasets, conditional, description)");
     }
   }
   ImportManifest m;
@@ -108,6 +110,13 @@ Result<ImportManifest> ParseImportManifest(std::string_view text, const std::str
     return KeyError(file, "weights_licence", "must be a non-empty SPDX expression");
   }
   m.weights_licence = j["weights_licence"].get<std::string>();
+  if (j.contains("weights_attribution")) {
+    const nlohmann::json& credit = j["weights_attribution"];
+    if (!credit.is_string() || credit.get<std::string>().size() > 1000) {
+      return KeyError(file, "weights_attribution", "must be a string of at most 1000 bytes");
+    }
+    m.weights_attribution = credit.get<std::string>();
+  }
   if (!j.contains("datasets")) {
     return KeyError(file, "datasets",
                     "missing (the registered names of the datasets that trained it)");
@@ -184,6 +193,7 @@ nlohmann::json MakeImportedSidecar(const std::string& model_id, const ModelSpec&
           {"model", model},
           {"conditional", manifest.conditional},
           {"weights_licence", manifest.weights_licence},
+          {"weights_attribution", manifest.weights_attribution},
           {"manifest", manifest.ToJson()},
           {"probe", probe},
           {"source_file", source_name}};

@@ -32,6 +32,7 @@ struct ImportManifest {
   std::vector<std::string> classes;   // class names, in label order (label i = classes[i])
   int latent_dim = 0;                 // z is (N, latent_dim)
   std::string weights_licence;        // SPDX expression of the weights (checked by the caller)
+  std::string weights_attribution;    // the credit line the weights' licence asks for; optional
   std::vector<std::string> datasets;  // registered dataset names (or ids) that trained it
   bool conditional = true;            // false: forward(z) takes no labels
   std::string description;            // optional free text

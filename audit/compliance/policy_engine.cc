@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+
+#include <nlohmann/json.hpp>
 
 #include "audit/compliance/spdx_expression.h"
 #include "audit/ledger/no_generator_model.h"
@@ -301,6 +304,37 @@ PolicyDecision EvaluateDatasetRecord(const Policy& policy, const DatasetRecord& 
   return d;
 }
 
+namespace {
+
+// Folds one dataset's decision into its model's.
+void Merge(const PolicyDecision& ds, PolicyDecision& d) {
+  d.allowed = d.allowed && ds.allowed;
+  Append(d.denials, ds.denials);
+  Append(d.allows, ds.allows);
+  d.choices.insert(d.choices.end(), ds.choices.begin(), ds.choices.end());
+  d.obligations.Add(ds.obligations);
+  d.credit_lines.insert(d.credit_lines.end(), ds.credit_lines.begin(), ds.credit_lines.end());
+}
+
+// The weights of a model that records their licence ("weights_licence" in its hyperparameters, as
+// `model import` writes), as a dataset record the licence rules can judge; nullopt for others.
+std::optional<DatasetRecord> WeightsAsDataset(const ModelRecord& model) {
+  const nlohmann::json hp = nlohmann::json::parse(model.hyperparameters_json, nullptr, false);
+  if (!hp.is_object() || !hp.contains("weights_licence") || !hp["weights_licence"].is_string()) {
+    return std::nullopt;
+  }
+  DatasetRecord weights;
+  weights.id = model.id;
+  weights.name = "weights of model " + model.id.substr(0, 16);
+  weights.licence = hp["weights_licence"].get<std::string>();
+  if (hp.contains("weights_attribution") && hp["weights_attribution"].is_string()) {
+    weights.attribution = hp["weights_attribution"].get<std::string>();
+  }
+  return weights;
+}
+
+}  // namespace
+
 PolicyDecision EvaluateModelRecord(const Policy& policy, const ModelRecord& model,
                                    const std::vector<DatasetRecord>& datasets,
                                    const std::string& today) {
@@ -333,13 +367,12 @@ PolicyDecision EvaluateModelRecord(const Policy& policy, const ModelRecord& mode
                            "Record the dataset (hallmark dataset add)."});
       continue;
     }
-    PolicyDecision ds = EvaluateDatasetRecord(policy, *it, today);
-    d.allowed = d.allowed && ds.allowed;
-    Append(d.denials, ds.denials);
-    Append(d.allows, ds.allows);
-    d.choices.insert(d.choices.end(), ds.choices.begin(), ds.choices.end());
-    d.obligations.Add(ds.obligations);
-    d.credit_lines.insert(d.credit_lines.end(), ds.credit_lines.begin(), ds.credit_lines.end());
+    Merge(EvaluateDatasetRecord(policy, *it, today), d);
+  }
+  // An imported model's weights carry a licence of their own (`model import`), judged by the same
+  // licence rules as a dataset's.
+  if (std::optional<DatasetRecord> weights = WeightsAsDataset(model)) {
+    Merge(EvaluateDatasetRecord(policy, *weights, today), d);
   }
   SortUnique(d.credit_lines);
   return d;

@@ -198,6 +198,38 @@ BOOST_AUTO_TEST_CASE(attribution_rule_needs_a_credit_line) {
   BOOST_TEST(EvaluateDatasetRecord(p, Dataset("CC0-1.0", ""), "2026-11-24").allowed);
 }
 
+// An imported model's weights have a licence of their own, judged like a dataset's: a
+// non-commercial one denies commercial use even when every dataset allows it.
+BOOST_AUTO_TEST_CASE(imported_weights_licence_is_judged_like_a_dataset) {
+  Policy commercial = Must(LoadPolicy(PolicyPath("commercial.toml")));
+  ModelRecord model;
+  model.id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+  model.architecture = "torchscript";
+  model.dataset_ids = {"ds1"};
+  const std::vector<DatasetRecord> datasets = {Dataset("MIT")};
+
+  model.hyperparameters_json = R"({"weights_licence": "CC-BY-NC-4.0"})";
+  PolicyDecision nc = EvaluateModelRecord(commercial, model, datasets, "2026-12-06");
+  BOOST_TEST(!nc.allowed);
+  BOOST_REQUIRE(!nc.denials.empty());
+  BOOST_TEST(nc.denials.front().dataset == "weights of model 0123456789abcdef");
+  BOOST_TEST(nc.denials.front().licence == "CC-BY-NC-4.0");
+
+  model.hyperparameters_json =
+      R"({"weights_licence": "MIT", "weights_attribution": "Generator by Example Lab, MIT"})";
+  PolicyDecision mit = EvaluateModelRecord(commercial, model, datasets, "2026-12-06");
+  BOOST_TEST(mit.allowed);
+  bool credited = false;
+  for (const std::string& line : mit.credit_lines) {
+    credited = credited || line.find("Generator by Example Lab") != std::string::npos;
+  }
+  BOOST_TEST(credited);
+
+  // A trained model records no weights licence: only its datasets count, as before.
+  model.hyperparameters_json = R"({"arch": "dcgan"})";
+  BOOST_TEST(EvaluateModelRecord(commercial, model, datasets, "2026-12-06").allowed);
+}
+
 BOOST_AUTO_TEST_CASE(exception_expires_on_the_right_day) {
   Policy p = PolicyFrom(R"(
 [[rule]]

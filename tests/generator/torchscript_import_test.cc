@@ -320,3 +320,20 @@ BOOST_AUTO_TEST_CASE(a_file_swapped_after_import_is_refused_at_generate) {
   s.Must({"model", "import", s.Ts("conditional.pt"), "--manifest", s.Ts("conditional.json")});
   BOOST_TEST(Sha256Of(copy) == id);
 }
+
+// The weights' own licence is judged like a dataset's: non-commercial weights refuse a commercial
+// run even though the training data allows it. A second home: the first imported these weights
+// under MIT, and a recorded model's description cannot change.
+BOOST_AUTO_TEST_CASE(noncommercial_weights_refuse_a_commercial_purpose) {
+  Studio& first = TheStudio();
+  Studio s;
+  s.Must({"model", "import", first.Ts("conditional.pt"), "--manifest",
+          first.Ts("noncommercial.json")});
+  ProcessResult r = s.Run({"generate", "--model", first.Ts("conditional.pt"), "--count", "1",
+                           "--purpose", "commercial", "--out", s.dir.File("assets")});
+  BOOST_TEST(r.exit_code == 1, r.err + r.out);
+  BOOST_TEST((r.err + r.out).find("CC-BY-NC-4.0") != std::string::npos, r.err + r.out);
+  BOOST_TEST((!fs::exists(s.dir.File("assets")) || fs::is_empty(s.dir.File("assets"))));
+  s.Must({"generate", "--model", first.Ts("conditional.pt"), "--count", "1", "--purpose",
+          "research", "--out", s.dir.File("research")});
+}

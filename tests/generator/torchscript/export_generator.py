@@ -11,7 +11,8 @@ writes, with fixed-seed weights:
   out_of_range.pt    returns pixel values in [0, 255] instead of [-1, 1]
   int_output.pt      returns an int64 tensor
   state_dict.pt      torch.save of a state dict: a zip archive, but not TorchScript
-and the manifests conditional.json and unconditional.json (DATASET is the dataset's name).
+and the manifests conditional.json, noncommercial.json (the same, with CC-BY-NC-4.0 weights) and
+unconditional.json (DATASET is the dataset's name).
 """
 import json
 import os
@@ -102,10 +103,14 @@ def main() -> None:
     torch.save(Generator(LATENT, len(CLASSES), 1).state_dict(), os.path.join(out, "state_dict.pt"))
 
     manifest = {"classes": CLASSES, "latent_dim": LATENT, "weights_licence": "MIT",
+                "weights_attribution": "Test generator, Hallmark tests, MIT",
                 "datasets": [DATASET], "conditional": True,
                 "description": "test generator exported by export_generator.py"}
     with open(os.path.join(out, "conditional.json"), "w") as f:
         json.dump(manifest, f, indent=2)
+    # The same weights under a non-commercial licence: a commercial purpose must be refused.
+    with open(os.path.join(out, "noncommercial.json"), "w") as f:
+        json.dump(dict(manifest, weights_licence="CC-BY-NC-4.0"), f, indent=2)
     with open(os.path.join(out, "unconditional.json"), "w") as f:
         json.dump({"latent_dim": LATENT, "weights_licence": "CC0-1.0", "datasets": [DATASET],
                    "conditional": False}, f, indent=2)
