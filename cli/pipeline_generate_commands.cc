@@ -11,6 +11,7 @@
 
 #include "cli/generate_flags.h"
 #include "generator/backend_loader.h"
+#include "generator/generator_only.h"
 #include "generator/imported_model.h"
 #include "pipeline/generate_pipeline.h"
 #include "pipeline/model_registration.h"
@@ -89,6 +90,33 @@ void AddGenerate(CLI::App& app, Context& ctx) {
   });
 }
 
+// model strip: the sampling-only copy a studio ships (generator/generator_only.h).
+void AddModelStrip(CLI::App* model, Context& ctx) {
+  struct Args {
+    std::string model;
+    std::string out;
+  };
+  auto a = std::make_shared<Args>();
+  auto* cmd = model->add_subcommand(
+      "strip", "Write a DCGAN's generator alone (for sampling; smaller, and a model of its own)");
+  cmd->add_option("MODEL", a->model, "Model file written by 'hallmark train'")->required();
+  cmd->add_option("--out", a->out, "The generator-only model file")->required();
+  cmd->callback([&ctx, a] {
+    ctx.SetAction([&ctx, a]() -> Result<int> {
+      HM_ASSIGN_OR_RETURN(generator::GeneratorOnlyCopy copy,
+                          generator::WriteGeneratorOnly(a->model, a->out));
+      ctx.Say("wrote " + a->out + ": model " + copy.model_id + " (generator of " +
+              copy.source_id.substr(0, 16) + "…, " + std::to_string(copy.tensors_dropped) +
+              " training-only tensors dropped)");
+      ctx.EmitJson({{"model_id", copy.model_id},
+                    {"out", a->out},
+                    {"generator_only_of", copy.source_id},
+                    {"tensors_dropped", copy.tensors_dropped}});
+      return kExitOk;
+    });
+  });
+}
+
 void AddModelRegister(CLI::App& app, Context& ctx) {
   struct Args {
     std::string model;
@@ -99,6 +127,7 @@ void AddModelRegister(CLI::App& app, Context& ctx) {
   auto* model = app.add_subcommand("model", "Models in the ledger");
   model->require_subcommand(1);
   AddModelImport(model, ctx);
+  AddModelStrip(model, ctx);
   auto* cmd = model->add_subcommand(
       "register", "Record a trained model and the datasets it was trained on in the ledger");
   cmd->add_option("MODEL", a->model, "Model file written by 'hallmark train'")->required();

@@ -1,0 +1,81 @@
+// The pretrained default (generator/pretrained/) is what the main job generates from, so its
+// provenance is checked as an auditor would: the file is the recorded model, the shipped ledger is
+// intact, registering Debian's Fashion-MNIST reproduces the recorded dataset, and the model then
+// registers, generates and verifies in a fresh studio.
+#define BOOST_TEST_MODULE generator_pretrained
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "base/file.h"
+#include "base/sha256.h"
+#include "tests/support/subprocess.h"
+
+using hallmark::testing::ProcessResult;
+using hallmark::testing::RunHallmark;
+using hallmark::testing::TempDir;
+
+namespace {
+
+const std::string kDir = HALLMARK_PRETRAINED_DIR;
+const std::string kModel = kDir + "/fashion-mnist-dcgan.hmk";
+const std::string kLedger = kDir + "/ledger.sqlite";
+// As generator/pretrained/README.md states them.
+const std::string kModelId = "ed95d15d02f57e84e97b7ec3138b268bcd6d5856a5f0d2eaab01f4730b5a0fcb";
+const std::string kDatasetId = "fcf9592e5bb8a0e9cbf4b97264710bbfc4aae0f97497cd9872bff457e48c875a";
+
+struct Studio {
+  TempDir dir;
+  std::vector<std::string> env = {"HALLMARK_HOME=" + dir.File("home"),
+                                  "HALLMARK_PASSPHRASE=pretrained test", "OMP_NUM_THREADS=1"};
+  ProcessResult Run(const std::vector<std::string>& args) { return RunHallmark(args, env); }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_shipped_file_and_ledger_are_what_the_readme_says) {
+  auto bytes = hallmark::ReadFile(kModel);
+  BOOST_REQUIRE_MESSAGE(bytes.ok(), bytes.status().ToString());
+  BOOST_TEST(hallmark::Sha256Hex(*bytes) == kModelId);
+  BOOST_TEST(bytes->size() <= 8u * 1024 * 1024);
+
+  Studio s;
+  auto log = s.Run({"audit", "verify-log", "--ledger", kLedger});
+  BOOST_TEST(log.exit_code == 0, log.out + log.err);
+  auto shown = s.Run({"--json", "dataset", "show", "fashion-mnist", "--ledger", kLedger});
+  BOOST_REQUIRE_MESSAGE(shown.exit_code == 0, shown.err);
+  auto dataset = nlohmann::json::parse(shown.out);
+  BOOST_TEST(dataset["id"] == kDatasetId);
+  BOOST_TEST(dataset["licence"] == "MIT");
+  BOOST_TEST(dataset["item_count"] == 4);
+}
+
+BOOST_AUTO_TEST_CASE(debian_data_reproduces_the_dataset_and_the_model_generates) {
+  Studio s;
+  BOOST_REQUIRE(s.Run({"keys", "init", "--org", "Pretrained Test"}).exit_code == 0);
+  // Before its dataset is registered, the model cannot be recorded.
+  auto early = s.Run({"model", "register", kModel});
+  BOOST_TEST(early.exit_code == 3, early.err);
+
+  auto add = s.Run({"--json", "dataset", "add", "/usr/share/datasets/fashion-mnist", "--name",
+                    "fashion-mnist", "--licence", "MIT", "--source",
+                    "https://github.com/zalandoresearch/fashion-mnist (Debian package "
+                    "dataset-fashion-mnist)",
+                    "--attribution", "Fashion-MNIST, Copyright (c) 2017 Zalando SE, MIT licence"});
+  BOOST_REQUIRE_MESSAGE(add.exit_code == 0, add.err);
+  BOOST_TEST(nlohmann::json::parse(add.out)["id"] == kDatasetId);
+
+  auto reg = s.Run({"--json", "model", "register", kModel});
+  BOOST_REQUIRE_MESSAGE(reg.exit_code == 0, reg.err);
+  BOOST_TEST(nlohmann::json::parse(reg.out)["model_id"] == kModelId);
+
+  const std::string out = s.dir.File("assets");
+  auto gen = s.Run({"generate", "--model", kModel, "--count", "3", "--seed", "5", "--class",
+                    "Trouser", "--out", out});
+  BOOST_REQUIRE_MESSAGE(gen.exit_code == 0, gen.err);
+  auto verify = s.Run({"--json", "verify", out});
+  BOOST_TEST(verify.exit_code == 0, verify.out + verify.err);
+  BOOST_TEST(verify.out.find("\"verdict\":\"VERIFIED\"") != std::string::npos, verify.out);
+  BOOST_TEST(verify.out.find(kModelId) != std::string::npos, verify.out);
+}
