@@ -50,18 +50,24 @@ defs="$src/tests/data/provenance/c2patool"
 "$hallmark" -q provenance sign "$src/tests/data/photos/rocket.jpg" \
   --manifest "$defs/ingredients.json" --out "$tmp/c2patool-ingredients.jpg"
 
+# Photographs signed with a real mark embedded and recorded (c2pa.watermarked, a soft binding, the
+# content fingerprint assertion).
+sign "$src/tests/data/photos/camera.png" "$tmp/marked.png" --watermark
+sign "$src/tests/data/photos/rocket.jpg" "$tmp/marked.jpg" --watermark
+
 echo "== signed files, time-stamped by the studio TSA (expect Trusted in c2pa-rs, Valid in c2pa-ts)"
 out=$(node "$here/validate.mjs" "$work" "$anchor" \
   "$tmp/es256.png" "$tmp/es256.jpg" "$tmp/derived.png" "$tmp/derived.jpg" \
-  "$tmp/ed25519.png" "$tmp/ed25519.jpg" "$tmp/c2patool-sample.png" "$tmp/c2patool-ingredients.jpg")
+  "$tmp/ed25519.png" "$tmp/ed25519.jpg" "$tmp/c2patool-sample.png" "$tmp/c2patool-ingredients.jpg" \
+  "$tmp/marked.png" "$tmp/marked.jpg")
 echo "$out"
 # The studio CA is the TSA's anchor too, so c2pa-rs must have checked each time-stamp.
-if [ "$(grep -c '"timeStamp.validated"' <<<"$out")" -ne 8 ]; then
+if [ "$(grep -c '"timeStamp.validated"' <<<"$out")" -ne 10 ]; then
   echo "FAIL: c2pa-rs did not validate the time-stamp of every signed file"
   exit 1
 fi
 # keys init issues an OCSP responder key, so every signature carries its signer's stapled status.
-if [ "$(grep -c '"signingCredential.ocsp.notRevoked"' <<<"$out")" -ne 8 ]; then
+if [ "$(grep -c '"signingCredential.ocsp.notRevoked"' <<<"$out")" -ne 10 ]; then
   echo "FAIL: c2pa-rs did not read a stapled OCSP status in every signed file"
   exit 1
 fi
