@@ -12,30 +12,21 @@
 # Environment: BUILD (default build), OUT (default bench-out/generator).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=generator/cpu_budget.sh
+source generator/cpu_budget.sh
 BUILD=${BUILD:-build}
 OUT=${OUT:-bench-out/generator}
 HM="$BUILD/cli/hallmark"
 DCGAN_BUDGET=${1:-1200}
 VAE_BUDGET=${2:-300}
-TICKS=$(getconf CLK_TCK)
 mkdir -p "$OUT"
 export OMP_NUM_THREADS=1
 
 train() {  # arch cpu-seconds
   local dir="$OUT/$1-cpu$2s"
   rm -rf "$dir"
-  "$HM" --quiet train --arch "$1" --steps 1000000 --sample-every 250 --out "$dir" &
-  local pid=$!
-  while kill -0 "$pid" 2>/dev/null; do
-    local cpu
-    cpu=$(awk -v t="$TICKS" '{print int(($14 + $15) / t)}' "/proc/$pid/stat" 2>/dev/null || echo 0)
-    if [ "$cpu" -ge "$2" ]; then
-      kill -INT "$pid"
-      break
-    fi
-    sleep 1
-  done
-  wait "$pid"
+  run_for_cpu_seconds "$2" "$HM" --quiet train --arch "$1" --steps 1000000 --sample-every 250 \
+    --out "$dir"
 }
 
 score() {  # arch cpu-seconds

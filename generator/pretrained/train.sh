@@ -8,15 +8,15 @@
 #
 # Writes OUT/fashion-mnist-dcgan.hmk and OUT/ledger.sqlite, the two files shipped here.
 #
-# A budget is CPU time of the training process, not wall time, so the result does not depend on
-# what else the machine runs: when it is spent the trainer gets SIGINT, finishes its step and saves.
+# A budget is CPU time of the training process, not wall time (generator/cpu_budget.sh).
 # Environment: BUILD (default build).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=generator/cpu_budget.sh
+source generator/cpu_budget.sh
 OUT=${1:?usage: train.sh OUT [CPU_SECONDS]}
 BUDGET=${2:-1320}
 HM="$PWD/${BUILD:-build}/cli/hallmark"
-TICKS=$(getconf CLK_TCK)
 export OMP_NUM_THREADS=1
 export HALLMARK_HOME="$OUT/home"
 export HALLMARK_PASSPHRASE="${HALLMARK_PASSPHRASE:-hallmark pretrained}"
@@ -27,18 +27,8 @@ mkdir -p "$OUT"
   --source "https://github.com/zalandoresearch/fashion-mnist (Debian package dataset-fashion-mnist)" \
   --attribution "Fashion-MNIST, Copyright (c) 2017 Zalando SE, MIT licence"
 
-"$HM" --quiet train --arch dcgan --data fashion-mnist --size 32 --seed 1 --steps 1000000 \
-  --sample-every 500 --checkpoint-every 500 --out "$OUT/run" &
-pid=$!
-while kill -0 "$pid" 2>/dev/null; do
-  cpu=$(awk -v t="$TICKS" '{print int(($14 + $15) / t)}' "/proc/$pid/stat" 2>/dev/null || echo 0)
-  if [ "$cpu" -ge "$BUDGET" ]; then
-    kill -INT "$pid"
-    break
-  fi
-  sleep 1
-done
-wait "$pid"
+run_for_cpu_seconds "$BUDGET" "$HM" --quiet train --arch dcgan --data fashion-mnist --size 32 \
+  --seed 1 --steps 1000000 --sample-every 500 --checkpoint-every 500 --out "$OUT/run"
 
 steps=$(($(wc -l < "$OUT/run/loss.csv") - 1))
 "$HM" model strip "$OUT/run/model.hmk" --out "$OUT/fashion-mnist-dcgan.hmk"

@@ -9,13 +9,14 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "audit/ledger/ledger_store.h"
 #include "base/hex.h"
 #include "base/sha256.h"
+#include "tests/support/json_lines.h"
 #include "tests/support/subprocess.h"
 
+using hallmark::testing::JsonLines;
 using hallmark::testing::ProcessResult;
 using hallmark::testing::RunHallmark;
 using hallmark::testing::RunProcess;
@@ -23,16 +24,6 @@ using hallmark::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::vector<nlohmann::json> JsonLines(const std::string& out) {
-  std::vector<nlohmann::json> docs;
-  std::istringstream in(out);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line[0] == '{') docs.push_back(nlohmann::json::parse(line));
-  }
-  return docs;
-}
 
 std::string Sha256Of(const std::string& path) {
   auto digest = hallmark::Sha256File(path);

@@ -9,31 +9,22 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "audit/ledger/ledger_store.h"
+#include "tests/support/json_lines.h"
 #include "tests/support/subprocess.h"
 
+using hallmark::testing::JsonLines;
 using hallmark::testing::ProcessResult;
 using hallmark::testing::RunHallmark;
 using hallmark::testing::RunProcess;
 using hallmark::testing::TempDir;
 
 namespace {
-
-std::vector<nlohmann::json> JsonLines(const std::string& out) {
-  std::vector<nlohmann::json> docs;
-  std::istringstream in(out);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) docs.push_back(nlohmann::json::parse(line));
-  }
-  return docs;
-}
 
 // A log origin other than the default: every command of the journey must open the ledger under it
 // (a ledger first written under a custom origin was once refused by generate and policy check).

@@ -14,28 +14,19 @@
 #include <filesystem>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "audit/ledger/ledger_store.h"
+#include "tests/support/json_lines.h"
 #include "tests/support/postgres_cluster.h"
 #include "tests/support/subprocess.h"
 
+using hallmark::testing::JsonLines;
 using hallmark::testing::PostgresCluster;
 using hallmark::testing::ProcessResult;
 using hallmark::testing::RunHallmark;
 using hallmark::testing::TempDir;
 
 namespace {
-
-std::vector<nlohmann::json> JsonLines(const std::string& out) {
-  std::vector<nlohmann::json> docs;
-  std::istringstream in(out);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line[0] == '{') docs.push_back(nlohmann::json::parse(line));
-  }
-  return docs;
-}
 
 // A studio whose ledger is on the test's PostgreSQL server, with a registered model.
 struct Studio {
