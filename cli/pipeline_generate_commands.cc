@@ -105,9 +105,14 @@ void AddModelStrip(CLI::App* model, Context& ctx) {
     ctx.SetAction([&ctx, a]() -> Result<int> {
       HM_ASSIGN_OR_RETURN(generator::GeneratorOnlyCopy copy,
                           generator::WriteGeneratorOnly(a->model, a->out));
-      ctx.Say("wrote " + a->out + ": model " + copy.model_id + " (generator of " +
-              copy.source_id.substr(0, 16) + "…, " + std::to_string(copy.tensors_dropped) +
-              " training-only tensors dropped)");
+      if (copy.tensors_dropped == 0) {
+        ctx.Say("wrote " + a->out + ": model " + copy.model_id +
+                " (already generator-only; copied unchanged)");
+      } else {
+        ctx.Say("wrote " + a->out + ": model " + copy.model_id + " (generator of " +
+                copy.source_id.substr(0, 16) + "…, " + std::to_string(copy.tensors_dropped) +
+                " training-only tensors dropped)");
+      }
       ctx.EmitJson({{"model_id", copy.model_id},
                     {"out", a->out},
                     {"generator_only_of", copy.source_id},

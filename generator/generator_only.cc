@@ -31,6 +31,12 @@ Result<GeneratorOnlyCopy> WriteGeneratorOnly(const std::string& model_path,
         "its generator");
   }
   copy.tensors_dropped = before - tensors.size();
+  if (copy.tensors_dropped == 0) {
+    // Already sampling-only: the copy is the same model, byte for byte, so it keeps its id.
+    HM_RETURN_IF_ERROR(WriteFileAtomic(out_path, original));
+    copy.model_id = copy.source_id;
+    return copy;
+  }
   ckpt.header["generator_only_of"] = copy.source_id;
   HM_ASSIGN_OR_RETURN(copy.model_id, WriteCheckpoint(out_path, ckpt));
   return copy;

@@ -20,7 +20,8 @@ struct GeneratorOnlyCopy {
   size_t tensors_dropped = 0;
 };
 
-// Writes the copy of `model_path` to `out_path` (atomically; never over `model_path` itself).
+// Writes the copy of `model_path` to `out_path` (atomically; never over `model_path` itself). A
+// file that is already generator-only is copied unchanged and keeps its id.
 // BadInput when the file holds no generator tensors ("G.*"), as a VAE's does not.
 Result<GeneratorOnlyCopy> WriteGeneratorOnly(const std::string& model_path,
                                              const std::string& out_path);

@@ -155,3 +155,44 @@ BOOST_AUTO_TEST_CASE(eval_prints_fid_and_consistency) {
   BOOST_TEST(doc["classifier_accuracy"].get<double>() > 0.4);
   BOOST_TEST(doc["per_class_consistency"].size() == 10u);
 }
+
+// model strip: the generator alone samples exactly as the whole model does, under an id of its
+// own; a copy of a copy is the same file; what is not a DCGAN file is refused.
+BOOST_AUTO_TEST_CASE(strip_keeps_the_generator_and_its_samples) {
+  TrainedModel& m = Model();
+  BOOST_TEST_REQUIRE(m.exit_code == 0, m.output);
+  TempDir out;
+  auto stripped = RunHallmark({"--json", "model", "strip", m.model, "--out", out.File("g.hmk")});
+  BOOST_REQUIRE_MESSAGE(stripped.exit_code == 0, stripped.err);
+  auto j = nlohmann::json::parse(stripped.out);
+  BOOST_TEST(j["tensors_dropped"].get<int>() > 0);
+  BOOST_TEST(j["model_id"] != j["generator_only_of"]);
+  BOOST_TEST(std::filesystem::file_size(out.File("g.hmk")) < std::filesystem::file_size(m.model));
+  for (const std::string& model : {m.model, out.File("g.hmk")}) {
+    const std::string dir = out.File(model == m.model ? "whole" : "generator");
+    auto r = RunHallmark(
+        {"sample", "--model", model, "--count", "3", "--seed", "4", "--out", dir, "--quiet"});
+    BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  }
+  int compared = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(out.File("whole"))) {
+    if (entry.path().extension() != ".png") continue;
+    const std::string name = entry.path().filename().string();
+    BOOST_TEST(Slurp(entry.path().string()) == Slurp(out.File("generator/" + name)), name);
+    ++compared;
+  }
+  BOOST_TEST(compared == 3);
+
+  auto again =
+      RunHallmark({"--json", "model", "strip", out.File("g.hmk"), "--out", out.File("g2.hmk")});
+  BOOST_REQUIRE(again.exit_code == 0);
+  BOOST_TEST(nlohmann::json::parse(again.out)["model_id"] == j["model_id"]);
+  BOOST_TEST(Slurp(out.File("g.hmk")) == Slurp(out.File("g2.hmk")));
+
+  auto self = RunHallmark({"model", "strip", m.model, "--out", m.model});
+  BOOST_TEST(self.exit_code == 2, self.err);
+  auto text = RunHallmark(
+      {"model", "strip", HALLMARK_FASHION_1K "/../LICENSE", "--out", out.File("x.hmk")});
+  BOOST_TEST(text.exit_code == 3, text.err);
+  BOOST_TEST(!std::filesystem::exists(out.File("x.hmk")));
+}
