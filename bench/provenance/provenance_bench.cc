@@ -1,9 +1,13 @@
 // Cost of provenance per image: SignImage (with and without the exiv2 XMP pass), its parts
-// (SHA-256 of the file, one ES256 signature) and VerifyImage, on real photographs.
+// (SHA-256 of the file, one ES256 signature) and VerifyImage, on real photographs; and what
+// judging a stapled OCSP answer adds to VerifyImage (a studio made by KeyStore, which has a
+// responder, signing the same image with and without a staple).
 //
 // Images come from $HALLMARK_BENCH_IMAGES, default /usr/lib/python3/dist-packages/skimage/data
 // (Debian package python3-skimage), else tests/data/photos.
 #include <benchmark/benchmark.h>
+
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -17,6 +21,8 @@
 #include "provenance/c2pa/image_signer.h"
 #include "provenance/c2pa/manifest_validator.h"
 #include "provenance/pki/certificate_authority.h"
+#include "provenance/pki/key_store.h"
+#include "provenance/pki/ocsp_responder.h"
 #include "provenance/pki/signer.h"
 
 namespace {
@@ -28,6 +34,10 @@ struct Fixture {
   std::unique_ptr<Signer> es256;
   std::unique_ptr<Signer> ed25519;
   TrustStore trust;
+  // A studio home with an OCSP responder, for the stapled case.
+  std::unique_ptr<Signer> studio;
+  std::unique_ptr<OcspResponder> responder;
+  TrustStore studio_trust;
 };
 
 Fixture* g_fixture = nullptr;
@@ -90,6 +100,33 @@ void BM_VerifyImage(benchmark::State& state, Bytes file) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * signed_file->size()));
 }
 
+void BM_VerifyImageStaple(benchmark::State& state, Bytes file, bool stapled) {
+  const image::Format format = *image::SniffFormat(file);
+  SignOptions options;
+  options.ocsp_responder = stapled ? g_fixture->responder.get() : nullptr;
+  auto signed_file = SignImage(file, format, Spec(), *g_fixture->studio, options);
+  for (auto _ : state) {
+    auto r = VerifyImage(*signed_file, g_fixture->studio_trust);
+    if (!r.ok() || r->state != ValidationState::kTrusted) state.SkipWithError("verify failed");
+    benchmark::DoNotOptimize(r);
+  }
+}
+
+// The studio of the stapled case, in a folder removed at exit.
+bool MakeStudio(Fixture& f, const std::string& home) {
+  const std::string pass = "bench passphrase";
+  KeyStore store(home);
+  if (!store.Init(KeyOptions{}, pass).ok()) return false;
+  auto signer = store.LoadSigner(pass);
+  auto responder = OcspResponder::OpenForStapling(home, pass);
+  auto trust = TrustStore::LoadDirectory(store.trust_dir());
+  if (!signer.ok() || !responder.ok() || !*responder || !trust.ok()) return false;
+  f.studio = std::make_unique<Signer>(std::move(*signer));
+  f.responder = std::move(*responder);
+  f.studio_trust = std::move(*trust);
+  return true;
+}
+
 std::string ImageDir() {
   if (const char* env = std::getenv("HALLMARK_BENCH_IMAGES"); env && *env) return env;
   const std::string skimage = "/usr/lib/python3/dist-packages/skimage/data";
@@ -107,6 +144,10 @@ int main(int argc, char** argv) {
   fixture.ed25519 = MakeSigner(KeyAlgorithm::kEd25519, ca->get(), ca_key->get());
   (void)fixture.trust.AddPem(ByteView(CertificatePem(ca->get())), "bench CA");
   g_fixture = &fixture;
+  const std::string home =
+      (std::filesystem::temp_directory_path() / ("hallmark-bench-" + std::to_string(getpid())))
+          .string();
+  const bool studio = MakeStudio(fixture, home);
 
   const std::string dir = ImageDir();
   benchmark::RegisterBenchmark("Es256SignClaim", BM_Es256SignClaim);
@@ -123,9 +164,17 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark(("SignImage_withXmp_ES256/" + n).c_str(), BM_SignImage, *data,
                                  true, false);
     benchmark::RegisterBenchmark(("VerifyImage/" + n).c_str(), BM_VerifyImage, *data);
+    if (studio) {
+      benchmark::RegisterBenchmark(("VerifyImage_studio_bare/" + n).c_str(), BM_VerifyImageStaple,
+                                   *data, false);
+      benchmark::RegisterBenchmark(("VerifyImage_studio_stapled/" + n).c_str(),
+                                   BM_VerifyImageStaple, *data, true);
+    }
   }
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
+  std::error_code ec;
+  std::filesystem::remove_all(home, ec);
   return 0;
 }
