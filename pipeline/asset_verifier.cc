@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "audit/ledger/no_generator_model.h"
 #include "audit/ledger/receipt.h"
 #include "base/file.h"
 #include "base/hex.h"
@@ -10,7 +11,6 @@
 #include "base/sha256.h"
 #include "image/codec.h"
 #include "pipeline/asset_identity.h"
-#include "pipeline/content_signing.h"
 #include "provenance/c2pa/c2pa_labels.h"
 #include "provenance/c2pa/manifest_validator.h"
 #include "watermark/fingerprint/alignment.h"
@@ -200,7 +200,7 @@ std::string DescribeVerification(const AssetVerification& v) {
   }
   s += std::string("\n  ledger:    ") + LedgerStateName(l.state);
   if (!l.asset_id.empty()) {
-    const std::string model = IsNoGeneratorModelId(l.model_id)
+    const std::string model = l.model_id == audit::NoGeneratorModelId()
                                   ? "no generator (signed with provenance sign --watermark)"
                                   : "model " + l.model_id.substr(0, 12) + "…";
     s += " " + l.asset_id + ", " + model + ", inclusion proof " + ProofText(l) +

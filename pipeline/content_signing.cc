@@ -111,10 +111,6 @@ Result<audit::AssetRecord> AssetRecordFor(const ContentSigningRequest& request,
 
 }  // namespace
 
-bool IsNoGeneratorModelId(const std::string& model_id) {
-  return model_id == audit::NoGeneratorModelId();
-}
-
 Result<audit::ModelRecord> NoGeneratorModel(audit::LedgerStore& ledger) {
   const std::string& id = audit::NoGeneratorModelId();
   HM_ASSIGN_OR_RETURN(auto found, ledger.FindModel(id));

@@ -56,8 +56,6 @@ Result<SignedContent> SignContent(const ContentSigningRequest& request, Studio& 
 
 // The ledger's no-generator model (audit/ledger/no_generator_model.h), recorded on first use.
 Result<audit::ModelRecord> NoGeneratorModel(audit::LedgerStore& ledger);
-// True for that record's id.
-bool IsNoGeneratorModelId(const std::string& model_id);
 
 }  // namespace hallmark::pipeline
 
