@@ -41,4 +41,14 @@ Result<Bytes> HexDecode(std::string_view hex, std::string_view what) {
   return out;
 }
 
+bool IsLowerHex(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+bool IsSha256Hex(std::string_view s) { return s.size() == 64 && IsLowerHex(s); }
+
 }  // namespace hallmark

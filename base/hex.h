@@ -15,6 +15,11 @@ std::string HexEncode(ByteView bytes);
 // Accepts upper or lower case; rejects odd lengths and non-hex characters, naming `what`.
 Result<Bytes> HexDecode(std::string_view hex, std::string_view what = "hex string");
 
+// True when `s` is not empty and holds only lower-case hex digits, as HexEncode writes them.
+bool IsLowerHex(std::string_view s);
+// 64 lower-case hex digits: a SHA-256 as Hallmark writes ids (models, datasets, files).
+bool IsSha256Hex(std::string_view s);
+
 }  // namespace hallmark
 
 #endif  // HALLMARK_BASE_HEX_H_

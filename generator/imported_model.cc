@@ -37,14 +37,6 @@ Result<std::vector<std::string>> NameList(const nlohmann::json& v, const std::st
   return out;
 }
 
-bool IsHexId(const std::string& s) {
-  if (s.size() != 64) return false;
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
 bool IsImportedSidecar(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return false;
@@ -220,7 +212,7 @@ Result<ImportedModel> ReadImportedSidecar(const std::string& model_path) {
   }
   ImportedModel m;
   HM_ASSIGN_OR_RETURN(m.model_id, f.String("/model_id"));
-  if (!IsHexId(m.model_id)) {
+  if (!IsSha256Hex(m.model_id)) {
     return Status::BadInput(path + ": field 'model_id' must be a SHA-256 in lower-case hex");
   }
   HM_ASSIGN_OR_RETURN(m.spec.arch, f.String("/model/arch"));
@@ -240,7 +232,7 @@ Result<ImportedModel> ReadImportedSidecar(const std::string& model_path) {
 Result<std::string> ResolveModelArgument(const std::string& home, const std::string& arg) {
   std::error_code ec;
   const bool exists = std::filesystem::exists(arg, ec);
-  if (!exists && IsHexId(arg)) {
+  if (!exists && IsSha256Hex(arg)) {
     const std::string path = ImportedModelPath(home, arg);
     if (std::filesystem::exists(path, ec)) return path;
     return Status::NotFound("--model " + arg + ": no imported model with that id in " +

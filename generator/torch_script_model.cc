@@ -8,7 +8,6 @@
 #include <sstream>
 
 #include "base/file.h"
-#include "base/hex.h"
 #include "base/sha256.h"
 
 namespace hallmark::generator {
@@ -103,8 +102,7 @@ Result<LoadedFile> LoadScript(const std::string& path, torch::Device device) {
     return Status::BadInput(path + ": not a TorchScript file (not a zip archive)");
   }
   LoadedFile loaded;
-  Sha256Digest digest = Sha256(bytes);
-  loaded.sha256 = HexEncode(ByteView(digest.data(), digest.size()));
+  loaded.sha256 = Sha256Hex(bytes);
   try {
     // From the bytes just hashed, not from the path again: the hash covers what runs.
     std::istringstream in(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()));

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "base/file.h"
+#include "base/hex.h"
 #include "image/codec.h"
 #include "pipeline/asset_identity.h"
 
@@ -51,14 +52,6 @@ bool IsAssetFileName(const std::string& asset_id, const std::string& file_name) 
     if (file_name == asset_id + image::FormatExtension(format)) return true;
   }
   return false;
-}
-
-bool IsLowerHex(const std::string& s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
 }
 
 struct StagedName {

@@ -6,14 +6,6 @@
 
 namespace hallmark::audit {
 
-bool IsHexDigest(const std::string& s) {
-  if (s.size() != 64) return false;
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
 Hash ToHash(const Bytes& b) {
   Hash h{};
   if (b.size() == h.size()) std::copy(b.begin(), b.end(), h.begin());
@@ -23,7 +15,7 @@ Hash ToHash(const Bytes& b) {
 Result<std::string> ItemsRoot(const std::vector<DatasetItem>& items) {
   MemoryMerkleTree tree;
   for (const DatasetItem& item : items) {
-    if (!IsHexDigest(item.sha256)) {
+    if (!IsSha256Hex(item.sha256)) {
       return Status::InvalidArgument("dataset item " + item.path +
                                      ": SHA-256 must be 64 lower-case hex digits");
     }
@@ -54,8 +46,8 @@ Status PrepareAssets(std::vector<AssetRecord>& assets, const std::string& now) {
     if (a.payload.empty() || a.payload.size() > 8) {
       return Status::InvalidArgument("asset " + a.id + ": watermark payload must be 1 to 8 bytes");
     }
-    if (!IsHexDigest(a.content_hash) ||
-        (!a.manifest_hash.empty() && !IsHexDigest(a.manifest_hash))) {
+    if (!IsSha256Hex(a.content_hash) ||
+        (!a.manifest_hash.empty() && !IsSha256Hex(a.manifest_hash))) {
       return Status::InvalidArgument("asset " + a.id +
                                      ": content and manifest hashes must be hex SHA-256");
     }

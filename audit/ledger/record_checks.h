@@ -17,9 +17,6 @@ namespace hallmark::audit {
 // message rather than a constraint failure.
 inline constexpr size_t kMaxFingerprintBytes = 65536;
 
-// 64 lower-case hex digits.
-bool IsHexDigest(const std::string& s);
-
 // A 32-byte column as a Hash (all zeros when the size is wrong; callers check sizes first).
 Hash ToHash(const Bytes& b);
 

@@ -465,7 +465,7 @@ Result<std::optional<std::string>> SqliteLedgerStore::DatasetFolder(const std::s
 }
 
 Result<ModelRecord> SqliteLedgerStore::RecordModel(ModelRecord m) {
-  if (!IsHexDigest(m.id)) {
+  if (!IsSha256Hex(m.id)) {
     return Status::InvalidArgument("model id '" + m.id +
                                    "' must be the checkpoint's SHA-256 (64 lower-case hex digits)");
   }

@@ -35,3 +35,19 @@ BOOST_AUTO_TEST_CASE(byte_view_slices_are_clamped) {
   BOOST_TEST(v.Slice(4, 10).size() == 1u);
   BOOST_TEST(v.Slice(9).empty());
 }
+
+// Ids are written in lower-case hex; anything else (upper case, a stray character, the wrong
+// length for a SHA-256) is not an id.
+BOOST_AUTO_TEST_CASE(lower_case_hex_and_sha256_ids) {
+  BOOST_TEST(IsLowerHex("0123456789abcdef"));
+  BOOST_TEST(!IsLowerHex(""));
+  BOOST_TEST(!IsLowerHex("ABCDEF"));
+  BOOST_TEST(!IsLowerHex("12g4"));
+  const std::string id = Sha256Hex("abc");
+  BOOST_TEST(IsSha256Hex(id));
+  BOOST_TEST(!IsSha256Hex(id.substr(1)));
+  BOOST_TEST(!IsSha256Hex(id + "0"));
+  std::string upper = id;
+  upper[0] = 'B';
+  BOOST_TEST(!IsSha256Hex(upper));
+}

@@ -671,7 +671,7 @@ Result<std::optional<std::string>> PostgresLedgerStore::DatasetFolder(
 }
 
 Result<ModelRecord> PostgresLedgerStore::RecordModel(ModelRecord m) {
-  if (!IsHexDigest(m.id)) {
+  if (!IsSha256Hex(m.id)) {
     return Status::InvalidArgument("model id '" + m.id +
                                    "' must be the checkpoint's SHA-256 (64 lower-case hex digits)");
   }
