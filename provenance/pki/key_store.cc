@@ -344,11 +344,7 @@ Result<RenewedServices> KeyStore::RenewServices(const KeyOptions& options,
   HM_ASSIGN_OR_RETURN(auto ca_chain, ReadCertificatesPem(keys_dir_ + "/ca.crt"));
   X509* ca = ca_chain.front().get();
   HM_ASSIGN_OR_RETURN(UniquePkey ca_key, ReadPrivateKey(keys_dir_ + "/ca.key", passphrase));
-  std::vector<RevokedEntry> entries;
-  if (fs::exists(keys_dir_ + "/revoked.crl")) {
-    HM_ASSIGN_OR_RETURN(UniqueX509Crl old, ReadCrl(keys_dir_ + "/revoked.crl"));
-    entries = RevokedEntries(old.get());
-  }
+  HM_ASSIGN_OR_RETURN(std::vector<RevokedEntry> entries, RevokedSoFar());
   HM_ASSIGN_OR_RETURN(UniqueX509Crl crl, IssueRevocationList(ca, ca_key.get(), entries));
   HM_RETURN_IF_ERROR(PublishRevocationList(crl.get()));
   HM_RETURN_IF_ERROR(IssueResponder(options.start, ca, ca_key.get(), passphrase));
@@ -361,6 +357,12 @@ Result<RenewedServices> KeyStore::RenewServices(const KeyOptions& options,
   HM_ASSIGN_OR_RETURN(DelegatedKey tsa, LoadTimeStampAuthority(passphrase));
   renewed.tsa_not_after = AsnTime(X509_get0_notAfter(tsa.chain.front().get()));
   return renewed;
+}
+
+Result<std::vector<RevokedEntry>> KeyStore::RevokedSoFar() const {
+  if (!fs::exists(keys_dir_ + "/revoked.crl")) return std::vector<RevokedEntry>();
+  HM_ASSIGN_OR_RETURN(UniqueX509Crl crl, ReadCrl(keys_dir_ + "/revoked.crl"));
+  return RevokedEntries(crl.get());
 }
 
 Status KeyStore::PublishRevocationList(X509_CRL* crl) const {
@@ -398,11 +400,7 @@ Result<KeyInfo> KeyStore::Revoke(const std::string& id, const std::string& passp
                                    "); ask that CA to revoke it");
   }
   HM_ASSIGN_OR_RETURN(UniquePkey ca_key, ReadPrivateKey(keys_dir_ + "/ca.key", passphrase));
-  std::vector<RevokedEntry> entries;
-  if (fs::exists(keys_dir_ + "/revoked.crl")) {
-    HM_ASSIGN_OR_RETURN(UniqueX509Crl old, ReadCrl(keys_dir_ + "/revoked.crl"));
-    entries = RevokedEntries(old.get());
-  }
+  HM_ASSIGN_OR_RETURN(std::vector<RevokedEntry> entries, RevokedSoFar());
   if (std::none_of(entries.begin(), entries.end(),
                    [&](const RevokedEntry& e) { return e.serial_hex == info.serial; })) {
     entries.push_back({info.serial, since ? since : std::time(nullptr)});

@@ -143,6 +143,8 @@ class KeyStore {
   Result<KeyInfo> Describe(const std::string& id) const;
   Result<KeyInfo> IssueSigningKey(const KeyOptions& options, const std::string& passphrase);
   Status PublishRevocationList(X509_CRL* crl) const;
+  // The entries of the current revocation list; none before the first.
+  Result<std::vector<RevokedEntry>> RevokedSoFar() const;
   Status RecordPublicUrl(const std::string& url) const;
   Status IssueTimeStampAuthority(const KeyOptions& options, X509* ca, EVP_PKEY* ca_key,
                                  const std::string& passphrase) const;
