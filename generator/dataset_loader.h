@@ -3,8 +3,9 @@
 //   ""  or "fashion-mnist"      Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist)
 //   a folder of IDX files        train-images-idx3-ubyte[.gz] + labels (+ t10k-* as the test part)
 //   an IDX images file           ...-images-idx3-ubyte[.gz]; the labels file is found by name
-//   a folder of class folders    <data>/<class>/*.png|jpg|jpeg|webp; labels in the order of
-//                                <data>/classes.txt (one name a line) if present, else by name
+//   a folder of class folders    <data>/<class>/**/*.png|jpg|jpeg|webp; labels in the order of
+//                                <data>/classes.txt (one name a line) if present, else by name;
+//                                see image_folder.h for alpha, non-square and unreadable images
 //
 // Without a separate test part, every tenth image of each class (in file-name order) is held out
 // as the test part, so evaluation never scores the classifier on what it was trained on.
@@ -40,9 +41,6 @@ struct DataRequest {
 };
 
 Result<TrainingData> LoadTrainingData(const DataRequest& request);
-
-// Loads a class-folder dataset at its native size (every image must have the same size).
-Result<LabeledImages> LoadImageFolder(const std::string& dir, int channels);
 
 // Pads or resamples every image of `in` to size x size with `channels` channels.
 Result<LabeledImages> Reshape(const LabeledImages& in, int size, int channels);

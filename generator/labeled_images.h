@@ -37,6 +37,7 @@ struct TrainingData {
   std::string source;   // what --data named, resolved ("/usr/share/datasets/fashion-mnist")
   std::string digest;   // SHA-256 (hex) of the canonical content, see dataset_loader.h
   int source_size = 0;  // the images' size before padding/resizing (28 for Fashion-MNIST)
+  std::vector<std::string> skipped;  // "<path>: <why>" for each unreadable image left out
 };
 
 }  // namespace hallmark::generator

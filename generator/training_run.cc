@@ -169,6 +169,7 @@ Result<TrainSummary> RunTraining(const TrainCommand& cmd, Backend& backend,
   HM_RETURN_IF_ERROR(spec.Validate());
 
   HM_ASSIGN_OR_RETURN(TrainingData data, LoadTrainingData({cmd.data, cmd.size, cmd.channels}));
+  for (const std::string& why : data.skipped) say("skipped " + why);
   spec.channels = data.train.channels;
   spec.class_names = data.train.class_names;
   HM_RETURN_IF_ERROR(spec.Validate());
@@ -200,7 +201,8 @@ Result<TrainSummary> RunTraining(const TrainCommand& cmd, Backend& backend,
                       {"source", data.source},
                       {"train_images", data.train.count()},
                       {"test_images", data.test.count()},
-                      {"source_size", data.source_size}};
+                      {"source_size", data.source_size},
+                      {"skipped_images", data.skipped.size()}};
   if (!cmd.dataset_id.empty()) {
     config.data_info["dataset"] = {{"id", cmd.dataset_id}, {"name", cmd.dataset_name}};
   }
