@@ -17,6 +17,9 @@ void AddJobFlags(CLI::App* cmd, GenerateFlags* a) {
   cmd->add_option("--truncation", r.truncation, "Latent truncation (0: off)")
       ->check(CLI::Range(0.0, 10.0));
   cmd->add_option("--palette", r.palette, "Map colours onto a palette: '#rrggbb,#rrggbb,...'");
+  cmd->add_option("--palette-strength", r.palette_strength,
+                  "How much of the palette map to mix over the model's colours (0..1, default 1)")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--out-size", r.out_size, "Delivered size in pixels")
       ->check(CLI::Range(64, 4096));
   cmd->add_option("--format", a->format, "png or jpeg")

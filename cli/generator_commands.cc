@@ -135,6 +135,9 @@ void RegisterSample(CLI::App& app, Context& ctx) {
                   "Redraw latent values beyond +-T (smaller: more typical images; 0 = off)");
   sub->add_option("--interpolate", cmd->interpolate, "A,B: a latent walk from seed A to seed B");
   sub->add_option("--palette", cmd->palette, "Colours to map the output onto: #rrggbb,#rrggbb,...");
+  sub->add_option("--palette-strength", cmd->palette_strength,
+                  "How much of the palette map to mix over the model's colours (0..1, default 1)")
+      ->check(CLI::Range(0.0, 1.0));
   sub->add_option("--out-size", cmd->out_size, "Deliver at N x N pixels (quality resampling)");
   sub->add_option("--filter", cmd->filter, "Resampling filter for --out-size");
   sub->add_option("--format", cmd->format, "png, jpeg or webp");

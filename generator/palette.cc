@@ -58,7 +58,13 @@ std::string FormatColor(const Rgb& c) {
   return buf;
 }
 
-image::Image ApplyPalette(const image::Image& src_any, const std::vector<Rgb>& palette) {
+Status CheckPaletteStrength(double strength) {
+  if (strength >= 0.0 && strength <= 1.0) return Status::Ok();
+  return Status::InvalidArgument("--palette-strength must be between 0 and 1");
+}
+
+image::Image ApplyPalette(const image::Image& src_any, const std::vector<Rgb>& palette,
+                          double strength) {
   image::Image src = src_any.bit_depth() == 8 ? src_any : image::ConvertDepth(src_any, 8);
   const bool alpha = src.has_alpha();
   image::Image out = *image::Image::Create(src.width(), src.height(), alpha ? 4 : 3);
@@ -82,9 +88,11 @@ image::Image ApplyPalette(const image::Image& src_any, const std::vector<Rgb>& p
     for (int x = 0; x < src.width(); ++x, s += sc, d += dc) {
       int luma = sc >= 3 ? int(std::lround(0.299 * s[0] + 0.587 * s[1] + 0.114 * s[2])) : s[0];
       const Rgb& c = lut[luma];
-      d[0] = c.r;
-      d[1] = c.g;
-      d[2] = c.b;
+      const uint8_t mapped[3] = {c.r, c.g, c.b};
+      for (int k = 0; k < 3; ++k) {
+        const double own = s[sc >= 3 ? k : 0];
+        d[k] = uint8_t(std::lround(own + (mapped[k] - own) * strength));
+      }
       if (alpha) d[3] = s[sc - 1];
     }
   }

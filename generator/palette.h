@@ -2,6 +2,10 @@
 // image's luminance (BT.601) runs along the colours in the order given, evenly spaced: the first
 // colour takes the darkest tones, the last the brightest. It works the same on grey and colour
 // output and keeps the shading the model produced.
+//
+// At full strength the map replaces the model's colours. A lower strength mixes the map over
+// them (the opacity of a gradient-map layer), so colour output keeps what it depicts (a red flag
+// stays reddish) while its tones move toward the palette.
 #ifndef HALLMARK_GENERATOR_PALETTE_H_
 #define HALLMARK_GENERATOR_PALETTE_H_
 
@@ -24,8 +28,13 @@ struct Rgb {
 Result<std::vector<Rgb>> ParsePalette(std::string_view text);
 std::string FormatColor(const Rgb& c);  // "#1b1f3a"
 
-// An 8-bit RGB image (alpha, if any, is kept as RGBA). `palette` needs at least 2 colours.
-image::Image ApplyPalette(const image::Image& src, const std::vector<Rgb>& palette);
+// An 8-bit RGB image (alpha, if any, is kept as RGBA). `palette` needs at least 2 colours;
+// `strength` is in [0, 1]: 1 is the map alone, 0 the image as it was (as RGB).
+image::Image ApplyPalette(const image::Image& src, const std::vector<Rgb>& palette,
+                          double strength = 1.0);
+
+// "--palette-strength": a number in [0, 1].
+Status CheckPaletteStrength(double strength);
 
 }  // namespace hallmark::generator
 

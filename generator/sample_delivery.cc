@@ -27,10 +27,14 @@ Result<image::Image> Deliver(const image::Image& raw, const DeliveryOptions& opt
                              std::vector<EditStep>* edits) {
   image::Image img = raw;
   if (!options.palette.empty()) {
-    img = ApplyPalette(img, options.palette);
+    HM_RETURN_IF_ERROR(CheckPaletteStrength(options.palette_strength));
+    img = ApplyPalette(img, options.palette, options.palette_strength);
     nlohmann::json colors = nlohmann::json::array();
     for (const Rgb& c : options.palette) colors.push_back(FormatColor(c));
-    edits->push_back({"palette", {{"method", "gradient-map"}, {"colors", colors}}});
+    nlohmann::json parameters = {{"method", "gradient-map"}, {"colors", colors}};
+    // Recorded only when it differs from the map alone, so earlier records read the same.
+    if (options.palette_strength != 1.0) parameters["strength"] = options.palette_strength;
+    edits->push_back({"palette", parameters});
   }
   if (options.out_size > 0 && options.out_size != img.width()) {
     if (options.out_size > 8192) return Status::InvalidArgument("--out-size is at most 8192");

@@ -25,8 +25,9 @@ struct EditStep {
 };
 
 struct DeliveryOptions {
-  std::vector<Rgb> palette;  // empty: colours as generated
-  int out_size = 0;          // 0: the model's size; else the delivered width = height
+  std::vector<Rgb> palette;     // empty: colours as generated
+  double palette_strength = 1;  // 1: the gradient map alone; below, mixed over the model's colours
+  int out_size = 0;             // 0: the model's size; else the delivered width = height
   image::Filter filter = image::Filter::kLanczos3;
 };
 

@@ -22,6 +22,7 @@ struct SampleCommand {
   double truncation = 0;
   std::string interpolate;  // "A,B": a latent walk from seed A to seed B over --count images
   std::string palette;      // "#rrggbb,..."
+  double palette_strength = 1;
   int out_size = 0;
   std::string filter = "lanczos3";
   std::string format = "png";

@@ -30,8 +30,9 @@ struct GenerateRequest {
   std::string class_name;  // index or name; empty cycles through the classes
   uint64_t seed = 0;
   double truncation = 0;
-  std::string palette;  // "#rrggbb,..." or empty
-  int out_size = 256;   // delivered size; 256 leaves the watermark room for a 64-bit payload
+  std::string palette;          // "#rrggbb,..." or empty
+  double palette_strength = 1;  // see generator/palette.h
+  int out_size = 256;  // delivered size; 256 leaves the watermark room for a 64-bit payload
   image::Format format = image::Format::kPng;
   int jpeg_quality = 92;
   std::string out_dir = "assets";

@@ -10,6 +10,7 @@ std::string JobOptionsJson(const GenerateRequest& r) {
                       {"seed", r.seed},
                       {"truncation", r.truncation},
                       {"palette", r.palette},
+                      {"palette_strength", r.palette_strength},
                       {"out_size", r.out_size},
                       {"format", image::FormatName(r.format)},
                       {"jpeg_quality", r.jpeg_quality},
@@ -48,6 +49,8 @@ Status ApplyJobOptions(const std::string& json, GenerateRequest* r) {
     r->seed = j.value("seed", uint64_t{0});
     field = "truncation";
     r->truncation = j.value("truncation", 0.0);
+    field = "palette_strength";
+    r->palette_strength = j.value("palette_strength", 1.0);
     field = "out_size";
     r->out_size = j.value("out_size", r->out_size);
     field = "jpeg_quality";

@@ -116,6 +116,11 @@ BOOST_AUTO_TEST_CASE(bad_arguments_exit_with_one_line) {
       RunHallmark({"sample", "--model", m.model, "--palette", "red", "--out", out.path()});
   BOOST_TEST(palette.exit_code == 2);
   BOOST_TEST(palette.err.find("--palette") != std::string::npos, palette.err);
+  for (const char* strength : {"0.5", "1.5"}) {  // without --palette; out of range
+    auto mix = RunHallmark({"sample", "--model", m.model, "--palette-strength", strength});
+    BOOST_TEST(mix.exit_code == 2);
+    BOOST_TEST(mix.err.find("--palette-strength") != std::string::npos, mix.err);
+  }
   auto walk =
       RunHallmark({"sample", "--model", m.model, "--interpolate", "7", "--out", out.path()});
   BOOST_TEST(walk.exit_code == 2);

@@ -4,6 +4,7 @@
 #include <zlib.h>
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
@@ -195,6 +196,34 @@ BOOST_AUTO_TEST_CASE(palette_parsing_and_gradient_map) {
   BOOST_TEST(out.sample(1, 0, 0) == 255);  // mid-grey lands on the middle stop (red)
   BOOST_TEST(out.sample(1, 0, 1) <= 2);
   BOOST_TEST(out.sample(2, 0, 1) == 255);  // white is the last colour
+}
+
+BOOST_AUTO_TEST_CASE(palette_strength_mixes_the_map_over_the_model_colours) {
+  auto two = *ParsePalette("#000000,#0000ff");
+  auto red = *image::Image::Create(1, 1, 3);
+  red.set_sample(0, 0, 0, 200);  // luma 60: the map gives (0, 0, 60)
+  BOOST_TEST((ApplyPalette(red, two, 0.0) == red));
+  image::Image full = ApplyPalette(red, two, 1.0);
+  BOOST_TEST(full.sample(0, 0, 0) == 0);
+  BOOST_TEST(full.sample(0, 0, 2) == 60);
+  image::Image half = ApplyPalette(red, two, 0.5);
+  BOOST_TEST(half.sample(0, 0, 0) == 100);  // the model's red is half kept
+  BOOST_TEST(half.sample(0, 0, 2) == 30);
+  BOOST_TEST(CheckPaletteStrength(0.25).ok());
+  BOOST_TEST(!CheckPaletteStrength(1.5).ok());
+  BOOST_TEST(!CheckPaletteStrength(std::nan("")).ok());
+
+  DeliveryOptions options;
+  options.palette = two;
+  std::vector<EditStep> edits;
+  BOOST_TEST_REQUIRE(Deliver(red, options, &edits).ok());
+  BOOST_TEST(!edits[0].parameters.contains("strength"));  // records made before it read the same
+  options.palette_strength = 0.5;
+  edits.clear();
+  BOOST_TEST_REQUIRE(Deliver(red, options, &edits).ok());
+  BOOST_TEST(edits[0].parameters["strength"] == 0.5);
+  options.palette_strength = -1;
+  BOOST_TEST(!Deliver(red, options, &edits).ok());
 }
 
 BOOST_AUTO_TEST_CASE(delivery_records_its_edits) {
