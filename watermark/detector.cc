@@ -1,7 +1,8 @@
 // Detect(): reads the canvas of each mode at the image's own geometry, then searches scale and
 // rotation for the 64-bit modes; when that finds nothing, it does the same on the image mirrored
-// left to right. Each of these (at most ten) readings gets a tenth of the false-positive budget,
-// so the union bound over everything tried stays below DetectOptions::max_false_positive.
+// left to right. Each of these (at most twelve: three modes, a crop's own pixels and two searches,
+// in each orientation) readings gets a twelfth of the false-positive budget, so the union bound
+// over everything tried stays below DetectOptions::max_false_positive.
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -21,7 +22,7 @@
 namespace hallmark::watermark {
 namespace {
 
-constexpr double kStages = 10.0;
+constexpr double kStages = 12.0;
 constexpr double kLn2 = 0.69314718055994531;
 
 // Union bound: stages x hypotheses x variants x Hoeffding tail x CRC acceptance (independent of
@@ -120,6 +121,20 @@ Detection DetectInLuma(const image::Plane& luma, const Key& key, const DetectOpt
     const TileMatch match = r->correlator.Match(Fold(r->whitened, m->tile));
     Consider(match, *m, key, uint64_t(m->tile) * uint64_t(m->tile), Geometry{}, options, &d);
     readers.push_back(std::move(r));
+    if (d.found) return d;
+  }
+  // Stage A': a crop of a standard-mode image whose short side was the canvas's own (256 px, what
+  // `generate` delivers) still shows the mark at one canvas pixel per image pixel. Resampling it
+  // to the canvas magnifies the mark by 256 / short_side, which only the search below recovers,
+  // against a threshold raised by its thousands of hypotheses; read at its own pixels it needs
+  // only the shifts.
+  if (short_side < kStandardMode.canvas_short && short_side >= 2 * kStandardMode.tile) {
+    TileCorrelator native(SharedPatternVariants(key, kStandardMode));
+    const TileMatch match = native.Match(Fold(Whiten(luma), kStandardMode.tile));
+    Geometry g;
+    g.scale = double(kStandardMode.canvas_short) / double(short_side);
+    Consider(match, kStandardMode, key, uint64_t(kStandardMode.tile) * uint64_t(kStandardMode.tile),
+             g, options, &d);
     if (d.found) return d;
   }
   // Stage B: scale and rotation, for the standard modes whose marks a crop of this size can hold:

@@ -1,6 +1,7 @@
 // Embedding and detection on the test photographs: round trips at several sizes, the attack
 // suite at mild levels, wrong keys, unmarked images, and malformed inputs.
 #define BOOST_TEST_MODULE watermark_embed_detect
+#include <array>
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
@@ -175,6 +176,28 @@ BOOST_AUTO_TEST_CASE(half_area_crop_of_a_large_image_is_found) {
   const Image crop = attacks::CentreCrop(m, 0.5);
   BOOST_REQUIRE(std::min(crop.width(), crop.height()) < 384);
   ExpectPayload(crop, kPayload, "centre crop 50%");
+}
+
+// A crop of a 256-px asset (the size `generate` delivers) is read at its own pixels, where the
+// mark is at its embedded scale: no scale search, and the scale reported is what brings the crop
+// back to the 256-px canvas, so the content comparison aligns it.
+BOOST_AUTO_TEST_CASE(crops_of_a_256_px_asset_are_read_at_their_own_pixels) {
+  for (const char* name : {"chelsea.png", "coffee.png", "rocket.jpg"}) {
+    const Image asset = Marked(*image::Resize(Photo(name), 256, 256, image::Filter::kArea));
+    for (const auto& [w, h, x, y] :
+         {std::array<int, 4>{181, 181, 37, 40}, std::array<int, 4>{140, 200, 101, 9}}) {
+      const Image crop = attacks::CropAt(asset, x, y, w, h);
+      DetectOptions no_search;
+      no_search.search_geometry = false;
+      Result<Detection> d = Detect(crop, TestKey(), no_search);
+      BOOST_REQUIRE(d.ok());
+      BOOST_TEST(d->found, name << " " << w << "x" << h << ": score " << d->score);
+      if (!d->found) continue;
+      BOOST_TEST(d->payload.ToHex() == kPayload.ToHex());
+      BOOST_TEST(d->scale == 256.0 / std::min(w, h), name);
+      BOOST_TEST(d->false_positive_probability <= 1e-6);
+    }
+  }
 }
 
 // Heavy compression of small-content images can leave the pilot readable but the payload
