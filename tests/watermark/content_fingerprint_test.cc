@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "image/resample.h"
 #include "watermark/attacks.h"
 #include "watermark/fingerprint/alignment.h"
+#include "watermark/fingerprint/cell_statistics.h"
 #include "watermark/fingerprint/content_comparison.h"
 #include "watermark/fingerprint/content_fingerprint.h"
 #include "watermark/watermark.h"
@@ -76,6 +78,34 @@ Image Pasted(const Image& img, const Image& from, int x, int y, int w, int h) {
 }
 
 }  // namespace
+
+// The one-pass grid (an unshifted query of the recorded size) must give what the summed-area
+// tables give at placement (0, 0), cell for cell, on sizes whose cells and sub-blocks are uneven.
+BOOST_AUTO_TEST_CASE(one_pass_grid_equals_the_tables_at_the_origin) {
+  uint32_t state = 12345;
+  for (const auto& [w, h] : {std::pair{256, 256}, std::pair{300, 200}, std::pair{517, 128}}) {
+    image::Plane plane(w, h);
+    for (float& v : plane.px) {
+      state = state * 1664525u + 1013904223u;
+      v = float(state >> 24);
+    }
+    const std::vector<CellStats> fast = MeasureWholeGrid(plane);
+    const CellStatistics tables(plane);
+    BOOST_REQUIRE(fast.size() == size_t(kCells));
+    double worst = 0.0;
+    for (int cy = 0; cy < kGrid; ++cy) {
+      for (int cx = 0; cx < kGrid; ++cx) {
+        CellStats slow;
+        BOOST_REQUIRE(tables.Measure(CellBoundary(w, cx), CellBoundary(h, cy),
+                                     CellBoundary(w, cx + 1), CellBoundary(h, cy + 1), &slow));
+        const CellStats& f = fast[size_t(cy * kGrid + cx)];
+        worst = std::max({worst, double(std::fabs(f.mean - slow.mean)),
+                          double(std::fabs(f.detail - slow.detail))});
+      }
+    }
+    BOOST_TEST(worst < 1e-3, w << "x" << h << ": differs by " << worst);
+  }
+}
 
 BOOST_AUTO_TEST_CASE(encoding_round_trips_and_refuses_foreign_bytes) {
   const ContentFingerprint fp = Fingerprint(Photo("chelsea.png"));

@@ -67,6 +67,70 @@ bool CellStatistics::Measure(int x0, int y0, int x1, int y1, CellStats* out) con
   return true;
 }
 
+namespace {
+
+// The sub-block edges along an axis of `extent` samples, as Measure cuts them: each cell's span
+// in four at x0 + (x1 - x0) * j / 4.
+void SubBlockEdges(int extent, std::array<int, 4 * kGrid + 1>* edges) {
+  for (int i = 0; i < kGrid; ++i) {
+    const int x0 = CellBoundary(extent, i), x1 = CellBoundary(extent, i + 1);
+    for (int j = 0; j < 4; ++j) (*edges)[size_t(4 * i + j)] = x0 + (x1 - x0) * j / 4;
+  }
+  (*edges)[4 * kGrid] = extent;
+}
+
+}  // namespace
+
+std::vector<CellStats> MeasureWholeGrid(const image::Plane& plane) {
+  constexpr int kSub = 4 * kGrid;
+  std::array<int, kSub + 1> xe{}, ye{};
+  SubBlockEdges(plane.width, &xe);
+  SubBlockEdges(plane.height, &ye);
+  std::vector<double> sums(size_t(kSub) * kSub, 0.0);
+  // The rows of one band of sub-blocks are added column by column first (a loop the compiler
+  // vectorises; float is exact enough for a few rows of 0..255 values), then each sub-block's
+  // columns once per band.
+  std::vector<float> band(size_t(plane.width));
+  for (int by = 0; by < kSub; ++by) {
+    std::fill(band.begin(), band.end(), 0.0f);
+    float* __restrict acc = band.data();
+    for (int y = ye[size_t(by)]; y < ye[size_t(by) + 1]; ++y) {
+      const float* __restrict p = plane.row(y);
+      for (int x = 0; x < plane.width; ++x) acc[x] += p[x];
+    }
+    double* into = &sums[size_t(by) * kSub];
+    for (int bx = 0; bx < kSub; ++bx) {
+      double run = 0.0;
+      for (int x = xe[size_t(bx)]; x < xe[size_t(bx) + 1]; ++x) run += band[size_t(x)];
+      into[bx] = run;
+    }
+  }
+  std::vector<CellStats> cells(static_cast<size_t>(kCells));
+  for (int cy = 0; cy < kGrid; ++cy) {
+    for (int cx = 0; cx < kGrid; ++cx) {
+      double total = 0.0, s1 = 0.0, s2 = 0.0;
+      for (int j = 0; j < 4; ++j) {
+        const int by = 4 * cy + j;
+        const double h = ye[size_t(by) + 1] - ye[size_t(by)];
+        for (int i = 0; i < 4; ++i) {
+          const int bx = 4 * cx + i;
+          const double sum = sums[size_t(by) * kSub + size_t(bx)];
+          const double m = sum / (h * (xe[size_t(bx) + 1] - xe[size_t(bx)]));
+          total += sum;
+          s1 += m;
+          s2 += m * m;
+        }
+      }
+      const double area = double(xe[size_t(4 * cx + 4)] - xe[size_t(4 * cx)]) *
+                          double(ye[size_t(4 * cy + 4)] - ye[size_t(4 * cy)]);
+      CellStats& c = cells[size_t(cy) * kGrid + size_t(cx)];
+      c.mean = float(total / area);
+      c.detail = float(std::sqrt(std::max(0.0, s2 / 16.0 - (s1 / 16.0) * (s1 / 16.0))));
+    }
+  }
+  return cells;
+}
+
 double WorkingScale(int width, int height) {
   const int short_side = std::min(width, height), long_side = std::max(width, height);
   if (short_side < kWorkingShortSide) return double(kWorkingShortSide) / double(short_side);

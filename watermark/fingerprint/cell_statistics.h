@@ -4,6 +4,7 @@
 #ifndef HALLMARK_WATERMARK_FINGERPRINT_CELL_STATISTICS_H_
 #define HALLMARK_WATERMARK_FINGERPRINT_CELL_STATISTICS_H_
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -40,6 +41,13 @@ class CellStatistics {
   std::vector<double> sum_;       // (width + 1) x (height + 1)
   std::vector<int32_t> invalid_;  // (width + 1) x (height + 1); empty when all valid
 };
+
+// Measure's statistics of every cell of the kGrid x kGrid grid laid over the whole plane (cell i
+// spanning CellBoundary(extent, i) to CellBoundary(extent, i + 1) on each axis), in one pass over
+// the samples: the common case of a comparison, an unshifted query of the recorded size, without
+// the summed-area tables that a placement search needs. Equal to Measure's up to rounding.
+// The plane's short side must be at least 4 * kGrid (every working plane's is).
+std::vector<CellStats> MeasureWholeGrid(const image::Plane& plane);
 
 // The working scale for an image of this size: the factor that brings its long side down to
 // kWorkingLongSide, or its short side up to kWorkingShortSide (so every cell has at least 4 x 4

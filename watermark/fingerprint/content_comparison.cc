@@ -214,6 +214,25 @@ Placement FindPlacement(const CellStatistics& q, const Grid& g, const BandPass& 
   return best;
 }
 
+// The usual query, an unshifted copy of the recorded size (re-encoded, stripped, edited), measured
+// in one pass without the tables FindPlacement needs. True, with `cells` and `at` filled, when no
+// search is needed: the query's pixels are the record's own (nothing was resampled, so only a
+// translation attack could move the content, and a cell is 8 or more pixels wide), or it
+// correlates well enough that FindPlacement would stop at this first placement too.
+bool SettledWithoutSearch(const Registered& reg, int ww, int wh, bool native, const BandPass& rec,
+                          QueryCells* cells, Placement* at) {
+  if (!reg.valid.empty() || reg.plane.width != ww || reg.plane.height != wh) return false;
+  const std::vector<CellStats> stats = MeasureWholeGrid(reg.plane);
+  std::copy(stats.begin(), stats.end(), cells->stats.begin());
+  cells->has.fill(true);
+  cells->count = kCells;
+  int n = 0;
+  const double s = Similarity(rec, *cells, &n);
+  if (!native && s < kSettledSimilarity) return false;
+  *at = {0, 0, s, n};
+  return true;
+}
+
 double Median(std::vector<double> v) {
   if (v.empty()) return 0.0;
   std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
@@ -428,17 +447,20 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
     return Uncomparable(thresholds, "the image is far larger than the recorded one");
   }
   const Registered reg = Register(std::move(query_luma), to_working, alignment);
-  const CellStatistics q(reg.plane, reg.valid.empty() ? nullptr : &reg.valid);
   const Grid grid = GridFor(ww, wh);
   const BandPass rec =
       BandPassOf([&](int x, int y) { return recorded.mean(x, y); }, [](int, int) { return true; });
-  const Placement at = FindPlacement(q, grid, rec, ww, wh);
+  QueryCells cells;
+  Placement at;
+  if (!SettledWithoutSearch(reg, ww, wh, alignment.scale == 1.0, rec, &cells, &at)) {
+    const CellStatistics q(reg.plane, reg.valid.empty() ? nullptr : &reg.valid);
+    at = FindPlacement(q, grid, rec, ww, wh);
+    MeasureCells(q, grid, -at.ox, -at.oy, &cells);
+  }
 
   ContentComparison c;
   c.min_similarity = thresholds.min_similarity;
   c.similarity = std::max(-1.0, at.similarity);
-  QueryCells cells;
-  MeasureCells(q, grid, -at.ox, -at.oy, &cells);
   c.cells_compared = cells.count;
   if (at.cells < 16 || cells.count < thresholds.min_cells) {
     c.match = ContentMatch::kUncomparable;
