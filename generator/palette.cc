@@ -18,7 +18,7 @@ Result<Rgb> ParseColor(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   if (!s.empty() && s.front() == '#') s.remove_prefix(1);
-  int v[6];
+  int v[6] = {};
   if (s.size() != 3 && s.size() != 6) {
     return Status::InvalidArgument("--palette: '" + std::string(orig) +
                                    "' is not a colour (expected #rgb or #rrggbb)");

@@ -79,6 +79,17 @@ void SubBlockEdges(int extent, std::array<int, 4 * kGrid + 1>* edges) {
   (*edges)[4 * kGrid] = extent;
 }
 
+// acc[x] += row[x] for x < n. Eight columns a step, with non-aliasing parameters, which -O2's
+// straight-line vectoriser turns into vector adds (its loop vectoriser would need a trip count
+// known to be a multiple of the vector width).
+void AddRow(const float* __restrict row, int n, float* __restrict acc) {
+  const int whole = n & ~7;
+  for (int x = 0; x < whole; x += 8) {
+    for (int k = 0; k < 8; ++k) acc[x + k] += row[x + k];
+  }
+  for (int x = whole; x < n; ++x) acc[x] += row[x];
+}
+
 }  // namespace
 
 std::vector<CellStats> MeasureWholeGrid(const image::Plane& plane) {
@@ -93,10 +104,8 @@ std::vector<CellStats> MeasureWholeGrid(const image::Plane& plane) {
   std::vector<float> band(size_t(plane.width));
   for (int by = 0; by < kSub; ++by) {
     std::fill(band.begin(), band.end(), 0.0f);
-    float* __restrict acc = band.data();
     for (int y = ye[size_t(by)]; y < ye[size_t(by) + 1]; ++y) {
-      const float* __restrict p = plane.row(y);
-      for (int x = 0; x < plane.width; ++x) acc[x] += p[x];
+      AddRow(plane.row(y), plane.width, band.data());
     }
     double* into = &sums[size_t(by) * kSub];
     for (int bx = 0; bx < kSub; ++bx) {
