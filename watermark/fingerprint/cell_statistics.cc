@@ -74,9 +74,9 @@ namespace {
 void SubBlockEdges(int extent, std::array<int, 4 * kGrid + 1>* edges) {
   for (int i = 0; i < kGrid; ++i) {
     const int x0 = CellBoundary(extent, i), x1 = CellBoundary(extent, i + 1);
-    for (int j = 0; j < 4; ++j) (*edges)[size_t(4 * i + j)] = x0 + (x1 - x0) * j / 4;
+    for (int j = 0; j < 4; ++j) (*edges)[4 * size_t(i) + size_t(j)] = x0 + (x1 - x0) * j / 4;
   }
-  (*edges)[4 * kGrid] = extent;
+  (*edges)[size_t(4) * kGrid] = extent;
 }
 
 // acc[x] += row[x] for x < n. Eight columns a step, with non-aliasing parameters, which -O2's
@@ -130,8 +130,8 @@ std::vector<CellStats> MeasureWholeGrid(const image::Plane& plane) {
           s2 += m * m;
         }
       }
-      const double area = double(xe[size_t(4 * cx + 4)] - xe[size_t(4 * cx)]) *
-                          double(ye[size_t(4 * cy + 4)] - ye[size_t(4 * cy)]);
+      const size_t x0 = 4 * size_t(cx), y0 = 4 * size_t(cy);
+      const double area = double(xe[x0 + 4] - xe[x0]) * double(ye[y0 + 4] - ye[y0]);
       CellStats& c = cells[size_t(cy) * kGrid + size_t(cx)];
       c.mean = float(total / area);
       c.detail = float(std::sqrt(std::max(0.0, s2 / 16.0 - (s1 / 16.0) * (s1 / 16.0))));
