@@ -93,46 +93,43 @@ void AddRow(const float* __restrict row, int n, float* __restrict acc) {
 }  // namespace
 
 std::vector<CellStats> MeasureWholeGrid(const image::Plane& plane) {
-  constexpr int kSub = 4 * kGrid;
+  constexpr size_t kSub = 4 * kGrid;
   std::array<int, kSub + 1> xe{}, ye{};
   SubBlockEdges(plane.width, &xe);
   SubBlockEdges(plane.height, &ye);
-  std::vector<double> sums(size_t(kSub) * kSub, 0.0);
-  // The rows of one band of sub-blocks are added column by column first (a loop the compiler
-  // vectorises; float is exact enough for a few rows of 0..255 values), then each sub-block's
-  // columns once per band.
-  std::vector<float> band(size_t(plane.width));
-  for (int by = 0; by < kSub; ++by) {
-    std::fill(band.begin(), band.end(), 0.0f);
-    for (int y = ye[size_t(by)]; y < ye[size_t(by) + 1]; ++y) {
-      AddRow(plane.row(y), plane.width, band.data());
-    }
-    double* into = &sums[size_t(by) * kSub];
-    for (int bx = 0; bx < kSub; ++bx) {
-      double run = 0.0;
-      for (int x = xe[size_t(bx)]; x < xe[size_t(bx) + 1]; ++x) run += band[size_t(x)];
-      into[bx] = run;
-    }
-  }
   std::vector<CellStats> cells(static_cast<size_t>(kCells));
-  for (int cy = 0; cy < kGrid; ++cy) {
-    for (int cx = 0; cx < kGrid; ++cx) {
+  // One row of cells at a time: its four bands of sub-blocks, each band's rows added column by
+  // column first (vector adds; float is exact enough for a few rows of 0..255 values), then each
+  // sub-block's columns. Only small buffers: a request of 128 KiB or more would be mmapped and
+  // page-faulted afresh on every call.
+  std::vector<float> band(size_t(plane.width));
+  std::array<std::array<double, kSub>, 4> sums{};
+  for (size_t cy = 0; cy < kGrid; ++cy) {
+    for (size_t j = 0; j < 4; ++j) {
+      const size_t by = 4 * cy + j;
+      std::fill(band.begin(), band.end(), 0.0f);
+      for (int y = ye[by]; y < ye[by + 1]; ++y) AddRow(plane.row(y), plane.width, band.data());
+      for (size_t bx = 0; bx < kSub; ++bx) {
+        double run = 0.0;
+        for (int x = xe[bx]; x < xe[bx + 1]; ++x) run += band[size_t(x)];
+        sums[j][bx] = run;
+      }
+    }
+    for (size_t cx = 0; cx < kGrid; ++cx) {
       double total = 0.0, s1 = 0.0, s2 = 0.0;
-      for (int j = 0; j < 4; ++j) {
-        const int by = 4 * cy + j;
-        const double h = ye[size_t(by) + 1] - ye[size_t(by)];
-        for (int i = 0; i < 4; ++i) {
-          const int bx = 4 * cx + i;
-          const double sum = sums[size_t(by) * kSub + size_t(bx)];
-          const double m = sum / (h * (xe[size_t(bx) + 1] - xe[size_t(bx)]));
-          total += sum;
+      for (size_t j = 0; j < 4; ++j) {
+        const double h = ye[4 * cy + j + 1] - ye[4 * cy + j];
+        for (size_t i = 0; i < 4; ++i) {
+          const size_t bx = 4 * cx + i;
+          const double m = sums[j][bx] / (h * (xe[bx + 1] - xe[bx]));
+          total += sums[j][bx];
           s1 += m;
           s2 += m * m;
         }
       }
-      const size_t x0 = 4 * size_t(cx), y0 = 4 * size_t(cy);
+      const size_t x0 = 4 * cx, y0 = 4 * cy;
       const double area = double(xe[x0 + 4] - xe[x0]) * double(ye[y0 + 4] - ye[y0]);
-      CellStats& c = cells[size_t(cy) * kGrid + size_t(cx)];
+      CellStats& c = cells[cy * kGrid + cx];
       c.mean = float(total / area);
       c.detail = float(std::sqrt(std::max(0.0, s2 / 16.0 - (s1 / 16.0) * (s1 / 16.0))));
     }
