@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "base/allocator_tuning.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/version.h"
@@ -78,6 +79,7 @@ int Run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  hallmark::KeepFreedMemoryForReuse();
   try {
     return Run(argc, argv);
   } catch (const std::bad_alloc&) {
