@@ -55,6 +55,10 @@ for entry in "${classes[@]}"; do
     mapfile -t -O "${#candidates[@]}" candidates < <(
       find "$root/$theme" "${depth[@]}" -type f -name '*.png' -print0 | fit_png)
   done
+  if (( ${#candidates[@]} == 0 )); then
+    echo "openclipart-classes.sh: no usable pictures for $name under $root (${entry#*=})" >&2
+    exit 1
+  fi
   mapfile -t sorted < <(printf '%s\n' "${candidates[@]}" | LC_ALL=C sort)
   n=${#sorted[@]}
   take=$(( n < cap ? n : cap ))
