@@ -78,6 +78,18 @@ image::Image CompositeOnWhite(const image::Image& src) {
   return dst;
 }
 
+// `img` centred on a side x side square of `fill` (side at least the image's longer side).
+image::Image Centred(const image::Image& img, int side, uint8_t fill) {
+  image::Image square = *image::Image::Create(side, side, img.channels());
+  std::fill(square.data(), square.data() + square.size_bytes(), fill);
+  const int left = (side - img.width()) / 2, top = (side - img.height()) / 2;
+  for (int y = 0; y < img.height(); ++y) {
+    std::copy(img.row(y), img.row(y) + img.row_bytes(),
+              square.row(top + y) + size_t(left) * size_t(img.channels()));
+  }
+  return square;
+}
+
 // The square the image is fitted from: see the header for why alpha decides pad or crop.
 image::Image ToSquare(const image::Image& img) {
   if (!img.has_alpha()) {
@@ -87,15 +99,7 @@ image::Image ToSquare(const image::Image& img) {
   }
   image::Image flat = CompositeOnWhite(img);
   if (flat.width() == flat.height()) return flat;
-  const int s = std::max(flat.width(), flat.height());
-  image::Image square = *image::Image::Create(s, s, flat.channels());
-  std::fill(square.data(), square.data() + square.size_bytes(), uint8_t{255});
-  const int left = (s - flat.width()) / 2, top = (s - flat.height()) / 2;
-  for (int y = 0; y < flat.height(); ++y) {
-    std::copy(flat.row(y), flat.row(y) + flat.row_bytes(),
-              square.row(top + y) + size_t(left) * size_t(flat.channels()));
-  }
-  return square;
+  return Centred(flat, std::max(flat.width(), flat.height()), 255);
 }
 
 // One image, decoded and brought to size x size; its own channel count (grey or RGB) unless
@@ -127,15 +131,7 @@ std::vector<std::string> ReadClassesFile(const std::string& dir) {
 Result<image::Image> FitSquare(const image::Image& square, int size) {
   const int from = square.width();
   if (from == size) return square;
-  if (from < size && size - from <= from / 4) {
-    image::Image padded = *image::Image::Create(size, size, square.channels());
-    const int off = (size - from) / 2;
-    for (int y = 0; y < from; ++y) {
-      std::copy(square.row(y), square.row(y) + square.row_bytes(),
-                padded.row(y + off) + size_t(off) * size_t(square.channels()));
-    }
-    return padded;
-  }
+  if (from < size && size - from <= from / 4) return Centred(square, size, 0);
   const auto filter = from > size ? image::Filter::kArea : image::Filter::kLanczos3;
   return image::Resize(square, size, size, filter);
 }
