@@ -23,6 +23,17 @@ const char* FilterName(image::Filter f) {
 
 }  // namespace
 
+Status SetPalette(const std::string& palette, double strength, DeliveryOptions* options) {
+  if (!palette.empty()) {
+    HM_ASSIGN_OR_RETURN(options->palette, ParsePalette(palette));
+  } else if (strength != 1.0) {
+    return Status::InvalidArgument("--palette-strength needs --palette");
+  }
+  HM_RETURN_IF_ERROR(CheckPaletteStrength(strength));
+  options->palette_strength = strength;
+  return Status::Ok();
+}
+
 Result<image::Image> Deliver(const image::Image& raw, const DeliveryOptions& options,
                              std::vector<EditStep>* edits) {
   image::Image img = raw;

@@ -40,6 +40,10 @@ struct GeneratedImage {
   std::vector<EditStep> edits;
 };
 
+// --palette and --palette-strength as `sample` and `generate` take them: the palette parsed into
+// `options`, the strength checked, and a strength other than 1 without a palette refused.
+Status SetPalette(const std::string& palette, double strength, DeliveryOptions* options);
+
 // Applies the delivery edits to one raw model output, appending what it did to `edits`.
 Result<image::Image> Deliver(const image::Image& raw, const DeliveryOptions& options,
                              std::vector<EditStep>* edits);

@@ -41,12 +41,7 @@ Result<SampleSummary> RunSampling(const SampleCommand& cmd, Backend& backend) {
   HM_RETURN_IF_ERROR(ValidateDevice(cmd.device));
   HM_ASSIGN_OR_RETURN(image::Format format, image::ParseFormat(cmd.format));
   DeliveryOptions delivery;
-  if (!cmd.palette.empty()) {
-    HM_ASSIGN_OR_RETURN(delivery.palette, ParsePalette(cmd.palette));
-  } else if (cmd.palette_strength != 1.0) {
-    return Status::InvalidArgument("--palette-strength needs --palette");
-  }
-  delivery.palette_strength = cmd.palette_strength;
+  HM_RETURN_IF_ERROR(SetPalette(cmd.palette, cmd.palette_strength, &delivery));
   if (cmd.out_size < 0 || cmd.out_size > 8192) {
     return Status::InvalidArgument("--out-size must be between 1 and 8192");
   }

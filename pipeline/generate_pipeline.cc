@@ -5,7 +5,6 @@
 
 #include "base/sha256.h"
 #include "base/utf8.h"
-#include "generator/palette.h"
 #include "generator/sample_delivery.h"
 #include "pipeline/asset_identity.h"
 #include "pipeline/pending_outputs.h"
@@ -97,13 +96,8 @@ Result<Run> PrepareRun(const GenerateRequest& request, Studio& studio,
   }
   HM_ASSIGN_OR_RETURN(run.datasets, ManifestDatasets(ledger, *model_record));
   HM_ASSIGN_OR_RETURN(run.class_index, generator::ResolveClass(info.spec, request.class_name));
-  if (!request.palette.empty()) {
-    HM_ASSIGN_OR_RETURN(run.delivery.palette, generator::ParsePalette(request.palette));
-  } else if (request.palette_strength != 1.0) {
-    return Status::InvalidArgument("--palette-strength needs --palette");
-  }
-  HM_RETURN_IF_ERROR(generator::CheckPaletteStrength(request.palette_strength));
-  run.delivery.palette_strength = request.palette_strength;
+  HM_RETURN_IF_ERROR(
+      generator::SetPalette(request.palette, request.palette_strength, &run.delivery));
   run.delivery.out_size = request.out_size;
   run.key_id = provenance::KeyIdFor(run.signer.leaf());
   run.creator = request.creator.empty() ? Organization(run.signer) : request.creator;

@@ -224,6 +224,17 @@ BOOST_AUTO_TEST_CASE(palette_strength_mixes_the_map_over_the_model_colours) {
   BOOST_TEST(edits[0].parameters["strength"] == 0.5);
   options.palette_strength = -1;
   BOOST_TEST(!Deliver(red, options, &edits).ok());
+
+  // As sample and generate take the flags.
+  DeliveryOptions set;
+  BOOST_TEST(SetPalette("#000000,#0000ff", 0.25, &set).ok());
+  BOOST_TEST(set.palette.size() == 2u);
+  BOOST_TEST(set.palette_strength == 0.25);
+  BOOST_TEST(SetPalette("", 1.0, &set).ok());
+  auto alone = SetPalette("", 0.5, &set);
+  BOOST_TEST(!alone.ok());
+  BOOST_TEST(alone.message().find("needs --palette") != std::string::npos);
+  BOOST_TEST(!SetPalette("#000000,#0000ff", 1.5, &set).ok());
 }
 
 BOOST_AUTO_TEST_CASE(delivery_records_its_edits) {
