@@ -128,13 +128,14 @@ Detection DetectInLuma(const image::Plane& luma, const Key& key, const DetectOpt
   // to the canvas magnifies the mark by 256 / short_side, which only the search below recovers,
   // against a threshold raised by its thousands of hypotheses; read at its own pixels it needs
   // only the shifts.
-  if (short_side < kStandardMode.canvas_short && short_side >= 2 * kStandardMode.tile) {
-    TileCorrelator native(SharedPatternVariants(key, kStandardMode));
-    const TileMatch match = native.Match(Fold(Whiten(luma), kStandardMode.tile));
+  // Stage A read the standard mode (from half its canvas up), so its correlator is at hand.
+  for (const auto& r : readers) {
+    if (r->mode != &kStandardMode || short_side >= kStandardMode.canvas_short) continue;
+    const int t = kStandardMode.tile;
+    const TileMatch match = r->correlator.Match(Fold(Whiten(luma), t));
     Geometry g;
     g.scale = double(kStandardMode.canvas_short) / double(short_side);
-    Consider(match, kStandardMode, key, uint64_t(kStandardMode.tile) * uint64_t(kStandardMode.tile),
-             g, options, &d);
+    Consider(match, kStandardMode, key, uint64_t(t) * uint64_t(t), g, options, &d);
     if (d.found) return d;
   }
   // Stage B: scale and rotation, for the standard modes whose marks a crop of this size can hold:
