@@ -7,6 +7,36 @@
 
 namespace hallmark::fingerprint {
 
+namespace {
+
+// A cell's detail from the sum and the sum of squares of its 16 sub-block means: their spread.
+float DetailOf(double s1, double s2) {
+  return float(std::sqrt(std::max(0.0, s2 / 16.0 - (s1 / 16.0) * (s1 / 16.0))));
+}
+
+// The sub-block edges along an axis of `extent` samples, as Measure cuts them: each cell's span
+// in four at x0 + (x1 - x0) * j / 4.
+void SubBlockEdges(int extent, std::array<int, 4 * kGrid + 1>* edges) {
+  for (int i = 0; i < kGrid; ++i) {
+    const int x0 = CellBoundary(extent, i), x1 = CellBoundary(extent, i + 1);
+    for (int j = 0; j < 4; ++j) (*edges)[4 * size_t(i) + size_t(j)] = x0 + (x1 - x0) * j / 4;
+  }
+  (*edges)[size_t(4) * kGrid] = extent;
+}
+
+// acc[x] += row[x] for x < n. Eight columns a step, with non-aliasing parameters, which -O2's
+// straight-line vectoriser turns into vector adds (its loop vectoriser would need a trip count
+// known to be a multiple of the vector width).
+void AddRow(const float* __restrict row, int n, float* __restrict acc) {
+  const int whole = n & ~7;
+  for (int x = 0; x < whole; x += 8) {
+    for (int k = 0; k < 8; ++k) acc[x + k] += row[x + k];
+  }
+  for (int x = whole; x < n; ++x) acc[x] += row[x];
+}
+
+}  // namespace
+
 CellStatistics::CellStatistics(const image::Plane& plane, const std::vector<uint8_t>* valid)
     : width_(plane.width), height_(plane.height) {
   const size_t stride = size_t(width_) + 1;
@@ -62,38 +92,12 @@ bool CellStatistics::Measure(int x0, int y0, int x1, int y1, CellStats* out) con
       s2 += m * m;
     }
   }
-  const double var = std::max(0.0, s2 / 16.0 - (s1 / 16.0) * (s1 / 16.0));
-  out->detail = float(std::sqrt(var));
+  out->detail = DetailOf(s1, s2);
   return true;
 }
 
-namespace {
-
-// The sub-block edges along an axis of `extent` samples, as Measure cuts them: each cell's span
-// in four at x0 + (x1 - x0) * j / 4.
-void SubBlockEdges(int extent, std::array<int, 4 * kGrid + 1>* edges) {
-  for (int i = 0; i < kGrid; ++i) {
-    const int x0 = CellBoundary(extent, i), x1 = CellBoundary(extent, i + 1);
-    for (int j = 0; j < 4; ++j) (*edges)[4 * size_t(i) + size_t(j)] = x0 + (x1 - x0) * j / 4;
-  }
-  (*edges)[size_t(4) * kGrid] = extent;
-}
-
-// acc[x] += row[x] for x < n. Eight columns a step, with non-aliasing parameters, which -O2's
-// straight-line vectoriser turns into vector adds (its loop vectoriser would need a trip count
-// known to be a multiple of the vector width).
-void AddRow(const float* __restrict row, int n, float* __restrict acc) {
-  const int whole = n & ~7;
-  for (int x = 0; x < whole; x += 8) {
-    for (int k = 0; k < 8; ++k) acc[x + k] += row[x + k];
-  }
-  for (int x = whole; x < n; ++x) acc[x] += row[x];
-}
-
-}  // namespace
-
 std::vector<CellStats> MeasureWholeGrid(const image::Plane& plane) {
-  constexpr size_t kSub = 4 * kGrid;
+  constexpr size_t kSub = 4 * size_t{kGrid};
   std::array<int, kSub + 1> xe{}, ye{};
   SubBlockEdges(plane.width, &xe);
   SubBlockEdges(plane.height, &ye);
@@ -131,7 +135,7 @@ std::vector<CellStats> MeasureWholeGrid(const image::Plane& plane) {
       const double area = double(xe[x0 + 4] - xe[x0]) * double(ye[y0 + 4] - ye[y0]);
       CellStats& c = cells[cy * kGrid + cx];
       c.mean = float(total / area);
-      c.detail = float(std::sqrt(std::max(0.0, s2 / 16.0 - (s1 / 16.0) * (s1 / 16.0))));
+      c.detail = DetailOf(s1, s2);
     }
   }
   return cells;
