@@ -41,6 +41,33 @@ struct Studio {
   std::vector<std::string> env = {"HALLMARK_HOME=" + dir.File("home"),
                                   "HALLMARK_PASSPHRASE=pretrained test", "OMP_NUM_THREADS=1"};
   ProcessResult Run(const std::vector<std::string>& args) { return RunHallmark(args, env); }
+
+  // dataset add with `args` (the folder, then flags): the recorded id must be `id`.
+  void AddDataset(std::vector<std::string> args, const std::string& id) {
+    args.insert(args.begin(), {"--json", "dataset", "add"});
+    auto add = Run(args);
+    BOOST_REQUIRE_MESSAGE(add.exit_code == 0, add.err);
+    BOOST_TEST(nlohmann::json::parse(add.out)["id"] == id);
+  }
+
+  void RegisterModel(const std::string& model, const std::string& id) {
+    auto reg = Run({"--json", "model", "register", model});
+    BOOST_REQUIRE_MESSAGE(reg.exit_code == 0, reg.err);
+    BOOST_TEST(nlohmann::json::parse(reg.out)["model_id"] == id);
+  }
+
+  // generate with `args` into assets(), then verify that folder, which must be all VERIFIED.
+  ProcessResult GenerateAndVerify(std::vector<std::string> args) {
+    args.insert(args.begin(), "generate");
+    args.insert(args.end(), {"--out", assets()});
+    auto gen = Run(args);
+    BOOST_REQUIRE_MESSAGE(gen.exit_code == 0, gen.err);
+    auto verify = Run({"--json", "verify", assets()});
+    BOOST_TEST(verify.exit_code == 0, verify.out + verify.err);
+    BOOST_TEST(verify.out.find("\"verdict\":\"VERIFIED\"") != std::string::npos, verify.out);
+    return verify;
+  }
+  std::string assets() const { return dir.File("assets"); }
 };
 
 // A shipped model and the ledger exported from the home it was made in, as its README states them.
@@ -79,25 +106,15 @@ BOOST_AUTO_TEST_CASE(debian_data_reproduces_the_dataset_and_the_model_generates)
   auto early = s.Run({"model", "register", kModel});
   BOOST_TEST(early.exit_code == 3, early.err);
 
-  auto add = s.Run({"--json", "dataset", "add", "/usr/share/datasets/fashion-mnist", "--name",
-                    "fashion-mnist", "--licence", "MIT", "--source",
-                    "https://github.com/zalandoresearch/fashion-mnist (Debian package "
-                    "dataset-fashion-mnist)",
-                    "--attribution", "Fashion-MNIST, Copyright (c) 2017 Zalando SE, MIT licence"});
-  BOOST_REQUIRE_MESSAGE(add.exit_code == 0, add.err);
-  BOOST_TEST(nlohmann::json::parse(add.out)["id"] == kDatasetId);
-
-  auto reg = s.Run({"--json", "model", "register", kModel});
-  BOOST_REQUIRE_MESSAGE(reg.exit_code == 0, reg.err);
-  BOOST_TEST(nlohmann::json::parse(reg.out)["model_id"] == kModelId);
-
-  const std::string out = s.dir.File("assets");
-  auto gen = s.Run({"generate", "--model", kModel, "--count", "3", "--seed", "5", "--class",
-                    "Trouser", "--out", out});
-  BOOST_REQUIRE_MESSAGE(gen.exit_code == 0, gen.err);
-  auto verify = s.Run({"--json", "verify", out});
-  BOOST_TEST(verify.exit_code == 0, verify.out + verify.err);
-  BOOST_TEST(verify.out.find("\"verdict\":\"VERIFIED\"") != std::string::npos, verify.out);
+  s.AddDataset({"/usr/share/datasets/fashion-mnist", "--name", "fashion-mnist", "--licence", "MIT",
+                "--source",
+                "https://github.com/zalandoresearch/fashion-mnist (Debian package "
+                "dataset-fashion-mnist)",
+                "--attribution", "Fashion-MNIST, Copyright (c) 2017 Zalando SE, MIT licence"},
+               kDatasetId);
+  s.RegisterModel(kModel, kModelId);
+  auto verify =
+      s.GenerateAndVerify({"--model", kModel, "--count", "3", "--seed", "5", "--class", "Trouser"});
   BOOST_TEST(verify.out.find(kModelId) != std::string::npos, verify.out);
 }
 
@@ -113,25 +130,16 @@ BOOST_AUTO_TEST_CASE(debian_clip_art_reproduces_the_dataset_and_the_colour_model
   const std::string data = s.dir.File("openclipart");
   auto made = hallmark::testing::RunProcess({"/bin/bash", kClasses, data});
   BOOST_REQUIRE_MESSAGE(made.exit_code == 0, made.out + made.err);
-  auto add =
-      s.Run({"--json", "dataset", "add", data, "--name", "openclipart", "--licence", "CC-PDDC",
-             "--source", "https://openclipart.org (Debian package openclipart-png)"});
-  BOOST_REQUIRE_MESSAGE(add.exit_code == 0, add.err);
-  BOOST_TEST(nlohmann::json::parse(add.out)["id"] == kColourDatasetId);
-  auto reg = s.Run({"--json", "model", "register", kColourModel});
-  BOOST_REQUIRE_MESSAGE(reg.exit_code == 0, reg.err);
-  BOOST_TEST(nlohmann::json::parse(reg.out)["model_id"] == kColourModelId);
+  s.AddDataset({data, "--name", "openclipart", "--licence", "CC-PDDC", "--source",
+                "https://openclipart.org (Debian package openclipart-png)"},
+               kColourDatasetId);
+  s.RegisterModel(kColourModel, kColourModelId);
 
   // Public-domain clip art: the commercial policy allows it, and palette steering is recorded.
-  const std::string out = s.dir.File("assets");
-  auto gen = s.Run({"generate", "--model", kColourModel, "--count", "2", "--class", "flags",
-                    "--palette", "#1b1f3a,#ff6f59,#f4f1de", "--palette-strength", "0.5",
-                    "--purpose", "commercial", "--out", out});
-  BOOST_REQUIRE_MESSAGE(gen.exit_code == 0, gen.err);
-  auto verify = s.Run({"--json", "verify", out});
-  BOOST_TEST(verify.exit_code == 0, verify.out + verify.err);
-  BOOST_TEST(verify.out.find("\"verdict\":\"VERIFIED\"") != std::string::npos, verify.out);
-  for (const auto& entry : std::filesystem::directory_iterator(out)) {
+  s.GenerateAndVerify({"--model", kColourModel, "--count", "2", "--class", "flags", "--palette",
+                       "#1b1f3a,#ff6f59,#f4f1de", "--palette-strength", "0.5", "--purpose",
+                       "commercial"});
+  for (const auto& entry : std::filesystem::directory_iterator(s.assets())) {
     if (entry.path().extension() != ".png") continue;
     auto shown = s.Run({"provenance", "show", entry.path().string()});
     BOOST_TEST(shown.out.find("\"strength\":0.5") != std::string::npos, shown.out + shown.err);
