@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <string>
 
 namespace hallmark::provenance {
 namespace {
@@ -109,6 +110,35 @@ std::vector<std::pair<size_t, size_t>> JoinAdjacent(std::vector<std::pair<size_t
   return out;
 }
 
+uint32_t GetU32Le(const uint8_t* p) {
+  return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+}
+
+// WebP is RIFF: "RIFF", a size, "WEBP", then chunks of a fourcc, a little-endian size, the data
+// and a pad byte to an even length. C2PA puts the store in a chunk of its own, "C2PA".
+Result<std::optional<EmbeddedStore>> FindRiffStore(ByteView file) {
+  if (file.size() < 12 || std::memcmp(file.data(), "RIFF", 4) != 0) {
+    return Status::BadInput("WebP: not a RIFF file");
+  }
+  size_t pos = 12;
+  while (pos + 8 <= file.size()) {
+    const size_t length = GetU32Le(file.data() + pos + 4);
+    const size_t padded = 8 + length + (length & 1);
+    if (length > file.size() - pos - 8) {
+      return Status::BadInput("WebP: chunk at byte " + std::to_string(pos) +
+                              " runs past the end of the file");
+    }
+    if (std::memcmp(file.data() + pos, "C2PA", 4) == 0) {
+      const size_t whole = std::min(padded, file.size() - pos);
+      Bytes store(file.data() + pos + 8, file.data() + pos + 8 + length);
+      return std::optional<EmbeddedStore>(
+          EmbeddedStore{pos, whole, std::move(store), {{pos, whole}}});
+    }
+    pos += padded;
+  }
+  return std::optional<EmbeddedStore>();
+}
+
 bool IsJumbfApp11(const JpegSegment& s) {
   return s.marker == 0xeb && s.data.size() >= 16 && s.data[0] == 'J' && s.data[1] == 'P';
 }
@@ -126,6 +156,7 @@ Result<std::optional<EmbeddedStore>> FindManifestStore(ByteView file, image::For
     }
     return std::optional<EmbeddedStore>();
   }
+  if (format == image::Format::kWebp) return FindRiffStore(file);
   if (format != image::Format::kJpeg) {
     return Status::Unsupported(std::string("C2PA manifests in ") + image::FormatName(format) +
                                " files are not supported");

@@ -2,6 +2,8 @@
 //   PNG : an ancillary `caBX` chunk right after IHDR (length, type, JUMBF, CRC)
 //   JPEG: a run of APP11 segments right after SOI and the leading APP0/APP1 segments, each
 //         `FFEB Lp 'JP' En Z` + the superbox's LBox/TBox + up to 64 KB of the store
+//   WebP: read only (Hallmark writes no manifests into WebP): a RIFF chunk `C2PA` holding the
+//         store, so that a WebP copy is verified as carrying no manifest, or the one it carries
 // The hard-binding exclusion covers the whole chunk / the whole APP11 run.
 #ifndef HALLMARK_PROVENANCE_C2PA_MANIFEST_CONTAINER_H_
 #define HALLMARK_PROVENANCE_C2PA_MANIFEST_CONTAINER_H_

@@ -554,3 +554,37 @@ BOOST_AUTO_TEST_CASE(nested_map_keys_are_shown_in_linear_time) {
   BOOST_TEST(shown.size() < 2 * 1024u, shown.size());
   BOOST_TEST(shown.find("cbor:a1") != std::string::npos, shown.substr(0, 80));
 }
+
+// A WebP copy (what re-encoding for the web makes of an asset) is read for a `C2PA` RIFF chunk:
+// none is no manifest, a broken one is a malformed claim, a chunk that overruns the file is a
+// broken container, never a crash.
+BOOST_AUTO_TEST_CASE(webp_files_are_read_for_a_c2pa_chunk) {
+  Studio studio;
+  TrustStore trust = studio.Trust();
+  const Result<image::Image> photo = image::ReadImageFile(kPhotos + "chelsea.png");
+  BOOST_REQUIRE(photo.ok());
+  const Result<Bytes> webp = image::EncodeWebp(*photo);
+  BOOST_REQUIRE(webp.ok());
+  const VerificationReport plain = Verify(*webp, trust);
+  BOOST_TEST((plain.verdict == Verdict::kNoManifest), Codes(plain));
+
+  auto put_le32 = [](Bytes* b, size_t at, uint32_t v) {
+    for (int i = 0; i < 4; ++i) (*b)[at + size_t(i)] = uint8_t(v >> (8 * i));
+  };
+  Bytes with_chunk = *webp;
+  const Bytes junk = {'C', '2', 'P', 'A', 5, 0, 0, 0, 1, 2, 3, 4, 5, 0};
+  with_chunk.insert(with_chunk.end(), junk.begin(), junk.end());
+  put_le32(&with_chunk, 4, uint32_t(with_chunk.size() - 8));
+  const EmbeddedStore e = Embedded(with_chunk);
+  BOOST_TEST(e.offset == webp->size());
+  BOOST_TEST(e.length == junk.size());  // the pad byte belongs to the chunk
+  BOOST_TEST(e.store.size() == 5u);
+  const VerificationReport broken = Verify(with_chunk, trust);
+  BOOST_TEST(broken.HasFailure(status::kClaimMalformed), Codes(broken));
+
+  Bytes overrun = with_chunk;
+  put_le32(&overrun, webp->size() + 4, 1u << 30);
+  const Result<VerificationReport> r = VerifyImage(overrun, trust);
+  BOOST_REQUIRE(!r.ok());
+  BOOST_TEST(r.status().message().find("runs past the end") != std::string::npos);
+}
