@@ -187,10 +187,7 @@ Result<image::Image> Embed(const image::Image& img, const Key& key, const Payloa
   if (payload.empty()) return Status::InvalidArgument("watermark: the payload is empty");
   HM_ASSIGN_OR_RETURN(Payload sized, payload.Resized(bits));
   if (options.strength == 0.0f) return img;
-  const int short_side = std::min(img.width(), img.height());
-  const Mode& mode = bits == kSmallMode.data_bits            ? kSmallMode
-                     : short_side >= kLargeMode.canvas_short ? kLargeMode
-                                                             : kStandardMode;
+  const Mode& mode = ModeFor(bits, img.width(), img.height());
 
   const std::vector<uint8_t> coded =
       ConvolutionalCode::Encode(AppendCrc(sized.bits(), mode.crc_bits));

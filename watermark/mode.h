@@ -32,6 +32,13 @@ inline constexpr Mode kStandardMode{"standard", 256, 64, 64, 16, 100};
 // repeats across a 128-pixel canvas (images under 128 px are upsampled onto it).
 inline constexpr Mode kSmallMode{"small", 128, 64, 24, 8, 80};
 
+// The mode Embed() marks an image of this size with for a payload of `data_bits` (24 or 64).
+inline const Mode& ModeFor(int data_bits, int width, int height) {
+  if (data_bits == kSmallMode.data_bits) return kSmallMode;
+  const int short_side = width < height ? width : height;
+  return short_side >= kLargeMode.canvas_short ? kLargeMode : kStandardMode;
+}
+
 }  // namespace hallmark::watermark
 
 #endif  // HALLMARK_WATERMARK_MODE_H_

@@ -144,10 +144,16 @@ void TileCorrelator::SoftBits(const std::vector<Complex>& v, TileMatch* m) const
 }
 
 TileMatch TileCorrelator::AtShift(const std::vector<float>& folded, int dx, int dy) const {
+  return AtShift(folded, dx, dy, pattern().variant());
+}
+
+TileMatch TileCorrelator::AtShift(const std::vector<float>& folded, int dx, int dy,
+                                  int variant) const {
   TileMatch m;
   m.dx = dx;
   m.dy = dy;
-  m.variant = pattern().variant();
+  m.variant = variant;
+  m.variant = Variant(m).variant();
   SoftBits(Spectrum(folded), &m);
   return m;
 }

@@ -45,6 +45,8 @@ class TileCorrelator {
   // The statistics of the first variant at one given shift: what the embedder simulates with
   // the one pattern it draws.
   TileMatch AtShift(const std::vector<float>& folded, int dx, int dy) const;
+  // The same for the given variant (one this correlator holds; else the first).
+  TileMatch AtShift(const std::vector<float>& folded, int dx, int dy, int variant) const;
 
  private:
   // DFT of the folded tile, each bin divided by the tile's own smoothed radial amplitude

@@ -106,6 +106,34 @@ KnownPayloadMatch MatchKnownPayloads(const Detection& detection, const Key& key,
                                      const std::vector<Payload>& candidates,
                                      double max_false_positive = 1e-6);
 
+// A payload suspected on evidence other than the mark, typically an asset whose recorded content
+// the image resembles, with the size the asset was marked at.
+struct SuspectedMark {
+  Payload payload;
+  int width = 0;
+  int height = 0;
+};
+
+// Tests each suspect where its mark sits if the image is that asset re-encoded, filtered or
+// uniformly resized: on the canvas of the asset's own mode, at shift zero, with the pattern
+// variant its payload selects. No search, so one hypothesis per suspect instead of the blind
+// detector's hundreds of thousands: heavy compression (WebP 50 on a 256-px asset) leaves a mark
+// too weak for the blind threshold but plain at a known place.
+//
+// Statistics, per suspect: the pilot's correlation zp and the soft bits' correlation with the
+// suspect's codeword zq, each a self-normalised sum of independent symmetric terms on an image
+// that does not carry this mark (the pilot's signs and the payload's are independent keyed
+// draws, so zq stays such a sum given the pilot). Their sum divided by sqrt(2) therefore obeys
+// P(z >= t) <= exp(-t^2 / 2); the bound is that times the number of suspects tested. As in
+// MatchKnownPayloads, zq must also name its suspect on its own: the union of its tail over the
+// suspects (`misidentification_probability`) must be at most kMaxMisidentification, so an image
+// of a near-duplicate asset is not taken for its twin. Suspects whose size has another aspect
+// ratio than the image (over 1% apart) or whose payload is neither 24 nor 64 bits are skipped
+// and not counted. `z` is the combined statistic of the best suspect.
+KnownPayloadMatch TestSuspectedMarks(const image::Plane& luma, const Key& key,
+                                     const std::vector<SuspectedMark>& suspects,
+                                     double max_false_positive = 1e-6);
+
 // Payload bits an image of this size carries: 64 for short side >= 256, 24 for 64..255, and an
 // error below 64.
 Result<int> PayloadCapacity(int width, int height);

@@ -247,6 +247,58 @@ BOOST_AUTO_TEST_CASE(known_payloads_rescue_what_compression_left_undecodable) {
   }
 }
 
+// Where the blind search gives up (WebP 50 on 256-px and smooth generated-size images), a
+// verifier that suspects assets on their content tests their marks in place, one hypothesis each.
+BOOST_AUTO_TEST_CASE(suspected_marks_are_found_in_place) {
+  const std::vector<Payload> issued = {Payload::FromUint64(0x1F2E3D4C5B6A7988ull, 64),
+                                       Payload::FromUint64(0x0123456789ABCDEFull, 64),
+                                       Payload::FromUint64(0xFEDCBA9876543210ull, 64),
+                                       Payload::FromUint64(0x5A5AA5A5C3C33C3Cull, 64)};
+  int copies = 0, blind = 0, in_place = 0;
+  for (const char* name : {"chelsea.png", "coffee.png", "camera.png", "rocket.jpg"}) {
+    const Image photo = Photo(name);
+    const Image crop =
+        attacks::CropAt(photo, (photo.width() - 256) / 2, (photo.height() - 256) / 2, 256, 256);
+    const Image small = *image::Resize(crop, 64, 64, image::Filter::kArea);
+    const Image upscaled = *image::Resize(small, 256, 256, image::Filter::kBilinear);
+    for (const Image* img : {&crop, &upscaled}) {
+      const size_t truth = size_t(copies) % issued.size();
+      const Image copy = *attacks::Webp(Marked(*img, issued[truth]), 50);
+      ++copies;
+      Result<Detection> d = Detect(copy, TestKey());
+      BOOST_REQUIRE(d.ok());
+      blind += d->found;
+      std::vector<SuspectedMark> suspects;
+      for (const Payload& p : issued) suspects.push_back({p, 256, 256});
+      const KnownPayloadMatch m = TestSuspectedMarks(Luma(copy), TestKey(), suspects);
+      BOOST_TEST_MESSAGE(name << (img == &crop ? " crop" : " upscaled") << ": blind " << d->found
+                              << ", in place z " << m.z);
+      if (m.found) {
+        ++in_place;
+        BOOST_TEST(m.index == truth, name << ": took another suspect");
+        BOOST_TEST(m.false_positive_probability <= 1e-6);
+      }
+      // The right content with another asset's mark: no suspect but the truth may be named.
+      suspects.erase(suspects.begin() + long(truth));
+      BOOST_TEST(!TestSuspectedMarks(Luma(copy), TestKey(), suspects).found, name);
+      // The same content without any mark, as an attacker who had the unmarked picture would show.
+      suspects = {{issued[truth], 256, 256}};
+      BOOST_TEST(!TestSuspectedMarks(Luma(*attacks::Webp(*img, 50)), TestKey(), suspects).found);
+      // Nor with another key.
+      BOOST_TEST(!TestSuspectedMarks(Luma(copy), OtherKey(), suspects).found);
+    }
+  }
+  BOOST_TEST_MESSAGE("found blind " << blind << ", in place " << in_place << " of " << copies);
+  BOOST_TEST(in_place >= blind);
+  BOOST_TEST(in_place >= 6);
+  // A suspect of another shape is not tested, and so not counted against the budget.
+  const Image wide = *image::Resize(Photo("coffee.png"), 400, 256, image::Filter::kArea);
+  const KnownPayloadMatch m =
+      TestSuspectedMarks(Luma(Marked(wide, issued[0])), TestKey(), {{issued[0], 256, 256}});
+  BOOST_TEST(!m.found);
+  BOOST_TEST(m.z == 0.0);
+}
+
 BOOST_AUTO_TEST_CASE(wrong_key_finds_nothing) {
   const Image m = Marked(Photo("coffee.png"));
   Result<Detection> d = Detect(m, OtherKey());

@@ -1,0 +1,100 @@
+// TestSuspectedMarks(): a matched filter for one known mark at one known place, per suspect.
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "watermark/canvas.h"
+#include "watermark/convolutional_code.h"
+#include "watermark/crc.h"
+#include "watermark/mode.h"
+#include "watermark/spreading_pattern.h"
+#include "watermark/tile_correlator.h"
+#include "watermark/watermark.h"
+#include "watermark/whitening.h"
+
+namespace hallmark::watermark {
+namespace {
+
+bool SameAspect(int w1, int h1, int w2, int h2) {
+  const double a = double(w1) * double(h2), b = double(w2) * double(h1);
+  return std::fabs(a - b) <= 0.01 * std::max(a, b);
+}
+
+// The soft bits' correlation with the payload's codeword, normalised by their energy.
+double PayloadCorrelation(const TileMatch& m, const Mode& mode, const Payload& payload) {
+  const std::vector<uint8_t> coded =
+      ConvolutionalCode::Encode(AppendCrc(payload.bits(), mode.crc_bits));
+  double sum = 0.0, energy = 0.0;
+  for (size_t b = 0; b < coded.size() && b < m.soft.size(); ++b) {
+    sum += coded[b] ? -m.soft[b] : m.soft[b];  // soft > 0 favours coded bit 0
+    energy += double(m.soft[b]) * m.soft[b];
+  }
+  return energy > 0.0 ? sum / std::sqrt(energy) : 0.0;
+}
+
+}  // namespace
+
+KnownPayloadMatch TestSuspectedMarks(const image::Plane& luma, const Key& key,
+                                     const std::vector<SuspectedMark>& suspects,
+                                     double max_false_positive) {
+  KnownPayloadMatch best;
+  best.z = -1e9;
+  double best_payload_z = 0.0;
+  size_t tested = 0;
+  // The folded canvas of each mode met, shared by the suspects of that mode.
+  struct Reader {
+    const Mode* mode;
+    TileCorrelator correlator;
+    std::vector<float> folded;
+    Reader(const Key& key, const Mode& m, const image::Plane& luma)
+        : mode(&m), correlator(SharedPatternVariants(key, m)) {
+      const CanvasSize cs = CanvasFor(luma.width, luma.height, m);
+      folded = Fold(Whiten(ResampleCanvas(luma, cs.width, cs.height)), m.tile);
+    }
+  };
+  std::vector<std::unique_ptr<Reader>> readers;
+  for (size_t i = 0; i < suspects.size(); ++i) {
+    const SuspectedMark& s = suspects[i];
+    const int bits = int(s.payload.bits().size());
+    if (bits != kStandardMode.data_bits && bits != kSmallMode.data_bits) continue;
+    if (s.width <= 0 || s.height <= 0 || !SameAspect(s.width, s.height, luma.width, luma.height)) {
+      continue;
+    }
+    const Mode& mode = ModeFor(bits, s.width, s.height);
+    Reader* reader = nullptr;
+    for (const auto& r : readers) {
+      if (r->mode == &mode) reader = r.get();
+    }
+    if (!reader) {
+      readers.push_back(std::make_unique<Reader>(key, mode, luma));
+      reader = readers.back().get();
+    }
+    ++tested;
+    const int variant = PatternVariantOf(key, mode, s.payload.bits());
+    const TileMatch m = reader->correlator.AtShift(reader->folded, 0, 0, variant);
+    const double zq = PayloadCorrelation(m, mode, s.payload);
+    const double z = (m.z + zq) / std::sqrt(2.0);
+    if (z > best.z) {
+      best.z = z;
+      best.index = i;
+      best_payload_z = zq;
+    }
+  }
+  if (tested == 0) {
+    best.z = 0.0;
+    return best;
+  }
+  const double n = double(tested);
+  best.false_positive_probability =
+      best.z > 0 ? std::min(1.0, n * std::exp(-0.5 * best.z * best.z)) : 1.0;
+  best.misidentification_probability =
+      best_payload_z > 0 ? std::min(1.0, n * std::exp(-0.5 * best_payload_z * best_payload_z))
+                         : 1.0;
+  best.found = best.false_positive_probability <= max_false_positive &&
+               best.misidentification_probability <= kMaxMisidentification;
+  return best;
+}
+
+}  // namespace hallmark::watermark
