@@ -15,6 +15,7 @@
 #include "watermark/fingerprint/cell_statistics.h"
 #include "watermark/fingerprint/content_comparison.h"
 #include "watermark/fingerprint/content_fingerprint.h"
+#include "watermark/fingerprint/content_index.h"
 #include "watermark/watermark.h"
 
 using namespace hallmark;
@@ -245,4 +246,34 @@ BOOST_AUTO_TEST_CASE(featureless_and_tiny_images_are_uncomparable) {
   BOOST_REQUIRE(c.ok());
   BOOST_TEST((c->match == ContentMatch::kUncomparable));
   BOOST_TEST(!CompareContent(photo, flat, Alignment{0.0}).ok());
+}
+
+// The index a verifier keeps of recorded fingerprints: a compressed, resized copy finds its own
+// asset first; another shape or a featureless image finds nothing.
+BOOST_AUTO_TEST_CASE(the_index_finds_the_asset_a_copy_shows) {
+  ContentIndex index;
+  std::vector<Image> assets;
+  for (size_t i = 0; i < std::size(kNames); ++i) {
+    const Image photo = Photo(kNames[i]);
+    assets.push_back(watermark::attacks::CropAt(photo, (photo.width() - 256) / 2,
+                                                (photo.height() - 256) / 2, 256, 256));
+    index.Add(watermark::Payload::FromUint64(100 + i, 64), Fingerprint(assets.back()));
+  }
+  BOOST_TEST(index.size() == std::size(kNames));
+  for (size_t i = 0; i < assets.size(); ++i) {
+    const Image copy = *watermark::attacks::Scale(*watermark::attacks::Webp(assets[i], 50), 0.75);
+    BOOST_REQUIRE(copy.width() == 192);
+    const std::vector<watermark::SuspectedMark> s = index.Nearest(Fingerprint(copy), 4);
+    BOOST_REQUIRE(!s.empty());
+    BOOST_TEST(s.front().payload.ToUint64() == 100 + i, kNames[i]);
+    BOOST_TEST(s.front().width == 256);
+    BOOST_TEST(s.front().height == 256);
+    BOOST_TEST(index.Nearest(Fingerprint(copy), 1).size() == 1u);
+  }
+  // Another aspect ratio: a crop of an asset is not what the in-place test can read.
+  BOOST_TEST(
+      index.Nearest(Fingerprint(watermark::attacks::CropAt(assets[0], 0, 0, 256, 200)), 4).empty());
+  Image flat = *Image::Create(256, 256, 3);
+  std::fill(flat.data(), flat.data() + flat.size_bytes(), uint8_t{128});
+  BOOST_TEST(index.Nearest(Fingerprint(flat), 4).empty());
 }

@@ -1,0 +1,83 @@
+#include "watermark/fingerprint/content_index.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+namespace hallmark::fingerprint {
+namespace {
+
+constexpr int kCellsPerPixel = kGrid / ContentIndex::kThumbnail;
+
+bool SameAspect(int w1, int h1, int w2, int h2) {
+  const double a = double(w1) * double(h2), b = double(w2) * double(h1);
+  return std::fabs(a - b) <= 0.01 * std::max(a, b);
+}
+
+}  // namespace
+
+ContentIndex::Entry ContentIndex::Summarise(const ContentFingerprint& fp) {
+  Entry out;
+  Entry* e = &out;
+  e->width = fp.width();
+  e->height = fp.height();
+  double sum = 0.0;
+  for (int y = 0; y < kThumbnail; ++y) {
+    for (int x = 0; x < kThumbnail; ++x) {
+      double m = 0.0;
+      for (int dy = 0; dy < kCellsPerPixel; ++dy) {
+        for (int dx = 0; dx < kCellsPerPixel; ++dx) {
+          m += fp.mean(x * kCellsPerPixel + dx, y * kCellsPerPixel + dy);
+        }
+      }
+      m /= kCellsPerPixel * kCellsPerPixel;
+      e->thumbnail[size_t(y * kThumbnail + x)] = uint8_t(std::lround(m));
+      sum += std::lround(m);
+    }
+  }
+  const double mean = sum / double(e->thumbnail.size());
+  double spread = 0.0;
+  for (uint8_t v : e->thumbnail) spread += (v - mean) * (v - mean);
+  e->inverse_spread = spread > 0.0 ? float(1.0 / std::sqrt(spread)) : 0.0f;
+  return out;
+}
+
+void ContentIndex::Add(const watermark::Payload& payload, const ContentFingerprint& fingerprint) {
+  Entry e = Summarise(fingerprint);
+  e.payload = payload;
+  entries_.push_back(std::move(e));
+}
+
+std::vector<watermark::SuspectedMark> ContentIndex::Nearest(const ContentFingerprint& query,
+                                                            size_t limit) const {
+  const Entry q = Summarise(query);
+  std::vector<watermark::SuspectedMark> out;
+  if (q.inverse_spread == 0.0f || limit == 0) return out;
+  // Zero-mean query weights: the entries' own means then drop out of the correlation.
+  std::array<float, kThumbnail * kThumbnail> weight{};
+  double mean = 0.0;
+  for (uint8_t v : q.thumbnail) mean += v;
+  mean /= double(q.thumbnail.size());
+  for (size_t i = 0; i < weight.size(); ++i) {
+    weight[i] = float((q.thumbnail[i] - mean) * q.inverse_spread);
+  }
+  std::vector<std::pair<float, size_t>> ranked;  // (correlation, entry)
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    const Entry& e = entries_[i];
+    if (e.inverse_spread == 0.0f || !SameAspect(e.width, e.height, q.width, q.height)) continue;
+    float dot = 0.0f;
+    for (size_t k = 0; k < weight.size(); ++k) dot += weight[k] * float(e.thumbnail[k]);
+    const float correlation = dot * e.inverse_spread;
+    if (correlation >= kMinCorrelation) ranked.emplace_back(correlation, i);
+  }
+  const size_t n = std::min(limit, ranked.size());
+  std::partial_sort(ranked.begin(), ranked.begin() + long(n), ranked.end(),
+                    [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (size_t i = 0; i < n; ++i) {
+    const Entry& e = entries_[ranked[i].second];
+    out.push_back({e.payload, e.width, e.height});
+  }
+  return out;
+}
+
+}  // namespace hallmark::fingerprint

@@ -1,0 +1,58 @@
+// ContentIndex: recorded assets' fingerprints, reduced to what finds the assets an image looks
+// like, so that a verifier can test their marks where the blind watermark search gave up.
+//
+//   ContentIndex index;
+//   index.Add(payload, recorded_fingerprint);            // once per recorded asset
+//   std::vector<watermark::SuspectedMark> s = index.Nearest(query_fingerprint, 4);
+//   watermark::TestSuspectedMarks(luma, key, s);
+//
+// Each asset keeps its payload, its recorded size and a 16 x 16 thumbnail of cell means (about
+// 350 bytes in all), so a ledger of a million assets fits in a few hundred megabytes and is scanned
+// in a fraction of a second. A thumbnail only says which assets are worth a mark test, never that
+// the image is one of them.
+#ifndef HALLMARK_WATERMARK_FINGERPRINT_CONTENT_INDEX_H_
+#define HALLMARK_WATERMARK_FINGERPRINT_CONTENT_INDEX_H_
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "watermark/fingerprint/content_fingerprint.h"
+#include "watermark/payload.h"
+#include "watermark/watermark.h"
+
+namespace hallmark::fingerprint {
+
+class ContentIndex {
+ public:
+  static constexpr int kThumbnail = 16;
+  // Thumbnails correlating less than this with the query are never suspects. A re-encoded or
+  // resized copy of an asset correlates above 0.95; a different picture of a similar layout can
+  // too, which only costs a mark test.
+  static constexpr double kMinCorrelation = 0.8;
+
+  void Add(const watermark::Payload& payload, const ContentFingerprint& fingerprint);
+  size_t size() const { return entries_.size(); }
+
+  // Up to `limit` assets of the query's aspect ratio (within 1%) whose thumbnails correlate best
+  // with the query's, at least kMinCorrelation, best first. Featureless (flat) thumbnails on
+  // either side match nothing.
+  std::vector<watermark::SuspectedMark> Nearest(const ContentFingerprint& query,
+                                                size_t limit) const;
+
+ private:
+  struct Entry {
+    watermark::Payload payload;
+    int width = 0;
+    int height = 0;
+    std::array<uint8_t, kThumbnail * kThumbnail> thumbnail{};  // mean luma, row-major
+    float inverse_spread = 0.0f;  // 1 / |thumbnail - its mean|; 0 for a flat one
+  };
+  static Entry Summarise(const ContentFingerprint& fp);
+
+  std::vector<Entry> entries_;
+};
+
+}  // namespace hallmark::fingerprint
+
+#endif  // HALLMARK_WATERMARK_FINGERPRINT_CONTENT_INDEX_H_
