@@ -27,6 +27,10 @@ using C2paVerdict = provenance::Verdict;
 // the detector reads them down to half that size (a copy resized by 0.5); it refuses anything
 // smaller, which therefore cannot carry a mark.
 constexpr int kSmallestMarkedSide = watermark::kMinimumShortSide / 2;
+// Assets whose recorded content resembles an image most, tested for their marks when no mark was
+// found otherwise. Each costs a little of the false-positive budget (watermark.h); a copy of an
+// asset is almost always the nearest.
+constexpr size_t kMaxContentSuspects = 4;
 
 bool BindingBroken(C2paVerdict v) {
   return v == C2paVerdict::kContentAltered || v == C2paVerdict::kManifestTransplanted;
@@ -162,6 +166,7 @@ nlohmann::json AssetVerification::ToJson() const {
     if (w.found()) {
       j["watermark"]["payload"] = w.payload_hex;
       j["watermark"]["payload_source"] = w.matched_recorded_payload ? "recorded" : "decoded";
+      if (w.suspected_by_content) j["watermark"]["suspected_by"] = "content";
     }
   }
   j["ledger"] = {{"state", LedgerStateName(l.state)},
@@ -193,7 +198,10 @@ std::string DescribeVerification(const AssetVerification& v) {
     char fpp[32];
     std::snprintf(fpp, sizeof fpp, "%.1e", w.false_positive_probability);
     s += "found, payload " + w.payload_hex +
-         (w.matched_recorded_payload ? " (matched among the ledger's payloads)" : "") +
+         (w.suspected_by_content ? " (the mark of the recorded asset the image resembles, found "
+                                   "where that asset carries it)"
+          : w.matched_recorded_payload ? " (matched among the ledger's payloads)"
+                                       : "") +
          ", false-positive probability <= " + fpp;
   } else {
     s += "not found";
@@ -240,6 +248,30 @@ const std::vector<watermark::Payload>& AssetVerifier::KnownPayloads() {
   return *known_payloads_;
 }
 
+const fingerprint::ContentIndex& AssetVerifier::RecordedContent() {
+  Result<uint64_t> size = ledger_ ? ledger_->TreeSize() : Result<uint64_t>(uint64_t{0});
+  const uint64_t tree_size = size.ok() ? *size : 0;
+  if (recorded_content_ && tree_size <= recorded_content_size_) return *recorded_content_;
+  recorded_content_.emplace();
+  recorded_content_size_ = tree_size;
+  if (!ledger_) return *recorded_content_;
+  // Only fingerprints of the current algorithm that decode, of assets whose ids carry a payload;
+  // a record that does not parse cannot be a suspect, and the ledger layer reports it if hit.
+  Status read = ledger_->ForEachAsset([this](const audit::AssetRecord& record) {
+    if (!record.fingerprint || record.fingerprint->algorithm != fingerprint::kAlgorithm) {
+      return Status::Ok();
+    }
+    Result<watermark::Payload> payload = PayloadForAssetId(record.id);
+    Result<fingerprint::ContentFingerprint> fp =
+        fingerprint::ContentFingerprint::Decode(record.fingerprint->value);
+    if (payload.ok() && fp.ok()) recorded_content_->Add(*payload, *fp);
+    return Status::Ok();
+  });
+  // As for the payloads: a ledger that cannot be read leaves the index empty.
+  if (!read.ok()) recorded_content_.emplace();
+  return *recorded_content_;
+}
+
 Result<WatermarkEvidence> AssetVerifier::DetectWatermark(const image::Image& img,
                                                          image::Plane* luma) {
   WatermarkEvidence w;
@@ -262,6 +294,25 @@ Result<WatermarkEvidence> AssetVerifier::DetectWatermark(const image::Image& img
       d.payload = known[m.index];
       d.false_positive_probability = m.false_positive_probability;
       w.matched_recorded_payload = true;
+    }
+  }
+  if (!d.found && ledger_) {
+    Result<fingerprint::ContentFingerprint> query =
+        fingerprint::ContentFingerprint::FromLuma(*luma);
+    const fingerprint::ContentIndex& index = RecordedContent();
+    if (query.ok() && index.size() > 0) {
+      const std::vector<watermark::SuspectedMark> suspects =
+          index.Nearest(*query, kMaxContentSuspects);
+      const watermark::KnownPayloadMatch m = watermark::TestSuspectedMarks(*luma, *key_, suspects);
+      if (m.found) {
+        d = watermark::Detection{};
+        d.found = true;
+        d.payload = suspects[m.index].payload;
+        d.score = m.z;
+        d.false_positive_probability = m.false_positive_probability;
+        w.matched_recorded_payload = true;
+        w.suspected_by_content = true;
+      }
     }
   }
   w.state = d.found ? WatermarkState::kFound : WatermarkState::kNotFound;

@@ -30,6 +30,7 @@
 #include "pipeline/evidence.h"
 #include "pipeline/verdict.h"
 #include "provenance/pki/trust_store.h"
+#include "watermark/fingerprint/content_index.h"
 #include "watermark/key.h"
 #include "watermark/payload.h"
 
@@ -77,6 +78,10 @@ class AssetVerifier {
   // a mark whose payload did not decode (heavy compression) is tested against them
   // (watermark::MatchKnownPayloads).
   const std::vector<watermark::Payload>& KnownPayloads();
+  // The ledger's fingerprints, for the assets an image looks like: where neither the blind search
+  // nor the ledger's payloads found a mark, theirs are tested where they would sit
+  // (watermark::TestSuspectedMarks). Read and refreshed as KnownPayloads.
+  const fingerprint::ContentIndex& RecordedContent();
   // The evidence for a file whose pixels do not decode (`decode_error`): the manifest layer,
   // when its hard binding fails; otherwise `decode_error` itself.
   Result<Evidence> EvidenceForUndecodable(ByteView bytes, const Status& decode_error) const;
@@ -94,6 +99,8 @@ class AssetVerifier {
   uint64_t max_pixels_;
   std::optional<std::vector<watermark::Payload>> known_payloads_;
   uint64_t known_payloads_size_ = 0;  // the log's size when they were read
+  std::optional<fingerprint::ContentIndex> recorded_content_;
+  uint64_t recorded_content_size_ = 0;
 };
 
 }  // namespace hallmark::pipeline

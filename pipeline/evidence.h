@@ -86,6 +86,9 @@ struct WatermarkEvidence {
   // The payload did not decode on its own (heavy compression) but matched one the ledger issued
   // (watermark::MatchKnownPayloads); false when it decoded.
   bool matched_recorded_payload = false;
+  // ... and it was one of the assets whose recorded content the image resembles, tested where its
+  // mark sits (watermark::TestSuspectedMarks): what finds the mark of a heavily compressed copy.
+  bool suspected_by_content = false;
   // Only when found: the geometry the detector recovered (content comparison aligns with it).
   double scale = 1.0;
   double rotation_degrees = 0.0;
