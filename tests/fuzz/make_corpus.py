@@ -129,6 +129,12 @@ for name in ["signed.png", "signed.jpg", "derived.png"]:
     copy("manifest", os.path.join(work, name))
     copy("xmp", os.path.join(work, name))
 copy("manifest", os.path.join(work, "ds/a.png"), "unsigned.png")
+# WebP is read for a RIFF `C2PA` chunk: the signed PNG's store appended to a WebP, RIFF size fixed.
+store = [body for kind, body in png_chunks(read(os.path.join(work, "signed.png"))) if kind == b"caBX"][0]
+webp = read(os.path.join(work, "img/lossy.webp"))
+chunk = b"C2PA" + struct.pack("<I", len(store)) + store + (b"\0" if len(store) % 2 else b"")
+riff = webp + chunk
+put("manifest", "c2pa-chunk.webp", riff[:4] + struct.pack("<I", len(riff) - 8) + riff[8:])
 copy("xmp", os.path.join(work, "img/q80.jpg"), "no-xmp.jpg")
 
 # --- compliance

@@ -1,7 +1,7 @@
 // Fuzzes C2PA manifest validation (provenance/c2pa/manifest_validator.h) end to end: container
-// parsing (PNG caBX chunk, JPEG APP11 segments), the manifest store, claim, assertions, COSE
-// signature and certificate checks, against an empty trust store. A malformed manifest must be a
-// verdict, never a crash.
+// parsing (PNG caBX chunk, JPEG APP11 segments, WebP C2PA chunk), the manifest store, claim,
+// assertions, COSE signature and certificate checks, against an empty trust store. A malformed
+// manifest must be a verdict, never a crash.
 #include <cstddef>
 #include <cstdint>
 
