@@ -93,8 +93,33 @@ image::Plane Mirrored(const image::Plane& p) {
   return out;
 }
 
-// Stages A and B on one orientation of the image.
-Detection DetectInLuma(const image::Plane& luma, const Key& key, const DetectOptions& options) {
+// What reading the image as it is leaves for reading it mirrored, so that the second reading
+// does not redo key-independent work: each mode's whitened canvas (whitening and canvas
+// resampling are symmetric, so the mirrored image's canvas is this one mirrored) and the geometry
+// search's comb candidates (SearchGeometry: they hold mirrored with the angles negated).
+struct FirstReading {
+  std::vector<std::pair<const Mode*, image::Plane>> whitened;
+  std::vector<std::pair<const Mode*, std::vector<Geometry>>> candidates;
+
+  template <typename T>
+  static const T* Find(const std::vector<std::pair<const Mode*, T>>& v, const Mode* m) {
+    for (const auto& [mode, value] : v) {
+      if (mode == m) return &value;
+    }
+    return nullptr;
+  }
+};
+
+std::vector<Geometry> Mirrored(std::vector<Geometry> candidates) {
+  for (Geometry& g : candidates) g.rotation = -g.rotation;
+  return candidates;
+}
+
+// Stages A and B on one orientation of the image. `first`: what the reading of the other
+// orientation left (null for the first reading); `record`: where this reading leaves it (null for
+// the second).
+Detection DetectInLuma(const image::Plane& luma, const Key& key, const DetectOptions& options,
+                       const FirstReading* first, FirstReading* record) {
   const int short_side = std::min(luma.width, luma.height);
   Detection d;
   d.score = -1e9;
@@ -117,7 +142,8 @@ Detection DetectInLuma(const image::Plane& luma, const Key& key, const DetectOpt
     if (short_side < m->canvas_short / 2 && m != &kSmallMode) continue;
     auto r = std::make_unique<Reader>(key, *m);
     const CanvasSize cs = CanvasFor(luma.width, luma.height, *m);
-    r->whitened = Whiten(ResampleCanvas(luma, cs.width, cs.height));
+    const image::Plane* seen = first ? FirstReading::Find(first->whitened, m) : nullptr;
+    r->whitened = seen ? Mirrored(*seen) : Whiten(ResampleCanvas(luma, cs.width, cs.height));
     const TileMatch match = r->correlator.Match(Fold(r->whitened, m->tile));
     Consider(match, *m, key, uint64_t(m->tile) * uint64_t(m->tile), Geometry{}, options, &d);
     readers.push_back(std::move(r));
@@ -138,6 +164,10 @@ Detection DetectInLuma(const image::Plane& luma, const Key& key, const DetectOpt
     Consider(match, kStandardMode, key, uint64_t(t) * uint64_t(t), g, options, &d);
     if (d.found) return d;
   }
+  // Only a reading that gets this far leaves anything for the mirrored one.
+  if (record) {
+    for (const auto& r : readers) record->whitened.emplace_back(r->mode, r->whitened);
+  }
   // Stage B: scale and rotation, for the standard modes whose marks a crop of this size can hold:
   // a large-mode image is at least 384 px before cropping, a standard one under 384.
   if (options.search_geometry) {
@@ -152,11 +182,17 @@ Detection DetectInLuma(const image::Plane& luma, const Key& key, const DetectOpt
       if (r->mode == &kStandardMode) range.max = std::min(range.max, boundary);
       if (range.min >= range.max) continue;
       const Mode& mode = *r->mode;
-      const SyncResult s =
-          SearchGeometry(r->whitened, r->correlator, range, [&](const TileMatch& m) {
+      const std::vector<Geometry>* seen =
+          first ? FirstReading::Find(first->candidates, r->mode) : nullptr;
+      const std::vector<Geometry> mirrored = seen ? Mirrored(*seen) : std::vector<Geometry>();
+      const SyncResult s = SearchGeometry(
+          r->whitened, r->correlator, range,
+          [&](const TileMatch& m) {
             std::vector<uint8_t> data;
             return DecodePayload(m, mode, key, &data);
-          });
+          },
+          seen ? &mirrored : nullptr);
+      if (record) record->candidates.emplace_back(r->mode, s.candidates);
       Consider(s.match, *r->mode, key, s.hypotheses, s.geometry, options, &d);
       if (d.found) return d;
     }
@@ -236,10 +272,11 @@ Result<Detection> DetectLuma(const image::Plane& luma, const Key& key,
     return Status::InvalidArgument("watermark: image " + std::to_string(luma.width) + "x" +
                                    std::to_string(luma.height) + " is too small to carry a mark");
   }
-  Detection d = DetectInLuma(luma, key, options);
+  FirstReading first;
+  Detection d = DetectInLuma(luma, key, options, nullptr, &first);
   if (d.found || !options.search_mirrored) return d;
   // A mirrored copy is still the asset: the same search on the image flipped back.
-  Detection m = DetectInLuma(Mirrored(luma), key, options);
+  Detection m = DetectInLuma(Mirrored(luma), key, options, &first, nullptr);
   m.hypotheses_tried += d.hypotheses_tried;
   if (!m.found && m.score <= d.score) {
     d.hypotheses_tried = m.hypotheses_tried;

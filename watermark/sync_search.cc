@@ -175,28 +175,12 @@ class LatticeComb {
 
 }  // namespace
 
-SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& correlator,
-                          const ScaleRange& range,
-                          const std::function<bool(const TileMatch&)>& decodes) {
-  const int t = correlator.tile();
-  SyncResult result;
-  // What the bound counts: the fine grid spread over the searched range, times every shift.
-  const double log_range =
-      std::log(range.max / range.min) + 2 * kFineScaleHalfSteps * kFineScaleStep;
-  const uint64_t fine_scales = uint64_t(std::ceil(log_range / kFineScaleStep)) + 1;
-  const uint64_t fine_angles =
-      uint64_t(std::ceil(2 * (kMaxAngle + kFineAngleHalfSteps * kFineAngleStep) / kFineAngleStep)) +
-      1;
-  result.hypotheses = fine_scales * fine_angles * uint64_t(t) * uint64_t(t);
-  if (std::min(whitened.width, whitened.height) < 2 * t) return result;
+namespace {
 
-  // Ranking and refinement run on the canvas at half resolution; only the best few hypotheses
-  // are read at full resolution, where the score is calibrated and the payload decoded.
-  const image::Plane half = Halve(whitened);
-  const TileCorrelator half_correlator = correlator.Decimated(2);
-  const int half_tile = half_correlator.tile();
-
-  // Coarse ranking by the lattice comb, on the fine grid itself.
+// The comb's best few local maxima over the range, best first.
+std::vector<Geometry> CombCandidates(const image::Plane& half,
+                                     const TileCorrelator& half_correlator,
+                                     const ScaleRange& range) {
   const LatticeComb comb(half, half_correlator);
   struct Scored {
     double score;
@@ -227,6 +211,37 @@ SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& co
     if (!near) candidates.push_back(c.g);
     if (int(candidates.size()) == candidates_wanted) break;
   }
+  return candidates;
+}
+
+}  // namespace
+
+SyncResult SearchGeometry(const image::Plane& whitened, const TileCorrelator& correlator,
+                          const ScaleRange& range,
+                          const std::function<bool(const TileMatch&)>& decodes,
+                          const std::vector<Geometry>* given_candidates) {
+  const int t = correlator.tile();
+  SyncResult result;
+  // What the bound counts: the fine grid spread over the searched range, times every shift.
+  const double log_range =
+      std::log(range.max / range.min) + 2 * kFineScaleHalfSteps * kFineScaleStep;
+  const uint64_t fine_scales = uint64_t(std::ceil(log_range / kFineScaleStep)) + 1;
+  const uint64_t fine_angles =
+      uint64_t(std::ceil(2 * (kMaxAngle + kFineAngleHalfSteps * kFineAngleStep) / kFineAngleStep)) +
+      1;
+  result.hypotheses = fine_scales * fine_angles * uint64_t(t) * uint64_t(t);
+  if (std::min(whitened.width, whitened.height) < 2 * t) return result;
+
+  // Ranking and refinement run on the canvas at half resolution; only the best few hypotheses
+  // are read at full resolution, where the score is calibrated and the payload decoded.
+  const image::Plane half = Halve(whitened);
+  const TileCorrelator half_correlator = correlator.Decimated(2);
+  const int half_tile = half_correlator.tile();
+
+  // Coarse ranking by the lattice comb, on the fine grid itself.
+  result.candidates =
+      given_candidates ? *given_candidates : CombCandidates(half, half_correlator, range);
+  const std::vector<Geometry>& candidates = result.candidates;
 
   // Refinement with the pilot correlator, then a half-step polish of the best few (inside the
   // same grid cells, so the hypothesis count is unchanged).

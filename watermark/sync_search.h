@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 #include "image/plane.h"
 #include "watermark/tile_correlator.h"
@@ -31,6 +32,8 @@ struct SyncResult {
   TileMatch match;
   Geometry geometry;
   uint64_t hypotheses = 0;  // fine-grid size x tile^2: what the bound must count
+  // The comb's local maxima the refinement started from, best first.
+  std::vector<Geometry> candidates;
 };
 
 // The content magnifications searched. The widest range, 0.95-1.5, covers crops down to about
@@ -44,9 +47,13 @@ inline constexpr ScaleRange kFullScaleRange{};
 
 // `decodes(match)` says whether a match's payload passes its CRC; among the refined hypotheses
 // the search returns the highest-scoring one that decodes, else the highest-scoring one.
+// `candidates`, when given, replaces the comb: the refinement starts from these (grid points of
+// this range). The comb is mirror-symmetric (it sees the mark's square frequency lattice, not its
+// phases), so the candidates of an image hold for its mirror image with the angles negated.
 SyncResult SearchGeometry(const image::Plane& whitened_canvas, const TileCorrelator& correlator,
                           const ScaleRange& range,
-                          const std::function<bool(const TileMatch&)>& decodes);
+                          const std::function<bool(const TileMatch&)>& decodes,
+                          const std::vector<Geometry>* candidates = nullptr);
 
 }  // namespace hallmark::watermark
 

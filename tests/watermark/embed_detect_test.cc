@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "image/codec.h"
@@ -297,6 +298,29 @@ BOOST_AUTO_TEST_CASE(suspected_marks_are_found_in_place) {
       TestSuspectedMarks(Luma(Marked(wide, issued[0])), TestKey(), {{issued[0], 256, 256}});
   BOOST_TEST(!m.found);
   BOOST_TEST(m.z == 0.0);
+}
+
+// A mirrored copy is still the asset. The mirrored reading reuses the first reading's whitened
+// canvases and comb candidates (angles negated), so flips combined with a turn or a crop, which
+// need the geometry search, are what this checks.
+BOOST_AUTO_TEST_CASE(mirrored_copies_are_found_turned_and_cropped) {
+  for (const char* name : {"chelsea.png", "coffee.png", "camera.png", "rocket.jpg"}) {
+    const Image marked = Marked(Photo(name));
+    const Image flipped = attacks::FlipHorizontal(marked);
+    const std::vector<std::pair<std::string, Image>> copies = {
+        {"flipped", flipped},
+        {"flipped, turned 3 degrees", attacks::Rotate(flipped, 3.0)},
+        {"turned -4 degrees, flipped", attacks::FlipHorizontal(attacks::Rotate(marked, -4.0))},
+        {"flipped, 70% crop", attacks::CentreCrop(flipped, 0.7)}};
+    for (const auto& [what, img] : copies) {
+      Result<Detection> d = Detect(img, TestKey());
+      BOOST_REQUIRE(d.ok());
+      BOOST_TEST(d->found, name << ", " << what << ": score " << d->score);
+      if (!d->found) continue;
+      BOOST_TEST(d->mirrored, name << ", " << what);
+      BOOST_TEST(d->payload.ToHex() == kPayload.ToHex(), name << ", " << what);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(wrong_key_finds_nothing) {
