@@ -279,15 +279,21 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_
   for (size_t i = 0; i < size_t(kCells); ++i)
     if (q.has[i]) idx.push_back(i);
   const auto [a, b] = FitTone(rec, q, idx);
-  auto rmean = [&](size_t i) { return double(rec.mean(int(i) % kGrid, int(i) / kGrid)); };
-  auto rdetail = [&](size_t i) { return double(rec.detail(int(i) % kGrid, int(i) / kGrid)); };
+  // The record's cells decoded once: the loops below read each several times.
+  std::array<double, kCells> rec_mean, rec_detail;
+  for (size_t i = 0; i < size_t(kCells); ++i) {
+    rec_mean[i] = rec.mean(int(i) % kGrid, int(i) / kGrid);
+    rec_detail[i] = rec.detail(int(i) % kGrid, int(i) / kGrid);
+  }
+  auto rmean = [&](size_t i) { return rec_mean[i]; };
+  auto rdetail = [&](size_t i) { return rec_detail[i]; };
 
-  std::vector<double> mean_resid(size_t(kCells), 0.0), abs_mean_resid;
-  std::vector<double> qd_all, rd_all;
+  std::vector<double> mean_resid(size_t(kCells), 0.0), abs_mean_resid, rd_all;
+  abs_mean_resid.reserve(idx.size());
+  rd_all.reserve(idx.size());
   for (size_t i : idx) {
     mean_resid[i] = q.stats[i].mean - std::clamp(a * rmean(i) + b, 0.0, 255.0);
     abs_mean_resid.push_back(std::fabs(mean_resid[i]));
-    qd_all.push_back(q.stats[i].detail);
     rd_all.push_back(rdetail(i));
   }
   const double contrast = rec_structure;
@@ -307,8 +313,7 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_
     const double seen = q.stats[i].detail, expected = gain * rdetail(i);
     flat_excess.push_back(std::max(0.0, seen * seen - expected * expected));
   }
-  std::sort(flat_excess.begin(), flat_excess.end());
-  const double noise_power = flat_excess.empty() ? 0.0 : flat_excess[flat_excess.size() / 2];
+  const double noise_power = Median(std::move(flat_excess));
   auto expected_detail = [&](size_t i) {
     const double e = gain * rdetail(i);
     return std::sqrt(e * e + noise_power);
@@ -335,7 +340,7 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_
     for (const auto& [dx, dy] : {std::pair{1, 0}, {-1, 0}, {0, 1}, {0, -1}}) {
       const int nx = cx + dx, ny = cy + dy;
       if (nx >= 0 && ny >= 0 && nx < kGrid && ny < kGrid)
-        gradient = std::max(gradient, double(std::fabs(rec.mean(nx, ny) - rec.mean(cx, cy))));
+        gradient = std::max(gradient, std::fabs(rec_mean[CellIndex(nx, ny)] - rec_mean[i]));
     }
     const double slack = edge_slack * a * gradient;
     const bool mean_changed =
@@ -435,7 +440,18 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
   if (query_luma.px.empty() || !CanSummarise(query_width, query_height)) {
     return Uncomparable(thresholds, "the image is too small or too elongated to compare");
   }
-  const double structure = recorded.structure();
+  const BandPass rec =
+      BandPassOf([&](int x, int y) { return recorded.mean(x, y); }, [](int, int) { return true; });
+  // ContentFingerprint::structure(), from the band-pass values just made (the same exact values,
+  // summed in the same order).
+  double structure_sum = 0.0;
+  int structure_cells = 0;
+  for (size_t i = 0; i < size_t(kCells); ++i) {
+    if (!rec.has[i]) continue;
+    structure_sum += double(rec.value[i]) * rec.value[i];
+    ++structure_cells;
+  }
+  const double structure = std::sqrt(structure_sum / structure_cells);
   if (structure < thresholds.min_structure) {
     return Uncomparable(thresholds, "the recorded image is featureless");
   }
@@ -448,8 +464,6 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
   }
   const Registered reg = Register(std::move(query_luma), to_working, alignment);
   const Grid grid = GridFor(ww, wh);
-  const BandPass rec =
-      BandPassOf([&](int x, int y) { return recorded.mean(x, y); }, [](int, int) { return true; });
   QueryCells cells;
   Placement at;
   if (!SettledWithoutSearch(reg, ww, wh, alignment.scale == 1.0, rec, &cells, &at)) {
