@@ -1,8 +1,9 @@
 // Detect(): reads the canvas of each mode at the image's own geometry, then searches scale and
 // rotation for the 64-bit modes; when that finds nothing, it does the same on the image mirrored
-// left to right. Each of these (at most twelve: three modes, a crop's own pixels and two searches,
-// in each orientation) readings gets a twelfth of the false-positive budget, so the union bound
-// over everything tried stays below DetectOptions::max_false_positive.
+// left to right. Each of these readings (at most twelve: three modes, a crop's own pixels and two
+// searches, in each orientation; ReadingsFor counts those an image's size allows) gets an equal
+// share of the false-positive budget, so the union bound over everything tried stays below
+// DetectOptions::max_false_positive.
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -22,17 +23,19 @@
 namespace hallmark::watermark {
 namespace {
 
-constexpr double kStages = 12.0;
+// The most readings Detect makes of one image; MatchKnownPayloads, which does not know the size
+// the detection was made at, counts them all.
+constexpr double kMaxReadings = 12.0;
 constexpr double kLn2 = 0.69314718055994531;
 
 // Union bound: stages x hypotheses x variants x Hoeffding tail x CRC acceptance (independent of
 // the pilot under the null: disjoint chips, independent signs) x the chance that the payload
 // selects the variant read. That chance is 1 / (kPatternVariants - 1) for each variant but 0,
 // which accepts any payload, so together the variants count twice, not kPatternVariants times.
-double FalsePositiveBound(double z, uint64_t hypotheses, bool decoded, int crc_bits) {
+double FalsePositiveBound(double z, uint64_t hypotheses, bool decoded, int crc_bits, int readings) {
   if (z <= 0) return 1.0;
   const double variants = decoded ? 2.0 : double(kPatternVariants);
-  const double log_p = std::log(kStages * double(hypotheses) * variants) - 0.5 * z * z -
+  const double log_p = std::log(double(readings) * double(hypotheses) * variants) - 0.5 * z * z -
                        (decoded ? crc_bits * kLn2 : 0.0);
   return std::min(1.0, std::exp(log_p));
 }
@@ -48,12 +51,30 @@ bool DecodePayload(const TileMatch& match, const Mode& mode, const Key& key,
          (match.variant == 0 || PatternVariantOf(key, mode, *data) == match.variant);
 }
 
+// The readings Detect makes of an image whose short side is `short_side`, as DetectInLuma decides
+// them: fixed by the size and the options before any pixel is read, so each may have an equal
+// share of the budget. Stage A reads the small mode always and the others from half their canvas
+// up; stage A' reads a standard-mode crop at its own pixels; stage B searches the modes whose
+// scale range is not empty; all of it twice when the mirror image is searched too.
+int ReadingsFor(int short_side, const DetectOptions& options) {
+  const bool large = short_side >= kLargeMode.canvas_short / 2;
+  const bool standard = short_side >= kStandardMode.canvas_short / 2;
+  int n = 1 + int(large) + int(standard);
+  if (standard && short_side < kStandardMode.canvas_short) ++n;
+  if (options.search_geometry) {
+    const double boundary = double(kLargeMode.canvas_short) / double(short_side);
+    if (large && std::max(kFullScaleRange.min, boundary) < kFullScaleRange.max) ++n;
+    if (standard && kFullScaleRange.min < std::min(kFullScaleRange.max, boundary)) ++n;
+  }
+  return options.search_mirrored ? 2 * n : n;
+}
+
 // Decodes the payload at `match` and fills `d` if this candidate beats what `d` holds.
 void Consider(const TileMatch& match, const Mode& mode, const Key& key, uint64_t hypotheses,
-              const Geometry& g, const DetectOptions& options, Detection* d) {
+              const Geometry& g, const DetectOptions& options, int readings, Detection* d) {
   std::vector<uint8_t> data;
   const bool decoded = DecodePayload(match, mode, key, &data);
-  const double p = FalsePositiveBound(match.z, hypotheses, decoded, mode.crc_bits);
+  const double p = FalsePositiveBound(match.z, hypotheses, decoded, mode.crc_bits, readings);
   const bool found = decoded && p <= options.max_false_positive;
   d->hypotheses_tried += hypotheses;
   if (d->found) return;
@@ -121,6 +142,7 @@ std::vector<Geometry> Mirrored(std::vector<Geometry> candidates) {
 Detection DetectInLuma(const image::Plane& luma, const Key& key, const DetectOptions& options,
                        const FirstReading* first, FirstReading* record) {
   const int short_side = std::min(luma.width, luma.height);
+  const int readings = ReadingsFor(short_side, options);
   Detection d;
   d.score = -1e9;
 
@@ -145,7 +167,8 @@ Detection DetectInLuma(const image::Plane& luma, const Key& key, const DetectOpt
     const image::Plane* seen = first ? FirstReading::Find(first->whitened, m) : nullptr;
     r->whitened = seen ? Mirrored(*seen) : Whiten(ResampleCanvas(luma, cs.width, cs.height));
     const TileMatch match = r->correlator.Match(Fold(r->whitened, m->tile));
-    Consider(match, *m, key, uint64_t(m->tile) * uint64_t(m->tile), Geometry{}, options, &d);
+    Consider(match, *m, key, uint64_t(m->tile) * uint64_t(m->tile), Geometry{}, options, readings,
+             &d);
     readers.push_back(std::move(r));
     if (d.found) return d;
   }
@@ -161,7 +184,7 @@ Detection DetectInLuma(const image::Plane& luma, const Key& key, const DetectOpt
     const TileMatch match = r->correlator.Match(Fold(Whiten(luma), t));
     Geometry g;
     g.scale = double(kStandardMode.canvas_short) / double(short_side);
-    Consider(match, kStandardMode, key, uint64_t(t) * uint64_t(t), g, options, &d);
+    Consider(match, kStandardMode, key, uint64_t(t) * uint64_t(t), g, options, readings, &d);
     if (d.found) return d;
   }
   // Only a reading that gets this far leaves anything for the mirrored one.
@@ -193,7 +216,7 @@ Detection DetectInLuma(const image::Plane& luma, const Key& key, const DetectOpt
           },
           seen ? &mirrored : nullptr);
       if (record) record->candidates.emplace_back(r->mode, s.candidates);
-      Consider(s.match, *r->mode, key, s.hypotheses, s.geometry, options, &d);
+      Consider(s.match, *r->mode, key, s.hypotheses, s.geometry, options, readings, &d);
       if (d.found) return d;
     }
   }
@@ -241,7 +264,7 @@ KnownPayloadMatch MatchKnownPayloads(const Detection& d, const Key& key,
     return best;
   }
   const double pilot =
-      std::min(1.0, kStages * double(d.hypotheses_tried) * std::exp(-0.5 * d.score * d.score));
+      std::min(1.0, kMaxReadings * double(d.hypotheses_tried) * std::exp(-0.5 * d.score * d.score));
   const double payload =
       best.z > 0 ? std::min(1.0, 2.0 * double(sized) * std::exp(-0.5 * best.z * best.z)) : 1.0;
   best.false_positive_probability = pilot * payload;

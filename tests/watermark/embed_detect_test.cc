@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -320,6 +321,33 @@ BOOST_AUTO_TEST_CASE(mirrored_copies_are_found_turned_and_cropped) {
       BOOST_TEST(d->mirrored, name << ", " << what);
       BOOST_TEST(d->payload.ToHex() == kPayload.ToHex(), name << ", " << what);
     }
+  }
+}
+
+// The bound charges each image for the readings its size allows (watermark.md): a delivered
+// 256-px asset four per orientation (three modes at its own geometry, the standard search), a
+// 200-px crop five (the large mode too, and the crop read at its own pixels).
+BOOST_AUTO_TEST_CASE(the_bound_counts_the_readings_the_size_allows) {
+  const Image photo = Photo("coffee.png");
+  struct Case {
+    int side;
+    bool mirrored_too;
+    double readings;
+  };
+  for (const Case c : {Case{256, true, 8}, Case{256, false, 4}, Case{200, true, 10}}) {
+    const Image img = attacks::CropAt(photo, 100, 50, c.side, c.side);
+    const Image marked =
+        Marked(img, c.side >= 256 ? kPayload : Payload::FromUint64(0xABCDEF, 24));
+    DetectOptions o;
+    o.search_mirrored = c.mirrored_too;
+    Result<Detection> d = Detect(marked, TestKey(), o);
+    BOOST_REQUIRE(d.ok());
+    BOOST_REQUIRE(d->found);
+    BOOST_TEST(d->mode == (c.side >= 256 ? "standard" : "small"));
+    const int crc_bits = c.side >= 256 ? 16 : 8;
+    const double expected = c.readings * 2.0 * 4096.0 * std::exp(-0.5 * d->score * d->score) *
+                            std::pow(2.0, -crc_bits);
+    BOOST_TEST(d->false_positive_probability == expected, boost::test_tools::tolerance(1e-9));
   }
 }
 
