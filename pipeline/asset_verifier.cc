@@ -229,47 +229,43 @@ Result<AssetVerification> AssetVerifier::VerifyFile(const std::string& path) {
   return v;
 }
 
-const std::vector<watermark::Payload>& AssetVerifier::KnownPayloads() {
-  // A verifier can live long (a server's session) while the studio keeps recording: the list is
-  // read again when the log has grown since, which costs one indexed query to find out.
+uint64_t AssetVerifier::LedgerSize() const {
   Result<uint64_t> size = ledger_ ? ledger_->TreeSize() : Result<uint64_t>(uint64_t{0});
-  const uint64_t tree_size = size.ok() ? *size : 0;
-  if (known_payloads_ && tree_size <= known_payloads_size_) return *known_payloads_;
-  known_payloads_.emplace();
-  known_payloads_size_ = tree_size;
-  if (!ledger_) return *known_payloads_;
-  // A ledger that cannot be read leaves the list empty; its error surfaces in the ledger layer.
-  Status read = ledger_->ForEachAssetId([this](const std::string& id) {
-    Result<watermark::Payload> p = PayloadForAssetId(id);
-    if (p.ok()) known_payloads_->push_back(std::move(*p));
-    return Status::Ok();
+  return size.ok() ? *size : 0;
+}
+
+const std::vector<watermark::Payload>& AssetVerifier::KnownPayloads() {
+  return known_payloads_.Get(LedgerSize(), [this](std::vector<watermark::Payload>* known) {
+    if (!ledger_) return;
+    // A ledger that cannot be read leaves the list empty; its error surfaces in the ledger layer.
+    Status read = ledger_->ForEachAssetId([known](const std::string& id) {
+      Result<watermark::Payload> p = PayloadForAssetId(id);
+      if (p.ok()) known->push_back(std::move(*p));
+      return Status::Ok();
+    });
+    if (!read.ok()) known->clear();
   });
-  if (!read.ok()) known_payloads_->clear();
-  return *known_payloads_;
 }
 
 const fingerprint::ContentIndex& AssetVerifier::RecordedContent() {
-  Result<uint64_t> size = ledger_ ? ledger_->TreeSize() : Result<uint64_t>(uint64_t{0});
-  const uint64_t tree_size = size.ok() ? *size : 0;
-  if (recorded_content_ && tree_size <= recorded_content_size_) return *recorded_content_;
-  recorded_content_.emplace();
-  recorded_content_size_ = tree_size;
-  if (!ledger_) return *recorded_content_;
-  // Only fingerprints of the current algorithm that decode, of assets whose ids carry a payload;
-  // a record that does not parse cannot be a suspect, and the ledger layer reports it if hit.
-  Status read = ledger_->ForEachAsset([this](const audit::AssetRecord& record) {
-    if (!record.fingerprint || record.fingerprint->algorithm != fingerprint::kAlgorithm) {
+  return recorded_content_.Get(LedgerSize(), [this](fingerprint::ContentIndex* index) {
+    if (!ledger_) return;
+    // Only fingerprints of the current algorithm that decode, of assets whose ids carry a
+    // payload; a record that does not parse cannot be a suspect, and the ledger layer reports it
+    // if hit.
+    Status read = ledger_->ForEachAsset([index](const audit::AssetRecord& record) {
+      if (!record.fingerprint || record.fingerprint->algorithm != fingerprint::kAlgorithm) {
+        return Status::Ok();
+      }
+      Result<watermark::Payload> payload = PayloadForAssetId(record.id);
+      Result<fingerprint::ContentFingerprint> fp =
+          fingerprint::ContentFingerprint::Decode(record.fingerprint->value);
+      if (payload.ok() && fp.ok()) index->Add(*payload, *fp);
       return Status::Ok();
-    }
-    Result<watermark::Payload> payload = PayloadForAssetId(record.id);
-    Result<fingerprint::ContentFingerprint> fp =
-        fingerprint::ContentFingerprint::Decode(record.fingerprint->value);
-    if (payload.ok() && fp.ok()) recorded_content_->Add(*payload, *fp);
-    return Status::Ok();
+    });
+    // As for the payloads: a ledger that cannot be read leaves the index empty.
+    if (!read.ok()) *index = fingerprint::ContentIndex();
   });
-  // As for the payloads: a ledger that cannot be read leaves the index empty.
-  if (!read.ok()) recorded_content_.emplace();
-  return *recorded_content_;
 }
 
 Result<WatermarkEvidence> AssetVerifier::DetectWatermark(const image::Image& img,

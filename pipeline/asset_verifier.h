@@ -28,6 +28,7 @@
 #include "image/image.h"
 #include "image/plane.h"
 #include "pipeline/evidence.h"
+#include "pipeline/ledger_cache.h"
 #include "pipeline/verdict.h"
 #include "provenance/pki/trust_store.h"
 #include "watermark/fingerprint/content_index.h"
@@ -74,6 +75,8 @@ class AssetVerifier {
  private:
   // Leaves the image's luma in `luma` when it computed it, for the content comparison.
   Result<WatermarkEvidence> DetectWatermark(const image::Image& img, image::Plane* luma);
+  // The log's size, for the caches (0 without a ledger, or when it cannot be read).
+  uint64_t LedgerSize() const;
   // The payloads the ledger has issued, read once per verifier and again when the log has grown:
   // a mark whose payload did not decode (heavy compression) is tested against them
   // (watermark::MatchKnownPayloads).
@@ -97,10 +100,8 @@ class AssetVerifier {
   std::optional<watermark::Key> key_;
   audit::LedgerStore* ledger_;
   uint64_t max_pixels_;
-  std::optional<std::vector<watermark::Payload>> known_payloads_;
-  uint64_t known_payloads_size_ = 0;  // the log's size when they were read
-  std::optional<fingerprint::ContentIndex> recorded_content_;
-  uint64_t recorded_content_size_ = 0;
+  LedgerCache<std::vector<watermark::Payload>> known_payloads_;
+  LedgerCache<fingerprint::ContentIndex> recorded_content_;
 };
 
 }  // namespace hallmark::pipeline
