@@ -115,7 +115,7 @@ class LatticeComb {
     const int x0 = (whitened.width - side) / 2, y0 = (whitened.height - side) / 2;
     for (int y = 0; y < side; ++y) {
       const float* row = whitened.row(y0 + y) + x0;
-      for (int x = 0; x < side; ++x) c[size_t(y * n_ + x)] = Complex(row[x], 0.0f);
+      for (int x = 0; x < side; ++x) c[size_t(y) * size_t(n_) + size_t(x)] = Complex(row[x], 0.0f);
     }
     fft.Forward(&c);
     // Flatten the spectrum (each bin divided by the mean power at its radius), so that lattices
@@ -126,7 +126,7 @@ class LatticeComb {
     for (int y = 0; y < n_; ++y) {
       for (int x = 0; x < n_; ++x) {
         const int fx = x < n_ / 2 ? x : x - n_, fy = y < n_ / 2 ? y : y - n_;
-        const size_t i = size_t(y * n_ + x);
+        const size_t i = size_t(y) * size_t(n_) + size_t(x);
         radius[i] = std::min(n_ - 1, int(std::lround(std::sqrt(double(fx * fx + fy * fy)))));
         power_[i] = std::norm(c[i]);
         sum[size_t(radius[i])] += power_[i];
@@ -187,9 +187,13 @@ std::vector<Geometry> CombCandidates(const image::Plane& half,
     Geometry g;
   };
   std::vector<Scored> coarse;
-  for (double ls = std::log(range.min); ls <= std::log(range.max) + 1e-9; ls += kCoarseScaleStep) {
-    for (double th = -kMaxAngle; th <= kMaxAngle + 1e-9; th += kCoarseAngleStep) {
-      const Geometry g{std::exp(ls), th};
+  // Integer counters: the angles are exact multiples of the step about zero, so the grid is
+  // symmetric, as the mirrored reading's negated candidates assume.
+  const double log_min = std::log(range.min), log_max = std::log(range.max) + 1e-9;
+  const int angle_steps = int(std::floor((kMaxAngle + 1e-9) / kCoarseAngleStep));
+  for (int i = 0; log_min + i * kCoarseScaleStep <= log_max; ++i) {
+    for (int j = -angle_steps; j <= angle_steps; ++j) {
+      const Geometry g{std::exp(log_min + i * kCoarseScaleStep), j * kCoarseAngleStep};
       coarse.push_back({comb.Score(g), g});
     }
   }

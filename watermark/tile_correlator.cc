@@ -16,7 +16,8 @@ std::vector<int> Radii(int t) {
   for (int ky = 0; ky < t; ++ky) {
     for (int kx = 0; kx < t; ++kx) {
       const int fx = kx < t / 2 ? kx : kx - t, fy = ky < t / 2 ? ky : ky - t;
-      r[size_t(ky * t + kx)] = int(std::lround(std::sqrt(double(fx * fx + fy * fy))));
+      r[size_t(ky) * size_t(t) + size_t(kx)] =
+          int(std::lround(std::sqrt(double(fx * fx + fy * fy))));
     }
   }
   return r;

@@ -31,7 +31,7 @@ ContentIndex::Entry ContentIndex::Summarise(const ContentFingerprint& fp) {
         }
       }
       m /= kCellsPerPixel * kCellsPerPixel;
-      e->thumbnail[size_t(y * kThumbnail + x)] = uint8_t(std::lround(m));
+      e->thumbnail[size_t(y) * kThumbnail + size_t(x)] = uint8_t(std::lround(m));
       sum += std::lround(m);
     }
   }
@@ -54,7 +54,7 @@ std::vector<watermark::SuspectedMark> ContentIndex::Nearest(const ContentFingerp
   std::vector<watermark::SuspectedMark> out;
   if (q.inverse_spread == 0.0f || limit == 0) return out;
   // Zero-mean query weights: the entries' own means then drop out of the correlation.
-  std::array<float, kThumbnail * kThumbnail> weight{};
+  std::array<float, kThumbnailPixels> weight{};
   double mean = 0.0;
   for (uint8_t v : q.thumbnail) mean += v;
   mean /= double(q.thumbnail.size());

@@ -26,6 +26,7 @@ namespace hallmark::fingerprint {
 class ContentIndex {
  public:
   static constexpr int kThumbnail = 16;
+  static constexpr size_t kThumbnailPixels = size_t{kThumbnail} * size_t{kThumbnail};
   // Thumbnails correlating less than this with the query are never suspects. A re-encoded or
   // resized copy of an asset correlates above 0.95; a different picture of a similar layout can
   // too, which only costs a mark test.
@@ -45,7 +46,7 @@ class ContentIndex {
     watermark::Payload payload;
     int width = 0;
     int height = 0;
-    std::array<uint8_t, kThumbnail * kThumbnail> thumbnail{};  // mean luma, row-major
+    std::array<uint8_t, kThumbnailPixels> thumbnail{};  // mean luma, row-major
     float inverse_spread = 0.0f;  // 1 / |thumbnail - its mean|; 0 for a flat one
   };
   static Entry Summarise(const ContentFingerprint& fp);
