@@ -336,8 +336,7 @@ BOOST_AUTO_TEST_CASE(the_bound_counts_the_readings_the_size_allows) {
   };
   for (const Case c : {Case{256, true, 8}, Case{256, false, 4}, Case{200, true, 10}}) {
     const Image img = attacks::CropAt(photo, 100, 50, c.side, c.side);
-    const Image marked =
-        Marked(img, c.side >= 256 ? kPayload : Payload::FromUint64(0xABCDEF, 24));
+    const Image marked = Marked(img, c.side >= 256 ? kPayload : Payload::FromUint64(0xABCDEF, 24));
     DetectOptions o;
     o.search_mirrored = c.mirrored_too;
     Result<Detection> d = Detect(marked, TestKey(), o);
@@ -345,8 +344,8 @@ BOOST_AUTO_TEST_CASE(the_bound_counts_the_readings_the_size_allows) {
     BOOST_REQUIRE(d->found);
     BOOST_TEST(d->mode == (c.side >= 256 ? "standard" : "small"));
     const int crc_bits = c.side >= 256 ? 16 : 8;
-    const double expected = c.readings * 2.0 * 4096.0 * std::exp(-0.5 * d->score * d->score) *
-                            std::pow(2.0, -crc_bits);
+    const double expected =
+        c.readings * 2.0 * 4096.0 * std::exp(-0.5 * d->score * d->score) * std::pow(2.0, -crc_bits);
     BOOST_TEST(d->false_positive_probability == expected, boost::test_tools::tolerance(1e-9));
   }
 }
