@@ -51,20 +51,41 @@ bool DecodePayload(const TileMatch& match, const Mode& mode, const Key& key,
          (match.variant == 0 || PatternVariantOf(key, mode, *data) == match.variant);
 }
 
+// Stage A: a mark survives down to half the size its mode was embedded at (resizing by 0.5), so
+// a mode is read from half its canvas up; the small mode always.
+bool ReadsAtOwnGeometry(const Mode& m, int short_side) {
+  return &m == &kSmallMode || short_side >= m.canvas_short / 2;
+}
+
+// Stage A': a crop of a standard-mode image whose short side was the canvas's own (256 px, what
+// `generate` delivers) is read at its own pixels too.
+bool ReadsCropAtOwnPixels(const Mode& m, int short_side) {
+  return &m == &kStandardMode && short_side < kStandardMode.canvas_short;
+}
+
+// Stage B: the magnifications a 64-bit mode searches; empty (min >= max) for the small mode and
+// where a crop of this size cannot hold the mode's marks. A large-mode image had a short side of
+// at least 384 px, so a crop to `short_side` shows its content magnified at least
+// 384 / short_side; a standard-mode one, under 384 px, at most that much.
+ScaleRange SearchRange(const Mode& m, int short_side) {
+  ScaleRange range = kFullScaleRange;
+  if (&m == &kSmallMode) range.max = range.min;
+  const double boundary = double(kLargeMode.canvas_short) / double(short_side);
+  if (&m == &kLargeMode) range.min = std::max(range.min, boundary);
+  if (&m == &kStandardMode) range.max = std::min(range.max, boundary);
+  return range;
+}
+
 // The readings Detect makes of an image whose short side is `short_side`, as DetectInLuma decides
 // them: fixed by the size and the options before any pixel is read, so each may have an equal
-// share of the budget. Stage A reads the small mode always and the others from half their canvas
-// up; stage A' reads a standard-mode crop at its own pixels; stage B searches the modes whose
-// scale range is not empty; all of it twice when the mirror image is searched too.
+// share of the budget. All of it twice when the mirror image is searched too.
 int ReadingsFor(int short_side, const DetectOptions& options) {
-  const bool large = short_side >= kLargeMode.canvas_short / 2;
-  const bool standard = short_side >= kStandardMode.canvas_short / 2;
-  int n = 1 + int(large) + int(standard);
-  if (standard && short_side < kStandardMode.canvas_short) ++n;
-  if (options.search_geometry) {
-    const double boundary = double(kLargeMode.canvas_short) / double(short_side);
-    if (large && std::max(kFullScaleRange.min, boundary) < kFullScaleRange.max) ++n;
-    if (standard && kFullScaleRange.min < std::min(kFullScaleRange.max, boundary)) ++n;
+  int n = 0;
+  for (const Mode* m : {&kLargeMode, &kStandardMode, &kSmallMode}) {
+    if (!ReadsAtOwnGeometry(*m, short_side)) continue;
+    n += 1 + int(ReadsCropAtOwnPixels(*m, short_side));
+    const ScaleRange range = SearchRange(*m, short_side);
+    n += int(options.search_geometry && range.min < range.max);
   }
   return options.search_mirrored ? 2 * n : n;
 }
@@ -152,8 +173,7 @@ Detection DetectInLuma(const image::Plane& luma, const Key& key, const DetectOpt
     image::Plane whitened;
     Reader(const Key& key, const Mode& m) : mode(&m), correlator(SharedPatternVariants(key, m)) {}
   };
-  // Stage A: each mode at the image's own geometry. A mark survives down to half the size its
-  // mode was embedded at (resizing by 0.5), so a mode is tried from half its canvas up.
+  // Stage A: each mode at the image's own geometry (ReadsAtOwnGeometry).
   std::vector<std::unique_ptr<Reader>> readers;
   // The mode the image's own size suggests goes first; the others cover resized copies.
   std::vector<const Mode*> order = {&kLargeMode, &kStandardMode, &kSmallMode};
@@ -161,7 +181,7 @@ Detection DetectInLuma(const image::Plane& luma, const Key& key, const DetectOpt
   if (short_side < kStandardMode.canvas_short)
     std::rotate(order.begin(), order.begin() + 2, order.end());
   for (const Mode* m : order) {
-    if (short_side < m->canvas_short / 2 && m != &kSmallMode) continue;
+    if (!ReadsAtOwnGeometry(*m, short_side)) continue;
     auto r = std::make_unique<Reader>(key, *m);
     const CanvasSize cs = CanvasFor(luma.width, luma.height, *m);
     const image::Plane* seen = first ? FirstReading::Find(first->whitened, m) : nullptr;
@@ -179,7 +199,7 @@ Detection DetectInLuma(const image::Plane& luma, const Key& key, const DetectOpt
   // only the shifts.
   // Stage A read the standard mode (from half its canvas up), so its correlator is at hand.
   for (const auto& r : readers) {
-    if (r->mode != &kStandardMode || short_side >= kStandardMode.canvas_short) continue;
+    if (!ReadsCropAtOwnPixels(*r->mode, short_side)) continue;
     const int t = kStandardMode.tile;
     const TileMatch match = r->correlator.Match(Fold(Whiten(luma), t));
     Geometry g;
@@ -195,14 +215,8 @@ Detection DetectInLuma(const image::Plane& luma, const Key& key, const DetectOpt
   // a large-mode image is at least 384 px before cropping, a standard one under 384.
   if (options.search_geometry) {
     for (auto& r : readers) {
-      if (r->mode == &kSmallMode) continue;
-      // A large-mode image had a short side of at least 384 px, so a crop to `short_side` shows
-      // its content magnified at least 384 / short_side; a standard-mode one, under 384 px, at
-      // most that much. Each mode searches only its part of the range.
-      const double boundary = double(kLargeMode.canvas_short) / double(short_side);
-      ScaleRange range = kFullScaleRange;
-      if (r->mode == &kLargeMode) range.min = std::max(range.min, boundary);
-      if (r->mode == &kStandardMode) range.max = std::min(range.max, boundary);
+      // Each mode searches only its part of the range (SearchRange).
+      const ScaleRange range = SearchRange(*r->mode, short_side);
       if (range.min >= range.max) continue;
       const Mode& mode = *r->mode;
       const std::vector<Geometry>* seen =
