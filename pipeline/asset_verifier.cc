@@ -268,6 +268,22 @@ const fingerprint::ContentIndex& AssetVerifier::RecordedContent() {
   });
 }
 
+bool AssetVerifier::FindSuspectedMark(const image::Plane& luma, watermark::Detection* d) {
+  const fingerprint::ContentIndex& index = RecordedContent();
+  if (index.size() == 0) return false;  // nothing to compare the image with
+  Result<fingerprint::ContentFingerprint> query = fingerprint::ContentFingerprint::FromLuma(luma);
+  if (!query.ok()) return false;
+  const std::vector<watermark::SuspectedMark> suspects = index.Nearest(*query, kMaxContentSuspects);
+  const watermark::KnownPayloadMatch m = watermark::TestSuspectedMarks(luma, *key_, suspects);
+  if (!m.found) return false;
+  *d = watermark::Detection{};
+  d->found = true;
+  d->payload = suspects[m.index].payload;
+  d->score = m.z;
+  d->false_positive_probability = m.false_positive_probability;
+  return true;
+}
+
 Result<WatermarkEvidence> AssetVerifier::DetectWatermark(const image::Image& img,
                                                          image::Plane* luma) {
   WatermarkEvidence w;
@@ -292,24 +308,9 @@ Result<WatermarkEvidence> AssetVerifier::DetectWatermark(const image::Image& img
       w.matched_recorded_payload = true;
     }
   }
-  if (!d.found && ledger_) {
-    Result<fingerprint::ContentFingerprint> query =
-        fingerprint::ContentFingerprint::FromLuma(*luma);
-    const fingerprint::ContentIndex& index = RecordedContent();
-    if (query.ok() && index.size() > 0) {
-      const std::vector<watermark::SuspectedMark> suspects =
-          index.Nearest(*query, kMaxContentSuspects);
-      const watermark::KnownPayloadMatch m = watermark::TestSuspectedMarks(*luma, *key_, suspects);
-      if (m.found) {
-        d = watermark::Detection{};
-        d.found = true;
-        d.payload = suspects[m.index].payload;
-        d.score = m.z;
-        d.false_positive_probability = m.false_positive_probability;
-        w.matched_recorded_payload = true;
-        w.suspected_by_content = true;
-      }
-    }
+  if (!d.found && ledger_ && FindSuspectedMark(*luma, &d)) {
+    w.matched_recorded_payload = true;
+    w.suspected_by_content = true;
   }
   w.state = d.found ? WatermarkState::kFound : WatermarkState::kNotFound;
   w.false_positive_probability = d.false_positive_probability;

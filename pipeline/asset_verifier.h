@@ -85,6 +85,9 @@ class AssetVerifier {
   // nor the ledger's payloads found a mark, theirs are tested where they would sit
   // (watermark::TestSuspectedMarks). Read and refreshed as KnownPayloads.
   const fingerprint::ContentIndex& RecordedContent();
+  // The last way to a mark: the recorded assets `luma` looks like, their marks tested where they
+  // would sit. True, with `d` filled as a found detection of the matching payload, when one is.
+  bool FindSuspectedMark(const image::Plane& luma, watermark::Detection* d);
   // The evidence for a file whose pixels do not decode (`decode_error`): the manifest layer,
   // when its hard binding fails; otherwise `decode_error` itself.
   Result<Evidence> EvidenceForUndecodable(ByteView bytes, const Status& decode_error) const;

@@ -17,10 +17,9 @@ bool SameAspect(int w1, int h1, int w2, int h2) {
 }  // namespace
 
 ContentIndex::Entry ContentIndex::Summarise(const ContentFingerprint& fp) {
-  Entry out;
-  Entry* e = &out;
-  e->width = fp.width();
-  e->height = fp.height();
+  Entry e;
+  e.width = fp.width();
+  e.height = fp.height();
   double sum = 0.0;
   for (int y = 0; y < kThumbnail; ++y) {
     for (int x = 0; x < kThumbnail; ++x) {
@@ -31,15 +30,15 @@ ContentIndex::Entry ContentIndex::Summarise(const ContentFingerprint& fp) {
         }
       }
       m /= kCellsPerPixel * kCellsPerPixel;
-      e->thumbnail[size_t(y) * kThumbnail + size_t(x)] = uint8_t(std::lround(m));
+      e.thumbnail[size_t(y) * kThumbnail + size_t(x)] = uint8_t(std::lround(m));
       sum += std::lround(m);
     }
   }
-  const double mean = sum / double(e->thumbnail.size());
+  const double mean = sum / double(e.thumbnail.size());
   double spread = 0.0;
-  for (uint8_t v : e->thumbnail) spread += (v - mean) * (v - mean);
-  e->inverse_spread = spread > 0.0 ? float(1.0 / std::sqrt(spread)) : 0.0f;
-  return out;
+  for (uint8_t v : e.thumbnail) spread += (v - mean) * (v - mean);
+  e.inverse_spread = spread > 0.0 ? float(1.0 / std::sqrt(spread)) : 0.0f;
+  return e;
 }
 
 void ContentIndex::Add(const watermark::Payload& payload, const ContentFingerprint& fingerprint) {
