@@ -46,6 +46,11 @@ double FalsePositiveBound(double z, uint64_t hypotheses, bool decoded, int crc_b
 bool DecodePayload(const TileMatch& match, const Mode& mode, const Key& key,
                    std::vector<uint8_t>* data) {
   const std::vector<uint8_t> info = ConvolutionalCode::Decode(match.soft, mode.info_bits());
+  // No soft bits: the reading had no energy to correlate (a flat image), so nothing decodes.
+  if (info.size() < size_t(mode.info_bits())) {
+    data->clear();
+    return false;
+  }
   data->assign(info.begin(), info.begin() + mode.data_bits);
   return CheckCrc(info, mode.crc_bits) &&
          (match.variant == 0 || PatternVariantOf(key, mode, *data) == match.variant);

@@ -372,6 +372,30 @@ BOOST_AUTO_TEST_CASE(unmarked_images_find_nothing) {
   }
 }
 
+// A flat image gives the correlator no energy at any shift; the reading must end in "not found",
+// not in decoding soft bits that were never computed (it crashed here).
+BOOST_AUTO_TEST_CASE(flat_images_are_read_without_a_crash) {
+  for (int grey : {0, 128, 255}) {
+    for (int side : {64, 200, 256, 512}) {
+      Result<Image> created = Image::Create(side, side, 3, 8);
+      BOOST_REQUIRE(created.ok());
+      Image flat = *created;
+      for (int y = 0; y < side; ++y) {
+        for (int x = 0; x < side; ++x) {
+          for (int c = 0; c < 3; ++c) flat.set_sample(x, y, c, grey);
+        }
+      }
+      Result<Detection> d = Detect(flat, TestKey());
+      BOOST_REQUIRE(d.ok());
+      BOOST_TEST(!d->found, grey << " at " << side);
+      // Marked, then compressed until the mark's faint detail is gone again.
+      const Image gone =
+          *attacks::Webp(Marked(flat, side >= 256 ? kPayload : Payload::FromUint64(5, 24)), 50);
+      BOOST_TEST(Detect(gone, TestKey()).ok(), grey << " at " << side);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(malformed_inputs_are_refused) {
   const Image img = Photo("chelsea.png");
   EmbedOptions bad;
