@@ -171,6 +171,27 @@ BOOST_AUTO_TEST_CASE(smooth_images_keep_their_structure) {
   }
 }
 
+// Luma can be busy where a colour channel is flat: texture in red alone on flat green and blue.
+// The mark, the same offset on every channel, shows in the flat channels; a prediction from luma
+// allowed SSIM 0.974 here, the measured guard keeps 0.98.
+BOOST_AUTO_TEST_CASE(texture_in_one_channel_keeps_ssim) {
+  Result<Image> created = Image::Create(256, 256, 3, 8);
+  BOOST_REQUIRE(created.ok());
+  Image img = *created;
+  for (int y = 0; y < 256; ++y) {
+    for (int x = 0; x < 256; ++x) {
+      img.set_sample(x, y, 0, 98 + (x * 7919 + y * 104729) % 61);
+      img.set_sample(x, y, 1, 60);
+      img.set_sample(x, y, 2, 60);
+    }
+  }
+  const Image m = Marked(img);
+  const double ssim = *image::Ssim(img, m);
+  BOOST_TEST_MESSAGE("red texture: SSIM " << ssim);
+  BOOST_TEST(ssim >= 0.98);
+  ExpectPayload(m, kPayload, "red texture");
+}
+
 // A crop of a large-mode image to a short side under 384 px is searched in the large mode only
 // from a magnification of 384 / short side up; a 50% crop of a 512-px photograph lies there.
 BOOST_AUTO_TEST_CASE(half_area_crop_of_a_large_image_is_found) {
@@ -292,7 +313,8 @@ BOOST_AUTO_TEST_CASE(suspected_marks_are_found_in_place) {
   }
   BOOST_TEST_MESSAGE("found blind " << blind << ", in place " << in_place << " of " << copies);
   BOOST_TEST(in_place >= blind);
-  BOOST_TEST(in_place >= 6);
+  // 6 before smooth images carried part of their flat areas' mark in the low band.
+  BOOST_TEST(in_place >= 7);
   // A suspect of another shape is not tested, and so not counted against the budget.
   const Image wide = *image::Resize(Photo("coffee.png"), 400, 256, image::Filter::kArea);
   const KnownPayloadMatch m =
