@@ -233,32 +233,36 @@ BOOST_AUTO_TEST_CASE(known_payloads_rescue_what_compression_left_undecodable) {
     issued.push_back(Payload::FromUint64(x, 64));
   }
   int undecoded = 0, rescued = 0;
-  for (const char* name : {"chelsea.png", "coffee.png", "camera.png"}) {
-    const Image small = *image::Resize(Photo(name), 64, 64, image::Filter::kArea);
-    const Image up = *image::Resize(small, 256, 256, image::Filter::kBicubic);
-    const size_t truth = std::string(name).size() * 97 % issued.size();
-    const Image attacked = *attacks::Webp(Marked(up, issued[truth]), 50);
-    Result<Detection> d = Detect(attacked, TestKey());
-    BOOST_REQUIRE(d.ok());
-    if (d->found) {
-      BOOST_TEST(d->payload.ToHex() == issued[truth].ToHex());
-      continue;
+  for (const char* name : {"chelsea.png", "coffee.png", "camera.png", "rocket.jpg"}) {
+    for (int scale : {64, 96, 128}) {
+      const Image small = *image::Resize(Photo(name), scale, scale, image::Filter::kArea);
+      const Image up = *image::Resize(small, 256, 256, image::Filter::kBicubic);
+      const size_t truth = (std::string(name).size() * 97 + size_t(scale)) % issued.size();
+      const Image attacked = *attacks::Webp(Marked(up, issued[truth]), 50);
+      Result<Detection> d = Detect(attacked, TestKey());
+      BOOST_REQUIRE(d.ok());
+      if (d->found) {
+        BOOST_TEST(d->payload.ToHex() == issued[truth].ToHex());
+        continue;
+      }
+      ++undecoded;
+      BOOST_TEST(!d->soft_bits.empty());
+      const KnownPayloadMatch m = MatchKnownPayloads(*d, TestKey(), issued);
+      BOOST_TEST_MESSAGE(name << ": pilot z " << d->score << ", payload z " << m.z);
+      if (m.found) {
+        ++rescued;
+        BOOST_TEST(m.index == truth, name << ": matched another payload");
+        BOOST_TEST(m.false_positive_probability <= 1e-6);
+      }
+      // Without the true payload among the candidates nothing is matched.
+      std::vector<Payload> others = issued;
+      others.erase(others.begin() + long(truth));
+      BOOST_TEST(!MatchKnownPayloads(*d, TestKey(), others).found, name);
     }
-    ++undecoded;
-    BOOST_TEST(!d->soft_bits.empty());
-    const KnownPayloadMatch m = MatchKnownPayloads(*d, TestKey(), issued);
-    BOOST_TEST_MESSAGE(name << ": pilot z " << d->score << ", payload z " << m.z);
-    if (m.found) {
-      ++rescued;
-      BOOST_TEST(m.index == truth, name << ": matched another payload");
-      BOOST_TEST(m.false_positive_probability <= 1e-6);
-    }
-    // Without the true payload among the candidates nothing is matched.
-    std::vector<Payload> others = issued;
-    others.erase(others.begin() + long(truth));
-    BOOST_TEST(!MatchKnownPayloads(*d, TestKey(), others).found, name);
   }
   BOOST_TEST_MESSAGE(rescued << " of " << undecoded << " undecoded copies matched");
+  // Enough undecodable copies for the share to mean something (6 of 12 with today's marks).
+  BOOST_TEST(undecoded >= 3);
   BOOST_TEST(rescued * 2 >= undecoded);
   // Unmarked images match none of the issued payloads.
   for (const char* name : {"chelsea.png", "coffee.png", "camera.png", "rocket.jpg"}) {
