@@ -22,18 +22,6 @@ bool SameAspect(int w1, int h1, int w2, int h2) {
   return std::fabs(a - b) <= 0.01 * std::max(a, b);
 }
 
-// The soft bits' correlation with the payload's codeword, normalised by their energy.
-double PayloadCorrelation(const TileMatch& m, const Mode& mode, const Payload& payload) {
-  const std::vector<uint8_t> coded =
-      ConvolutionalCode::Encode(AppendCrc(payload.bits(), mode.crc_bits));
-  double sum = 0.0, energy = 0.0;
-  for (size_t b = 0; b < coded.size() && b < m.soft.size(); ++b) {
-    sum += coded[b] ? -m.soft[b] : m.soft[b];  // soft > 0 favours coded bit 0
-    energy += double(m.soft[b]) * m.soft[b];
-  }
-  return energy > 0.0 ? sum / std::sqrt(energy) : 0.0;
-}
-
 }  // namespace
 
 KnownPayloadMatch TestSuspectedMarks(const image::Plane& luma, const Key& key,
@@ -73,25 +61,27 @@ KnownPayloadMatch TestSuspectedMarks(const image::Plane& luma, const Key& key,
     }
     ++tested;
     const int variant = PatternVariantOf(key, mode, s.payload.bits());
-    const TileMatch m = reader->correlator.AtShift(reader->folded, 0, 0, variant);
-    const double zq = PayloadCorrelation(m, mode, s.payload);
-    const double z = (m.z + zq) / std::sqrt(2.0);
-    if (z > best.z) {
-      best.z = z;
-      best.index = i;
-      best_payload_z = zq;
+    const std::vector<uint8_t> coded =
+        ConvolutionalCode::Encode(AppendCrc(s.payload.bits(), mode.crc_bits));
+    const KnownMarkScores scores =
+        reader->correlator.ScoreKnownMark(reader->folded, 0, 0, variant, coded);
+    for (const KnownMarkScore& score : {scores.flat, scores.low_pass}) {
+      if (score.z > best.z) {
+        best.z = score.z;
+        best.index = i;
+        best_payload_z = score.payload_z;
+      }
     }
   }
   if (tested == 0) {
     best.z = 0.0;
     return best;
   }
-  const double n = double(tested);
-  best.false_positive_probability =
-      best.z > 0 ? std::min(1.0, n * std::exp(-0.5 * best.z * best.z)) : 1.0;
+  // Two statistics per suspect, both under the same tail bound: the union counts each.
+  const double n = 2.0 * double(tested);
+  best.false_positive_probability = best.z > 0 ? std::min(1.0, n * KnownMarkTail(best.z)) : 1.0;
   best.misidentification_probability =
-      best_payload_z > 0 ? std::min(1.0, n * std::exp(-0.5 * best_payload_z * best_payload_z))
-                         : 1.0;
+      best_payload_z > 0 ? std::min(1.0, n * KnownMarkTail(best_payload_z)) : 1.0;
   best.found = best.false_positive_probability <= max_false_positive &&
                best.misidentification_probability <= kMaxMisidentification;
   return best;

@@ -159,6 +159,49 @@ TileMatch TileCorrelator::AtShift(const std::vector<float>& folded, int dx, int 
   return m;
 }
 
+KnownMarkScores TileCorrelator::ScoreKnownMark(const std::vector<float>& folded, int dx, int dy,
+                                               int variant,
+                                               const std::vector<uint8_t>& coded) const {
+  TileMatch at;
+  at.variant = variant;
+  const SpreadingPattern& pattern = Variant(at);
+  const std::vector<Complex> v = Spectrum(folded);
+  const int t = pattern.tile();
+  // Sums of projections and energies: [weighting][0 all bins, 1 the codeword's].
+  double num[2][2] = {}, den[2][2] = {};
+  for (const PatternBin& b : pattern.bins()) {
+    const bool pilot = b.owner == SpreadingPattern::kPilot;
+    if (!pilot && size_t(b.owner) >= coded.size()) continue;
+    const double phase = kTwoPi * double(b.fx * dx + b.fy * dy) / double(t);
+    const Complex rot =
+        v[size_t(b.index)] * Complex(float(std::cos(phase)), float(std::sin(phase)));
+    const double sign = pilot || !coded[size_t(b.owner)] ? 1.0 : -1.0;
+    const double proj = sign * b.gain * (b.sign_re * rot.real() + b.sign_im * rot.imag());
+    const double energy = double(b.gain) * b.gain * std::norm(rot);
+    const double low_pass = 1.0 / std::sqrt(double(b.fx * b.fx + b.fy * b.fy));
+    for (int w = 0; w < 2; ++w) {
+      const double weight = w == 0 ? 1.0 : low_pass;
+      for (int part = 0; part < (pilot ? 1 : 2); ++part) {
+        num[w][part] += weight * proj;
+        den[w][part] += weight * weight * energy;
+      }
+    }
+  }
+  auto z = [&](int w, int part) {
+    return den[w][part] > 0 ? num[w][part] / std::sqrt(den[w][part]) : 0.0;
+  };
+  KnownMarkScores s;
+  s.flat = {z(0, 0), z(0, 1)};
+  s.low_pass = {z(1, 0), z(1, 1)};
+  return s;
+}
+
+double KnownMarkTail(double t) {
+  // c = 1 / (4 * 0.5 * erfc(1)): P(N(0, 1) >= sqrt 2) is 0.5 * erfc(1).
+  const double c = 1.0 / (2.0 * std::erfc(1.0));
+  return std::min(1.0, c * 0.5 * std::erfc(t / std::sqrt(2.0)));
+}
+
 TileMatch TileCorrelator::BestShift(const std::vector<Complex>& v) const {
   const int t = tile();
   const size_t n = size_t(t) * size_t(t);

@@ -26,6 +26,16 @@ struct TileMatch {
   std::vector<float> soft;  // per coded bit, > 0 favours 0, about unit noise variance
 };
 
+// The statistics of one known mark at one shift (TileCorrelator::ScoreKnownMark).
+struct KnownMarkScore {
+  double z = 0.0;          // the pilot and the codeword together
+  double payload_z = 0.0;  // the codeword alone
+};
+struct KnownMarkScores {
+  KnownMarkScore flat;      // every bin as the pattern draws it
+  KnownMarkScore low_pass;  // every bin weighted by 1 / r, r its radial frequency
+};
+
 class TileCorrelator {
  public:
   // One pattern, or all variants of one mode (they share their bins and differ in signs only).
@@ -48,6 +58,17 @@ class TileCorrelator {
   // The same for the given variant (one this correlator holds; else the first).
   TileMatch AtShift(const std::vector<float>& folded, int dx, int dy, int variant) const;
 
+  // Matched filters for one whole known mark: the pilot of `variant` and the codeword `coded`
+  // (its coded bits, 0/1) at shift (dx, dy). Two weightings of the bins: as drawn, best after
+  // noise and other broadband losses; and each bin by 1 / r, r its radial frequency, best after
+  // compression, resampling and blur, which remove a mark's upper bands first (after WebP 50 on a
+  // smooth 256-px asset only wavelengths over 8 canvas pixels keep much of it). The weights
+  // depend on the bin's place only, so on an image that carries no mark of this key each
+  // statistic is a weighted sum of independent random signs with unit variance:
+  // P(z >= t) <= KnownMarkTail(t).
+  KnownMarkScores ScoreKnownMark(const std::vector<float>& folded, int dx, int dy, int variant,
+                                 const std::vector<uint8_t>& coded) const;
+
  private:
   // DFT of the folded tile, each bin divided by the tile's own smoothed radial amplitude
   // (adaptive whitening) and multiplied by the band gain (matched filter). The weights depend on
@@ -62,6 +83,12 @@ class TileCorrelator {
   Fft2d fft_;
   std::vector<int> radius_;  // integer radial frequency of each full-tile bin
 };
+
+// The tail bound of a weighted sum of independent random signs whose weights' squares sum to 1:
+// P(S >= t) <= c * P(N(0, 1) >= t) with c = 1 / (4 P(N(0, 1) >= sqrt 2)) = 3.178, the smallest
+// constant for which that holds (Bentkus and Dzindzalieta, Bernoulli 21(2), 2015). About 4.5
+// times tighter than Hoeffding's exp(-t^2 / 2) at t = 5.5.
+double KnownMarkTail(double t);
 
 // Adds canvas pixel (x, y) into tile position (x mod t, y mod t).
 std::vector<float> Fold(const image::Plane& canvas, int t);

@@ -120,14 +120,17 @@ struct SuspectedMark {
 // detector's hundreds of thousands: heavy compression (WebP 50 on a 256-px asset) leaves a mark
 // too weak for the blind threshold but plain at a known place.
 //
-// Statistics, per suspect: the pilot's correlation zp and the soft bits' correlation with the
-// suspect's codeword zq, each a self-normalised sum of independent symmetric terms on an image
-// that does not carry this mark (the pilot's signs and the payload's are independent keyed
-// draws, so zq stays such a sum given the pilot). Their sum divided by sqrt(2) therefore obeys
-// P(z >= t) <= exp(-t^2 / 2); the bound is that times the number of suspects tested. As in
+// Statistics, per suspect: two matched filters for its whole mark, the pilot and the codeword
+// together (TileCorrelator::ScoreKnownMark), one with the bins as drawn and one weighted toward
+// the low frequencies that compression leaves; and with each, the codeword alone, zq. On an image
+// that does not carry this mark each is a weighted sum of independent random signs, so
+// P(z >= t) <= KnownMarkTail(t), about 3.18 P(N(0, 1) >= t); the bound is that times twice the
+// number of suspects tested. The best z of either filter is taken, with its zq. As in
 // MatchKnownPayloads, zq must also name its suspect on its own: the union of its tail over the
 // suspects (`misidentification_probability`) must be at most kMaxMisidentification, so an image
-// of a near-duplicate asset is not taken for its twin. Suspects whose size has another aspect
+// of a near-duplicate asset is not taken for its twin. (For a suspect of another pattern variant
+// than the image's, 14 in 15, its signs are independent keyed draws; for one of the same
+// variant the bound rests on issued payloads being random.) Suspects whose size has another aspect
 // ratio than the image (over 1% apart) or whose payload is neither 24 nor 64 bits are skipped
 // and not counted. `z` is the combined statistic of the best suspect.
 KnownPayloadMatch TestSuspectedMarks(const image::Plane& luma, const Key& key,
