@@ -28,15 +28,15 @@ namespace {
 constexpr double kMaxReadings = 12.0;
 constexpr double kLn2 = 0.69314718055994531;
 
-// Union bound: stages x hypotheses x variants x Hoeffding tail x CRC acceptance (independent of
+// Union bound: stages x hypotheses x variants x random-sign tail x CRC acceptance (independent of
 // the pilot under the null: disjoint chips, independent signs) x the chance that the payload
 // selects the variant read. That chance is 1 / (kPatternVariants - 1) for each variant but 0,
 // which accepts any payload, so together the variants count twice, not kPatternVariants times.
 double FalsePositiveBound(double z, uint64_t hypotheses, bool decoded, int crc_bits, int readings) {
   if (z <= 0) return 1.0;
   const double variants = decoded ? 2.0 : double(kPatternVariants);
-  const double log_p = std::log(double(readings) * double(hypotheses) * variants) - 0.5 * z * z -
-                       (decoded ? crc_bits * kLn2 : 0.0);
+  const double log_p = std::log(double(readings) * double(hypotheses) * variants) +
+                       LogRandomSignTail(z) - (decoded ? crc_bits * kLn2 : 0.0);
   return std::min(1.0, std::exp(log_p));
 }
 
@@ -283,9 +283,9 @@ KnownPayloadMatch MatchKnownPayloads(const Detection& d, const Key& key,
     return best;
   }
   const double pilot =
-      std::min(1.0, kMaxReadings * double(d.hypotheses_tried) * std::exp(-0.5 * d.score * d.score));
+      std::min(1.0, kMaxReadings * double(d.hypotheses_tried) * RandomSignTail(d.score));
   const double payload =
-      best.z > 0 ? std::min(1.0, 2.0 * double(sized) * std::exp(-0.5 * best.z * best.z)) : 1.0;
+      best.z > 0 ? std::min(1.0, 2.0 * double(sized) * RandomSignTail(best.z)) : 1.0;
   best.false_positive_probability = pilot * payload;
   best.misidentification_probability = payload;
   best.found = best.z > 0 && best.false_positive_probability <= max_false_positive &&

@@ -79,9 +79,9 @@ KnownPayloadMatch TestSuspectedMarks(const image::Plane& luma, const Key& key,
   }
   // Two statistics per suspect, both under the same tail bound: the union counts each.
   const double n = 2.0 * double(tested);
-  best.false_positive_probability = best.z > 0 ? std::min(1.0, n * KnownMarkTail(best.z)) : 1.0;
+  best.false_positive_probability = best.z > 0 ? std::min(1.0, n * RandomSignTail(best.z)) : 1.0;
   best.misidentification_probability =
-      best_payload_z > 0 ? std::min(1.0, n * KnownMarkTail(best_payload_z)) : 1.0;
+      best_payload_z > 0 ? std::min(1.0, n * RandomSignTail(best_payload_z)) : 1.0;
   best.found = best.false_positive_probability <= max_false_positive &&
                best.misidentification_probability <= kMaxMisidentification;
   return best;

@@ -196,11 +196,19 @@ KnownMarkScores TileCorrelator::ScoreKnownMark(const std::vector<float>& folded,
   return s;
 }
 
-double KnownMarkTail(double t) {
+double LogRandomSignTail(double t) {
   // c = 1 / (4 * 0.5 * erfc(1)): P(N(0, 1) >= sqrt 2) is 0.5 * erfc(1).
-  const double c = 1.0 / (2.0 * std::erfc(1.0));
-  return std::min(1.0, c * 0.5 * std::erfc(t / std::sqrt(2.0)));
+  const double log_c = -std::log(2.0 * std::erfc(1.0));
+  if (t <= 0.0) return 0.0;
+  constexpr double kLogSqrtTwoPi = 0.91893853320467274;
+  // erfc underflows past t of about 37; there the Gaussian tail's asymptotic form (Mills' ratio)
+  // is exact to a part in 1e3 and errs on the high side.
+  const double log_gaussian = t < 30.0 ? std::log(0.5 * std::erfc(t / std::sqrt(2.0)))
+                                       : -0.5 * t * t - std::log(t) - kLogSqrtTwoPi;
+  return std::min(0.0, log_c + log_gaussian);
 }
+
+double RandomSignTail(double t) { return std::exp(LogRandomSignTail(t)); }
 
 TileMatch TileCorrelator::BestShift(const std::vector<Complex>& v) const {
   const int t = tile();

@@ -7,7 +7,7 @@
 // The score is calibrated: z = S / sqrt(sum |V_k|^2 over the pilot bins), where S is the pilot
 // correlation, a sum of terms s * v with the key's secret +-1 signs s. For an image that carries
 // no mark of this key the signs are independent of V, so z is a normalised Rademacher sum and
-// P(z >= t) <= exp(-t^2 / 2) (Hoeffding) for every shift, whatever the image is.
+// P(z >= t) <= RandomSignTail(t) for every shift, whatever the image is.
 #ifndef HALLMARK_WATERMARK_TILE_CORRELATOR_H_
 #define HALLMARK_WATERMARK_TILE_CORRELATOR_H_
 
@@ -65,7 +65,7 @@ class TileCorrelator {
   // smooth 256-px asset only wavelengths over 8 canvas pixels keep much of it). The weights
   // depend on the bin's place only, so on an image that carries no mark of this key each
   // statistic is a weighted sum of independent random signs with unit variance:
-  // P(z >= t) <= KnownMarkTail(t).
+  // P(z >= t) <= RandomSignTail(t).
   KnownMarkScores ScoreKnownMark(const std::vector<float>& folded, int dx, int dy, int variant,
                                  const std::vector<uint8_t>& coded) const;
 
@@ -87,8 +87,12 @@ class TileCorrelator {
 // The tail bound of a weighted sum of independent random signs whose weights' squares sum to 1:
 // P(S >= t) <= c * P(N(0, 1) >= t) with c = 1 / (4 P(N(0, 1) >= sqrt 2)) = 3.178, the smallest
 // constant for which that holds (Bentkus and Dzindzalieta, Bernoulli 21(2), 2015). About 4.5
-// times tighter than Hoeffding's exp(-t^2 / 2) at t = 5.5.
-double KnownMarkTail(double t);
+// times tighter than Hoeffding's exp(-t^2 / 2) at t = 5.5. Every z-score the detector reports is
+// such a sum on an image that does not carry the key's mark. At most 1.
+double RandomSignTail(double t);
+// Its natural logarithm, finite for every t (union bounds over 10^7 hypotheses need tails far
+// below what a double holds).
+double LogRandomSignTail(double t);
 
 // Adds canvas pixel (x, y) into tile position (x mod t, y mod t).
 std::vector<float> Fold(const image::Plane& canvas, int t);

@@ -81,7 +81,8 @@ struct Detection {
 // (a ledger's): the pilot found at the best hypothesis, and the soft bits correlated with the
 // codeword of each candidate whose payload selects the variant read (any candidate for variant
 // 0). Each correlation is a self-normalised sum of independent symmetric terms on an unmarked
-// image, so P(z >= t) <= exp(-t^2 / 2) per candidate; the bound multiplies the pilot's (every
+// image, so P(z >= t) <= RandomSignTail(t) (tile_correlator.h) per candidate, as the pilot's z
+// is at each hypothesis; the bound multiplies the pilot's (every
 // hypothesis counted, as in Detect) by the union over the candidates (twice their number: every
 // candidate may meet variant 0 and its own), and replaces the CRC. `found` only when that bound
 // is at most `max_false_positive`.
@@ -124,7 +125,7 @@ struct SuspectedMark {
 // together (TileCorrelator::ScoreKnownMark), one with the bins as drawn and one weighted toward
 // the low frequencies that compression leaves; and with each, the codeword alone, zq. On an image
 // that does not carry this mark each is a weighted sum of independent random signs, so
-// P(z >= t) <= KnownMarkTail(t), about 3.18 P(N(0, 1) >= t); the bound is that times twice the
+// P(z >= t) <= RandomSignTail(t), about 3.18 P(N(0, 1) >= t); the bound is that times twice the
 // number of suspects tested. The best z of either filter is taken, with its zq. As in
 // MatchKnownPayloads, zq must also name its suspect on its own: the union of its tail over the
 // suspects (`misidentification_probability`) must be at most kMaxMisidentification, so an image

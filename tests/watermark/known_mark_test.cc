@@ -93,15 +93,22 @@ struct Moments {
 
 BOOST_AUTO_TEST_CASE(the_tail_is_bentkus_and_dzindzalietas) {
   // The constant is defined by c P(N(0, 1) >= sqrt 2) = 1 / 4.
-  BOOST_TEST(KnownMarkTail(std::sqrt(2.0)) == 0.25, boost::test_tools::tolerance(1e-12));
-  BOOST_TEST(KnownMarkTail(0.0) == 1.0);
-  BOOST_TEST(KnownMarkTail(-3.0) == 1.0);
+  BOOST_TEST(RandomSignTail(std::sqrt(2.0)) == 0.25, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(RandomSignTail(0.0) == 1.0);
+  BOOST_TEST(RandomSignTail(-3.0) == 1.0);
   // Tighter than Hoeffding's bound where thresholds sit, and still above the Gaussian tail.
   for (double t : {4.0, 5.0, 5.5, 6.0}) {
     const double gaussian = 0.5 * std::erfc(t / std::sqrt(2.0));
-    BOOST_TEST(KnownMarkTail(t) < std::exp(-0.5 * t * t) / 3.0, t);
-    BOOST_TEST(KnownMarkTail(t) > 3.0 * gaussian, t);
+    BOOST_TEST(RandomSignTail(t) < std::exp(-0.5 * t * t) / 3.0, t);
+    BOOST_TEST(RandomSignTail(t) > 3.0 * gaussian, t);
   }
+  // The logarithm stays finite where the tail itself underflows, and joins its two forms smoothly.
+  BOOST_TEST(LogRandomSignTail(5.0) == std::log(RandomSignTail(5.0)),
+             boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(LogRandomSignTail(30.0 - 1e-9) == LogRandomSignTail(30.0),
+             boost::test_tools::tolerance(1e-5));
+  BOOST_TEST(std::isfinite(LogRandomSignTail(100.0)));
+  BOOST_TEST(LogRandomSignTail(100.0) < -5000.0);
 }
 
 // Whatever the key and the image, an unmarked image's statistics behave as unit-variance sums of
@@ -128,7 +135,7 @@ BOOST_AUTO_TEST_CASE(unmarked_images_score_as_random_signs) {
       BOOST_TEST(m->Variance() > 0.75);
       BOOST_TEST(m->Variance() < 1.3);
     }
-    // The bound allows 600 * KnownMarkTail(3) = 2.6; a Gaussian 0.8.
+    // The bound allows 600 * RandomSignTail(3) = 2.6; a Gaussian 0.8.
     BOOST_TEST(over_three <= 3);
   }
 }
