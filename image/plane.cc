@@ -7,22 +7,25 @@
 namespace hallmark::image {
 
 std::vector<Plane> ToPlanes(const Image& img) {
-  std::vector<Plane> planes(size_t(img.channels()), Plane(img.width(), img.height()));
-  const float scale = img.bit_depth() == 16 ? 1.0f / 257.0f : 1.0f;
+  std::vector<Plane> planes;
+  planes.reserve(size_t(img.channels()));
+  for (int c = 0; c < img.channels(); ++c) planes.push_back(ChannelPlane(img, c));
+  return planes;
+}
+
+Plane ChannelPlane(const Image& img, int c) {
+  Plane p(img.width(), img.height());
   const int n = img.channels();
   for (int y = 0; y < img.height(); ++y) {
+    float* out = p.row(y);
     if (img.bit_depth() == 8) {
-      const uint8_t* row = img.row(y);
-      for (int x = 0; x < img.width(); ++x) {
-        for (int c = 0; c < n; ++c) planes[size_t(c)].at(x, y) = row[x * n + c];
-      }
+      const uint8_t* in = img.row(y) + c;
+      for (int x = 0; x < img.width(); ++x) out[x] = in[size_t(x) * size_t(n)];
     } else {
-      for (int x = 0; x < img.width(); ++x) {
-        for (int c = 0; c < n; ++c) planes[size_t(c)].at(x, y) = float(img.sample(x, y, c)) * scale;
-      }
+      for (int x = 0; x < img.width(); ++x) out[x] = float(img.sample(x, y, c)) / 257.0f;
     }
   }
-  return planes;
+  return p;
 }
 
 Result<Image> FromPlanes(const std::vector<Plane>& planes, int bit_depth) {

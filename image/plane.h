@@ -26,6 +26,8 @@ struct Plane {
 
 // One plane per channel, scaled to 0..255 whatever the depth (16-bit samples are divided by 257).
 std::vector<Plane> ToPlanes(const Image& img);
+// Channel `c` alone, the same way: for callers that hold one plane of a large image at a time.
+Plane ChannelPlane(const Image& img, int c);
 
 // Rounds, clips to the depth's range and interleaves. All planes must share one size; 1 to 4
 // planes.

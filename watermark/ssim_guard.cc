@@ -13,22 +13,6 @@ constexpr int kBlock = 4;  // image::Ssim's stride; its 8x8 window is 2x2 blocks
 constexpr double kC1 = (0.01 * 255) * (0.01 * 255);
 constexpr double kC2 = (0.03 * 255) * (0.03 * 255);
 
-// Channel c of `img` on the 0..255 scale.
-image::Plane ChannelPlane(const image::Image& img, int c) {
-  image::Plane p(img.width(), img.height());
-  const int n = img.channels();
-  for (int y = 0; y < img.height(); ++y) {
-    float* out = p.row(y);
-    if (img.bit_depth() == 8) {
-      const uint8_t* in = img.row(y) + c;
-      for (int x = 0; x < img.width(); ++x) out[x] = in[size_t(x) * size_t(n)];
-    } else {
-      for (int x = 0; x < img.width(); ++x) out[x] = float(img.sample(x, y, c)) / 257.0f;
-    }
-  }
-  return p;
-}
-
 // Rounds to whole steps of 1 / `steps_per_level`, half away from zero, as the embedder does.
 float Rounded(float v, float steps_per_level) {
   const float steps = v * steps_per_level;
@@ -38,16 +22,14 @@ float Rounded(float v, float steps_per_level) {
 }  // namespace
 
 SsimGuard::SsimGuard(const image::Image& img, int width, int height)
-    : width_(width),
-      height_(height),
-      blocks_x_(width / kBlock),
+    : blocks_x_(width / kBlock),
       blocks_y_(height / kBlock),
       steps_per_level_(img.bit_depth() == 16 ? 257.0f : 1.0f),
       floor_room_(width, height, 255.0f),
       ceil_room_(width, height, 255.0f) {
   const int colour = img.channels() >= 3 ? 3 : 1;
   for (int c = 0; c < colour; ++c) {
-    channels_.push_back(ResampleCanvas(ChannelPlane(img, c), width, height));
+    channels_.push_back(ResampleCanvas(image::ChannelPlane(img, c), width, height));
   }
   for (const image::Plane& ch : channels_) {
     for (size_t i = 0; i < ch.px.size(); ++i) {

@@ -37,7 +37,6 @@ class SsimGuard {
   struct Block {
     double a = 0, aa = 0;  // per channel: the host's samples and their squares
   };
-  int width_ = 0, height_ = 0;
   int blocks_x_ = 0, blocks_y_ = 0;
   float steps_per_level_ = 1.0f;         // the image's sample steps per grey level (257 at 16 bits)
   std::vector<image::Plane> channels_;   // colour channels on the canvas
