@@ -24,11 +24,10 @@ using image::Image;
 
 namespace {
 
-const std::string kPhotos = std::string(HALLMARK_TEST_DATA) + "/photos/";
 const char* const kNames[] = {"chelsea.png", "coffee.png", "camera.png", "rocket.jpg"};
 
 Image Photo(const std::string& name) {
-  Result<Image> img = image::ReadImageFile(kPhotos + name);
+  Result<Image> img = image::ReadImageFile(std::string(HALLMARK_TEST_DATA) + "/photos/" + name);
   BOOST_REQUIRE_MESSAGE(img.ok(), img.status().ToString());
   return *img;
 }
@@ -99,7 +98,7 @@ BOOST_AUTO_TEST_CASE(one_pass_grid_equals_the_tables_at_the_origin) {
         CellStats slow;
         BOOST_REQUIRE(tables.Measure(CellBoundary(w, cx), CellBoundary(h, cy),
                                      CellBoundary(w, cx + 1), CellBoundary(h, cy + 1), &slow));
-        const CellStats& f = fast[size_t(cy * kGrid + cx)];
+        const CellStats& f = fast[size_t(cy) * size_t(kGrid) + size_t(cx)];
         worst = std::max({worst, double(std::fabs(f.mean - slow.mean)),
                           double(std::fabs(f.detail - slow.detail))});
       }
@@ -235,17 +234,64 @@ BOOST_AUTO_TEST_CASE(a_faint_ghost_of_the_asset_is_other_content) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(featureless_and_tiny_images_are_uncomparable) {
-  Image flat = *Image::Create(256, 256, 3);
-  const ContentFingerprint recorded = Fingerprint(flat);
-  Result<ContentComparison> c = CompareContent(recorded, flat, Alignment{});
+// A smooth 256-px colour gradient with a soft glow: featureless to the fingerprint.
+Image Gradient(int seed) {
+  Image img = *Image::Create(256, 256, 3);
+  const double cx = 60.0 + 40.0 * seed, cy = 90.0 + 25.0 * seed;
+  for (int y = 0; y < 256; ++y) {
+    for (int x = 0; x < 256; ++x) {
+      const double t = (y + 0.3 * x * (seed % 2 ? 1 : -1)) / 330.0;
+      const double glow = 30.0 * std::exp(-((x - cx) * (x - cx) + (y - cy) * (y - cy)) / 8000.0);
+      const double base[3] = {70 + 110 * t, 120 + 90 * t, 190 + 50 * t};
+      for (int c = 0; c < 3; ++c)
+        img.set_sample(x, y, c, int(std::clamp(base[c] + glow, 0.0, 255.0)));
+    }
+  }
+  return img;
+}
+
+// A featureless record has no structure to correlate: a copy of the whole picture is compared
+// by tone, so it still verifies under the attacks that keep the whole picture, and a mark copied
+// onto a photograph is told apart; a crop of it cannot be placed, and a flat record has no tones
+// to compare (any plain picture would match it).
+BOOST_AUTO_TEST_CASE(featureless_records_are_compared_by_tone) {
+  const Image flat = *Image::Create(256, 256, 3);
+  Result<ContentComparison> c = CompareContent(Fingerprint(flat), flat, Alignment{});
   BOOST_REQUIRE(c.ok());
   BOOST_TEST((c->match == ContentMatch::kUncomparable));
-  const ContentFingerprint photo = Fingerprint(Photo("coffee.png"));
-  c = CompareContent(photo, *Image::Create(12, 12, 3), Alignment{});
+  const Image host = Photo("coffee.png");
+  const Image photo = watermark::attacks::CropAt(host, 100, 50, 256, 256);
+  for (int seed = 0; seed < 3; ++seed) {
+    const Image asset = Marked(Gradient(seed));
+    const ContentFingerprint recorded = Fingerprint(asset);
+    BOOST_TEST(recorded.structure() < ComparisonThresholds{}.min_structure);
+    const std::vector<std::pair<std::string, Image>> same = {
+        {"JPEG 75", *watermark::attacks::Jpeg(asset, 75)},
+        {"noise sigma 10", watermark::attacks::GaussianNoise(asset, 10.0, 3)},
+        {"brightness +20%", watermark::attacks::Brightness(asset, 1.2)},
+        {"resize x0.5 and back",
+         *image::Resize(*image::Resize(asset, 128, 128, image::Filter::kArea), 256, 256,
+                        image::Filter::kBilinear)}};
+    for (const auto& [name, copy] : same) {
+      BOOST_TEST((CompareAsVerify(recorded, copy, name).match == ContentMatch::kSame), name);
+    }
+    // The mark copied onto a photograph: other content.
+    const ContentComparison forged =
+        *CompareContent(recorded, photo, AlignmentFromDetection({}, 256, 256, recorded));
+    BOOST_TEST((forged.match == ContentMatch::kDifferent));
+    // A photograph pasted over a sixth of it: the same picture, changed there.
+    const ContentComparison edited =
+        CompareAsVerify(recorded, Pasted(asset, photo, 40, 60, 100, 100), "pasted patch");
+    BOOST_TEST((edited.match == ContentMatch::kAltered));
+    // Half of it: nothing to place the crop by.
+    const Image crop = watermark::attacks::CentreCrop(asset, 0.5);
+    BOOST_TEST((CompareAsVerify(recorded, crop, "50% crop").match == ContentMatch::kUncomparable));
+  }
+  const ContentFingerprint recorded_photo = Fingerprint(host);
+  c = CompareContent(recorded_photo, *Image::Create(12, 12, 3), Alignment{});
   BOOST_REQUIRE(c.ok());
   BOOST_TEST((c->match == ContentMatch::kUncomparable));
-  BOOST_TEST(!CompareContent(photo, flat, Alignment{0.0}).ok());
+  BOOST_TEST(!CompareContent(recorded_photo, flat, Alignment{0.0}).ok());
 }
 
 // The index a verifier keeps of recorded fingerprints: a compressed, resized copy finds its own

@@ -406,6 +406,70 @@ ContentComparison Uncomparable(const ComparisonThresholds& t, std::string why) {
   return c;
 }
 
+// A featureless record (a flat picture or one smooth gradient) has no band-pass structure to
+// correlate, nor to place a crop by. A query of the whole picture is compared by tone instead:
+// outside the changed cells, its cell means must follow the record's, after a brightness and
+// contrast fit, to within max_tone_residual grey levels (robust sigma). A picture with structure
+// of its own, such as a photograph a mark was copied onto, leaves residuals of tens of levels.
+ContentComparison CompareByTone(const ContentFingerprint& rec, double rec_structure,
+                                const Registered& reg, int ww, int wh, const Grid& grid,
+                                bool native, const ComparisonThresholds& t) {
+  // A flat record has no tones either: any plain picture would match it.
+  double sum = 0.0, squares = 0.0;
+  for (int i = 0; i < kCells; ++i) {
+    const double m = rec.mean(i % kGrid, i / kGrid);
+    sum += m, squares += m * m;
+  }
+  const double tone_sd =
+      std::sqrt(std::max(0.0, squares / kCells - (sum / kCells) * (sum / kCells)));
+  if (tone_sd < t.min_tone_range)
+    return Uncomparable(t, "the recorded image is featureless and flat");
+  if (std::abs(reg.plane.width - ww) > 2 || std::abs(reg.plane.height - wh) > 2) {
+    return Uncomparable(t, "the recorded image is featureless and the image shows only part of it");
+  }
+  const CellStatistics q(reg.plane, reg.valid.empty() ? nullptr : &reg.valid);
+  QueryCells cells;
+  MeasureCells(q, grid, 0, 0, &cells);
+  ContentComparison c;
+  c.min_similarity = t.min_tone_similarity;
+  c.cells_compared = cells.count;
+  c.note = "the recorded image is featureless: compared by tone";
+  if (cells.count < t.min_cells) {
+    return Uncomparable(t, "too little of the recorded image is visible (" +
+                               std::to_string(cells.count) + " of " + std::to_string(kCells) +
+                               " cells)");
+  }
+  const std::array<bool, kCells> changed = ChangedCells(rec, rec_structure, cells, native);
+  c.cells_changed = int(std::count(changed.begin(), changed.end(), true));
+  std::vector<size_t> kept;
+  for (size_t i = 0; i < size_t(kCells); ++i)
+    if (cells.has[i] && !changed[i]) kept.push_back(i);
+  const auto [a, b] = FitTone(rec, cells, kept);
+  std::vector<double> abs_resid;
+  double sr = 0, sq = 0, srr = 0, sqq = 0, srq = 0;  // for the correlation of the cell means
+  for (size_t i : kept) {
+    const double r = rec.mean(int(i) % kGrid, int(i) / kGrid), v = cells.stats[i].mean;
+    abs_resid.push_back(std::fabs(v - std::clamp(a * r + b, 0.0, 255.0)));
+    sr += r, sq += v, srr += r * r, sqq += v * v, srq += r * v;
+  }
+  const double n = double(kept.size());
+  const double residual = 1.4826 * Median(std::move(abs_resid));
+  // The similarity reported is the correlation of the cell means themselves (not band-passed).
+  const double var_r = n > 0 ? srr / n - (sr / n) * (sr / n) : 0.0;
+  const double var_q = n > 0 ? sqq / n - (sq / n) * (sq / n) : 0.0;
+  c.similarity =
+      var_r > 0.0 && var_q > 0.0 ? (srq / n - (sr / n) * (sq / n)) / std::sqrt(var_r * var_q) : 0.0;
+  const bool mostly_unchanged = 2 * c.cells_changed <= c.cells_compared && kept.size() >= 16;
+  if (!mostly_unchanged || residual > t.max_tone_residual || c.similarity < t.min_tone_similarity ||
+      a < t.min_amplitude || a > 1.0 / t.min_amplitude) {
+    c.match = ContentMatch::kDifferent;
+    return c;
+  }
+  c.changed_regions = Regions(changed, t.min_changed_cells, rec);
+  c.match = c.changed_regions.empty() ? ContentMatch::kSame : ContentMatch::kAltered;
+  return c;
+}
+
 }  // namespace
 
 const char* ContentMatchName(ContentMatch m) {
@@ -452,9 +516,7 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
     ++structure_cells;
   }
   const double structure = std::sqrt(structure_sum / structure_cells);
-  if (structure < thresholds.min_structure) {
-    return Uncomparable(thresholds, "the recorded image is featureless");
-  }
+  const bool featureless = structure < thresholds.min_structure;
   const double s0 = WorkingScale(recorded.width(), recorded.height());
   const int ww = ScaledExtent(recorded.width(), s0), wh = ScaledExtent(recorded.height(), s0);
   const double to_working = s0 / alignment.scale;
@@ -464,6 +526,11 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
   }
   const Registered reg = Register(std::move(query_luma), to_working, alignment);
   const Grid grid = GridFor(ww, wh);
+  if (featureless) {
+    const bool native =
+        std::fabs(alignment.scale - 1.0) < 1e-3 && std::fabs(alignment.rotation_degrees) < 0.05;
+    return CompareByTone(recorded, structure, reg, ww, wh, grid, native, thresholds);
+  }
   QueryCells cells;
   Placement at;
   if (!SettledWithoutSearch(reg, ww, wh, alignment.scale == 1.0, rec, &cells, &at)) {

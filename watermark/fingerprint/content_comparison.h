@@ -20,8 +20,12 @@
 //   far fainter or stronger than the record's (min_amplitude).
 // - Otherwise changed cells in a connected group of at least min_changed_cells make the content
 //   kAltered; each group is reported as a rectangle of the recorded image.
-// - kUncomparable when too little of the recorded image is visible, or when the recorded image is
-//   featureless: the fingerprint then cannot tell its content from other content.
+// - A featureless recorded image (one smooth gradient) has no structure to correlate: the query
+//   must then show the whole picture, and is compared by tone (its cell means against the
+//   record's after a brightness and contrast fit); changed cells make it kAltered as above. It
+//   cannot tell the record from another picture of the same gradient.
+// - kUncomparable when too little of the recorded image is visible, when a featureless record is
+//   met by a crop (nothing places it), or when the record is flat (no tones to compare).
 #ifndef HALLMARK_WATERMARK_FINGERPRINT_CONTENT_COMPARISON_H_
 #define HALLMARK_WATERMARK_FINGERPRINT_CONTENT_COMPARISON_H_
 
@@ -51,8 +55,19 @@ struct ComparisonThresholds {
   // its inverse): a copied mark carries a faint ghost of its asset that correlates with it.
   double min_amplitude = 0.35;
   int min_changed_cells = 4;
-  int min_cells = 64;          // fewer comparable cells: kUncomparable
-  double min_structure = 1.0;  // recorded ContentFingerprint::structure() below: kUncomparable
+  int min_cells = 64;  // fewer comparable cells: kUncomparable
+  // A recorded ContentFingerprint::structure() below this is featureless: compared by tone, and
+  // only against a query of the whole picture (kUncomparable otherwise).
+  double min_structure = 1.0;
+  // Featureless records: the most the query's cell means may depart from the record's after a
+  // brightness and contrast fit (robust sigma over the unchanged cells, grey levels).
+  double max_tone_residual = 3.0;
+  // ... and the least correlation of the cell means themselves (a copy's are above 0.999; two
+  // wallpapers of one design in other colours reach 0.6-0.97).
+  double min_tone_similarity = 0.98;
+  // ... and the least spread of the record's cell means (standard deviation, grey levels): a
+  // flatter record is kUncomparable, as any plain picture would match its tones.
+  double min_tone_range = 8.0;
 };
 
 enum class ContentMatch { kSame, kAltered, kDifferent, kUncomparable };
