@@ -31,15 +31,16 @@ KnownPayloadMatch TestSuspectedMarks(const image::Plane& luma, const Key& key,
   best.z = -1e9;
   double best_payload_z = 0.0;
   size_t tested = 0;
-  // The folded canvas of each mode met, shared by the suspects of that mode.
+  // The spectrum of the folded canvas of each mode met, shared by the suspects of that mode.
   struct Reader {
     const Mode* mode;
     TileCorrelator correlator;
-    std::vector<float> folded;
+    std::vector<Complex> spectrum;
     Reader(const Key& key, const Mode& m, const image::Plane& luma)
         : mode(&m), correlator(SharedPatternVariants(key, m)) {
       const CanvasSize cs = CanvasFor(luma.width, luma.height, m);
-      folded = Fold(Whiten(ResampleCanvas(luma, cs.width, cs.height)), m.tile);
+      spectrum =
+          correlator.Spectrum(Fold(Whiten(ResampleCanvas(luma, cs.width, cs.height)), m.tile));
     }
   };
   std::vector<std::unique_ptr<Reader>> readers;
@@ -64,7 +65,7 @@ KnownPayloadMatch TestSuspectedMarks(const image::Plane& luma, const Key& key,
     const std::vector<uint8_t> coded =
         ConvolutionalCode::Encode(AppendCrc(s.payload.bits(), mode.crc_bits));
     const KnownMarkScores scores =
-        reader->correlator.ScoreKnownMark(reader->folded, 0, 0, variant, coded);
+        reader->correlator.ScoreKnownMark(reader->spectrum, 0, 0, variant, coded);
     for (const KnownMarkScore& score : {scores.flat, scores.low_pass}) {
       if (score.z > best.z) {
         best.z = score.z;

@@ -159,13 +159,12 @@ TileMatch TileCorrelator::AtShift(const std::vector<float>& folded, int dx, int 
   return m;
 }
 
-KnownMarkScores TileCorrelator::ScoreKnownMark(const std::vector<float>& folded, int dx, int dy,
+KnownMarkScores TileCorrelator::ScoreKnownMark(const std::vector<Complex>& v, int dx, int dy,
                                                int variant,
                                                const std::vector<uint8_t>& coded) const {
   TileMatch at;
   at.variant = variant;
   const SpreadingPattern& pattern = Variant(at);
-  const std::vector<Complex> v = Spectrum(folded);
   const int t = pattern.tile();
   // Sums of projections and energies: [weighting][0 all bins, 1 the codeword's].
   double num[2][2] = {}, den[2][2] = {};

@@ -58,22 +58,24 @@ class TileCorrelator {
   // The same for the given variant (one this correlator holds; else the first).
   TileMatch AtShift(const std::vector<float>& folded, int dx, int dy, int variant) const;
 
-  // Matched filters for one whole known mark: the pilot of `variant` and the codeword `coded`
-  // (its coded bits, 0/1) at shift (dx, dy). Two weightings of the bins: as drawn, best after
+  // DFT of the folded tile (tile*tile samples), each bin divided by the tile's own smoothed
+  // radial amplitude (adaptive whitening) and multiplied by the band gain (matched filter). The
+  // weights depend on the tile only, never on the key, so the calibration below still holds.
+  std::vector<Complex> Spectrum(const std::vector<float>& folded) const;
+
+  // Matched filters for one whole known mark in `spectrum` (Spectrum of the folded tile, made
+  // once for every mark tested on it): the pilot of `variant` and the codeword `coded` (its
+  // coded bits, 0/1) at shift (dx, dy). Two weightings of the bins: as drawn, best after
   // noise and other broadband losses; and each bin by 1 / r, r its radial frequency, best after
   // compression, resampling and blur, which remove a mark's upper bands first (after WebP 50 on a
   // smooth 256-px asset only wavelengths over 8 canvas pixels keep much of it). The weights
   // depend on the bin's place only, so on an image that carries no mark of this key each
   // statistic is a weighted sum of independent random signs with unit variance:
   // P(z >= t) <= RandomSignTail(t).
-  KnownMarkScores ScoreKnownMark(const std::vector<float>& folded, int dx, int dy, int variant,
+  KnownMarkScores ScoreKnownMark(const std::vector<Complex>& spectrum, int dx, int dy, int variant,
                                  const std::vector<uint8_t>& coded) const;
 
  private:
-  // DFT of the folded tile, each bin divided by the tile's own smoothed radial amplitude
-  // (adaptive whitening) and multiplied by the band gain (matched filter). The weights depend on
-  // the tile only, never on the key, so the calibration above still holds.
-  std::vector<Complex> Spectrum(const std::vector<float>& folded) const;
   void SoftBits(const std::vector<Complex>& v, TileMatch* m) const;
   // Pilot correlation at every shift of every variant; fills z, dx, dy and variant of the best.
   TileMatch BestShift(const std::vector<Complex>& v) const;

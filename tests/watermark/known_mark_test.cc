@@ -75,7 +75,7 @@ KnownMarkScores Score(const std::vector<float>& folded, const Key& key, const Pa
   const TileCorrelator correlator(SharedPatternVariants(key, kStandardMode));
   const std::vector<uint8_t> coded =
       ConvolutionalCode::Encode(AppendCrc(p.bits(), kStandardMode.crc_bits));
-  return correlator.ScoreKnownMark(folded, 0, 0, variant, coded);
+  return correlator.ScoreKnownMark(correlator.Spectrum(folded), 0, 0, variant, coded);
 }
 
 struct Moments {

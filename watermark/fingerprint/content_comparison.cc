@@ -406,6 +406,26 @@ ContentComparison Uncomparable(const ComparisonThresholds& t, std::string why) {
   return c;
 }
 
+// A copy of the recorded picture keeps its contrast within a plausible range; a copied mark
+// brings only a faint ghost of the asset it was estimated from.
+bool PlausibleAmplitude(double amplitude, const ComparisonThresholds& t) {
+  return amplitude >= t.min_amplitude && amplitude <= 1.0 / t.min_amplitude;
+}
+
+// The verdict once the unchanged cells have been judged: other content where they do not match
+// the record, else the recorded picture, altered where regions of cells changed.
+ContentComparison Decided(ContentComparison c, bool matches,
+                          const std::array<bool, kCells>& changed, const ContentFingerprint& rec,
+                          const ComparisonThresholds& t) {
+  if (!matches) {
+    c.match = ContentMatch::kDifferent;
+    return c;
+  }
+  c.changed_regions = Regions(changed, t.min_changed_cells, rec);
+  c.match = c.changed_regions.empty() ? ContentMatch::kSame : ContentMatch::kAltered;
+  return c;
+}
+
 // A featureless record (a flat picture or one smooth gradient) has no band-pass structure to
 // correlate, nor to place a crop by. A query of the whole picture is compared by tone instead:
 // outside the changed cells, its cell means must follow the record's, after a brightness and
@@ -460,14 +480,9 @@ ContentComparison CompareByTone(const ContentFingerprint& rec, double rec_struct
   c.similarity =
       var_r > 0.0 && var_q > 0.0 ? (srq / n - (sr / n) * (sq / n)) / std::sqrt(var_r * var_q) : 0.0;
   const bool mostly_unchanged = 2 * c.cells_changed <= c.cells_compared && kept.size() >= 16;
-  if (!mostly_unchanged || residual > t.max_tone_residual || c.similarity < t.min_tone_similarity ||
-      a < t.min_amplitude || a > 1.0 / t.min_amplitude) {
-    c.match = ContentMatch::kDifferent;
-    return c;
-  }
-  c.changed_regions = Regions(changed, t.min_changed_cells, rec);
-  c.match = c.changed_regions.empty() ? ContentMatch::kSame : ContentMatch::kAltered;
-  return c;
+  const bool matches = mostly_unchanged && residual <= t.max_tone_residual &&
+                       c.similarity >= t.min_tone_similarity && PlausibleAmplitude(a, t);
+  return Decided(std::move(c), matches, changed, rec, t);
 }
 
 }  // namespace
@@ -564,14 +579,9 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
   const double kept_similarity = Similarity(rec, kept, &kept_cells, &slope);
   const bool mostly_unchanged = 2 * c.cells_changed <= c.cells_compared && kept_cells >= 16;
   if (mostly_unchanged) c.similarity = kept_similarity;
-  if (!mostly_unchanged || kept_similarity < thresholds.min_similarity ||
-      slope < thresholds.min_amplitude || slope > 1.0 / thresholds.min_amplitude) {
-    c.match = ContentMatch::kDifferent;
-    return c;
-  }
-  c.changed_regions = Regions(changed, thresholds.min_changed_cells, recorded);
-  c.match = c.changed_regions.empty() ? ContentMatch::kSame : ContentMatch::kAltered;
-  return c;
+  const bool matches = mostly_unchanged && kept_similarity >= thresholds.min_similarity &&
+                       PlausibleAmplitude(slope, thresholds);
+  return Decided(std::move(c), matches, changed, recorded, thresholds);
 }
 
 }  // namespace hallmark::fingerprint
