@@ -361,8 +361,9 @@ LedgerEvidence AssetVerifier::CheckLedger(const std::string& asset_id, ByteView 
   return l;
 }
 
-ContentEvidence AssetVerifier::CheckContent(image::Plane luma, const WatermarkEvidence& watermark,
-                                            const audit::AssetRecord& record) {
+ContentEvidence AssetVerifier::CheckContent(image::Plane luma, const image::Image& img,
+                                            const WatermarkEvidence& watermark,
+                                            const audit::AssetRecord& record) const {
   ContentEvidence c;
   if (!record.fingerprint) {
     c.state = ContentState::kNotRecorded;
@@ -386,8 +387,14 @@ ContentEvidence AssetVerifier::CheckContent(image::Plane luma, const WatermarkEv
   geometry.mirrored = watermark.mirrored;
   const fingerprint::Alignment alignment =
       fingerprint::AlignmentFromDetection(geometry, luma.width, luma.height, *recorded);
-  Result<fingerprint::ContentComparison> compared =
-      fingerprint::CompareContent(*recorded, std::move(luma), alignment);
+  // The mark the watermark layer read, to be looked for where a whole copy should carry it.
+  std::optional<fingerprint::RecordedMark> mark;
+  if (Result<watermark::Payload> payload = watermark::Payload::FromHex(watermark.payload_hex);
+      key_ && payload.ok()) {
+    mark = fingerprint::RecordedMark{&*key_, *payload, &img};
+  }
+  Result<fingerprint::ContentComparison> compared = fingerprint::CompareContent(
+      *recorded, std::move(luma), alignment, {}, mark ? &*mark : nullptr);
   if (!compared.ok()) {
     c.note = compared.status().message();
     return c;
@@ -427,7 +434,7 @@ Result<AssetVerification> AssetVerifier::VerifyBytes(const std::string& name, By
   // estimated from delivered images and copied onto other pictures.
   if (e.manifest.state == ManifestState::kAbsent && e.watermark.found() &&
       e.ledger.proof_verified() && record && img.ok()) {
-    e.content = CheckContent(std::move(luma), e.watermark, *record);
+    e.content = CheckContent(std::move(luma), *img, e.watermark, *record);
   }
 
   Decision decision = Decide(e);

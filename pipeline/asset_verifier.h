@@ -95,9 +95,10 @@ class AssetVerifier {
   LedgerEvidence CheckLedger(const std::string& asset_id, ByteView file,
                              std::optional<audit::AssetRecord>* found) const;
   // The image against the record's content fingerprint, in the geometry the watermark search
-  // recovered.
-  static ContentEvidence CheckContent(image::Plane luma, const WatermarkEvidence& watermark,
-                                      const audit::AssetRecord& record);
+  // recovered; a whole, unmoved copy also for where it lost the recorded mark.
+  ContentEvidence CheckContent(image::Plane luma, const image::Image& img,
+                               const WatermarkEvidence& watermark,
+                               const audit::AssetRecord& record) const;
 
   const provenance::TrustStore& trust_;
   std::optional<watermark::Key> key_;

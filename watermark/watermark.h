@@ -138,6 +138,27 @@ KnownPayloadMatch TestSuspectedMarks(const image::Plane& luma, const Key& key,
                                      const std::vector<SuspectedMark>& suspects,
                                      double max_false_positive = 1e-6);
 
+// The mark `payload` draws on an image of width x height marked at that size, pixel by pixel:
+// what lets a verifier tell a region painted over, whose tone may barely differ, from one that
+// still carries the asset's mark. The values are the high band of the payload's tile (the tile
+// minus its 7 x 7 local mean, taken around the tile's period), every bit at the same amplitude
+// and without the perceptual mask, as neither the embedder's allocation nor the original host
+// is known; `at(x, y)` reads the tile place the embedder's canvas puts pixel (x, y) on (nearest
+// canvas pixel). A region's correlation with it, over its own mean, estimates the share of the
+// mark it carries, up to the mask, which varies with texture.
+struct KnownMarkPattern {
+  int tile = 0;
+  std::vector<float> values;     // tile x tile, row-major
+  std::vector<int> column, row;  // per image column / row: its place along the tile
+  float at(int x, int y) const {
+    return values[size_t(row[size_t(y)]) * size_t(tile) + size_t(column[size_t(x)])];
+  }
+};
+// InvalidArgument for a payload that is neither 24 nor 64 bits or an image under
+// kMinimumShortSide.
+Result<KnownMarkPattern> KnownMarkPatternFor(const Key& key, const Payload& payload, int width,
+                                             int height);
+
 // Payload bits an image of this size carries: 64 for short side >= 256, 24 for 64..255, and an
 // error below 64.
 Result<int> PayloadCapacity(int width, int height);

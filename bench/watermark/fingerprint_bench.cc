@@ -328,10 +328,13 @@ Verdict VerdictOf(fp::ContentMatch m) {
 }
 
 // The content check verify makes after a watermark hit on a recorded asset.
-void CompareWithRecord(const Image& query, const watermark::Detection& d, Verification* v) {
+void CompareWithRecord(const Image& query, const watermark::Detection& d, const watermark::Key& key,
+                       Verification* v) {
   const fp::ContentFingerprint& rec = v->asset->fingerprint;
   v->alignment = fp::AlignmentFromDetection(d, query.width(), query.height(), rec);
-  Result<fp::ContentComparison> c = fp::CompareContent(rec, query, v->alignment);
+  const fp::RecordedMark mark{&key, d.payload, &query};
+  Result<fp::ContentComparison> c =
+      fp::CompareContent(rec, watermark::Luma(query), v->alignment, {}, &mark);
   if (!c.ok()) {
     std::fprintf(stderr, "CompareContent: %s\n", c.status().ToString().c_str());
     return;
@@ -379,7 +382,7 @@ Verification Verify(const Image& query, const watermark::Key& key, const Ledger&
   if (d->payload.size() != 64 || it == ledger.by_payload.end()) return v;
   v.recorded = true;
   v.asset = it->second;
-  CompareWithRecord(query, *d, &v);
+  CompareWithRecord(query, *d, key, &v);
   return v;
 }
 
@@ -831,7 +834,8 @@ void PrintGenuine(const std::vector<Asset>& assets, const std::vector<attacks::A
       " photo-size ones are whole pictures (long side <= 768). Each attacked copy goes through "
       "verify (detection with the full search, and the ledger's payloads tested when none decodes; "
       "then the marks of the recorded assets it looks like, in place; the ledger; CompareContent "
-      "aligned by the detection). \"by content\": images whose mark only the last test found. "
+      "aligned by the detection, with the recorded mark looked for cell by cell in a whole, "
+      "unmoved copy). \"by content\": images whose mark only the last test found. "
       "Shares of VERIFIED (kSame), ALTERED "
       "(a false alteration), MISMATCH and "
       "NO_PROVENANCE (uncomparable) are among the images where the watermark was found.\n\n");
@@ -1468,7 +1472,8 @@ CostSample TimeOne(const CostImage& ci, const watermark::Key& key, int rounds) {
     Result<watermark::Detection> d2 = watermark::DetectLuma(luma, key);
     const double t2 = CpuSeconds();
     const fp::Alignment a = fp::AlignmentFromDetection(*d2, ci.img.width(), ci.img.height(), rec);
-    Result<fp::ContentComparison> c = fp::CompareContent(rec, std::move(luma), a);
+    const fp::RecordedMark mark{&key, d2->payload, &ci.img};
+    Result<fp::ContentComparison> c = fp::CompareContent(rec, std::move(luma), a, {}, &mark);
     const double t3 = CpuSeconds();
     (void)d, (void)c;
     d_runs.push_back(t1 - t0);
@@ -1502,7 +1507,8 @@ void RunCost(const Config& cfg, const std::vector<Asset>& assets,
   std::printf(
       "%zu genuine assets (a stride of 5 through the asset list), each under the next attack of "
       "section 2's list (where the watermark is found), %d interleaved rounds of Detect alone "
-      "and Detect + CompareContent; per image the median of its rounds, then the median over "
+      "and Detect + CompareContent (for a whole, unmoved copy, with the cell-by-cell search for "
+      "where it lost the recorded mark); per image the median of its rounds, then the median over "
       "the images (\"ratio\"), and the ratio of the sums. Process CPU time, one core.\n\n",
       samples.size(), cfg.cost_rounds);
   std::printf(

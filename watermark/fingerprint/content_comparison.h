@@ -36,6 +36,7 @@
 #include "image/image.h"
 #include "image/plane.h"
 #include "watermark/fingerprint/content_fingerprint.h"
+#include "watermark/watermark.h"
 
 namespace hallmark::fingerprint {
 
@@ -100,9 +101,23 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
                                          const image::Image& query, const Alignment& alignment,
                                          const ComparisonThresholds& thresholds = {});
 // The same from the query's luma (watermark::LumaPlane), for a caller that already holds it.
+// `mark`, when given, is the recorded asset's mark: a whole, unmoved copy (the alignment is the
+// identity and the sizes agree) then also counts as changed the cells that lost the mark where
+// the cells the record describes alike kept it (watermark::MapKnownMark), such as a smooth fill
+// over a smooth area, which changes a cell's tone and detail too little to see. Any other query
+// is compared on its content alone.
+struct RecordedMark {
+  const watermark::Key* key = nullptr;
+  watermark::Payload payload;
+  // The query itself, when the caller has it: where a pixel's channels leave no room above or
+  // below (a saturated colour, as well as black or white), the embedder could not mark it. Without
+  // it only the luma's own extremes are known.
+  const image::Image* query = nullptr;
+};
 Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
                                          image::Plane query_luma, const Alignment& alignment,
-                                         const ComparisonThresholds& thresholds = {});
+                                         const ComparisonThresholds& thresholds = {},
+                                         const RecordedMark* mark = nullptr);
 
 }  // namespace hallmark::fingerprint
 
