@@ -398,7 +398,7 @@ void AddScaled(const float* __restrict a, float s, size_t n, float* __restrict a
 // the embedder limits each pixel's offset to its channels' room there, so the mark is mostly
 // clipped away.
 inline bool Cramped(uint8_t v) { return uint8_t(v - 3) >= 250; }
-inline bool Cramped(uint16_t v) { return uint16_t(v - 771) >= 64765; }
+inline bool Cramped(uint16_t v) { return uint16_t(v - 771) >= 63994; }
 
 // cramped[x] = 1 where any colour channel of pixel x of `row` is Cramped, else 0.
 template <typename T, size_t kChannels, size_t kUsed>
@@ -407,6 +407,21 @@ void CrampedPixels(const T* row, size_t w, float* cramped) {
     bool any = false;
     for (size_t c = 0; c < kUsed; ++c) any |= Cramped(row[x * kChannels + c]);
     cramped[x] = any ? 1.0f : 0.0f;
+  }
+}
+
+// The same for a row of 1 to 4 interleaved channels (grey, grey+alpha, RGB, RGBA).
+template <typename T>
+void CrampedPixels(const T* row, int channels, size_t w, float* cramped) {
+  switch (channels) {
+    case 1:
+      return CrampedPixels<T, 1, 1>(row, w, cramped);
+    case 2:
+      return CrampedPixels<T, 2, 1>(row, w, cramped);
+    case 3:
+      return CrampedPixels<T, 3, 3>(row, w, cramped);
+    default:
+      return CrampedPixels<T, 4, 3>(row, w, cramped);
   }
 }
 
@@ -420,24 +435,10 @@ void CrampedRow(const image::Plane& luma, const image::Image* colours, int y, fl
     return;
   }
   const uint8_t* row = colours->row(y);
-  const auto* wide = reinterpret_cast<const uint16_t*>(row);
-  switch (colours->channels() * (colours->bit_depth() == 16 ? 10 : 1)) {
-    case 1:
-      return CrampedPixels<uint8_t, 1, 1>(row, w, cramped);
-    case 2:
-      return CrampedPixels<uint8_t, 2, 1>(row, w, cramped);
-    case 3:
-      return CrampedPixels<uint8_t, 3, 3>(row, w, cramped);
-    case 4:
-      return CrampedPixels<uint8_t, 4, 3>(row, w, cramped);
-    case 10:
-      return CrampedPixels<uint16_t, 1, 1>(wide, w, cramped);
-    case 20:
-      return CrampedPixels<uint16_t, 2, 1>(wide, w, cramped);
-    case 30:
-      return CrampedPixels<uint16_t, 3, 3>(wide, w, cramped);
-    default:
-      return CrampedPixels<uint16_t, 4, 3>(wide, w, cramped);
+  if (colours->bit_depth() == 16) {
+    CrampedPixels(reinterpret_cast<const uint16_t*>(row), colours->channels(), w, cramped);
+  } else {
+    CrampedPixels(row, colours->channels(), w, cramped);
   }
 }
 
