@@ -356,6 +356,10 @@ BOOST_AUTO_TEST_CASE(featureless_records_are_compared_by_tone) {
     const ContentComparison edited =
         CompareAsVerify(recorded, Pasted(asset, photo, 40, 60, 100, 100), "pasted patch");
     BOOST_TEST((edited.match == ContentMatch::kAltered));
+    // A smooth fill over a sixteenth of it: the tones barely change, the mark is gone there.
+    const ContentComparison filled =
+        CompareAsVerify(recorded, SmoothlyFilled(asset, {96, 32, 64, 64}), "smooth fill");
+    BOOST_TEST((filled.match == ContentMatch::kAltered), "smooth fill, gradient " << seed);
     // Half of it: nothing to place the crop by.
     const Image crop = watermark::attacks::CentreCrop(asset, 0.5);
     BOOST_TEST((CompareAsVerify(recorded, crop, "50% crop").match == ContentMatch::kUncomparable));

@@ -572,6 +572,13 @@ std::array<bool, kCells> MarkLostCells(const ContentFingerprint& rec, const Quer
   return lost;
 }
 
+// Counts the cells that lost the mark (MarkLostCells) among the changed ones.
+void AddLostCells(const ContentFingerprint& rec, const QueryCells& cells,
+                  const std::array<CellMark, kCells>& marks, std::array<bool, kCells>* changed) {
+  const std::array<bool, kCells> lost = MarkLostCells(rec, cells, marks);
+  for (size_t i = 0; i < size_t(kCells); ++i) (*changed)[i] = (*changed)[i] || lost[i];
+}
+
 // Connected groups (8-neighbour) of changed cells of at least `min_cells`, as rectangles of the
 // recorded image.
 std::vector<ChangedRegion> Regions(const std::array<bool, kCells>& changed, int min_cells,
@@ -646,7 +653,8 @@ ContentComparison Decided(ContentComparison c, bool matches,
 // of its own, such as a photograph a mark was copied onto, leaves residuals of tens of levels.
 ContentComparison CompareByTone(const ContentFingerprint& rec, double rec_structure,
                                 const Registered& reg, int ww, int wh, const Grid& grid,
-                                bool native, const ComparisonThresholds& t) {
+                                bool native, const ComparisonThresholds& t,
+                                const std::optional<std::array<CellMark, kCells>>& marks) {
   // A flat record has no tones either: any plain picture would match it.
   double sum = 0.0, squares = 0.0;
   for (int i = 0; i < kCells; ++i) {
@@ -672,7 +680,8 @@ ContentComparison CompareByTone(const ContentFingerprint& rec, double rec_struct
                                std::to_string(cells.count) + " of " + std::to_string(kCells) +
                                " cells)");
   }
-  const std::array<bool, kCells> changed = ChangedCells(rec, rec_structure, cells, native);
+  std::array<bool, kCells> changed = ChangedCells(rec, rec_structure, cells, native);
+  if (marks) AddLostCells(rec, cells, *marks, &changed);
   c.cells_changed = int(std::count(changed.begin(), changed.end(), true));
   std::vector<size_t> kept;
   for (size_t i = 0; i < size_t(kCells); ++i)
@@ -767,7 +776,7 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
   if (featureless) {
     const bool native =
         std::fabs(alignment.scale - 1.0) < 1e-3 && std::fabs(alignment.rotation_degrees) < 0.05;
-    return CompareByTone(recorded, structure, reg, ww, wh, grid, native, thresholds);
+    return CompareByTone(recorded, structure, reg, ww, wh, grid, native, thresholds, marks);
   }
   QueryCells cells;
   Placement at;
@@ -790,10 +799,7 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
   const bool exact = std::fabs(alignment.scale - 1.0) < 1e-3 &&
                      std::fabs(alignment.rotation_degrees) < 0.05 && at.ox == 0 && at.oy == 0;
   std::array<bool, kCells> changed = ChangedCells(recorded, structure, cells, exact);
-  if (marks && exact) {
-    const std::array<bool, kCells> lost = MarkLostCells(recorded, cells, *marks);
-    for (size_t i = 0; i < size_t(kCells); ++i) changed[i] = changed[i] || lost[i];
-  }
+  if (marks && exact) AddLostCells(recorded, cells, *marks, &changed);
   c.cells_changed = int(std::count(changed.begin(), changed.end(), true));
   // Whether the image is the recorded picture is judged on the cells left unchanged: an edit
   // over a quarter of the picture must not make it "other content". Most of what is visible must
