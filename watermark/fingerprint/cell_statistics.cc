@@ -154,4 +154,10 @@ bool CanSummarise(int width, int height) {
 
 int CellBoundary(int extent, int i) { return int((int64_t(extent) * i + kGrid / 2) / kGrid); }
 
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0.0;
+  std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
 }  // namespace hallmark::fingerprint

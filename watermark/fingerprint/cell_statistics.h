@@ -60,6 +60,10 @@ bool CanSummarise(int width, int height);
 // Cell boundaries of the kGrid grid over `extent` working pixels: boundary(i) for i = 0..kGrid.
 int CellBoundary(int extent, int i);
 
+// The median of `v` (the upper one of an even count; 0 for none): the robust centre that the
+// comparison's noise levels and the lost-mark check's groups are judged by.
+double Median(std::vector<double> v);
+
 }  // namespace hallmark::fingerprint
 
 #endif  // HALLMARK_WATERMARK_FINGERPRINT_CELL_STATISTICS_H_

@@ -10,6 +10,7 @@
 
 #include "watermark/canvas.h"
 #include "watermark/fingerprint/cell_statistics.h"
+#include "watermark/fingerprint/mark_loss.h"
 #include "watermark/fingerprint/working_plane.h"
 
 namespace hallmark::fingerprint {
@@ -236,12 +237,6 @@ bool SettledWithoutSearch(const Registered& reg, int ww, int wh, bool native, co
   return true;
 }
 
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0.0;
-  std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
-  return v[v.size() / 2];
-}
-
 // The query's tone as a function of the record's, q = a r + b, by least squares refitted once
 // without the cells it explains worst (brightness and contrast changes are not edits).
 std::pair<double, double> FitTone(const ContentFingerprint& rec, const QueryCells& q,
@@ -362,220 +357,10 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_
   return changed;
 }
 
-// How much of the recorded mark each cell of a whole, unmoved copy carries: the cell's samples
-// and the mark's pattern, each with its plane fit over the cell (mean and slopes) taken out so
-// that the host's tone and gradients do not leak in, correlated per unit of the pattern's energy
-// there. `error` is the share's standard error for a host whose residual is white at the cell's
-// own residual level. Cells with more than 5% of their samples near black or white are left out
-// (clipping eats the mark there; a brightened copy clips whole areas).
-struct CellMark {
-  double share = 0.0, error = 0.0;
-  bool usable = false;
-};
-enum MarkColumn { kX, kR, kXR, kRR, kXX, kXV, kRV, kCramped, kMarkColumns };
-using MarkColumns = std::array<std::vector<float>, kMarkColumns>;
-
-// acc[i] += a[i] * b[i] for i < n, and acc[i] += a[i] * s. Eight elements a step through
-// non-aliasing pointers, which -O2's straight-line vectoriser turns into vector arithmetic (as
-// AddRow in cell_statistics.cc); a conditional in the same loop keeps it scalar.
-void AddProducts(const float* __restrict a, const float* __restrict b, size_t n,
-                 float* __restrict acc) {
-  const size_t whole = n & ~size_t{7};
-  for (size_t i = 0; i < whole; i += 8) {
-    for (size_t k = 0; k < 8; ++k) acc[i + k] += a[i + k] * b[i + k];
-  }
-  for (size_t i = whole; i < n; ++i) acc[i] += a[i] * b[i];
-}
-void AddScaled(const float* __restrict a, float s, size_t n, float* __restrict acc) {
-  const size_t whole = n & ~size_t{7};
-  for (size_t i = 0; i < whole; i += 8) {
-    for (size_t k = 0; k < 8; ++k) acc[i + k] += a[i + k] * s;
-  }
-  for (size_t i = whole; i < n; ++i) acc[i] += a[i] * s;
-}
-
-// Whether a sample is within 3 levels of black or white (of 255, or 65535 for 16-bit samples):
-// the embedder limits each pixel's offset to its channels' room there, so the mark is mostly
-// clipped away.
-inline bool Cramped(uint8_t v) { return uint8_t(v - 3) >= 250; }
-inline bool Cramped(uint16_t v) { return uint16_t(v - 771) >= 63994; }
-
-// cramped[x] = 1 where any colour channel of pixel x of `row` is Cramped, else 0.
-template <typename T, size_t kChannels, size_t kUsed>
-void CrampedPixels(const T* row, size_t w, float* cramped) {
-  for (size_t x = 0; x < w; ++x) {
-    bool any = false;
-    for (size_t c = 0; c < kUsed; ++c) any |= Cramped(row[x * kChannels + c]);
-    cramped[x] = any ? 1.0f : 0.0f;
-  }
-}
-
-// The same for a row of 1 to 4 interleaved channels (grey, grey+alpha, RGB, RGBA).
-template <typename T>
-void CrampedPixels(const T* row, int channels, size_t w, float* cramped) {
-  switch (channels) {
-    case 1:
-      return CrampedPixels<T, 1, 1>(row, w, cramped);
-    case 2:
-      return CrampedPixels<T, 2, 1>(row, w, cramped);
-    case 3:
-      return CrampedPixels<T, 3, 3>(row, w, cramped);
-    default:
-      return CrampedPixels<T, 4, 3>(row, w, cramped);
-  }
-}
-
-// Row y's cramped pixels, from the query's colours where the caller gave them (a saturated
-// colour is cramped though its luma is not), else from the luma.
-void CrampedRow(const image::Plane& luma, const image::Image* colours, int y, float* cramped) {
-  const size_t w = size_t(luma.width);
-  if (!colours || colours->width() != luma.width || colours->height() != luma.height) {
-    const float* p = luma.row(y);
-    for (size_t x = 0; x < w; ++x) cramped[x] = (p[x] < 3.0f || p[x] > 252.0f) ? 1.0f : 0.0f;
-    return;
-  }
-  const uint8_t* row = colours->row(y);
-  if (colours->bit_depth() == 16) {
-    CrampedPixels(reinterpret_cast<const uint16_t*>(row), colours->channels(), w, cramped);
-  } else {
-    CrampedPixels(row, colours->channels(), w, cramped);
-  }
-}
-
-// Adds one row's terms into the column sums.
-void AccumulateColumns(const float* p, const float* r, float v, size_t n, MarkColumns* columns) {
-  MarkColumns& c = *columns;
-  AddScaled(p, 1.0f, n, c[kX].data());
-  AddScaled(r, 1.0f, n, c[kR].data());
-  AddProducts(p, r, n, c[kXR].data());
-  AddProducts(r, r, n, c[kRR].data());
-  AddProducts(p, p, n, c[kXX].data());
-  AddScaled(p, v, n, c[kXV].data());
-  AddScaled(r, v, n, c[kRV].data());
-}
-
-std::array<CellMark, kCells> MarkShares(const image::Plane& luma, const image::Image* colours,
-                                        const watermark::KnownMarkPattern& mark) {
-  // One row of cells at a time: its rows summed column by column first (whole-row loops, which
-  // vectorise), then each cell's columns.
-  const size_t w = size_t(luma.width);
-  MarkColumns col;
-  for (auto& c : col) c.assign(w, 0.0f);
-  // The pattern's rows across the image, one per place along the tile, made when first met.
-  std::vector<std::vector<float>> pattern_rows(size_t(mark.tile));
-  auto pattern_row = [&](int y) -> const float* {
-    const size_t t = size_t(mark.row[size_t(y)]);
-    std::vector<float>& r = pattern_rows[t];
-    if (r.empty()) {
-      r.resize(w);
-      for (size_t x = 0; x < w; ++x)
-        r[x] = mark.values[t * size_t(mark.tile) + size_t(mark.column[x])];
-    }
-    return r.data();
-  };
-  std::vector<float> cramped(w);
-  std::array<CellMark, kCells> out{};
-  for (int cy = 0; cy < kGrid; ++cy) {
-    const int y0 = CellBoundary(luma.height, cy), y1 = CellBoundary(luma.height, cy + 1);
-    for (auto& c : col) std::fill(c.begin(), c.end(), 0.0f);
-    double vv = 0.0;
-    for (int y = y0; y < y1; ++y) {
-      const float* p = luma.row(y);
-      const float v = float(y) - 0.5f * float(y0 + y1 - 1);
-      vv += double(v) * v;
-      AccumulateColumns(p, pattern_row(y), v, w, &col);
-      // Every second row is enough to tell a cramped cell, at half the cost.
-      if ((y - y0) % 2 == 0) {
-        CrampedRow(luma, colours, y, cramped.data());
-        AddScaled(cramped.data(), 2.0f, w, col[kCramped].data());
-      }
-    }
-    for (int cx = 0; cx < kGrid; ++cx) {
-      const int x0 = CellBoundary(luma.width, cx), x1 = CellBoundary(luma.width, cx + 1);
-      const double centre = 0.5 * (x0 + x1 - 1), rows = y1 - y0;
-      std::array<double, kMarkColumns> sum{};
-      double xu = 0, ru = 0, uu = 0;
-      for (int x = x0; x < x1; ++x) {
-        for (size_t k = 0; k < size_t(kMarkColumns); ++k) sum[k] += col[k][size_t(x)];
-        const double u = x - centre;
-        xu += col[kX][size_t(x)] * u, ru += col[kR][size_t(x)] * u, uu += rows * u * u;
-      }
-      const double n = rows * (x1 - x0);
-      if (n < 16 || sum[kCramped] * 20 > n || uu <= 0.0 || vv <= 0.0) continue;
-      const double all_vv = vv * (x1 - x0);
-      // Over a whole rectangle the centred coordinates are orthogonal to 1 and to each other, so
-      // the plane fit comes out one term at a time.
-      const double xr =
-          sum[kXR] - sum[kX] * sum[kR] / n - xu * ru / uu - sum[kXV] * sum[kRV] / all_vv;
-      const double rr =
-          sum[kRR] - sum[kR] * sum[kR] / n - ru * ru / uu - sum[kRV] * sum[kRV] / all_vv;
-      const double xx =
-          sum[kXX] - sum[kX] * sum[kX] / n - xu * xu / uu - sum[kXV] * sum[kXV] / all_vv;
-      if (rr <= 0.0) continue;
-      // A floor of a quarter grey level: 8-bit rounding alone leaves about that much.
-      const double noise = std::max(xx / n, 0.25 * 0.25);
-      out[CellIndex(cx, cy)] = {xr / rr, std::sqrt(noise / rr), true};
-    }
-  }
-  return out;
-}
-
-// Cells that lost the recorded mark where the cells the record describes alike kept it. A region
-// painted over loses the mark whatever its new tone; compression, blur and noise weaken the mark
-// too, but alike in cells of alike texture (WebP takes it from flat areas first). So cells are
-// ranked by recorded detail and judged in groups of about kPeers neighbours in that ranking,
-// against the group's median share: a cell is lost when its share is under a quarter of it, and
-// both that median and the shortfall are at least kMarkSeen and kMarkShortfall of the cell's
-// standard errors (scaled up by the group's robust spread of the errors where that is wider).
-// Cells near black or white in the record or the copy are left out.
-constexpr size_t kPeers = 48;
-constexpr double kMarkSeen = 6.0;
-constexpr double kMarkShortfall = 5.0;
-std::array<bool, kCells> MarkLostCells(const ContentFingerprint& rec, const QueryCells& q,
-                                       const std::array<CellMark, kCells>& marks) {
-  std::array<bool, kCells> lost{};
-  struct Cell {
-    size_t i;
-    double detail;
-    CellMark mark;
-  };
-  std::vector<Cell> cells;
-  for (size_t i = 0; i < size_t(kCells); ++i) {
-    const int cx = int(i) % kGrid, cy = int(i) / kGrid;
-    const double rm = rec.mean(cx, cy), qm = q.stats[i].mean;
-    if (!marks[i].usable || !q.has[i] || rm < 20.0 || rm > 235.0 || qm < 20.0 || qm > 235.0) {
-      continue;
-    }
-    cells.push_back({i, rec.detail(cx, cy), marks[i]});
-  }
-  if (cells.size() < 2 * kPeers) return lost;
-  std::sort(cells.begin(), cells.end(),
-            [](const Cell& l, const Cell& r) { return l.detail < r.detail; });
-  const size_t groups = cells.size() / kPeers;
-  for (size_t k = 0; k < groups; ++k) {
-    const size_t b = cells.size() * k / groups, e = cells.size() * (k + 1) / groups;
-    std::vector<double> v;
-    for (size_t j = b; j < e; ++j) v.push_back(cells[j].mark.share);
-    const double expected = Median(v);
-    if (!(expected > 0.0)) continue;
-    v.clear();
-    for (size_t j = b; j < e; ++j)
-      v.push_back(std::fabs(cells[j].mark.share - expected) / cells[j].mark.error);
-    const double scale = std::max(1.0, 1.4826 * Median(std::move(v)));
-    for (size_t j = b; j < e; ++j) {
-      const CellMark& m = cells[j].mark;
-      const double error = m.error * scale;
-      lost[cells[j].i] = m.share < 0.25 * expected && expected >= kMarkSeen * error &&
-                         expected - m.share >= kMarkShortfall * error;
-    }
-  }
-  return lost;
-}
-
 // Counts the cells that lost the mark (MarkLostCells) among the changed ones.
-void AddLostCells(const ContentFingerprint& rec, const QueryCells& cells,
-                  const std::array<CellMark, kCells>& marks, std::array<bool, kCells>* changed) {
-  const std::array<bool, kCells> lost = MarkLostCells(rec, cells, marks);
+void AddLostCells(const ContentFingerprint& rec, const QueryCells& cells, const CellMarks& marks,
+                  std::array<bool, kCells>* changed) {
+  const std::array<bool, kCells> lost = MarkLostCells(rec, cells.stats, cells.has, marks);
   for (size_t i = 0; i < size_t(kCells); ++i) (*changed)[i] = (*changed)[i] || lost[i];
 }
 
@@ -654,7 +439,7 @@ ContentComparison Decided(ContentComparison c, bool matches,
 ContentComparison CompareByTone(const ContentFingerprint& rec, double rec_structure,
                                 const Registered& reg, int ww, int wh, const Grid& grid,
                                 bool native, const ComparisonThresholds& t,
-                                const std::optional<std::array<CellMark, kCells>>& marks) {
+                                const std::optional<CellMarks>& marks) {
   // A flat record has no tones either: any plain picture would match it.
   double sum = 0.0, squares = 0.0;
   for (int i = 0; i < kCells; ++i) {
@@ -764,7 +549,7 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
   }
   // Only a whole, unmoved copy is looked at for where it lost the mark (MarkLostCells), read here
   // before Register resamples the luma of a large one.
-  std::optional<std::array<CellMark, kCells>> marks;
+  std::optional<CellMarks> marks;
   if (mark && mark->key && alignment.scale == 1.0 && std::fabs(alignment.rotation_degrees) < 0.05 &&
       !alignment.mirrored && query_width == recorded.width() && query_height == recorded.height()) {
     const Result<watermark::KnownMarkPattern> pattern =
