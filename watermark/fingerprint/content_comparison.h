@@ -101,11 +101,11 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
                                          const image::Image& query, const Alignment& alignment,
                                          const ComparisonThresholds& thresholds = {});
 // The same from the query's luma (watermark::LumaPlane), for a caller that already holds it.
-// `mark`, when given, is the recorded asset's mark: a whole, unmoved copy (the alignment is the
-// identity and the sizes agree) then also counts as changed the cells that lost the mark where
-// the cells the record describes alike kept it (watermark::MapKnownMark), such as a smooth fill
-// over a smooth area, which changes a cell's tone and detail too little to see. Any other query
-// is compared on its content alone.
+// `mark`, when given, is the mark the watermark layer read (the recorded asset's key and
+// payload): a whole, unmoved copy (the alignment is the identity and the sizes agree) then also
+// counts as changed the cells that lost the mark where the cells the record describes alike kept
+// it (mark_loss.h), such as a smooth fill over a smooth area, which changes a cell's tone and
+// detail too little to see. Any other query is compared on its content alone.
 struct RecordedMark {
   const watermark::Key* key = nullptr;
   watermark::Payload payload;
