@@ -4,43 +4,35 @@
 #include <memory>
 #include <string>
 
+#include "image/plane.h"
 #include "watermark/canvas.h"
 #include "watermark/convolutional_code.h"
 #include "watermark/crc.h"
 #include "watermark/fft2d.h"
+#include "watermark/local_statistics.h"
 #include "watermark/spreading_pattern.h"
 #include "watermark/watermark.h"
 
 namespace hallmark::watermark {
 namespace {
 
-// The tile minus its 7 x 7 mean, wrapping around: the tile repeats, so its neighbours across
-// an edge are its own other side.
+// The tile minus its 7 x 7 local mean (the window the detector's whitening takes), around the
+// tile's period: the tile repeats, so its neighbours across an edge are its own other side. The
+// tile is padded with that wrap for LocalMean, whose replicated edges then never reach it.
 std::vector<float> HighBand(const std::vector<float>& tile, int t) {
   constexpr int kRadius = 3;
-  std::vector<int> wrapped(size_t(t + 2 * kRadius));
-  for (int i = 0; i < t + 2 * kRadius; ++i) wrapped[size_t(i)] = (i - kRadius + t) % t;
-  std::vector<float> across(tile.size()), out(tile.size());
-  for (int y = 0; y < t; ++y) {
-    const float* row = &tile[size_t(y) * size_t(t)];
-    for (int x = 0; x < t; ++x) {
-      float s = 0.0f;
-      for (int d = 0; d <= 2 * kRadius; ++d) s += row[wrapped[size_t(x) + size_t(d)]];
-      across[size_t(y) * size_t(t) + size_t(x)] = s;
-    }
-  }
-  constexpr float kWindow = (2 * kRadius + 1) * (2 * kRadius + 1);
-  for (int y = 0; y < t; ++y) {
-    for (int d = 0; d <= 2 * kRadius; ++d) {
-      const float* row = &across[size_t(wrapped[size_t(y) + size_t(d)]) * size_t(t)];
-      float* o = &out[size_t(y) * size_t(t)];
-      for (int x = 0; x < t; ++x) o[x] += row[x];
-    }
+  const int side = t + 2 * kRadius;
+  auto wrapped = [t](int i) { return size_t((i - kRadius + t) % t); };
+  image::Plane padded(side, side);
+  for (int y = 0; y < side; ++y)
+    for (int x = 0; x < side; ++x) padded.at(x, y) = tile[wrapped(y) * size_t(t) + wrapped(x)];
+  const image::Plane mean = LocalMean(padded, kRadius);
+  std::vector<float> out(tile.size());
+  for (int y = 0; y < t; ++y)
     for (int x = 0; x < t; ++x) {
       const size_t i = size_t(y) * size_t(t) + size_t(x);
-      out[i] = tile[i] - out[i] / kWindow;
+      out[i] = tile[i] - mean.at(x + kRadius, y + kRadius);
     }
-  }
   return out;
 }
 

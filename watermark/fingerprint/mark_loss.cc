@@ -104,12 +104,10 @@ CellMarks MarkShares(const image::Plane& luma, const image::Image* colours,
   // The pattern's rows across the image, one per place along the tile, made when first met.
   std::vector<std::vector<float>> pattern_rows(size_t(mark.tile));
   auto pattern_row = [&](int y) -> const float* {
-    const size_t t = size_t(mark.row[size_t(y)]);
-    std::vector<float>& r = pattern_rows[t];
+    std::vector<float>& r = pattern_rows[size_t(mark.row[size_t(y)])];
     if (r.empty()) {
       r.resize(w);
-      for (size_t x = 0; x < w; ++x)
-        r[x] = mark.values[t * size_t(mark.tile) + size_t(mark.column[x])];
+      for (size_t x = 0; x < w; ++x) r[x] = mark.at(int(x), y);
     }
     return r.data();
   };
