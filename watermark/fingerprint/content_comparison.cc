@@ -547,6 +547,9 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
       double(query_height) * to_working > kMaxRegisteredSide) {
     return Uncomparable(thresholds, "the image is far larger than the recorded one");
   }
+  // The alignment neither rescales nor turns the query (it may still be a crop, or mirrored).
+  const bool native =
+      std::fabs(alignment.scale - 1.0) < 1e-3 && std::fabs(alignment.rotation_degrees) < 0.05;
   // Only a whole, unmoved copy is looked at for where it lost the mark (MarkLostCells), read here
   // before Register resamples the luma of a large one.
   std::optional<CellMarks> marks;
@@ -559,8 +562,6 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
   const Registered reg = Register(std::move(query_luma), to_working, alignment);
   const Grid grid = GridFor(ww, wh);
   if (featureless) {
-    const bool native =
-        std::fabs(alignment.scale - 1.0) < 1e-3 && std::fabs(alignment.rotation_degrees) < 0.05;
     return CompareByTone(recorded, structure, reg, ww, wh, grid, native, thresholds, marks);
   }
   QueryCells cells;
@@ -581,8 +582,7 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
              " of " + std::to_string(kCells) + " cells)";
     return c;
   }
-  const bool exact = std::fabs(alignment.scale - 1.0) < 1e-3 &&
-                     std::fabs(alignment.rotation_degrees) < 0.05 && at.ox == 0 && at.oy == 0;
+  const bool exact = native && at.ox == 0 && at.oy == 0;
   std::array<bool, kCells> changed = ChangedCells(recorded, structure, cells, exact);
   if (marks && exact) AddLostCells(recorded, cells, *marks, &changed);
   c.cells_changed = int(std::count(changed.begin(), changed.end(), true));
