@@ -1,38 +1,113 @@
 // KnownMarkPatternFor(): the mark a payload draws, placed on an image's pixels, for a caller that
 // correlates it over regions of its own (the content comparison's cells).
+#include <kiss_fft.h>
+#include <kiss_fftr.h>
+
 #include <algorithm>
+#include <cmath>
+#include <complex>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
-#include "image/plane.h"
 #include "watermark/canvas.h"
 #include "watermark/convolutional_code.h"
 #include "watermark/crc.h"
-#include "watermark/fft2d.h"
-#include "watermark/local_statistics.h"
 #include "watermark/spreading_pattern.h"
 #include "watermark/watermark.h"
 
 namespace hallmark::watermark {
 namespace {
 
-// The tile minus its 7 x 7 local mean (the window the detector's whitening takes), around the
-// tile's period: the tile repeats, so its neighbours across an edge are its own other side. The
-// tile is padded with that wrap for LocalMean, whose replicated edges then never reach it.
-std::vector<float> HighBand(const std::vector<float>& tile, int t) {
-  constexpr int kRadius = 3;
-  const int side = t + 2 * kRadius;
-  auto wrapped = [t](int i) { return size_t((i - kRadius + t) % t); };
-  image::Plane padded(side, side);
-  for (int y = 0; y < side; ++y)
-    for (int x = 0; x < side; ++x) padded.at(x, y) = tile[wrapped(y) * size_t(t) + wrapped(x)];
-  const image::Plane mean = LocalMean(padded, kRadius);
-  std::vector<float> out(tile.size());
-  for (int y = 0; y < t; ++y)
-    for (int x = 0; x < t; ++x) {
-      const size_t i = size_t(y) * size_t(t) + size_t(x);
-      out[i] = tile[i] - mean.at(x + kRadius, y + kRadius);
+constexpr double kPi = 3.14159265358979323846;
+// The detector's whitening takes a 7 x 7 local mean (radius 3); the known mark is what it leaves.
+constexpr int kMeanRadius = 3;
+
+// A real t x t tile from its half spectrum (t rows of t/2 + 1 bins), unnormalised: complex
+// inverse transforms down the t/2 + 1 columns, then real inverse transforms along the rows, about
+// half the work of a full complex transform. One plan per thread and tile size: a plan costs as
+// much as the transform it serves. (kissfft's own n-dimensional real transform cannot allocate
+// its plan in the packaged version.)
+class RealInverseFft {
+ public:
+  explicit RealInverseFft(int t)
+      : t_(t), columns_(kiss_fft_alloc(t, 1, nullptr, nullptr)),
+        rows_(kiss_fftr_alloc(t, 1, nullptr, nullptr)) {
+    if (!columns_ || !rows_) std::abort();  // out of memory for a tiny plan
+  }
+  ~RealInverseFft() {
+    std::free(columns_);
+    std::free(rows_);
+  }
+  RealInverseFft(const RealInverseFft&) = delete;
+  RealInverseFft& operator=(const RealInverseFft&) = delete;
+
+  int t() const { return t_; }
+  void Run(const std::vector<Complex>& half, std::vector<float>* out) const {
+    const size_t t = size_t(t_), width = t / 2 + 1;
+    std::vector<Complex> column(t), rows(t * width);
+    for (size_t kx = 0; kx < width; ++kx) {
+      kiss_fft_stride(columns_, reinterpret_cast<const kiss_fft_cpx*>(half.data() + kx),
+                      reinterpret_cast<kiss_fft_cpx*>(column.data()), int(width));
+      for (size_t y = 0; y < t; ++y) rows[y * width + kx] = column[y];
     }
+    out->resize(t * t);
+    for (size_t y = 0; y < t; ++y) {
+      kiss_fftri(rows_, reinterpret_cast<const kiss_fft_cpx*>(rows.data() + y * width),
+                 out->data() + y * t);
+    }
+  }
+
+  static const RealInverseFft& ForTile(int t) {
+    thread_local std::unique_ptr<RealInverseFft> plan;
+    if (!plan || plan->t() != t) plan = std::make_unique<RealInverseFft>(t);
+    return *plan;
+  }
+
+ private:
+  int t_;
+  kiss_fft_cfg columns_;
+  kiss_fftr_cfg rows_;
+};
+
+// The response of the whitening's (2 kMeanRadius + 1)-wide box mean, wrapped around the tile, at
+// each frequency along one axis: f cycles per tile at (f + t) % t.
+std::vector<double> BoxResponse(int t) {
+  std::vector<double> out(size_t(t), 1.0 / (2 * kMeanRadius + 1));
+  for (int f = 0; f < t; ++f)
+    for (int d = 1; d <= kMeanRadius; ++d)
+      out[size_t(f)] += 2.0 * std::cos(2.0 * kPi * f * d / t) / (2 * kMeanRadius + 1);
+  return out;
+}
+
+// The tile `coded` draws, minus its 7 x 7 local mean around the tile's period, at the scale of
+// SpreadingPattern::Modulate's unit-RMS tile. The tile repeats, so its local mean is a circular
+// convolution: in the frequency domain, each bin times one minus the box's response. The bins
+// are sparse, so the filtered tile comes from one real inverse transform.
+std::vector<float> HighBandTile(const SpreadingPattern& pattern,
+                                const std::vector<uint8_t>& coded) {
+  const int t = pattern.tile(), half_width = t / 2 + 1;
+  std::vector<Complex> half(size_t(t) * size_t(half_width), Complex(0, 0));
+  const std::vector<double> box = BoxResponse(t);
+  double energy = 0.0;  // of the unfiltered full spectrum, as Modulate normalises it
+  auto place = [&](int index, Complex v) {
+    const int ky = index / t, kx = index % t;
+    if (kx < half_width) half[size_t(ky) * size_t(half_width) + size_t(kx)] = v;
+  };
+  for (const PatternBin& b : pattern.bins()) {
+    float a = b.gain;
+    if (b.owner != SpreadingPattern::kPilot && coded[size_t(b.owner)]) a = -a;
+    const Complex v(a * b.sign_re, a * b.sign_im);
+    energy += 2.0 * std::norm(v);
+    const float keep = float(1.0 - box[size_t((b.fx + t) % t)] * box[size_t((b.fy + t) % t)]);
+    place(b.index, v * keep);
+    place(b.mirror, std::conj(v) * keep);
+  }
+  std::vector<float> out;
+  RealInverseFft::ForTile(t).Run(half, &out);
+  // Modulate's unit RMS: its inverse divides by t * t, and Parseval gives the RMS from `energy`.
+  const float scale = energy > 0.0 ? float(1.0 / std::sqrt(energy)) : 0.0f;
+  for (float& v : out) v *= scale;
   return out;
 }
 
@@ -67,7 +142,7 @@ Result<KnownMarkPattern> KnownMarkPatternFor(const Key& key, const Payload& payl
       SharedPattern(key, mode, PatternVariantOf(key, mode, payload.bits()));
   KnownMarkPattern p;
   p.tile = mode.tile;
-  p.values = HighBand(pattern->Modulate(coded, {}, Fft2d(mode.tile)), mode.tile);
+  p.values = HighBandTile(*pattern, coded);
   p.column = Places(width, cs.width, mode.tile);
   p.row = Places(height, cs.height, mode.tile);
   return p;

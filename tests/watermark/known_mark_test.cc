@@ -165,3 +165,65 @@ BOOST_AUTO_TEST_CASE(each_weighting_is_the_stronger_where_it_should_be) {
   BOOST_TEST(webp_low_pass_better >= 3);
   BOOST_TEST(noise_flat_no_worse >= 3);
 }
+
+// KnownMarkPatternFor filters in the frequency domain; the definition it must equal is spatial:
+// the unit-RMS tile Modulate draws minus its 7 x 7 mean taken around the tile's period.
+BOOST_AUTO_TEST_CASE(the_known_pattern_is_the_tiles_high_band) {
+  const Key key = KeyNumber(3);
+  const Payload p = Payload::FromUint64(0x0F1E2D3C4B5A6978ull, 64);
+  const Result<KnownMarkPattern> known = KnownMarkPatternFor(key, p, 300, 256);
+  BOOST_REQUIRE(known.ok());
+  const int t = kStandardMode.tile;
+  BOOST_REQUIRE_EQUAL(known->tile, t);
+  const std::vector<uint8_t> coded =
+      ConvolutionalCode::Encode(AppendCrc(p.bits(), kStandardMode.crc_bits));
+  const std::vector<float> tile =
+      SharedPattern(key, kStandardMode, PatternVariantOf(key, kStandardMode, p.bits()))
+          ->Modulate(coded, {}, Fft2d(t));
+  double worst = 0.0, energy = 0.0;
+  for (int y = 0; y < t; ++y) {
+    for (int x = 0; x < t; ++x) {
+      double mean = 0.0;
+      for (int dy = -3; dy <= 3; ++dy)
+        for (int dx = -3; dx <= 3; ++dx) mean += tile[size_t((y + dy + t) % t * t + (x + dx + t) % t)];
+      const double expected = tile[size_t(y * t + x)] - mean / 49.0;
+      worst = std::max(worst, std::fabs(known->values[size_t(y * t + x)] - expected));
+      energy += expected * expected;
+    }
+  }
+  BOOST_TEST_MESSAGE("largest difference " << worst << ", RMS " << std::sqrt(energy / (t * t)));
+  BOOST_TEST(std::sqrt(energy / (t * t)) > 0.5);
+  BOOST_TEST(worst < 1e-4);
+  // 300 columns on a 300-wide canvas: each pixel's place is its own column, modulo the tile.
+  BOOST_TEST(known->column[size_t(t + 5)] == 5);
+}
+
+// What the lost-mark check relies on: the pattern placed on the pixels is what the embedder added
+// to them, so the marked image's difference from its original correlates with its own payload's
+// pattern and not with another payload's.
+BOOST_AUTO_TEST_CASE(the_known_pattern_is_what_the_embedder_added) {
+  const Key key = KeyNumber(5);
+  const Payload own = Payload::FromUint64(0x1122334455667788ull, 64);
+  const Payload other = Payload::FromUint64(0x8877665544332211ull, 64);
+  for (const char* name : {"chelsea.png", "camera.png"}) {
+    const Image original = Crop256(name);
+    const image::Plane before = Luma(original), after = Luma(*Embed(original, key, own));
+    auto correlation = [&](const Payload& p) {
+      const KnownMarkPattern k = *KnownMarkPatternFor(key, p, 256, 256);
+      double dr = 0, dd = 0, rr = 0;
+      for (int y = 0; y < 256; ++y) {
+        for (int x = 0; x < 256; ++x) {
+          const double d = after.at(x, y) - before.at(x, y), r = k.at(x, y);
+          dr += d * r, dd += d * d, rr += r * r;
+        }
+      }
+      return dr / std::sqrt(dd * rr);
+    };
+    const double mine = correlation(own), theirs = correlation(other);
+    BOOST_TEST_MESSAGE(name << ": own payload " << mine << ", another " << theirs);
+    // The pilot's groups are shared between variants up to their signs, so another payload's
+    // pattern is not quite orthogonal.
+    BOOST_TEST(mine > 0.5);
+    BOOST_TEST(std::fabs(theirs) < 0.1);
+  }
+}
