@@ -76,7 +76,7 @@ struct Config {
   int edit_stride = 2;  // local edits on every second asset (both kinds), which bounds the time
   int cost_images = 30;
   int removal_sizes[2] = {10, 100};  // assets averaged for a removal estimate
-  int cost_rounds = 5;
+  int cost_rounds = 25;
 };
 
 // --quick: every section on a handful of images, for smoke tests.

@@ -102,6 +102,10 @@ std::vector<CellStats> MeasureWholeGrid(const image::Plane& plane) {
   SubBlockEdges(plane.width, &xe);
   SubBlockEdges(plane.height, &ye);
   std::vector<CellStats> cells(static_cast<size_t>(kCells));
+  // Divisions cost a dozen multiplications: each sub-block's divides by its width and height
+  // become multiplications by their reciprocals.
+  std::array<double, kSub> per_column{};
+  for (size_t bx = 0; bx < kSub; ++bx) per_column[bx] = 1.0 / (xe[bx + 1] - xe[bx]);
   // One row of cells at a time: its four bands of sub-blocks, each band's rows added column by
   // column first (vector adds; float is exact enough for a few rows of 0..255 values), then each
   // sub-block's columns. Only small buffers: a request of 128 KiB or more would be mmapped and
@@ -114,18 +118,19 @@ std::vector<CellStats> MeasureWholeGrid(const image::Plane& plane) {
       std::fill(band.begin(), band.end(), 0.0f);
       for (int y = ye[by]; y < ye[by + 1]; ++y) AddRow(plane.row(y), plane.width, band.data());
       for (size_t bx = 0; bx < kSub; ++bx) {
-        double run = 0.0;
+        float run = 0.0f;  // a few columns: float holds them, and needs no conversions
         for (int x = xe[bx]; x < xe[bx + 1]; ++x) run += band[size_t(x)];
         sums[j][bx] = run;
       }
     }
+    std::array<double, 4> per_row{};
+    for (size_t j = 0; j < 4; ++j) per_row[j] = 1.0 / (ye[4 * cy + j + 1] - ye[4 * cy + j]);
     for (size_t cx = 0; cx < kGrid; ++cx) {
       double total = 0.0, s1 = 0.0, s2 = 0.0;
       for (size_t j = 0; j < 4; ++j) {
-        const double h = ye[4 * cy + j + 1] - ye[4 * cy + j];
         for (size_t i = 0; i < 4; ++i) {
           const size_t bx = 4 * cx + i;
-          const double m = sums[j][bx] / (h * (xe[bx + 1] - xe[bx]));
+          const double m = sums[j][bx] * per_row[j] * per_column[bx];
           total += sums[j][bx];
           s1 += m;
           s2 += m * m;

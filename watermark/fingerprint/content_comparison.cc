@@ -357,10 +357,17 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_
   return changed;
 }
 
+// The copy's cell marks (MarkShares) and the colours they were measured on, for MarkLostCells.
+struct MeasuredMarks {
+  CellMarks cells;
+  const image::Image* colours = nullptr;
+};
+
 // Counts the cells that lost the mark (MarkLostCells) among the changed ones.
-void AddLostCells(const ContentFingerprint& rec, const QueryCells& cells, const CellMarks& marks,
+void AddLostCells(const ContentFingerprint& rec, const QueryCells& cells, const MeasuredMarks& marks,
                   std::array<bool, kCells>* changed) {
-  const std::array<bool, kCells> lost = MarkLostCells(rec, cells.stats, cells.has, marks);
+  const std::array<bool, kCells> lost =
+      MarkLostCells(rec, cells.stats, cells.has, marks.cells, marks.colours);
   for (size_t i = 0; i < size_t(kCells); ++i) (*changed)[i] = (*changed)[i] || lost[i];
 }
 
@@ -439,7 +446,7 @@ ContentComparison Decided(ContentComparison c, bool matches,
 ContentComparison CompareByTone(const ContentFingerprint& rec, double rec_structure,
                                 const Registered& reg, int ww, int wh, const Grid& grid,
                                 bool native, const ComparisonThresholds& t,
-                                const std::optional<CellMarks>& marks) {
+                                const std::optional<MeasuredMarks>& marks) {
   // A flat record has no tones either: any plain picture would match it.
   double sum = 0.0, squares = 0.0;
   for (int i = 0; i < kCells; ++i) {
@@ -552,12 +559,16 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
       std::fabs(alignment.scale - 1.0) < 1e-3 && std::fabs(alignment.rotation_degrees) < 0.05;
   // Only a whole, unmoved copy is looked at for where it lost the mark (MarkLostCells), read here
   // before Register resamples the luma of a large one.
-  std::optional<CellMarks> marks;
+  std::optional<MeasuredMarks> marks;
   if (mark && mark->key && alignment.scale == 1.0 && std::fabs(alignment.rotation_degrees) < 0.05 &&
       !alignment.mirrored && query_width == recorded.width() && query_height == recorded.height()) {
     const Result<watermark::KnownMarkPattern> pattern =
         watermark::KnownMarkPatternFor(*mark->key, mark->payload, query_width, query_height);
-    if (pattern.ok()) marks = MarkShares(query_luma, mark->query, *pattern);
+    const image::Image* colours = mark->query && mark->query->width() == query_width &&
+                                          mark->query->height() == query_height
+                                      ? mark->query
+                                      : nullptr;
+    if (pattern.ok()) marks = {MarkShares(query_luma, colours, *pattern), colours};
   }
   const Registered reg = Register(std::move(query_luma), to_working, alignment);
   const Grid grid = GridFor(ww, wh);

@@ -95,6 +95,16 @@ float ContentFingerprint::detail(int cx, int cy) const {
   return q * q;
 }
 
+std::array<uint16_t, kCells> ContentFingerprint::CellsByDetail() const {
+  // A counting sort on the detail bytes, which order as the details do.
+  std::array<int, 257> start{};
+  for (uint8_t d : detail_) ++start[size_t(d) + 1];
+  for (size_t v = 1; v < start.size(); ++v) start[v] += start[v - 1];
+  std::array<uint16_t, kCells> out{};
+  for (size_t i = 0; i < detail_.size(); ++i) out[size_t(start[detail_[i]]++)] = uint16_t(i);
+  return out;
+}
+
 double ContentFingerprint::structure() const {
   double sum = 0.0;
   int n = 0;

@@ -59,6 +59,8 @@ class ContentFingerprint {
   float mean(int cx, int cy) const { return mean_[Index(cx, cy)]; }
   // Detail of a cell in grey levels (quantised on a square-root scale, 0..~128).
   float detail(int cx, int cy) const;
+  // The cells' indices (cy * kGrid + cx) from the least detail to the most, ties in index order.
+  std::array<uint16_t, kCells> CellsByDetail() const;
 
   // How much structure the fingerprint has: the RMS of each cell's mean minus its neighbours'
   // average, in grey levels. Featureless images (flat, or a single gradient) score under ~1 and

@@ -10,8 +10,10 @@
 namespace hallmark::fingerprint {
 namespace {
 
-enum MarkColumn { kX, kR, kXR, kRR, kXX, kXV, kRV, kCramped, kMarkColumns };
-using MarkColumns = std::array<std::vector<float>, kMarkColumns>;
+// Per-pixel sums, column by column over one row of cells: the samples, their products with the
+// pattern and with themselves, and with the row's offset from the cells' centre line.
+enum PixelColumn { kX, kXR, kXX, kXV, kLumaCramped, kPixelColumns };
+using PixelColumns = std::array<std::vector<float>, kPixelColumns>;
 
 // acc[i] += a[i] * b[i] for i < n, and acc[i] += a[i] * s. Eight elements a step through
 // non-aliasing pointers, which -O2's straight-line vectoriser turns into vector arithmetic (as
@@ -32,127 +34,173 @@ void AddScaled(const float* __restrict a, float s, size_t n, float* __restrict a
   for (size_t i = whole; i < n; ++i) acc[i] += a[i] * s;
 }
 
+// p[0] + ... + p[n - 1], in four independent sums: one chain of dependent adds would wait on
+// each add in turn.
+float SumOf(const float* p, int n) {
+  float s[4] = {0, 0, 0, 0};
+  int i = 0;
+  for (; i + 4 <= n; i += 4) s[0] += p[i], s[1] += p[i + 1], s[2] += p[i + 2], s[3] += p[i + 3];
+  for (; i < n; ++i) s[0] += p[i];
+  return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
+// The sum of p[i] * (i - (n - 1) / 2): the first moment about the centre of the n values.
+float MomentOf(const float* p, int n) {
+  const float centre = 0.5f * float(n - 1);
+  float s[4] = {0, 0, 0, 0};
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    for (int k = 0; k < 4; ++k) s[k] += p[i + k] * (float(i + k) - centre);
+  }
+  for (; i < n; ++i) s[0] += p[i] * (float(i) - centre);
+  return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
 // Whether a sample is within 3 levels of black or white (of 255, or 65535 for 16-bit samples):
 // the embedder limits each pixel's offset to its channels' room there, so the mark is mostly
 // clipped away.
 inline bool Cramped(uint8_t v) { return uint8_t(v - 3) >= 250; }
 inline bool Cramped(uint16_t v) { return uint16_t(v - 771) >= 63994; }
+inline bool Cramped(float luma) { return luma < 3.0f || luma > 252.0f; }
 
-// cramped[x] = 1 where any colour channel of pixel x of `row` is Cramped, else 0.
-template <typename T, size_t kChannels, size_t kUsed>
-void CrampedPixels(const T* row, size_t w, float* cramped) {
-  for (size_t x = 0; x < w; ++x) {
-    bool any = false;
-    for (size_t c = 0; c < kUsed; ++c) any |= Cramped(row[x * kChannels + c]);
-    cramped[x] = any ? 1.0f : 0.0f;
-  }
-}
-
-// The same for a row of 1 to 4 interleaved channels (grey, grey+alpha, RGB, RGBA).
+// The cramped pixels of [x0, x1) on `row`, a row of 1 to 4 interleaved channels (grey,
+// grey+alpha, RGB, RGBA): those with any colour channel Cramped.
 template <typename T>
-void CrampedPixels(const T* row, int channels, size_t w, float* cramped) {
-  switch (channels) {
-    case 1:
-      return CrampedPixels<T, 1, 1>(row, w, cramped);
-    case 2:
-      return CrampedPixels<T, 2, 1>(row, w, cramped);
-    case 3:
-      return CrampedPixels<T, 3, 3>(row, w, cramped);
-    default:
-      return CrampedPixels<T, 4, 3>(row, w, cramped);
+int CrampedPixels(const T* row, int channels, int x0, int x1) {
+  const int used = channels >= 3 ? 3 : 1;
+  int n = 0;
+  for (int x = x0; x < x1; ++x) {
+    bool any = false;
+    for (int c = 0; c < used; ++c) any |= Cramped(row[size_t(x) * size_t(channels) + size_t(c)]);
+    n += any ? 1 : 0;
   }
+  return n;
 }
 
-// Row y's cramped pixels, from the query's colours where the caller gave them (a saturated
-// colour is cramped though its luma is not), else from the luma.
-void CrampedRow(const image::Plane& luma, const image::Image* colours, int y, float* cramped) {
-  const size_t w = size_t(luma.width);
-  if (!colours || colours->width() != luma.width || colours->height() != luma.height) {
-    const float* p = luma.row(y);
-    for (size_t x = 0; x < w; ++x) cramped[x] = (p[x] < 3.0f || p[x] > 252.0f) ? 1.0f : 0.0f;
-    return;
+// Whether more than 5% of cell i's pixels of `colours` are cramped.
+bool CellCramped(const image::Image& colours, size_t i) {
+  const int cx = int(i) % kGrid, cy = int(i) / kGrid;
+  const int x0 = CellBoundary(colours.width(), cx), x1 = CellBoundary(colours.width(), cx + 1);
+  const int y0 = CellBoundary(colours.height(), cy), y1 = CellBoundary(colours.height(), cy + 1);
+  long cramped = 0;
+  for (int y = y0; y < y1; ++y) {
+    const uint8_t* row = colours.row(y);
+    cramped += colours.bit_depth() == 16
+                   ? CrampedPixels(reinterpret_cast<const uint16_t*>(row), colours.channels(), x0,
+                                   x1)
+                   : CrampedPixels(row, colours.channels(), x0, x1);
   }
-  const uint8_t* row = colours->row(y);
-  if (colours->bit_depth() == 16) {
-    CrampedPixels(reinterpret_cast<const uint16_t*>(row), colours->channels(), w, cramped);
-  } else {
-    CrampedPixels(row, colours->channels(), w, cramped);
-  }
+  return cramped * 20 > long(x1 - x0) * long(y1 - y0);
 }
 
-// Adds one row's terms into the column sums.
-void AccumulateColumns(const float* p, const float* r, float v, size_t n, MarkColumns* columns) {
-  MarkColumns& c = *columns;
-  AddScaled(p, 1.0f, n, c[kX].data());
-  AddScaled(r, 1.0f, n, c[kR].data());
-  AddProducts(p, r, n, c[kXR].data());
-  AddProducts(r, r, n, c[kRR].data());
-  AddProducts(p, p, n, c[kXX].data());
-  AddScaled(p, v, n, c[kXV].data());
-  AddScaled(r, v, n, c[kRV].data());
-}
+// The pattern's own sums over each cell of one row of cells. The pattern repeats, so rows of cells
+// that cover the same places along the tile (every fourth on a 256-px image) share them.
+struct PatternSums {
+  double r = 0, rr = 0, ru = 0, rv = 0;  // u, v: the offsets from the cell's centre
+};
+using RowOfPatternSums = std::array<PatternSums, kGrid>;
 
 }  // namespace
 
 CellMarks MarkShares(const image::Plane& luma, const image::Image* colours,
                      const watermark::KnownMarkPattern& mark) {
-  // One row of cells at a time: its rows summed column by column first (whole-row loops, which
+  // One row of cells at a time: the image's rows summed column by column (whole-row loops, which
   // vectorise), then each cell's columns.
-  const size_t w = size_t(luma.width);
-  MarkColumns col;
+  const size_t w = size_t(luma.width), t = size_t(mark.tile);
+  const bool cramped_from_luma =
+      !colours || colours->width() != luma.width || colours->height() != luma.height;
+  std::array<int, kGrid + 1> xb{};
+  for (int i = 0; i <= kGrid; ++i) xb[size_t(i)] = CellBoundary(luma.width, i);
+  PixelColumns col;
   for (auto& c : col) c.assign(w, 0.0f);
   // The pattern's rows across the image, one per place along the tile, made when first met.
-  std::vector<std::vector<float>> pattern_rows(size_t(mark.tile));
+  std::vector<std::vector<float>> pattern_rows(t);
   auto pattern_row = [&](int y) -> const float* {
-    std::vector<float>& r = pattern_rows[size_t(mark.row[size_t(y)])];
+    const size_t place = size_t(mark.row[size_t(y)]);
+    std::vector<float>& r = pattern_rows[place];
     if (r.empty()) {
       r.resize(w);
-      for (size_t x = 0; x < w; ++x) r[x] = mark.at(int(x), y);
+      const float* tile_row = mark.values.data() + place * t;
+      for (size_t x = 0; x < w; ++x) r[x] = tile_row[mark.column[x]];
     }
     return r.data();
   };
+  // The pattern's sums for each sequence of places a row of cells covers.
+  std::vector<std::pair<std::vector<int>, RowOfPatternSums>> seen;
+  enum { kR, kRR, kRV, kPatternColumns };
+  std::array<std::vector<float>, kPatternColumns> pattern_col;
+  for (auto& c : pattern_col) c.assign(w, 0.0f);
   std::vector<float> cramped(w);
   CellMarks out{};
   for (int cy = 0; cy < kGrid; ++cy) {
     const int y0 = CellBoundary(luma.height, cy), y1 = CellBoundary(luma.height, cy + 1);
+    const double rows = y1 - y0;
+    auto offset = [&](int y) { return float(y) - 0.5f * float(y0 + y1 - 1); };
+    const std::vector<int> places(mark.row.begin() + y0, mark.row.begin() + y1);
+    auto known = std::find_if(seen.begin(), seen.end(),
+                              [&](const auto& s) { return s.first == places; });
+    if (known == seen.end()) {
+      for (auto& c : pattern_col) std::fill(c.begin(), c.end(), 0.0f);
+      for (int y = y0; y < y1; ++y) {
+        const float* r = pattern_row(y);
+        AddScaled(r, 1.0f, w, pattern_col[kR].data());
+        AddProducts(r, r, w, pattern_col[kRR].data());
+        AddScaled(r, offset(y), w, pattern_col[kRV].data());
+      }
+      RowOfPatternSums sums;
+      for (size_t cx = 0; cx < size_t(kGrid); ++cx) {
+        const double centre = 0.5 * (xb[cx] + xb[cx + 1] - 1);
+        PatternSums& s = sums[cx];
+        for (int x = xb[cx]; x < xb[cx + 1]; ++x) {
+          const size_t i = size_t(x);
+          s.r += pattern_col[kR][i], s.rr += pattern_col[kRR][i], s.rv += pattern_col[kRV][i];
+          s.ru += pattern_col[kR][i] * (x - centre);
+        }
+      }
+      seen.emplace_back(places, sums);
+      known = seen.end() - 1;
+    }
+    const RowOfPatternSums& pattern = known->second;
     for (auto& c : col) std::fill(c.begin(), c.end(), 0.0f);
     double vv = 0.0;
     for (int y = y0; y < y1; ++y) {
       const float* p = luma.row(y);
-      const float v = float(y) - 0.5f * float(y0 + y1 - 1);
+      const float v = offset(y);
       vv += double(v) * v;
-      AccumulateColumns(p, pattern_row(y), v, w, &col);
-      // Every second row is enough to tell a cramped cell, at half the cost.
-      if ((y - y0) % 2 == 0) {
-        CrampedRow(luma, colours, y, cramped.data());
-        AddScaled(cramped.data(), 2.0f, w, col[kCramped].data());
+      AddScaled(p, 1.0f, w, col[kX].data());
+      AddProducts(p, pattern_row(y), w, col[kXR].data());
+      AddProducts(p, p, w, col[kXX].data());
+      AddScaled(p, v, w, col[kXV].data());
+      // Without the query's colours, its luma tells the cramped cells; every second row is
+      // enough, at half the cost.
+      if (cramped_from_luma && (y - y0) % 2 == 0) {
+        for (size_t x = 0; x < w; ++x) cramped[x] = Cramped(p[x]) ? 2.0f : 0.0f;
+        AddScaled(cramped.data(), 1.0f, w, col[kLumaCramped].data());
       }
     }
-    for (int cx = 0; cx < kGrid; ++cx) {
-      const int x0 = CellBoundary(luma.width, cx), x1 = CellBoundary(luma.width, cx + 1);
-      const double centre = 0.5 * (x0 + x1 - 1), rows = y1 - y0;
-      std::array<double, kMarkColumns> sum{};
-      double xu = 0, ru = 0, uu = 0;
-      for (int x = x0; x < x1; ++x) {
-        for (size_t k = 0; k < size_t(kMarkColumns); ++k) sum[k] += col[k][size_t(x)];
-        const double u = x - centre;
-        xu += col[kX][size_t(x)] * u, ru += col[kR][size_t(x)] * u, uu += rows * u * u;
+    for (size_t cx = 0; cx < size_t(kGrid); ++cx) {
+      const int x0 = xb[cx], x1 = xb[cx + 1];
+      std::array<double, kPixelColumns> sum{};
+      for (size_t k = 0; k < size_t(kPixelColumns); ++k) {
+        if (k != kLumaCramped || cramped_from_luma) sum[k] = SumOf(col[k].data() + x0, x1 - x0);
       }
+      const double m = x1 - x0, uu = rows * m * (m * m - 1.0) / 12.0;
+      const double xu = MomentOf(col[kX].data() + x0, x1 - x0);
       const double n = rows * (x1 - x0);
-      if (n < 16 || sum[kCramped] * 20 > n || uu <= 0.0 || vv <= 0.0) continue;
-      const double all_vv = vv * (x1 - x0);
+      if (n < 16 || sum[kLumaCramped] * 20 > n || uu <= 0.0 || vv <= 0.0) continue;
+      const double per_n = 1.0 / n, per_uu = 1.0 / uu, per_vv = 1.0 / (vv * (x1 - x0));
+      const PatternSums& r = pattern[cx];
       // Over a whole rectangle the centred coordinates are orthogonal to 1 and to each other, so
       // the plane fit comes out one term at a time.
       const double xr =
-          sum[kXR] - sum[kX] * sum[kR] / n - xu * ru / uu - sum[kXV] * sum[kRV] / all_vv;
-      const double rr =
-          sum[kRR] - sum[kR] * sum[kR] / n - ru * ru / uu - sum[kRV] * sum[kRV] / all_vv;
-      const double xx =
-          sum[kXX] - sum[kX] * sum[kX] / n - xu * xu / uu - sum[kXV] * sum[kXV] / all_vv;
+          sum[kXR] - (sum[kX] * r.r * per_n + xu * r.ru * per_uu + sum[kXV] * r.rv * per_vv);
+      const double rr = r.rr - (r.r * r.r * per_n + r.ru * r.ru * per_uu + r.rv * r.rv * per_vv);
+      const double xx = sum[kXX] - (sum[kX] * sum[kX] * per_n + xu * xu * per_uu +
+                                    sum[kXV] * sum[kXV] * per_vv);
       if (rr <= 0.0) continue;
       // A floor of a quarter grey level: 8-bit rounding alone leaves about that much.
-      const double noise = std::max(xx / n, 0.25 * 0.25);
-      out[size_t(cy) * size_t(kGrid) + size_t(cx)] = {xr / rr, std::sqrt(noise / rr), true};
+      const double noise = std::max(xx * per_n, 0.25 * 0.25), per_rr = 1.0 / rr;
+      out[size_t(cy) * size_t(kGrid) + cx] = {xr * per_rr, std::sqrt(noise * per_rr), true};
     }
   }
   return out;
@@ -165,41 +213,47 @@ constexpr double kMarkShortfall = 5.0;
 std::array<bool, kCells> MarkLostCells(const ContentFingerprint& rec,
                                        const std::array<CellStats, kCells>& query,
                                        const std::array<bool, kCells>& measured,
-                                       const CellMarks& marks) {
+                                       const CellMarks& marks, const image::Image* colours) {
   std::array<bool, kCells> lost{};
-  struct Cell {
-    size_t i;
-    double detail;
-    CellMark mark;
-  };
-  std::vector<Cell> cells;
-  for (size_t i = 0; i < size_t(kCells); ++i) {
-    const int cx = int(i) % kGrid, cy = int(i) / kGrid;
-    const double rm = rec.mean(cx, cy), qm = query[i].mean;
+  // The cells judged, by recorded detail.
+  std::vector<uint16_t> cells;
+  cells.reserve(size_t(kCells));
+  for (const uint16_t i : rec.CellsByDetail()) {
+    const double rm = rec.mean(i % kGrid, i / kGrid), qm = query[i].mean;
     if (!marks[i].usable || !measured[i] || rm < 20.0 || rm > 235.0 || qm < 20.0 || qm > 235.0) {
       continue;
     }
-    cells.push_back({i, rec.detail(cx, cy), marks[i]});
+    cells.push_back(i);
   }
   if (cells.size() < 2 * kPeers) return lost;
-  std::sort(cells.begin(), cells.end(),
-            [](const Cell& l, const Cell& r) { return l.detail < r.detail; });
+  const bool check_colours = colours && colours->width() > 0 && colours->height() > 0;
   const size_t groups = cells.size() / kPeers;
+  std::vector<double> v;
+  v.reserve(2 * kPeers);
+  auto median = [&v] {
+    std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
+    return v[v.size() / 2];
+  };
   for (size_t k = 0; k < groups; ++k) {
     const size_t b = cells.size() * k / groups, e = cells.size() * (k + 1) / groups;
-    std::vector<double> v;
-    for (size_t j = b; j < e; ++j) v.push_back(cells[j].mark.share);
-    const double expected = Median(v);
+    v.clear();
+    for (size_t j = b; j < e; ++j) v.push_back(marks[cells[j]].share);
+    const double expected = median();
     if (!(expected > 0.0)) continue;
     v.clear();
-    for (size_t j = b; j < e; ++j)
-      v.push_back(std::fabs(cells[j].mark.share - expected) / cells[j].mark.error);
-    const double scale = std::max(1.0, 1.4826 * Median(std::move(v)));
     for (size_t j = b; j < e; ++j) {
-      const CellMark& m = cells[j].mark;
+      const CellMark& m = marks[cells[j]];
+      v.push_back(std::fabs(m.share - expected) / m.error);
+    }
+    const double scale = std::max(1.0, 1.4826 * median());
+    for (size_t j = b; j < e; ++j) {
+      const size_t i = cells[j];
+      const CellMark& m = marks[i];
       const double error = m.error * scale;
-      lost[cells[j].i] = m.share < 0.25 * expected && expected >= kMarkSeen * error &&
-                         expected - m.share >= kMarkShortfall * error;
+      // The colours are looked at only here: few cells get this far.
+      lost[i] = m.share < 0.25 * expected && expected >= kMarkSeen * error &&
+                expected - m.share >= kMarkShortfall * error &&
+                !(check_colours && CellCramped(*colours, i));
     }
   }
   return lost;

@@ -23,15 +23,17 @@ namespace hallmark::fingerprint {
 // quarter grey level, what 8-bit rounding leaves).
 struct CellMark {
   double share = 0.0, error = 0.0;
-  bool usable = false;  // false: too small, or more than 5% of its pixels cramped (below)
+  bool usable = false;  // false: too small, or (judged by the luma alone) cramped, below
 };
 using CellMarks = std::array<CellMark, kCells>;
 
 // Each cell of the kGrid x kGrid grid over `luma`, an image of the size the mark was drawn for.
-// `colours` (optional, the same image) says which pixels are cramped: a channel within 3 levels
-// of black or white, where the embedder, which limits each pixel's offset to its channels' room,
-// clipped the mark away (a saturated colour, and the highlights of a brightened copy). Without
-// it only the luma's own extremes count.
+//
+// A cell with more than 5% of its pixels cramped carries little of the mark: the embedder limits
+// each pixel's offset to its channels' room, so within 3 levels of black or white it clipped the
+// mark away (a saturated colour, the highlights of a brightened copy). Given `colours` (the same
+// image), MarkLostCells tests its candidates' colour channels for that; without them, the cells
+// whose luma is cramped are marked unusable here.
 CellMarks MarkShares(const image::Plane& luma, const image::Image* colours,
                      const watermark::KnownMarkPattern& mark);
 
@@ -42,11 +44,12 @@ CellMarks MarkShares(const image::Plane& luma, const image::Image* colours,
 // quarter of it, and both that median and the shortfall are at least 6 and 5 of the cell's
 // standard errors (scaled up by the group's robust spread of the errors where that is wider).
 // Cells near black or white (mean under 20 or over 235) in the record or in `query`, the copy's
-// cell statistics where `measured`, are left out.
+// cell statistics where `measured`, are left out, and so are cells that `colours` (optional: the
+// image MarkShares was given) shows cramped.
 std::array<bool, kCells> MarkLostCells(const ContentFingerprint& rec,
                                        const std::array<CellStats, kCells>& query,
                                        const std::array<bool, kCells>& measured,
-                                       const CellMarks& marks);
+                                       const CellMarks& marks, const image::Image* colours);
 
 }  // namespace hallmark::fingerprint
 
