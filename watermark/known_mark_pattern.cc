@@ -45,8 +45,12 @@ class RealInverseFft {
   int t() const { return t_; }
   void Run(const std::vector<Complex>& half, std::vector<float>* out) const {
     const size_t t = size_t(t_), width = t / 2 + 1;
-    std::vector<Complex> column(t), rows(t * width);
+    std::vector<Complex> column(t), rows(t * width, Complex(0, 0));
     for (size_t kx = 0; kx < width; ++kx) {
+      // The mark's band leaves the highest columns empty: their transforms are zero.
+      bool empty = true;
+      for (size_t ky = 0; ky < t && empty; ++ky) empty = half[ky * width + kx] == Complex(0, 0);
+      if (empty) continue;
       kiss_fft_stride(columns_, reinterpret_cast<const kiss_fft_cpx*>(half.data() + kx),
                       reinterpret_cast<kiss_fft_cpx*>(column.data()), int(width));
       for (size_t y = 0; y < t; ++y) rows[y * width + kx] = column[y];
@@ -88,7 +92,9 @@ std::vector<float> HighBandTile(const SpreadingPattern& pattern,
                                 const std::vector<uint8_t>& coded) {
   const int t = pattern.tile(), half_width = t / 2 + 1;
   std::vector<Complex> half(size_t(t) * size_t(half_width), Complex(0, 0));
-  const std::vector<double> box = BoxResponse(t);
+  // The response depends on the tile size alone: made once per thread.
+  thread_local std::vector<double> box;
+  if (box.size() != size_t(t)) box = BoxResponse(t);
   double energy = 0.0;  // of the unfiltered full spectrum, as Modulate normalises it
   auto place = [&](int index, Complex v) {
     const int ky = index / t, kx = index % t;

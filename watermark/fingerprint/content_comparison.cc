@@ -124,37 +124,54 @@ struct BandPass {
   std::array<bool, kCells> has{};
 };
 
-template <typename MeanAt, typename HasAt>
-BandPass BandPassOf(MeanAt mean, HasAt has) {
+BandPass BandPassOf(const std::array<float, kCells>& mean, const std::array<bool, kCells>& has) {
+  // The 3 x 3 sums from sums of three along each row, then three of those down each column.
+  std::array<float, kCells> m{}, across{};
+  std::array<int, kCells> n{}, n_across{};
+  for (size_t i = 0; i < size_t(kCells); ++i) {
+    m[i] = has[i] ? mean[i] : 0.0f;
+    n[i] = has[i] ? 1 : 0;
+  }
+  for (size_t cy = 0; cy < size_t(kGrid); ++cy) {
+    for (size_t cx = 1; cx + 1 < size_t(kGrid); ++cx) {
+      const size_t i = cy * size_t(kGrid) + cx;
+      across[i] = m[i - 1] + m[i] + m[i + 1];
+      n_across[i] = n[i - 1] + n[i] + n[i + 1];
+    }
+  }
   BandPass b;
-  for (int cy = 1; cy + 1 < kGrid; ++cy) {
-    for (int cx = 1; cx + 1 < kGrid; ++cx) {
-      bool all = true;
-      float around = 0.0f;
-      for (int dy = -1; dy <= 1 && all; ++dy) {
-        for (int dx = -1; dx <= 1; ++dx) {
-          if (!has(cx + dx, cy + dy)) {
-            all = false;
-            break;
-          }
-          if (dx || dy) around += mean(cx + dx, cy + dy);
-        }
-      }
-      if (!all) continue;
-      const size_t i = CellIndex(cx, cy);
+  constexpr size_t kRow = size_t(kGrid);
+  for (size_t cy = 1; cy + 1 < size_t(kGrid); ++cy) {
+    for (size_t cx = 1; cx + 1 < size_t(kGrid); ++cx) {
+      const size_t i = cy * kRow + cx;
+      if (n_across[i - kRow] + n_across[i] + n_across[i + kRow] != 9) continue;
       b.has[i] = true;
-      b.value[i] = mean(cx, cy) - around / 8.0f;
+      const float around = across[i - kRow] + across[i] + across[i + kRow] - m[i];
+      b.value[i] = m[i] - around / 8.0f;
     }
   }
   return b;
+}
+
+std::array<float, kCells> RecordedMeans(const ContentFingerprint& rec) {
+  std::array<float, kCells> out{};
+  for (size_t i = 0; i < size_t(kCells); ++i) out[i] = rec.mean(int(i) % kGrid, int(i) / kGrid);
+  return out;
+}
+
+std::array<bool, kCells> AllCells() {
+  std::array<bool, kCells> all{};
+  all.fill(true);
+  return all;
 }
 
 // Correlation of the recorded and query band-pass values over the cells both have; `slope`, when
 // given, receives the query's band-pass amplitude relative to the record's (about 1 for the same
 // picture, whatever its tone; near 0 for a faint ghost of it, such as a copied mark carries).
 double Similarity(const BandPass& rec, const QueryCells& q, int* cells, double* slope = nullptr) {
-  const BandPass qb = BandPassOf([&](int x, int y) { return q.stats[CellIndex(x, y)].mean; },
-                                 [&](int x, int y) { return q.has[CellIndex(x, y)]; });
+  std::array<float, kCells> means{};
+  for (size_t i = 0; i < size_t(kCells); ++i) means[i] = q.stats[i].mean;
+  const BandPass qb = BandPassOf(means, q.has);
   double rq = 0.0, rr = 0.0, qq = 0.0;
   int n = 0;
   for (size_t i = 0; i < size_t(kCells); ++i) {
@@ -535,7 +552,7 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
     return Uncomparable(thresholds, "the image is too small or too elongated to compare");
   }
   const BandPass rec =
-      BandPassOf([&](int x, int y) { return recorded.mean(x, y); }, [](int, int) { return true; });
+      BandPassOf(RecordedMeans(recorded), AllCells());
   // ContentFingerprint::structure(), from the band-pass values just made (the same exact values,
   // summed in the same order).
   double structure_sum = 0.0;
