@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "watermark/canvas.h"
 #include "watermark/convolutional_code.h"
@@ -31,7 +32,8 @@ constexpr int kMeanRadius = 3;
 class RealInverseFft {
  public:
   explicit RealInverseFft(int t)
-      : t_(t), columns_(kiss_fft_alloc(t, 1, nullptr, nullptr)),
+      : t_(t),
+        columns_(kiss_fft_alloc(t, 1, nullptr, nullptr)),
         rows_(kiss_fftr_alloc(t, 1, nullptr, nullptr)) {
     if (!columns_ || !rows_) std::abort();  // out of memory for a tiny plan
   }
@@ -62,10 +64,13 @@ class RealInverseFft {
     }
   }
 
+  // Plans are kept for the thread's life: there are as many as tile sizes, one today.
   static const RealInverseFft& ForTile(int t) {
-    thread_local std::unique_ptr<RealInverseFft> plan;
-    if (!plan || plan->t() != t) plan = std::make_unique<RealInverseFft>(t);
-    return *plan;
+    thread_local std::vector<std::unique_ptr<RealInverseFft>> plans;
+    for (const auto& plan : plans)
+      if (plan->t() == t) return *plan;
+    plans.push_back(std::make_unique<RealInverseFft>(t));
+    return *plans.back();
   }
 
  private:

@@ -1052,6 +1052,7 @@ struct EditResults {
   int ink_n = 0;
   int assets = 0;                        // edited
   std::vector<std::string> verified[3];  // per kind
+  std::vector<std::string> neither[3];   // ... neither ALTERED nor VERIFIED_BY_WATERMARK
   // MeanChange and LumaChange per kind, of all edits and of the VERIFIED ones.
   std::vector<double> change[3], luma_change[3], verified_change[3], verified_luma[3];
 };
@@ -1103,15 +1104,18 @@ void VerifyEdit(const Asset& a, int kind, int size, const Image& edited, const R
     cell.counts.Add(v);
     if (v.verdict == Verdict::kAltered && Overlaps(rect, v.content.changed_regions.front()))
       ++cell.overlaps;
+    const std::string what = a.name + " (" + a.kind + "), " + kEditKinds[kind] + " " +
+                             Number(100 * kEditFractions[size], "%.0f") + "% at " +
+                             std::to_string(rect.w) + "x" + std::to_string(rect.h) + "+" +
+                             std::to_string(rect.x) + "+" + std::to_string(rect.y) +
+                             " (mean change " + Number(change, "%.1f") + " grey levels, luma " +
+                             Number(luma, "%.1f") + "), " + kStrips[s] + ": " + Describe(v);
     if (v.verdict == Verdict::kVerified) {
       r->verified_change[kind].push_back(change);
       r->verified_luma[kind].push_back(luma);
-      r->verified[kind].push_back(
-          a.name + " (" + a.kind + "), " + kEditKinds[kind] + " " +
-          Number(100 * kEditFractions[size], "%.0f") + "% at " + std::to_string(rect.w) + "x" +
-          std::to_string(rect.h) + "+" + std::to_string(rect.x) + "+" + std::to_string(rect.y) +
-          " (mean change " + Number(change, "%.1f") + " grey levels, luma " + Number(luma, "%.1f") +
-          "), " + kStrips[s] + ": " + Describe(v));
+      r->verified[kind].push_back(what);
+    } else if (v.found && v.verdict != Verdict::kAltered) {
+      r->neither[kind].push_back(what);
     }
   }
 }
@@ -1185,6 +1189,11 @@ void PrintEdits(const EditResults& r, int stride) {
   for (int k = 0; k < 3; ++k) {
     const std::string title = std::string("Edited copies VERIFIED_BY_WATERMARK, ") + kEditKinds[k];
     PrintCases(title.c_str(), r.verified[k], 40);
+  }
+  for (int k = 0; k < 3; ++k) {
+    const std::string title =
+        std::string("Edited copies WATERMARK_MISMATCH or NO_PROVENANCE, ") + kEditKinds[k];
+    PrintCases(title.c_str(), r.neither[k], 40);
   }
 }
 

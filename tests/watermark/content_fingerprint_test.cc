@@ -371,6 +371,46 @@ BOOST_AUTO_TEST_CASE(featureless_records_are_compared_by_tone) {
   BOOST_TEST(!CompareContent(recorded_photo, flat, Alignment{0.0}).ok());
 }
 
+// A plain picture (one colour, a gentle gradient) never confirms a copy, as any plain picture
+// would match it; it does tell where a stripped copy was changed, and that a photograph is not it.
+BOOST_AUTO_TEST_CASE(a_flat_record_reports_edits_but_never_confirms_a_copy) {
+  const Image photo = watermark::attacks::CropAt(Photo("coffee.png"), 100, 50, 256, 256);
+  for (int seed = 0; seed < 3; ++seed) {
+    Image plain = *Image::Create(256, 256, 3);
+    for (int y = 0; y < 256; ++y)
+      for (int x = 0; x < 256; ++x)
+        for (int c = 0; c < 3; ++c)
+          plain.set_sample(x, y, c, 60 + 50 * seed + 30 * c + (x + y) / 128);
+    const Image asset = Marked(plain);
+    const ContentFingerprint recorded = Fingerprint(asset);
+    BOOST_REQUIRE(recorded.structure() < ComparisonThresholds{}.min_structure);
+    for (const auto& [name, copy] : std::vector<std::pair<std::string, Image>>{
+             {"JPEG 90", *watermark::attacks::Jpeg(asset, 90)},
+             {"brightness +20%", watermark::attacks::Brightness(asset, 1.2)},
+             {"contrast x0.8", watermark::attacks::Contrast(asset, 0.8)},
+             {"noise sigma 10", watermark::attacks::GaussianNoise(asset, 10.0, 5)}}) {
+      BOOST_TEST((CompareAsVerify(recorded, copy, name).match == ContentMatch::kUncomparable),
+                 name << ", plain " << seed);
+    }
+    // A quarter of it pasted over with a photograph: the record's tone elsewhere, changed there.
+    const Image edited = Pasted(asset, photo, 64, 96, 128, 128);
+    const ContentComparison altered = CompareAsVerify(recorded, edited, "pasted quarter");
+    BOOST_TEST((altered.match == ContentMatch::kAltered), "plain " << seed);
+    if (!altered.changed_regions.empty()) {
+      const ChangedRegion& r = altered.changed_regions.front();
+      BOOST_TEST((r.x < 192 && r.x + r.width > 64 && r.y < 224 && r.y + r.height > 96));
+    }
+    // The same edit on a brightened copy: not the record's tone, so not taken for the asset.
+    const ContentComparison brightened =
+        CompareAsVerify(recorded, watermark::attacks::Brightness(edited, 1.2), "brightened edit");
+    BOOST_TEST((brightened.match != ContentMatch::kAltered), "plain " << seed);
+    // The mark copied onto a photograph: other content.
+    const ContentComparison forged =
+        *CompareContent(recorded, photo, AlignmentFromDetection({}, 256, 256, recorded));
+    BOOST_TEST((forged.match == ContentMatch::kDifferent), "plain " << seed);
+  }
+}
+
 // The index a verifier keeps of recorded fingerprints: a compressed, resized copy finds its own
 // asset first; another shape or a featureless image finds nothing.
 BOOST_AUTO_TEST_CASE(the_index_finds_the_asset_a_copy_shows) {

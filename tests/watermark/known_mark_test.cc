@@ -185,7 +185,8 @@ BOOST_AUTO_TEST_CASE(the_known_pattern_is_the_tiles_high_band) {
     for (int x = 0; x < t; ++x) {
       double mean = 0.0;
       for (int dy = -3; dy <= 3; ++dy)
-        for (int dx = -3; dx <= 3; ++dx) mean += tile[size_t((y + dy + t) % t * t + (x + dx + t) % t)];
+        for (int dx = -3; dx <= 3; ++dx)
+          mean += tile[size_t((y + dy + t) % t * t + (x + dx + t) % t)];
       const double expected = tile[size_t(y * t + x)] - mean / 49.0;
       worst = std::max(worst, std::fabs(known->values[size_t(y * t + x)] - expected));
       energy += expected * expected;

@@ -25,6 +25,9 @@ constexpr double kSettledSimilarity = 0.98;
 // Placements the coarse translation search tries per axis, at most (plus the edges).
 constexpr int kCoarsePlacements = 32;
 constexpr int kRefineRadius = 64;
+// A flat record's copy is taken for the asset, edited, only within this many grey levels of the
+// record's tone.
+constexpr double kFlatToneShift = 10.0;
 
 // The query's luma in the recorded image's working frame, and which samples carry content.
 struct Registered {
@@ -255,12 +258,30 @@ bool SettledWithoutSearch(const Registered& reg, int ww, int wh, bool native, co
 }
 
 // The query's tone as a function of the record's, q = a r + b, by least squares refitted once
-// without the cells it explains worst (brightness and contrast changes are not edits).
+// without the cells it explains worst (brightness and contrast changes are not edits). A `flat`
+// record's tones span too little for a first fit over every cell to resist an edit: it would
+// follow a large patch, and then no cell would look changed. Its fit starts from the brightness
+// alone, the median offset, which an edit of under half the cells cannot move far.
 std::pair<double, double> FitTone(const ContentFingerprint& rec, const QueryCells& q,
-                                  const std::vector<size_t>& idx) {
+                                  const std::vector<size_t>& idx, bool flat = false) {
   auto rmean = [&](size_t i) { return double(rec.mean(int(i) % kGrid, int(i) / kGrid)); };
   double a = 1.0, b = 0.0;
-  std::vector<bool> use(size_t(kCells), true);
+  std::vector<bool> use(size_t(kCells), false);
+  for (size_t i : idx) use[i] = true;
+  auto keep_explained = [&] {
+    std::vector<double> abs_resid;
+    abs_resid.reserve(idx.size());
+    for (size_t i : idx) abs_resid.push_back(std::fabs(q.stats[i].mean - (a * rmean(i) + b)));
+    const double cut = 3.0 * std::max(2.0, Median(std::move(abs_resid)) * 1.5);
+    for (size_t i : idx) use[i] = std::fabs(q.stats[i].mean - (a * rmean(i) + b)) <= cut;
+  };
+  if (flat) {
+    std::vector<double> offsets;
+    offsets.reserve(idx.size());
+    for (size_t i : idx) offsets.push_back(q.stats[i].mean - rmean(i));
+    b = Median(std::move(offsets));
+    keep_explained();
+  }
   for (int pass = 0; pass < 2; ++pass) {
     double sr = 0, sq = 0, srr = 0, srq = 0;
     int n = 0;
@@ -269,16 +290,17 @@ std::pair<double, double> FitTone(const ContentFingerprint& rec, const QueryCell
       const double r = rmean(i), v = q.stats[i].mean;
       sr += r, sq += v, srr += r * r, srq += r * v, ++n;
     }
+    // n^2 times the variance of the record's tones: under a grey level's spread they say
+    // nothing of contrast, so only the brightness is fitted.
     const double den = n * srr - sr * sr;
-    if (n >= 2 && den > 1e-9) {
+    if (n >= 2 && den > double(n) * n) {
       a = std::clamp((n * srq - sr * sq) / den, 0.25, 4.0);
       b = (sq - a * sr) / n;
+    } else if (n >= 1) {
+      a = 1.0;
+      b = (sq - sr) / n;
     }
-    std::vector<double> abs_resid;
-    abs_resid.reserve(idx.size());
-    for (size_t i : idx) abs_resid.push_back(std::fabs(q.stats[i].mean - (a * rmean(i) + b)));
-    const double cut = 3.0 * std::max(2.0, Median(std::move(abs_resid)) * 1.5);
-    for (size_t i : idx) use[i] = std::fabs(q.stats[i].mean - (a * rmean(i) + b)) <= cut;
+    if (pass == 0) keep_explained();
   }
   return {a, b};
 }
@@ -289,11 +311,12 @@ std::pair<double, double> FitTone(const ContentFingerprint& rec, const QueryCell
 // the image itself, with floors that scale with the record's own contrast so that faint pictures
 // are judged on their own scale.
 std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_structure,
-                                      const QueryCells& q, bool exact_alignment) {
+                                      const QueryCells& q, bool exact_alignment,
+                                      bool flat = false) {
   std::vector<size_t> idx;
   for (size_t i = 0; i < size_t(kCells); ++i)
     if (q.has[i]) idx.push_back(i);
-  const auto [a, b] = FitTone(rec, q, idx);
+  const auto [a, b] = FitTone(rec, q, idx, flat);
   // The record's cells decoded once: the loops below read each several times.
   std::array<double, kCells> rec_mean, rec_detail;
   for (size_t i = 0; i < size_t(kCells); ++i) {
@@ -312,7 +335,9 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_
     rd_all.push_back(rdetail(i));
   }
   const double contrast = rec_structure;
-  const double mean_floor = std::clamp(1.5 * contrast, 2.5, 10.0);
+  // A flat record's tones leave contrast unknown: a brightened or contrast-changed copy departs
+  // by a few levels across it, a patch or text by tens.
+  const double mean_floor = flat ? 10.0 : std::clamp(1.5 * contrast, 2.5, 10.0);
   const double mean_noise = std::max(0.5, 1.4826 * Median(std::move(abs_mean_resid)));
   // Detail seen = gain x recorded detail, plus noise added in quadrature: blur and compression
   // scale texture down everywhere (the gain, from the textured half of the cells), added noise
@@ -380,9 +405,22 @@ struct MeasuredMarks {
   const image::Image* colours = nullptr;
 };
 
+// MeasuredMarks of `luma` (the copy, at the recorded size), or nothing when the payload draws no
+// mark on it.
+std::optional<MeasuredMarks> MeasureMarks(const image::Plane& luma, const RecordedMark& mark) {
+  const image::Image* colours =
+      mark.query && mark.query->width() == luma.width && mark.query->height() == luma.height
+          ? mark.query
+          : nullptr;
+  const Result<watermark::KnownMarkPattern> pattern =
+      watermark::KnownMarkPatternFor(*mark.key, mark.payload, luma.width, luma.height);
+  if (!pattern.ok()) return std::nullopt;
+  return MeasuredMarks{MarkShares(luma, colours, *pattern), colours};
+}
+
 // Counts the cells that lost the mark (MarkLostCells) among the changed ones.
-void AddLostCells(const ContentFingerprint& rec, const QueryCells& cells, const MeasuredMarks& marks,
-                  std::array<bool, kCells>* changed) {
+void AddLostCells(const ContentFingerprint& rec, const QueryCells& cells,
+                  const MeasuredMarks& marks, std::array<bool, kCells>* changed) {
   const std::array<bool, kCells> lost =
       MarkLostCells(rec, cells.stats, cells.has, marks.cells, marks.colours);
   for (size_t i = 0; i < size_t(kCells); ++i) (*changed)[i] = (*changed)[i] || lost[i];
@@ -460,11 +498,14 @@ ContentComparison Decided(ContentComparison c, bool matches,
 // outside the changed cells, its cell means must follow the record's, after a brightness and
 // contrast fit, to within max_tone_residual grey levels (robust sigma). A picture with structure
 // of its own, such as a photograph a mark was copied onto, leaves residuals of tens of levels.
+//
+// A flat record (tones spread under min_tone_range) never confirms a copy: any plain picture
+// would match its tones. It can still tell where a whole copy was changed (a patch or text on a
+// plain background), and that a textured picture is not it.
 ContentComparison CompareByTone(const ContentFingerprint& rec, double rec_structure,
                                 const Registered& reg, int ww, int wh, const Grid& grid,
                                 bool native, const ComparisonThresholds& t,
                                 const std::optional<MeasuredMarks>& marks) {
-  // A flat record has no tones either: any plain picture would match it.
   double sum = 0.0, squares = 0.0;
   for (int i = 0; i < kCells; ++i) {
     const double m = rec.mean(i % kGrid, i / kGrid);
@@ -472,10 +513,11 @@ ContentComparison CompareByTone(const ContentFingerprint& rec, double rec_struct
   }
   const double tone_sd =
       std::sqrt(std::max(0.0, squares / kCells - (sum / kCells) * (sum / kCells)));
-  if (tone_sd < t.min_tone_range)
-    return Uncomparable(t, "the recorded image is featureless and flat");
+  const bool flat = tone_sd < t.min_tone_range;
+  const char* const kFlat = "the recorded image is featureless and flat";
   if (std::abs(reg.plane.width - ww) > 2 || std::abs(reg.plane.height - wh) > 2) {
-    return Uncomparable(t, "the recorded image is featureless and the image shows only part of it");
+    return Uncomparable(
+        t, flat ? kFlat : "the recorded image is featureless and the image shows only part of it");
   }
   const CellStatistics q(reg.plane, reg.valid.empty() ? nullptr : &reg.valid);
   QueryCells cells;
@@ -483,19 +525,20 @@ ContentComparison CompareByTone(const ContentFingerprint& rec, double rec_struct
   ContentComparison c;
   c.min_similarity = t.min_tone_similarity;
   c.cells_compared = cells.count;
-  c.note = "the recorded image is featureless: compared by tone";
+  c.note = flat ? std::string(kFlat) + ": compared by tone for changes only"
+                : "the recorded image is featureless: compared by tone";
   if (cells.count < t.min_cells) {
     return Uncomparable(t, "too little of the recorded image is visible (" +
                                std::to_string(cells.count) + " of " + std::to_string(kCells) +
                                " cells)");
   }
-  std::array<bool, kCells> changed = ChangedCells(rec, rec_structure, cells, native);
+  std::array<bool, kCells> changed = ChangedCells(rec, rec_structure, cells, native, flat);
   if (marks) AddLostCells(rec, cells, *marks, &changed);
   c.cells_changed = int(std::count(changed.begin(), changed.end(), true));
   std::vector<size_t> kept;
   for (size_t i = 0; i < size_t(kCells); ++i)
     if (cells.has[i] && !changed[i]) kept.push_back(i);
-  const auto [a, b] = FitTone(rec, cells, kept);
+  const auto [a, b] = FitTone(rec, cells, kept, flat);
   std::vector<double> abs_resid;
   double sr = 0, sq = 0, srr = 0, sqq = 0, srq = 0;  // for the correlation of the cell means
   for (size_t i : kept) {
@@ -505,12 +548,24 @@ ContentComparison CompareByTone(const ContentFingerprint& rec, double rec_struct
   }
   const double n = double(kept.size());
   const double residual = 1.4826 * Median(std::move(abs_resid));
+  const bool mostly_unchanged = 2 * c.cells_changed <= c.cells_compared && kept.size() >= 16;
+  if (flat) {
+    // Only the tones' residual tells a plain copy from a textured picture here. And only a copy
+    // in the record's own tone (a stripped one; not brightened, nor another plain picture the
+    // mark was copied onto) is taken for the asset with an edit.
+    const bool plain = mostly_unchanged && residual <= t.max_tone_residual;
+    const double mean_tone = sum / kCells;
+    const bool own_tone = std::fabs(a * mean_tone + b - mean_tone) <= kFlatToneShift;
+    ContentComparison d = Decided(std::move(c), plain, changed, rec, t);
+    if (d.match == ContentMatch::kSame || (d.match == ContentMatch::kAltered && !own_tone))
+      return Uncomparable(t, kFlat);
+    return d;
+  }
   // The similarity reported is the correlation of the cell means themselves (not band-passed).
   const double var_r = n > 0 ? srr / n - (sr / n) * (sr / n) : 0.0;
   const double var_q = n > 0 ? sqq / n - (sq / n) * (sq / n) : 0.0;
   c.similarity =
       var_r > 0.0 && var_q > 0.0 ? (srq / n - (sr / n) * (sq / n)) / std::sqrt(var_r * var_q) : 0.0;
-  const bool mostly_unchanged = 2 * c.cells_changed <= c.cells_compared && kept.size() >= 16;
   const bool matches = mostly_unchanged && residual <= t.max_tone_residual &&
                        c.similarity >= t.min_tone_similarity && PlausibleAmplitude(a, t);
   return Decided(std::move(c), matches, changed, rec, t);
@@ -551,8 +606,7 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
   if (query_luma.px.empty() || !CanSummarise(query_width, query_height)) {
     return Uncomparable(thresholds, "the image is too small or too elongated to compare");
   }
-  const BandPass rec =
-      BandPassOf(RecordedMeans(recorded), AllCells());
+  const BandPass rec = BandPassOf(RecordedMeans(recorded), AllCells());
   // ContentFingerprint::structure(), from the band-pass values just made (the same exact values,
   // summed in the same order).
   double structure_sum = 0.0;
@@ -579,13 +633,7 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
   std::optional<MeasuredMarks> marks;
   if (mark && mark->key && alignment.scale == 1.0 && std::fabs(alignment.rotation_degrees) < 0.05 &&
       !alignment.mirrored && query_width == recorded.width() && query_height == recorded.height()) {
-    const Result<watermark::KnownMarkPattern> pattern =
-        watermark::KnownMarkPatternFor(*mark->key, mark->payload, query_width, query_height);
-    const image::Image* colours = mark->query && mark->query->width() == query_width &&
-                                          mark->query->height() == query_height
-                                      ? mark->query
-                                      : nullptr;
-    if (pattern.ok()) marks = {MarkShares(query_luma, colours, *pattern), colours};
+    marks = MeasureMarks(query_luma, *mark);
   }
   const Registered reg = Register(std::move(query_luma), to_working, alignment);
   const Grid grid = GridFor(ww, wh);

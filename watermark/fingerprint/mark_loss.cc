@@ -85,10 +85,9 @@ bool CellCramped(const image::Image& colours, size_t i) {
   long cramped = 0;
   for (int y = y0; y < y1; ++y) {
     const uint8_t* row = colours.row(y);
-    cramped += colours.bit_depth() == 16
-                   ? CrampedPixels(reinterpret_cast<const uint16_t*>(row), colours.channels(), x0,
-                                   x1)
-                   : CrampedPixels(row, colours.channels(), x0, x1);
+    cramped += colours.bit_depth() == 16 ? CrampedPixels(reinterpret_cast<const uint16_t*>(row),
+                                                         colours.channels(), x0, x1)
+                                         : CrampedPixels(row, colours.channels(), x0, x1);
   }
   return cramped * 20 > long(x1 - x0) * long(y1 - y0);
 }
@@ -137,8 +136,8 @@ CellMarks MarkShares(const image::Plane& luma, const image::Image* colours,
     const double rows = y1 - y0;
     auto offset = [&](int y) { return float(y) - 0.5f * float(y0 + y1 - 1); };
     const std::vector<int> places(mark.row.begin() + y0, mark.row.begin() + y1);
-    auto known = std::find_if(seen.begin(), seen.end(),
-                              [&](const auto& s) { return s.first == places; });
+    auto known =
+        std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return s.first == places; });
     if (known == seen.end()) {
       for (auto& c : pattern_col) std::fill(c.begin(), c.end(), 0.0f);
       for (int y = y0; y < y1; ++y) {
@@ -195,8 +194,8 @@ CellMarks MarkShares(const image::Plane& luma, const image::Image* colours,
       const double xr =
           sum[kXR] - (sum[kX] * r.r * per_n + xu * r.ru * per_uu + sum[kXV] * r.rv * per_vv);
       const double rr = r.rr - (r.r * r.r * per_n + r.ru * r.ru * per_uu + r.rv * r.rv * per_vv);
-      const double xx = sum[kXX] - (sum[kX] * sum[kX] * per_n + xu * xu * per_uu +
-                                    sum[kXV] * sum[kXV] * per_vv);
+      const double xx =
+          sum[kXX] - (sum[kX] * sum[kX] * per_n + xu * xu * per_uu + sum[kXV] * sum[kXV] * per_vv);
       if (rr <= 0.0) continue;
       // A floor of a quarter grey level: 8-bit rounding alone leaves about that much.
       const double noise = std::max(xx * per_n, 0.25 * 0.25), per_rr = 1.0 / rr;
@@ -206,28 +205,25 @@ CellMarks MarkShares(const image::Plane& luma, const image::Image* colours,
   return out;
 }
 
+namespace {
+
 // The thresholds of MarkLostCells (mark_loss.h).
 constexpr size_t kPeers = 48;
 constexpr double kMarkSeen = 6.0;
 constexpr double kMarkShortfall = 5.0;
-std::array<bool, kCells> MarkLostCells(const ContentFingerprint& rec,
-                                       const std::array<CellStats, kCells>& query,
-                                       const std::array<bool, kCells>& measured,
-                                       const CellMarks& marks, const image::Image* colours) {
-  std::array<bool, kCells> lost{};
-  // The cells judged, by recorded detail.
-  std::vector<uint16_t> cells;
-  cells.reserve(size_t(kCells));
-  for (const uint16_t i : rec.CellsByDetail()) {
-    const double rm = rec.mean(i % kGrid, i / kGrid), qm = query[i].mean;
-    if (!marks[i].usable || !measured[i] || rm < 20.0 || rm > 235.0 || qm < 20.0 || qm > 235.0) {
-      continue;
-    }
-    cells.push_back(i);
-  }
-  if (cells.size() < 2 * kPeers) return lost;
-  const bool check_colours = colours && colours->width() > 0 && colours->height() > 0;
-  const size_t groups = cells.size() / kPeers;
+
+// A cell judged for the mark.
+struct Judged {
+  double share = 0, error = 0;
+  uint16_t cell = 0;
+};
+
+// Cells in order of recorded detail, judged in groups of about kPeers neighbours in that order;
+// true for the lost ones.
+std::vector<bool> Lost(const std::vector<Judged>& units) {
+  std::vector<bool> lost(units.size(), false);
+  if (units.size() < 2 * kPeers) return lost;
+  const size_t groups = units.size() / kPeers;
   std::vector<double> v;
   v.reserve(2 * kPeers);
   auto median = [&v] {
@@ -235,26 +231,46 @@ std::array<bool, kCells> MarkLostCells(const ContentFingerprint& rec,
     return v[v.size() / 2];
   };
   for (size_t k = 0; k < groups; ++k) {
-    const size_t b = cells.size() * k / groups, e = cells.size() * (k + 1) / groups;
+    const size_t b = units.size() * k / groups, e = units.size() * (k + 1) / groups;
     v.clear();
-    for (size_t j = b; j < e; ++j) v.push_back(marks[cells[j]].share);
+    for (size_t j = b; j < e; ++j) v.push_back(units[j].share);
     const double expected = median();
     if (!(expected > 0.0)) continue;
     v.clear();
-    for (size_t j = b; j < e; ++j) {
-      const CellMark& m = marks[cells[j]];
-      v.push_back(std::fabs(m.share - expected) / m.error);
-    }
+    for (size_t j = b; j < e; ++j)
+      v.push_back(std::fabs(units[j].share - expected) / units[j].error);
     const double scale = std::max(1.0, 1.4826 * median());
     for (size_t j = b; j < e; ++j) {
-      const size_t i = cells[j];
-      const CellMark& m = marks[i];
-      const double error = m.error * scale;
-      // The colours are looked at only here: few cells get this far.
-      lost[i] = m.share < 0.25 * expected && expected >= kMarkSeen * error &&
-                expected - m.share >= kMarkShortfall * error &&
-                !(check_colours && CellCramped(*colours, i));
+      const double share = units[j].share, error = units[j].error * scale;
+      lost[j] = share < 0.25 * expected && expected >= kMarkSeen * error &&
+                expected - share >= kMarkShortfall * error;
     }
+  }
+  return lost;
+}
+
+}  // namespace
+
+std::array<bool, kCells> MarkLostCells(const ContentFingerprint& rec,
+                                       const std::array<CellStats, kCells>& query,
+                                       const std::array<bool, kCells>& measured,
+                                       const CellMarks& marks, const image::Image* colours) {
+  std::vector<Judged> cells;
+  cells.reserve(size_t(kCells));
+  for (const uint16_t i : rec.CellsByDetail()) {
+    const double rm = rec.mean(i % kGrid, i / kGrid), qm = query[i].mean;
+    if (!marks[i].usable || !measured[i] || rm < 20.0 || rm > 235.0 || qm < 20.0 || qm > 235.0) {
+      continue;
+    }
+    cells.push_back({marks[i].share, marks[i].error, i});
+  }
+  std::array<bool, kCells> lost{};
+  const bool check_colours = colours && colours->width() > 0 && colours->height() > 0;
+  const std::vector<bool> cell_lost = Lost(cells);
+  for (size_t j = 0; j < cells.size(); ++j) {
+    const size_t i = cells[j].cell;
+    // The colours are looked at only here: few cells get this far.
+    lost[i] = cell_lost[j] && !(check_colours && CellCramped(*colours, i));
   }
   return lost;
 }
