@@ -269,8 +269,7 @@ KnownPayloadMatch MatchKnownPayloads(const Detection& d, const Key& key,
       continue;
     }
     ++tried;
-    const std::vector<uint8_t> coded =
-        ConvolutionalCode::Encode(AppendCrc(candidates[i].bits(), mode->crc_bits));
+    const std::vector<uint8_t> coded = CodedPayload(*mode, candidates[i].bits());
     double sum = 0.0;  // soft > 0 favours coded bit 0
     for (size_t b = 0; b < coded.size(); ++b) sum += coded[b] ? -d.soft_bits[b] : d.soft_bits[b];
     if (sum / norm > best.z) {

@@ -8,10 +8,9 @@
 #include <string>
 
 #include "watermark/canvas.h"
-#include "watermark/convolutional_code.h"
-#include "watermark/crc.h"
 #include "watermark/fft2d.h"
 #include "watermark/local_statistics.h"
+#include "watermark/mode.h"
 #include "watermark/perceptual_mask.h"
 #include "watermark/residual.h"
 #include "watermark/spreading_pattern.h"
@@ -178,8 +177,7 @@ Result<image::Image> Embed(const image::Image& img, const Key& key, const Payloa
   if (options.strength == 0.0f) return img;
   const Mode& mode = ModeFor(bits, img.width(), img.height());
 
-  const std::vector<uint8_t> coded =
-      ConvolutionalCode::Encode(AppendCrc(sized.bits(), mode.crc_bits));
+  const std::vector<uint8_t> coded = CodedPayload(mode, sized.bits());
   const int variant = options.shared_pattern ? 0 : PatternVariantOf(key, mode, sized.bits());
   const std::shared_ptr<const SpreadingPattern> shared_pattern = SharedPattern(key, mode, variant);
   const SpreadingPattern& pattern = *shared_pattern;

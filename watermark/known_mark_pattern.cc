@@ -12,8 +12,7 @@
 #include <vector>
 
 #include "watermark/canvas.h"
-#include "watermark/convolutional_code.h"
-#include "watermark/crc.h"
+#include "watermark/mode.h"
 #include "watermark/spreading_pattern.h"
 #include "watermark/watermark.h"
 
@@ -147,8 +146,7 @@ Result<KnownMarkPattern> KnownMarkPatternFor(const Key& key, const Payload& payl
   }
   const Mode& mode = ModeFor(bits, width, height);
   const CanvasSize cs = CanvasFor(width, height, mode);
-  const std::vector<uint8_t> coded =
-      ConvolutionalCode::Encode(AppendCrc(payload.bits(), mode.crc_bits));
+  const std::vector<uint8_t> coded = CodedPayload(mode, payload.bits());
   const std::shared_ptr<const SpreadingPattern> pattern =
       SharedPattern(key, mode, PatternVariantOf(key, mode, payload.bits()));
   KnownMarkPattern p;

@@ -3,7 +3,11 @@
 #ifndef HALLMARK_WATERMARK_MODE_H_
 #define HALLMARK_WATERMARK_MODE_H_
 
+#include <cstdint>
+#include <vector>
+
 #include "watermark/convolutional_code.h"
+#include "watermark/crc.h"
 
 namespace hallmark::watermark {
 
@@ -21,6 +25,13 @@ struct Mode {
   int info_bits() const { return data_bits + crc_bits; }
   int coded_bits() const { return ConvolutionalCode::CodedBits(info_bits()); }
 };
+
+// The coded bits `data_bits` (0/1, the mode's data_bits of them) make in `mode`: the CRC
+// appended, then the convolutional code. What the embedder modulates and the detector's decoding
+// inverts.
+inline std::vector<uint8_t> CodedPayload(const Mode& mode, const std::vector<uint8_t>& data_bits) {
+  return ConvolutionalCode::Encode(AppendCrc(data_bits, mode.crc_bits));
+}
 
 // Images with short side >= 384: 64 data bits + CRC-16 -> 258 coded bits on a 64x64 tile that
 // repeats across a 384-pixel canvas; about 400 mid-band bins, 100 of them for the pilot. The larger

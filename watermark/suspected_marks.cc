@@ -6,8 +6,6 @@
 #include <vector>
 
 #include "watermark/canvas.h"
-#include "watermark/convolutional_code.h"
-#include "watermark/crc.h"
 #include "watermark/mode.h"
 #include "watermark/spreading_pattern.h"
 #include "watermark/tile_correlator.h"
@@ -62,8 +60,7 @@ KnownPayloadMatch TestSuspectedMarks(const image::Plane& luma, const Key& key,
     }
     ++tested;
     const int variant = PatternVariantOf(key, mode, s.payload.bits());
-    const std::vector<uint8_t> coded =
-        ConvolutionalCode::Encode(AppendCrc(s.payload.bits(), mode.crc_bits));
+    const std::vector<uint8_t> coded = CodedPayload(mode, s.payload.bits());
     const KnownMarkScores scores =
         reader->correlator.ScoreKnownMark(reader->spectrum, 0, 0, variant, coded);
     for (const KnownMarkScore& score : {scores.flat, scores.low_pass}) {

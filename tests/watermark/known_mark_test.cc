@@ -73,8 +73,7 @@ std::vector<float> FoldedCanvas(const Image& img) {
 KnownMarkScores Score(const std::vector<float>& folded, const Key& key, const Payload& p) {
   const int variant = PatternVariantOf(key, kStandardMode, p.bits());
   const TileCorrelator correlator(SharedPatternVariants(key, kStandardMode));
-  const std::vector<uint8_t> coded =
-      ConvolutionalCode::Encode(AppendCrc(p.bits(), kStandardMode.crc_bits));
+  const std::vector<uint8_t> coded = CodedPayload(kStandardMode, p.bits());
   return correlator.ScoreKnownMark(correlator.Spectrum(folded), 0, 0, variant, coded);
 }
 
@@ -175,8 +174,7 @@ BOOST_AUTO_TEST_CASE(the_known_pattern_is_the_tiles_high_band) {
   BOOST_REQUIRE(known.ok());
   const int t = kStandardMode.tile;
   BOOST_REQUIRE_EQUAL(known->tile, t);
-  const std::vector<uint8_t> coded =
-      ConvolutionalCode::Encode(AppendCrc(p.bits(), kStandardMode.crc_bits));
+  const std::vector<uint8_t> coded = CodedPayload(kStandardMode, p.bits());
   const std::vector<float> tile =
       SharedPattern(key, kStandardMode, PatternVariantOf(key, kStandardMode, p.bits()))
           ->Modulate(coded, {}, Fft2d(t));

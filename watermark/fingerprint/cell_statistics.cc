@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "watermark/fingerprint/content_fingerprint.h"
+#include "watermark/fingerprint/row_sums.h"
 
 namespace hallmark::fingerprint {
 
@@ -22,17 +23,6 @@ void SubBlockEdges(int extent, std::array<int, 4 * kGrid + 1>* edges) {
     for (int j = 0; j < 4; ++j) (*edges)[4 * size_t(i) + size_t(j)] = x0 + (x1 - x0) * j / 4;
   }
   (*edges)[size_t(4) * kGrid] = extent;
-}
-
-// acc[x] += row[x] for x < n. Eight columns a step, with non-aliasing parameters, which -O2's
-// straight-line vectoriser turns into vector adds (its loop vectoriser would need a trip count
-// known to be a multiple of the vector width).
-void AddRow(const float* __restrict row, int n, float* __restrict acc) {
-  const int whole = n & ~7;
-  for (int x = 0; x < whole; x += 8) {
-    for (int k = 0; k < 8; ++k) acc[x + k] += row[x + k];
-  }
-  for (int x = whole; x < n; ++x) acc[x] += row[x];
 }
 
 }  // namespace
@@ -116,7 +106,8 @@ std::vector<CellStats> MeasureWholeGrid(const image::Plane& plane) {
     for (size_t j = 0; j < 4; ++j) {
       const size_t by = 4 * cy + j;
       std::fill(band.begin(), band.end(), 0.0f);
-      for (int y = ye[by]; y < ye[by + 1]; ++y) AddRow(plane.row(y), plane.width, band.data());
+      for (int y = ye[by]; y < ye[by + 1]; ++y)
+        AddRow(plane.row(y), size_t(plane.width), band.data());
       for (size_t bx = 0; bx < kSub; ++bx) {
         float run = 0.0f;  // a few columns: float holds them, and needs no conversions
         for (int x = xe[bx]; x < xe[bx + 1]; ++x) run += band[size_t(x)];

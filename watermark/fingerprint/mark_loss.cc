@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "watermark/fingerprint/row_sums.h"
+
 namespace hallmark::fingerprint {
 namespace {
 
@@ -14,25 +16,6 @@ namespace {
 // pattern and with themselves, and with the row's offset from the cells' centre line.
 enum PixelColumn { kX, kXR, kXX, kXV, kLumaCramped, kPixelColumns };
 using PixelColumns = std::array<std::vector<float>, kPixelColumns>;
-
-// acc[i] += a[i] * b[i] for i < n, and acc[i] += a[i] * s. Eight elements a step through
-// non-aliasing pointers, which -O2's straight-line vectoriser turns into vector arithmetic (as
-// AddRow in cell_statistics.cc); a conditional in the same loop keeps it scalar.
-void AddProducts(const float* __restrict a, const float* __restrict b, size_t n,
-                 float* __restrict acc) {
-  const size_t whole = n & ~size_t{7};
-  for (size_t i = 0; i < whole; i += 8) {
-    for (size_t k = 0; k < 8; ++k) acc[i + k] += a[i + k] * b[i + k];
-  }
-  for (size_t i = whole; i < n; ++i) acc[i] += a[i] * b[i];
-}
-void AddScaled(const float* __restrict a, float s, size_t n, float* __restrict acc) {
-  const size_t whole = n & ~size_t{7};
-  for (size_t i = 0; i < whole; i += 8) {
-    for (size_t k = 0; k < 8; ++k) acc[i + k] += a[i + k] * s;
-  }
-  for (size_t i = whole; i < n; ++i) acc[i] += a[i] * s;
-}
 
 // p[0] + ... + p[n - 1], in four independent sums: one chain of dependent adds would wait on
 // each add in turn.
@@ -142,7 +125,7 @@ CellMarks MarkShares(const image::Plane& luma, const image::Image* colours,
       for (auto& c : pattern_col) std::fill(c.begin(), c.end(), 0.0f);
       for (int y = y0; y < y1; ++y) {
         const float* r = pattern_row(y);
-        AddScaled(r, 1.0f, w, pattern_col[kR].data());
+        AddRow(r, w, pattern_col[kR].data());
         AddProducts(r, r, w, pattern_col[kRR].data());
         AddScaled(r, offset(y), w, pattern_col[kRV].data());
       }
@@ -166,7 +149,7 @@ CellMarks MarkShares(const image::Plane& luma, const image::Image* colours,
       const float* p = luma.row(y);
       const float v = offset(y);
       vv += double(v) * v;
-      AddScaled(p, 1.0f, w, col[kX].data());
+      AddRow(p, w, col[kX].data());
       AddProducts(p, pattern_row(y), w, col[kXR].data());
       AddProducts(p, p, w, col[kXX].data());
       AddScaled(p, v, w, col[kXV].data());
@@ -174,7 +157,7 @@ CellMarks MarkShares(const image::Plane& luma, const image::Image* colours,
       // enough, at half the cost.
       if (cramped_from_luma && (y - y0) % 2 == 0) {
         for (size_t x = 0; x < w; ++x) cramped[x] = Cramped(p[x]) ? 2.0f : 0.0f;
-        AddScaled(cramped.data(), 1.0f, w, col[kLumaCramped].data());
+        AddRow(cramped.data(), w, col[kLumaCramped].data());
       }
     }
     for (size_t cx = 0; cx < size_t(kGrid); ++cx) {
