@@ -76,7 +76,7 @@ bool CellCramped(const image::Image& colours, size_t i) {
 }
 
 // The pattern's own sums over each cell of one row of cells. The pattern repeats, so rows of cells
-// that cover the same places along the tile (every fourth on a 256-px image) share them.
+// that cover the same places along the tile share them (on a 256-px image, rows eight apart).
 struct PatternSums {
   double r = 0, rr = 0, ru = 0, rv = 0;  // u, v: the offsets from the cell's centre
 };
