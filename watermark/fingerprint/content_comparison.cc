@@ -318,12 +318,11 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_
     if (q.has[i]) idx.push_back(i);
   const auto [a, b] = FitTone(rec, q, idx, flat);
   // The record's cells decoded once: the loops below read each several times.
-  std::array<double, kCells> rec_mean, rec_detail;
-  for (size_t i = 0; i < size_t(kCells); ++i) {
-    rec_mean[i] = rec.mean(int(i) % kGrid, int(i) / kGrid);
+  const std::array<float, kCells> rec_mean = RecordedMeans(rec);
+  std::array<double, kCells> rec_detail;
+  for (size_t i = 0; i < size_t(kCells); ++i)
     rec_detail[i] = rec.detail(int(i) % kGrid, int(i) / kGrid);
-  }
-  auto rmean = [&](size_t i) { return rec_mean[i]; };
+  auto rmean = [&](size_t i) { return double(rec_mean[i]); };
   auto rdetail = [&](size_t i) { return rec_detail[i]; };
 
   std::vector<double> mean_resid(size_t(kCells), 0.0), abs_mean_resid, rd_all;
@@ -380,7 +379,7 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_
     for (const auto& [dx, dy] : {std::pair{1, 0}, {-1, 0}, {0, 1}, {0, -1}}) {
       const int nx = cx + dx, ny = cy + dy;
       if (nx >= 0 && ny >= 0 && nx < kGrid && ny < kGrid)
-        gradient = std::max(gradient, std::fabs(rec_mean[CellIndex(nx, ny)] - rec_mean[i]));
+        gradient = std::max(gradient, std::fabs(rmean(CellIndex(nx, ny)) - rmean(i)));
     }
     const double slack = edge_slack * a * gradient;
     const bool mean_changed =

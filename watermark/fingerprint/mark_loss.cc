@@ -82,6 +82,43 @@ struct PatternSums {
 };
 using RowOfPatternSums = std::array<PatternSums, kGrid>;
 
+// The thresholds of MarkLostCells (mark_loss.h).
+constexpr size_t kPeers = 48;
+constexpr double kMarkSeen = 6.0;
+constexpr double kMarkShortfall = 5.0;
+
+// A cell judged for the mark.
+struct Judged {
+  double share = 0, error = 0;
+  uint16_t cell = 0;
+};
+
+// Cells in order of recorded detail, judged in groups of about kPeers neighbours in that order;
+// true for the lost ones.
+std::vector<bool> Lost(const std::vector<Judged>& cells) {
+  std::vector<bool> lost(cells.size(), false);
+  if (cells.size() < 2 * kPeers) return lost;
+  const size_t groups = cells.size() / kPeers;
+  std::vector<double> v;
+  for (size_t k = 0; k < groups; ++k) {
+    const size_t b = cells.size() * k / groups, e = cells.size() * (k + 1) / groups;
+    v.clear();
+    for (size_t j = b; j < e; ++j) v.push_back(cells[j].share);
+    const double expected = Median(v);
+    if (!(expected > 0.0)) continue;
+    v.clear();
+    for (size_t j = b; j < e; ++j)
+      v.push_back(std::fabs(cells[j].share - expected) / cells[j].error);
+    const double scale = std::max(1.0, 1.4826 * Median(v));
+    for (size_t j = b; j < e; ++j) {
+      const double share = cells[j].share, error = cells[j].error * scale;
+      lost[j] = share < 0.25 * expected && expected >= kMarkSeen * error &&
+                expected - share >= kMarkShortfall * error;
+    }
+  }
+  return lost;
+}
+
 }  // namespace
 
 CellMarks MarkShares(const image::Plane& luma, const image::Image* colours,
@@ -187,52 +224,6 @@ CellMarks MarkShares(const image::Plane& luma, const image::Image* colours,
   }
   return out;
 }
-
-namespace {
-
-// The thresholds of MarkLostCells (mark_loss.h).
-constexpr size_t kPeers = 48;
-constexpr double kMarkSeen = 6.0;
-constexpr double kMarkShortfall = 5.0;
-
-// A cell judged for the mark.
-struct Judged {
-  double share = 0, error = 0;
-  uint16_t cell = 0;
-};
-
-// Cells in order of recorded detail, judged in groups of about kPeers neighbours in that order;
-// true for the lost ones.
-std::vector<bool> Lost(const std::vector<Judged>& units) {
-  std::vector<bool> lost(units.size(), false);
-  if (units.size() < 2 * kPeers) return lost;
-  const size_t groups = units.size() / kPeers;
-  std::vector<double> v;
-  v.reserve(2 * kPeers);
-  auto median = [&v] {
-    std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
-    return v[v.size() / 2];
-  };
-  for (size_t k = 0; k < groups; ++k) {
-    const size_t b = units.size() * k / groups, e = units.size() * (k + 1) / groups;
-    v.clear();
-    for (size_t j = b; j < e; ++j) v.push_back(units[j].share);
-    const double expected = median();
-    if (!(expected > 0.0)) continue;
-    v.clear();
-    for (size_t j = b; j < e; ++j)
-      v.push_back(std::fabs(units[j].share - expected) / units[j].error);
-    const double scale = std::max(1.0, 1.4826 * median());
-    for (size_t j = b; j < e; ++j) {
-      const double share = units[j].share, error = units[j].error * scale;
-      lost[j] = share < 0.25 * expected && expected >= kMarkSeen * error &&
-                expected - share >= kMarkShortfall * error;
-    }
-  }
-  return lost;
-}
-
-}  // namespace
 
 std::array<bool, kCells> MarkLostCells(const ContentFingerprint& rec,
                                        const std::array<CellStats, kCells>& query,
