@@ -125,15 +125,18 @@ struct SuspectedMark {
 // together (TileCorrelator::ScoreKnownMark), one with the bins as drawn and one weighted toward
 // the low frequencies that compression leaves; and with each, the codeword alone, zq. On an image
 // that does not carry this mark each is a weighted sum of independent random signs, so
-// P(z >= t) <= RandomSignTail(t), about 3.18 P(N(0, 1) >= t); the bound is that times twice the
-// number of suspects tested. The best z of either filter is taken, with its zq. As in
-// MatchKnownPayloads, zq must also name its suspect on its own: the union of its tail over the
-// suspects (`misidentification_probability`) must be at most kMaxMisidentification, so an image
-// of a near-duplicate asset is not taken for its twin. (For a suspect of another pattern variant
-// than the image's, 14 in 15, its signs are independent keyed draws; for one of the same
-// variant the bound rests on issued payloads being random.) Suspects whose size has another aspect
-// ratio than the image (over 1% apart) or whose payload is neither 24 nor 64 bits are skipped
-// and not counted. `z` is the combined statistic of the best suspect.
+// P(z >= t) <= RandomSignTail(t), about 3.18 P(N(0, 1) >= t). The budget is split over the
+// suspects tested in the order given (best first): the first is charged for its two statistics
+// at half the budget, each other at an even share of the other half, so the bound for suspect k
+// is 2 RandomSignTail(z) / share_k, and the shares sum to one. The statistic with the smallest
+// bound is taken, with its zq. As in MatchKnownPayloads, zq must also name its suspect on its
+// own: its tail, charged the same way (`misidentification_probability`), must be at most
+// kMaxMisidentification, so an image of a near-duplicate asset is not taken for its twin. (For a
+// suspect of another pattern variant than the image's, 14 in 15, its signs are independent keyed
+// draws; for one of the same variant the bound rests on issued payloads being random.) Suspects
+// whose size has another aspect ratio than the image (over 1% apart) or whose payload is neither 24
+// nor 64 bits are skipped and not counted. `z` is the combined statistic of the best suspect (0
+// when none scored above 0).
 KnownPayloadMatch TestSuspectedMarks(const image::Plane& luma, const Key& key,
                                      const std::vector<SuspectedMark>& suspects,
                                      double max_false_positive = 1e-6);

@@ -757,6 +757,7 @@ struct GenuineResults {
   std::vector<double> same_similarities;  // every comparison of an asset with itself
   std::vector<std::string> cases;         // found, recorded, not VERIFIED
   std::vector<std::string> not_found_intact;
+  std::map<std::string, std::vector<std::string>> not_found;  // attack -> assets missed
   std::map<std::string, int> uncomparable;  // asset and reason -> attacks
   // The unmarked originals under the same attacks: the content the ledger describes, no mark.
   int originals = 0, originals_found = 0;
@@ -766,6 +767,8 @@ struct GenuineResults {
 void RecordGenuine(const Asset& a, const std::string& attack, const Verification& v,
                    GenuineResults* r) {
   if (attack == "none" && !v.found) r->not_found_intact.push_back(a.name + " (" + a.kind + ")");
+  if (!v.found)
+    r->not_found[attack].push_back(a.name + (a.kind == "generated-size" ? " (generated)" : ""));
   if (v.recorded && v.asset != &a) {
     ++r->wrong_payload;
     r->cases.push_back(a.name + " (" + a.kind + "), " + attack + ": the watermark named " +
@@ -857,6 +860,14 @@ void PrintGenuine(const std::vector<Asset>& assets, const std::vector<attacks::A
       r.originals_found, r.originals);
   PrintCases("Unmarked originals found", r.originals_cases, 40);
   PrintCases("Watermark not found even without an attack", r.not_found_intact, 40);
+  std::printf("\nWatermark not found, by attack:\n\n");
+  for (const attacks::Attack& attack : suite) {
+    const auto it = r.not_found.find(attack.name);
+    if (it == r.not_found.end()) continue;
+    std::string names;
+    for (const std::string& n : it->second) names += (names.empty() ? "" : ", ") + n;
+    std::printf("- %s (%zu): %s\n", attack.name.c_str(), it->second.size(), names.c_str());
+  }
   PrintCases("Found but called ALTERED or WATERMARK_MISMATCH", r.cases, 80);
   std::vector<std::string> uncomparable;
   for (const auto& [what, n] : r.uncomparable)

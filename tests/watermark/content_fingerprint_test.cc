@@ -440,3 +440,32 @@ BOOST_AUTO_TEST_CASE(the_index_finds_the_asset_a_copy_shows) {
   std::fill(flat.data(), flat.data() + flat.size_bytes(), uint8_t{128});
   BOOST_TEST(index.Nearest(Fingerprint(flat), 4).empty());
 }
+
+// A plain asset has no layout to correlate, so the index tells it by tone: a compressed copy
+// finds it, while a plain picture a few grey levels off, or a photograph, does not.
+BOOST_AUTO_TEST_CASE(the_index_finds_a_plain_asset_by_its_tone) {
+  ContentIndex index;
+  const Image photo = watermark::attacks::CropAt(Photo("coffee.png"), 0, 0, 256, 256);
+  index.Add(watermark::Payload::FromUint64(1, 64), Fingerprint(photo));
+  auto plain = [](int tone) {
+    Image img = *Image::Create(256, 256, 3);
+    for (int y = 0; y < 256; ++y)
+      for (int x = 0; x < 256; ++x)
+        for (int c = 0; c < 3; ++c) img.set_sample(x, y, c, tone + 20 * c + (x + y) / 200);
+    return img;
+  };
+  const Image asset = Marked(plain(90));
+  index.Add(watermark::Payload::FromUint64(2, 64), Fingerprint(asset));
+  const std::vector<watermark::SuspectedMark> s =
+      index.Nearest(Fingerprint(*watermark::attacks::Webp(asset, 50)), 4);
+  BOOST_REQUIRE(s.size() == 1u);
+  BOOST_TEST(s.front().payload.ToUint64() == 2u);
+  BOOST_TEST(index.Nearest(Fingerprint(plain(96)), 4).empty());
+  BOOST_TEST(index.Nearest(Fingerprint(*watermark::attacks::Scale(plain(89), 0.75)), 4).size() ==
+             1u);
+  // A copy of the photograph finds the photograph alone, not the plain asset.
+  const std::vector<watermark::SuspectedMark> p =
+      index.Nearest(Fingerprint(*watermark::attacks::Webp(photo, 50)), 4);
+  BOOST_REQUIRE(p.size() == 1u);
+  BOOST_TEST(p.front().payload.ToUint64() == 1u);
+}

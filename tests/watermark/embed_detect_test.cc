@@ -328,6 +328,33 @@ BOOST_AUTO_TEST_CASE(suspected_marks_are_found_in_place) {
   BOOST_TEST(m.z == 0.0);
 }
 
+// The suspects are given best first, and the first is tested at half the false-positive budget:
+// its bound is a third of what the same mark gets in last place of four (2/0.5 against 2/(0.5/3)
+// times the tail), and alone it is charged for its two statistics only.
+BOOST_AUTO_TEST_CASE(the_first_suspect_gets_half_the_budget) {
+  const Image photo = Photo("rocket.jpg");
+  const Image crop =
+      attacks::CropAt(photo, (photo.width() - 256) / 2, (photo.height() - 256) / 2, 256, 256);
+  const Payload truth = Payload::FromUint64(0x0123456789ABCDEFull, 64);
+  const image::Plane luma = Luma(*attacks::Webp(Marked(crop, truth), 50));
+  std::vector<SuspectedMark> suspects;
+  for (uint64_t v : {11ull, 12ull, 13ull})
+    suspects.push_back({Payload::FromUint64(v, 64), 256, 256});
+  suspects.insert(suspects.begin(), {truth, 256, 256});
+  const KnownPayloadMatch first = TestSuspectedMarks(luma, TestKey(), suspects);
+  std::rotate(suspects.begin(), suspects.begin() + 1, suspects.end());
+  const KnownPayloadMatch last = TestSuspectedMarks(luma, TestKey(), suspects);
+  const KnownPayloadMatch alone = TestSuspectedMarks(luma, TestKey(), {{truth, 256, 256}});
+  BOOST_REQUIRE(first.found);
+  BOOST_TEST(first.index == 0u);
+  BOOST_TEST(last.index == 3u);
+  BOOST_TEST(first.z == last.z);
+  BOOST_TEST(last.false_positive_probability / first.false_positive_probability == 3.0,
+             boost::test_tools::tolerance(1e-9));
+  BOOST_TEST(first.false_positive_probability / alone.false_positive_probability == 2.0,
+             boost::test_tools::tolerance(1e-9));
+}
+
 // A mirrored copy is still the asset. The mirrored reading reuses the first reading's whitened
 // canvases and comb candidates (angles negated), so flips combined with a turn or a crop, which
 // need the geometry search, are what this checks.

@@ -38,7 +38,19 @@ ContentIndex::Entry ContentIndex::Summarise(const ContentFingerprint& fp) {
   double spread = 0.0;
   for (uint8_t v : e.thumbnail) spread += (v - mean) * (v - mean);
   e.inverse_spread = spread > 0.0 ? float(1.0 / std::sqrt(spread)) : 0.0f;
+  e.mean = float(mean);
+  e.plain = spread < kPlainSpread * kPlainSpread * double(e.thumbnail.size());
   return e;
+}
+
+// The RMS difference of two thumbnails, grey levels.
+double ContentIndex::Difference(const Entry& a, const Entry& b) {
+  double sum = 0.0;
+  for (size_t k = 0; k < kThumbnailPixels; ++k) {
+    const double d = double(a.thumbnail[k]) - double(b.thumbnail[k]);
+    sum += d * d;
+  }
+  return std::sqrt(sum / double(kThumbnailPixels));
 }
 
 void ContentIndex::Add(const watermark::Payload& payload, const ContentFingerprint& fingerprint) {
@@ -51,27 +63,32 @@ std::vector<watermark::SuspectedMark> ContentIndex::Nearest(const ContentFingerp
                                                             size_t limit) const {
   const Entry q = Summarise(query);
   std::vector<watermark::SuspectedMark> out;
-  if (q.inverse_spread == 0.0f || limit == 0) return out;
+  if (limit == 0) return out;
   // Zero-mean query weights: the entries' own means then drop out of the correlation.
   std::array<float, kThumbnailPixels> weight{};
-  double mean = 0.0;
-  for (uint8_t v : q.thumbnail) mean += v;
-  mean /= double(q.thumbnail.size());
   for (size_t i = 0; i < weight.size(); ++i) {
-    weight[i] = float((q.thumbnail[i] - mean) * q.inverse_spread);
+    weight[i] = float((q.thumbnail[i] - q.mean) * q.inverse_spread);
   }
-  std::vector<std::pair<float, size_t>> ranked;  // (correlation, entry)
+  std::vector<std::pair<double, size_t>> ranked;  // (distance, entry)
   for (size_t i = 0; i < entries_.size(); ++i) {
     const Entry& e = entries_[i];
-    if (e.inverse_spread == 0.0f || !SameAspect(e.width, e.height, q.width, q.height)) continue;
+    if (!SameAspect(e.width, e.height, q.width, q.height)) continue;
+    if (q.plain || e.plain) {
+      // Cheap first: the means alone differ by no more than the RMS difference does.
+      if (std::fabs(e.mean - q.mean) > kPlainTolerance) continue;
+      const double d = Difference(q, e);
+      if (d <= kPlainTolerance)
+        ranked.emplace_back((1.0 - kMinCorrelation) * d / kPlainTolerance, i);
+      continue;
+    }
     float dot = 0.0f;
     for (size_t k = 0; k < weight.size(); ++k) dot += weight[k] * float(e.thumbnail[k]);
     const float correlation = dot * e.inverse_spread;
-    if (correlation >= kMinCorrelation) ranked.emplace_back(correlation, i);
+    if (correlation >= kMinCorrelation) ranked.emplace_back(1.0 - correlation, i);
   }
   const size_t n = std::min(limit, ranked.size());
   std::partial_sort(ranked.begin(), ranked.begin() + long(n), ranked.end(),
-                    [](const auto& a, const auto& b) { return a.first > b.first; });
+                    [](const auto& a, const auto& b) { return a.first < b.first; });
   for (size_t i = 0; i < n; ++i) {
     const Entry& e = entries_[ranked[i].second];
     out.push_back({e.payload, e.width, e.height});

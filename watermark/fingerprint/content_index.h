@@ -35,9 +35,18 @@ class ContentIndex {
   void Add(const watermark::Payload& payload, const ContentFingerprint& fingerprint);
   size_t size() const { return entries_.size(); }
 
-  // Up to `limit` assets of the query's aspect ratio (within 1%) whose thumbnails correlate best
-  // with the query's, at least kMinCorrelation, best first. Featureless (flat) thumbnails on
-  // either side match nothing.
+  // A thumbnail whose values spread less than this (RMS about their mean, grey levels) is plain:
+  // its correlation with another is mostly rounding, so plain pairs are told by tone instead.
+  static constexpr double kPlainSpread = 2.0;
+  // A pair where either thumbnail is plain is a suspect when the thumbnails differ by at most
+  // this (RMS, grey levels): WebP 50 moves a plain asset's by under 1.
+  static constexpr double kPlainTolerance = 3.0;
+
+  // Up to `limit` assets of the query's aspect ratio (within 1%), best first, whose thumbnails
+  // either correlate with the query's by at least kMinCorrelation or, where either is plain, lie
+  // within kPlainTolerance of it. The two kinds are ranked on one scale: a correlation c as
+  // 1 - c, a plain pair's difference d as (1 - kMinCorrelation) d / kPlainTolerance. Plain
+  // thumbnails of one tone are many in a large ledger; the limit bounds how many are tested.
   std::vector<watermark::SuspectedMark> Nearest(const ContentFingerprint& query,
                                                 size_t limit) const;
 
@@ -48,8 +57,11 @@ class ContentIndex {
     int height = 0;
     std::array<uint8_t, kThumbnailPixels> thumbnail{};  // mean luma, row-major
     float inverse_spread = 0.0f;  // 1 / |thumbnail - its mean|; 0 for a flat one
+    float mean = 0.0f;            // of the thumbnail
+    bool plain = false;           // spread under kPlainSpread
   };
   static Entry Summarise(const ContentFingerprint& fp);
+  static double Difference(const Entry& a, const Entry& b);
 
   std::vector<Entry> entries_;
 };
