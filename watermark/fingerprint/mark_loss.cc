@@ -132,6 +132,8 @@ CellMarks MarkShares(const image::Plane& luma, const image::Image* colours,
   for (int i = 0; i <= kGrid; ++i) xb[size_t(i)] = CellBoundary(luma.width, i);
   PixelColumns col;
   for (auto& c : col) c.assign(w, 0.0f);
+  bool periodic = true;
+  for (size_t x = 0; x < w && periodic; ++x) periodic = size_t(mark.column[x]) == x % t;
   // The pattern's rows across the image, one per place along the tile, made when first met.
   std::vector<std::vector<float>> pattern_rows(t);
   auto pattern_row = [&](int y) -> const float* {
@@ -140,7 +142,12 @@ CellMarks MarkShares(const image::Plane& luma, const image::Image* colours,
     if (r.empty()) {
       r.resize(w);
       const float* tile_row = mark.values.data() + place * t;
-      for (size_t x = 0; x < w; ++x) r[x] = tile_row[mark.column[x]];
+      if (periodic) {
+        // The image is its own canvas: the row is the tile's, repeated.
+        for (size_t x0 = 0; x0 < w; x0 += t) std::copy_n(tile_row, std::min(t, w - x0), &r[x0]);
+      } else {
+        for (size_t x = 0; x < w; ++x) r[x] = tile_row[mark.column[x]];
+      }
     }
     return r.data();
   };
@@ -186,10 +193,8 @@ CellMarks MarkShares(const image::Plane& luma, const image::Image* colours,
       const float* p = luma.row(y);
       const float v = offset(y);
       vv += double(v) * v;
-      AddRow(p, w, col[kX].data());
-      AddProducts(p, pattern_row(y), w, col[kXR].data());
-      AddProducts(p, p, w, col[kXX].data());
-      AddScaled(p, v, w, col[kXV].data());
+      AddMoments(p, pattern_row(y), v, w, col[kX].data(), col[kXR].data(), col[kXX].data(),
+                 col[kXV].data());
       // Without the query's colours, its luma tells the cramped cells; every second row is
       // enough, at half the cost.
       if (cramped_from_luma && (y - y0) % 2 == 0) {
