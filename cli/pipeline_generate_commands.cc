@@ -69,7 +69,16 @@ void AddGenerate(CLI::App& app, Context& ctx) {
                 " unrecorded files discarded");
       }
       for (const pipeline::GeneratedAsset& asset : summary.assets) {
+        if (!asset.watermark_read_back) {
+          std::fprintf(stderr,
+                       "hallmark: warning: %s: the watermark does not read back from the "
+                       "delivered file (the picture leaves it too little room, or the format "
+                       "removed it); its ledger record says "
+                       "so\n",
+                       asset.file.c_str());
+        }
         ctx.EmitJson({{"asset_id", asset.id},
+                      {"watermark_read_back", asset.watermark_read_back},
                       {"file", asset.file},
                       {"payload", asset.payload_hex},
                       {"content_hash", asset.content_hash},

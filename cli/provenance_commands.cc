@@ -408,6 +408,7 @@ void RegisterProvenance(CLI::App& app, Context& ctx) {
         j["asset_id"] = done.asset_id;
         j["payload"] = done.payload_hex;
         j["log_index"] = done.log_index;
+        j["watermark_read_back"] = done.watermark_read_back;
       }
       ctx.EmitJson(j);
       return kExitOk;

@@ -8,6 +8,7 @@
 #include "base/utf8.h"
 #include "image/codec.h"
 #include "pipeline/asset_identity.h"
+#include "pipeline/mark_read_back.h"
 #include "provenance/c2pa/image_signer.h"
 #include "provenance/c2pa/manifest_container.h"
 #include "provenance/c2pa/manifest_spec.h"
@@ -57,6 +58,7 @@ struct MarkedImage {
   Bytes encoded;
   watermark::Payload payload;
   Bytes fingerprint;
+  bool reads_back = false;  // MarkReadsBack
 };
 
 Result<MarkedImage> EmbedMark(const ContentSigningRequest& request, Studio& studio,
@@ -77,6 +79,7 @@ Result<MarkedImage> EmbedMark(const ContentSigningRequest& request, Studio& stud
   image::EncodeOptions encode;
   encode.jpeg.quality = request.jpeg_quality;
   HM_ASSIGN_OR_RETURN(marked.encoded, image::Encode(out, format, encode));
+  marked.reads_back = MarkReadsBack(marked.encoded, key, marked.payload);
   return marked;
 }
 
@@ -93,7 +96,7 @@ Result<audit::AssetRecord> AssetRecordFor(const ContentSigningRequest& request,
                            {"source_sha256", marked.source_sha256},
                            {"digital_source_type", spec.digital_source_type},
                            {"format", image::FormatName(format)},
-                           {"marks", {{"manifest", true}, {"watermark", true}}}};
+                           {"marks", {{"manifest", true}, {"watermark", marked.reads_back}}}};
   record.parameters_json = DumpJsonReplacingInvalidUtf8(params);
   record.content_hash = Sha256Hex(signed_file);
   HM_ASSIGN_OR_RETURN(auto store, provenance::FindManifestStore(signed_file, format));
@@ -210,6 +213,13 @@ Result<SignedContent> SignContent(const ContentSigningRequest& request, Studio& 
   result.asset_id = spec.asset_id;
   result.payload_hex = marked->payload.ToHex();
   result.log_index = committed.front().log_index;
+  result.watermark_read_back = marked->reads_back;
+  if (!marked->reads_back) {
+    result.notes.push_back(
+        "warning: the watermark does not read back from " + request.out +
+        " (the picture leaves it too little room, or the format removed it); its ledger "
+        "record says so");
+  }
   return result;
 }
 

@@ -49,6 +49,7 @@ struct SignedContent {
   std::string asset_id;
   std::string payload_hex;
   uint64_t log_index = 0;
+  bool watermark_read_back = false;  // MarkReadsBack: the ledger's "marks" say the same
 };
 
 // `studio` must have its ledger open read-write when `request.watermark` is set.

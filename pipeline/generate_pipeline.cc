@@ -7,6 +7,7 @@
 #include "base/utf8.h"
 #include "generator/sample_delivery.h"
 #include "pipeline/asset_identity.h"
+#include "pipeline/mark_read_back.h"
 #include "pipeline/pending_outputs.h"
 #include "provenance/c2pa/image_signer.h"
 #include "provenance/c2pa/manifest_container.h"
@@ -191,6 +192,10 @@ Result<StagedAsset> DeliverImage(const GenerateRequest& request, const Run& run,
   HM_ASSIGN_OR_RETURN(Bytes encoded, image::Encode(marked, request.format, enc));
   times.encode += Since(t0);
 
+  t0 = Clock::now();
+  const bool mark_reads_back = MarkReadsBack(encoded, run.wm_key, payload);
+  times.watermark += Since(t0);
+
   const std::string& model_id = run.model->info().model_id;
   nlohmann::json params = AssetParameters(request, model_id, g, marked);
   t0 = Clock::now();
@@ -220,7 +225,9 @@ Result<StagedAsset> DeliverImage(const GenerateRequest& request, const Run& run,
   HM_RETURN_IF_ERROR(outputs.Stage(asset_id, file_name, signed_file));
   times.stage += Since(t0);
 
-  params["marks"] = {{"manifest", true}, {"watermark", true}, {"iptc", true}, {"tc260", true}};
+  asset.watermark_read_back = mark_reads_back;
+  params["marks"] = {
+      {"manifest", true}, {"watermark", mark_reads_back}, {"iptc", true}, {"tc260", true}};
   audit::AssetRecord& record = staged.record;
   record.id = asset_id;
   record.payload = LedgerPayloadBytes(payload);

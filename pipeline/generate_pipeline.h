@@ -62,6 +62,9 @@ struct GeneratedAsset {
   int class_index = 0;
   std::string class_name;
   uint64_t seed = 0;
+  // The delivered file gives its payload back at its own geometry. False where the picture left
+  // the mark no room (line art, saturated colours); the ledger's "marks" then say so.
+  bool watermark_read_back = true;
 };
 
 // Where the time went, for the benchmark.

@@ -88,6 +88,8 @@ BOOST_AUTO_TEST_CASE(generate_delivers_signed_watermarked_recorded_assets) {
     BOOST_TEST(std::filesystem::exists(file));
     BOOST_TEST(d["asset_id"].get<std::string>() == "hm-" + d["payload"].get<std::string>());
     BOOST_TEST(d["payload"].get<std::string>().size() == 16u);  // 64-bit payload at 256 px
+    // The delivered file itself gives its payload back.
+    BOOST_TEST(d["watermark_read_back"].get<bool>());
     s.assets.push_back(file);
     s.asset_ids.push_back(d["asset_id"].get<std::string>());
   }

@@ -248,6 +248,7 @@ BOOST_AUTO_TEST_CASE(sign_with_watermark_records_the_asset) {
     auto done = nlohmann::json::parse(sign.out);
     const std::string payload = done["payload"];
     BOOST_TEST(done["asset_id"] == "hm-" + payload);
+    BOOST_TEST(done["watermark_read_back"] == true);
     payloads.push_back(payload);
 
     auto report = nlohmann::json::parse(cli.Run({"provenance", "verify", out, "--json"}).out);

@@ -1,0 +1,21 @@
+// MarkReadsBack(): the check `generate` and `sign --watermark` make on each file they deliver.
+#ifndef HALLMARK_PIPELINE_MARK_READ_BACK_H_
+#define HALLMARK_PIPELINE_MARK_READ_BACK_H_
+
+#include "base/bytes.h"
+#include "watermark/key.h"
+#include "watermark/payload.h"
+
+namespace hallmark::pipeline {
+
+// Whether the encoded file's own pixels give back `payload` at their own geometry (no search,
+// a few milliseconds). The embedder never clips, so a picture with no room for the mark
+// (black-and-white line art, saturated colours) carries little or none of it, and a delivery
+// format can remove it; without this check such an asset would be recorded as watermarked and
+// pass a policy that requires the mark. False for a file that does not decode.
+bool MarkReadsBack(const Bytes& encoded, const watermark::Key& key,
+                   const watermark::Payload& payload);
+
+}  // namespace hallmark::pipeline
+
+#endif  // HALLMARK_PIPELINE_MARK_READ_BACK_H_
