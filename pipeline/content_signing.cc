@@ -79,7 +79,7 @@ Result<MarkedImage> EmbedMark(const ContentSigningRequest& request, Studio& stud
   image::EncodeOptions encode;
   encode.jpeg.quality = request.jpeg_quality;
   HM_ASSIGN_OR_RETURN(marked.encoded, image::Encode(out, format, encode));
-  marked.reads_back = MarkReadsBack(marked.encoded, key, marked.payload);
+  marked.reads_back = MarkReadsBack(out, format, marked.encoded, key, marked.payload);
   return marked;
 }
 

@@ -193,7 +193,7 @@ Result<StagedAsset> DeliverImage(const GenerateRequest& request, const Run& run,
   times.encode += Since(t0);
 
   t0 = Clock::now();
-  const bool mark_reads_back = MarkReadsBack(encoded, run.wm_key, payload);
+  const bool mark_reads_back = MarkReadsBack(marked, request.format, encoded, run.wm_key, payload);
   times.watermark += Since(t0);
 
   const std::string& model_id = run.model->info().model_id;

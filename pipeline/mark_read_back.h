@@ -3,18 +3,22 @@
 #define HALLMARK_PIPELINE_MARK_READ_BACK_H_
 
 #include "base/bytes.h"
+#include "image/codec.h"
+#include "image/image.h"
 #include "watermark/key.h"
 #include "watermark/payload.h"
 
 namespace hallmark::pipeline {
 
-// Whether the encoded file's own pixels give back `payload` at their own geometry (no search,
-// a few milliseconds). The embedder never clips, so a picture with no room for the mark
-// (black-and-white line art, saturated colours) carries little or none of it, and a delivery
-// format can remove it; without this check such an asset would be recorded as watermarked and
-// pass a policy that requires the mark. False for a file that does not decode.
-bool MarkReadsBack(const Bytes& encoded, const watermark::Key& key,
-                   const watermark::Payload& payload);
+// Whether the delivered file's own pixels give back `payload` at their own geometry (no search,
+// about a millisecond at 256 px). The embedder never clips, so a picture with no room for the
+// mark (black-and-white line art, saturated colours) carries little or none of it, and a lossy
+// delivery format can remove it; without this check such an asset would be recorded as
+// watermarked and pass a policy that requires the mark. `encoded` is the file as delivered in
+// `format`, made from `marked`: a PNG holds exactly `marked`, so only other formats are decoded.
+// False for a file that does not decode.
+bool MarkReadsBack(const image::Image& marked, image::Format format, const Bytes& encoded,
+                   const watermark::Key& key, const watermark::Payload& payload);
 
 }  // namespace hallmark::pipeline
 
