@@ -758,7 +758,7 @@ struct GenuineResults {
   std::vector<std::string> cases;         // found, recorded, not VERIFIED
   std::vector<std::string> not_found_intact;
   std::map<std::string, std::vector<std::string>> not_found;  // attack -> assets missed
-  std::map<std::string, int> uncomparable;  // asset and reason -> attacks
+  std::map<std::string, int> uncomparable;                    // asset and reason -> attacks
   // The unmarked originals under the same attacks: the content the ledger describes, no mark.
   int originals = 0, originals_found = 0;
   std::vector<std::string> originals_cases;
