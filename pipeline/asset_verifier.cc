@@ -250,11 +250,12 @@ const std::vector<watermark::Payload>& AssetVerifier::KnownPayloads() {
 const fingerprint::ContentIndex& AssetVerifier::RecordedContent() {
   return recorded_content_.Get(LedgerSize(), [this](fingerprint::ContentIndex* index) {
     if (!ledger_) return;
-    // Only fingerprints of the current algorithm that decode, of assets whose ids carry a
+    // Only fingerprints of a known algorithm that decode, of assets whose ids carry a
     // payload; a record that does not parse cannot be a suspect, and the ledger layer reports it
     // if hit.
     Status read = ledger_->ForEachAsset([index](const audit::AssetRecord& record) {
-      if (!record.fingerprint || record.fingerprint->algorithm != fingerprint::kAlgorithm) {
+      if (!record.fingerprint ||
+          !fingerprint::IsFingerprintAlgorithm(record.fingerprint->algorithm)) {
         return Status::Ok();
       }
       Result<watermark::Payload> payload = PayloadForAssetId(record.id);
@@ -371,7 +372,7 @@ ContentEvidence AssetVerifier::CheckContent(image::Plane luma, const image::Imag
   }
   c.algorithm = record.fingerprint->algorithm;
   c.state = ContentState::kUncomparable;
-  if (c.algorithm != fingerprint::kAlgorithm) {
+  if (!fingerprint::IsFingerprintAlgorithm(c.algorithm)) {
     c.note = "unknown fingerprint algorithm '" + c.algorithm + "'";
     return c;
   }

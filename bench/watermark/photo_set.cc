@@ -130,6 +130,17 @@ std::vector<Picture> LoadPicturePool(const std::vector<std::string>& dirs,
                            std::to_string(options.min_short_side) + "-px short side");
         continue;
       }
+      // A picture whose colour channels equal another's is one picture (wallpapers that draw
+      // their design in the alpha channel, which ToRgbOrGrey drops, are plain white).
+      const auto same = std::find_if(pool.begin(), pool.end(), [&](const Picture& p) {
+        return p.img.width() == pic.img.width() && p.img.height() == pic.img.height() &&
+               p.img.channels() == pic.img.channels() &&
+               std::equal(p.img.data(), p.img.data() + p.img.size_bytes(), pic.img.data());
+      });
+      if (same != pool.end()) {
+        skipped->push_back(path.string() + ": the same pixels as " + same->name);
+        continue;
+      }
       pool.push_back(std::move(pic));
     }
   }

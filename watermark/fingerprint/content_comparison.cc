@@ -28,6 +28,9 @@ constexpr int kRefineRadius = 64;
 // A flat record's copy is taken for the asset, edited, only within this many grey levels of the
 // record's tone.
 constexpr double kFlatToneShift = 10.0;
+// ... and for the asset itself, unedited, only where each colour channel's mean is within this
+// many levels of the recorded colour: two plain pictures can share their luma in other colours.
+constexpr double kFlatColourShift = 6.0;
 
 // The query's luma in the recorded image's working frame, and which samples carry content.
 struct Registered {
@@ -498,13 +501,16 @@ ContentComparison Decided(ContentComparison c, bool matches,
 // contrast fit, to within max_tone_residual grey levels (robust sigma). A picture with structure
 // of its own, such as a photograph a mark was copied onto, leaves residuals of tens of levels.
 //
-// A flat record (tones spread under min_tone_range) never confirms a copy: any plain picture
-// would match its tones. It can still tell where a whole copy was changed (a patch or text on a
-// plain background), and that a textured picture is not it.
+// A flat record (tones spread under min_tone_range) is matched by any plain picture of its tone
+// and colour: a whole, plain copy within kFlatToneShift of its tone and kFlatColourShift of its
+// recorded colour is the asset; one in its tone with changed regions is the asset, altered (a
+// patch or text on a plain background); a textured picture is not it. Without a recorded colour
+// (an old record) or the query's colours, a plain copy is left uncomparable.
 ContentComparison CompareByTone(const ContentFingerprint& rec, double rec_structure,
                                 const Registered& reg, int ww, int wh, const Grid& grid,
                                 bool native, const ComparisonThresholds& t,
-                                const std::optional<MeasuredMarks>& marks) {
+                                const std::optional<MeasuredMarks>& marks,
+                                const image::Image* colours) {
   double sum = 0.0, squares = 0.0;
   for (int i = 0; i < kCells; ++i) {
     const double m = rec.mean(i % kGrid, i / kGrid);
@@ -524,7 +530,7 @@ ContentComparison CompareByTone(const ContentFingerprint& rec, double rec_struct
   ContentComparison c;
   c.min_similarity = t.min_tone_similarity;
   c.cells_compared = cells.count;
-  c.note = flat ? std::string(kFlat) + ": compared by tone for changes only"
+  c.note = flat ? std::string(kFlat) + ": compared by its tone and colour"
                 : "the recorded image is featureless: compared by tone";
   if (cells.count < t.min_cells) {
     return Uncomparable(t, "too little of the recorded image is visible (" +
@@ -549,15 +555,35 @@ ContentComparison CompareByTone(const ContentFingerprint& rec, double rec_struct
   const double residual = 1.4826 * Median(std::move(abs_resid));
   const bool mostly_unchanged = 2 * c.cells_changed <= c.cells_compared && kept.size() >= 16;
   if (flat) {
-    // Only the tones' residual tells a plain copy from a textured picture here. And only a copy
-    // in the record's own tone (a stripped one; not brightened, nor another plain picture the
-    // mark was copied onto) is taken for the asset with an edit.
+    // Only the tones' residual tells a plain copy from a textured picture here. Only a copy in
+    // the record's own tone (a stripped one; not brightened) is taken for the asset with an edit,
+    // and only one in its own colour as well for the asset unedited: another plain picture the
+    // mark was copied onto matches its luma as easily.
     const bool plain = mostly_unchanged && residual <= t.max_tone_residual;
     const double mean_tone = sum / kCells;
-    const bool own_tone = std::fabs(a * mean_tone + b - mean_tone) <= kFlatToneShift;
+    const double tone_shift = std::fabs(a * mean_tone + b - mean_tone);
+    const bool known_colour = rec.has_colour() && colours;
+    double colour_shift = 0.0;
+    if (known_colour) {
+      const std::array<double, 3> q = MeanColour(*colours);
+      for (size_t k = 0; k < 3; ++k)
+        colour_shift = std::max(colour_shift, std::fabs(q[k] - rec.colour()[k]));
+    }
+    // One figure for the tests a copy passes at or above 0: the verdict's "distance".
+    c.similarity = 1.0 - std::max({tone_shift / kFlatToneShift, residual / t.max_tone_residual,
+                                   colour_shift / kFlatColourShift});
+    c.min_similarity = 0.0;
     ContentComparison d = Decided(std::move(c), plain, changed, rec, t);
-    if (d.match == ContentMatch::kSame || (d.match == ContentMatch::kAltered && !own_tone))
-      return Uncomparable(t, kFlat);
+    if (d.match == ContentMatch::kDifferent) return d;
+    if (tone_shift > kFlatToneShift) {
+      return Uncomparable(t, std::string(kFlat) + ", and the image is not in its tone");
+    }
+    if (d.match == ContentMatch::kSame && !known_colour) {
+      return Uncomparable(t, std::string(kFlat) + ", and its colour was not recorded");
+    }
+    if (d.match == ContentMatch::kSame && colour_shift > kFlatColourShift) {
+      return Uncomparable(t, std::string(kFlat) + ", and the image is not in its colour");
+    }
     return d;
   }
   // The similarity reported is the correlation of the cell means themselves (not band-passed).
@@ -590,7 +616,9 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
                                          const image::Image& query, const Alignment& alignment,
                                          const ComparisonThresholds& thresholds) {
   if (query.empty()) return CompareContent(recorded, image::Plane(), alignment, thresholds);
-  return CompareContent(recorded, watermark::LumaPlane(query), alignment, thresholds);
+  // No mark to look for, only the colours.
+  const RecordedMark colours{nullptr, {}, &query};
+  return CompareContent(recorded, watermark::LumaPlane(query), alignment, thresholds, &colours);
 }
 
 Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
@@ -634,10 +662,16 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
       !alignment.mirrored && query_width == recorded.width() && query_height == recorded.height()) {
     marks = MeasureMarks(query_luma, *mark);
   }
+  // The query's colours, where the caller gave them for this very image.
+  const image::Image* query_colours = mark && mark->query && mark->query->width() == query_width &&
+                                              mark->query->height() == query_height
+                                          ? mark->query
+                                          : nullptr;
   const Registered reg = Register(std::move(query_luma), to_working, alignment);
   const Grid grid = GridFor(ww, wh);
   if (featureless) {
-    return CompareByTone(recorded, structure, reg, ww, wh, grid, native, thresholds, marks);
+    return CompareByTone(recorded, structure, reg, ww, wh, grid, native, thresholds, marks,
+                         query_colours);
   }
   QueryCells cells;
   Placement at;

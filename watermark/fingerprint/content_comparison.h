@@ -24,8 +24,16 @@
 //   must then show the whole picture, and is compared by tone (its cell means against the
 //   record's after a brightness and contrast fit); changed cells make it kAltered as above. It
 //   cannot tell the record from another picture of the same gradient.
+// - A flat record (its cell means spread under min_tone_range) is matched by any plain picture of
+//   its tone and colour. A whole copy whose tone is within 10 grey levels of it: kAltered where
+//   cells changed; kSame where none did and each colour channel's mean is within 6 levels of the
+//   recorded colour. A textured picture is kDifferent. `similarity` is then 1 minus the largest
+//   of the tone shift over 10 levels, the tone residual over max_tone_residual and the colour
+//   shift over 6 levels (`min_similarity` 0).
 // - kUncomparable when too little of the recorded image is visible, when a featureless record is
-//   met by a crop (nothing places it), or when the record is flat (no tones to compare).
+//   met by a crop (nothing places it), or when a flat record is met by a plain picture in another
+//   tone or colour (or its colour is unknown: a record made before colours, or a query given as
+//   luma alone).
 #ifndef HALLMARK_WATERMARK_FINGERPRINT_CONTENT_COMPARISON_H_
 #define HALLMARK_WATERMARK_FINGERPRINT_CONTENT_COMPARISON_H_
 
@@ -67,7 +75,7 @@ struct ComparisonThresholds {
   // wallpapers of one design in other colours reach 0.6-0.97).
   double min_tone_similarity = 0.98;
   // ... and the least spread of the record's cell means (standard deviation, grey levels): a
-  // flatter record is kUncomparable, as any plain picture would match its tones.
+  // flatter record is flat, matched by tone and colour (above).
   double min_tone_range = 8.0;
 };
 
@@ -111,7 +119,8 @@ struct RecordedMark {
   watermark::Payload payload;
   // The query itself, when the caller has it: where a pixel's channels leave no room above or
   // below (a saturated colour, as well as black or white), the embedder could not mark it. Without
-  // it only the luma's own extremes are known.
+  // it only the luma's own extremes are known, and a flat record cannot be confirmed (its colour
+  // is compared). With `key` null only the colours are used.
   const image::Image* query = nullptr;
 };
 Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,

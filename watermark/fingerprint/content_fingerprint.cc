@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include "watermark/canvas.h"
@@ -11,9 +12,11 @@
 namespace hallmark::fingerprint {
 namespace {
 
-constexpr uint8_t kVersion = 1;
+constexpr uint8_t kVersionWithoutColour = 1;
+constexpr uint8_t kVersion = 2;
 constexpr size_t kHeaderBytes = 1 + 1 + 4 + 4;
-constexpr size_t kEncodedBytes = kHeaderBytes + 2 * size_t(kCells);
+constexpr size_t kEncodedBytesWithoutColour = kHeaderBytes + 2 * size_t(kCells);
+constexpr size_t kEncodedBytes = kEncodedBytesWithoutColour + 3;
 
 void PutU32(Bytes* out, uint32_t v) {
   for (int shift = 24; shift >= 0; shift -= 8) out->push_back(uint8_t(v >> shift));
@@ -30,9 +33,47 @@ uint8_t QuantiseDetail(float level) {
 
 }  // namespace
 
+bool IsFingerprintAlgorithm(std::string_view name) {
+  return name == kAlgorithm || name == kAlgorithmWithoutColour;
+}
+
+std::array<double, 3> MeanColour(const image::Image& img) {
+  std::array<double, 3> out{};
+  if (img.empty()) return out;
+  const int n = img.channels(), colours = n >= 3 ? 3 : 1;
+  const bool wide = img.bit_depth() == 16;
+  std::array<double, 3> sum{};
+  for (int y = 0; y < img.height(); ++y) {
+    const uint8_t* row = img.row(y);
+    // Per row first: a row of 8-bit samples sums exactly in an integer.
+    std::array<uint64_t, 3> r{};
+    for (int x = 0; x < img.width(); ++x) {
+      for (int c = 0; c < colours; ++c) {
+        const size_t i = size_t(x) * size_t(n) + size_t(c);
+        if (wide) {
+          uint16_t v;  // native byte order, as Image keeps 16-bit samples
+          std::memcpy(&v, row + 2 * i, 2);
+          r[size_t(c)] += v;
+        } else {
+          r[size_t(c)] += row[i];
+        }
+      }
+    }
+    for (int c = 0; c < colours; ++c) sum[size_t(c)] += double(r[size_t(c)]);
+  }
+  const double scale = 1.0 / (double(img.width()) * double(img.height()) * (wide ? 257.0 : 1.0));
+  for (int c = 0; c < 3; ++c) out[size_t(c)] = sum[size_t(colours == 3 ? c : 0)] * scale;
+  return out;
+}
+
 Result<ContentFingerprint> ContentFingerprint::Compute(const image::Image& img) {
   if (img.empty()) return Status::InvalidArgument("fingerprint: the image is empty");
-  return FromLuma(watermark::LumaPlane(img));
+  HM_ASSIGN_OR_RETURN(ContentFingerprint fp, FromLuma(watermark::LumaPlane(img)));
+  const std::array<double, 3> colour = MeanColour(img);
+  for (size_t c = 0; c < 3; ++c)
+    fp.colour_[c] = uint8_t(std::clamp(std::lround(colour[c]), 0L, 255L));
+  fp.has_colour_ = true;
+  return fp;
 }
 
 Result<ContentFingerprint> ContentFingerprint::FromLuma(const image::Plane& luma) {
@@ -59,9 +100,13 @@ Result<ContentFingerprint> ContentFingerprint::FromLuma(const image::Plane& luma
 }
 
 Result<ContentFingerprint> ContentFingerprint::Decode(ByteView bytes) {
-  if (bytes.size() != kEncodedBytes || bytes[0] != kVersion || bytes[1] != kGrid) {
-    return Status::BadInput("fingerprint: not a " + std::string(kAlgorithm) + " value (" +
-                            std::to_string(bytes.size()) + " bytes)");
+  const bool with_colour = bytes.size() == kEncodedBytes && bytes[0] == kVersion;
+  const bool without_colour =
+      bytes.size() == kEncodedBytesWithoutColour && bytes[0] == kVersionWithoutColour;
+  if ((!with_colour && !without_colour) || bytes[1] != kGrid) {
+    return Status::BadInput("fingerprint: not a " + std::string(kAlgorithm) + " or " +
+                            kAlgorithmWithoutColour + " value (" + std::to_string(bytes.size()) +
+                            " bytes)");
   }
   ContentFingerprint fp;
   const uint32_t w = GetU32(bytes.data() + 2), h = GetU32(bytes.data() + 6);
@@ -75,18 +120,23 @@ Result<ContentFingerprint> ContentFingerprint::Decode(ByteView bytes) {
   fp.height_ = int(h);
   std::copy_n(bytes.data() + kHeaderBytes, kCells, fp.mean_.begin());
   std::copy_n(bytes.data() + kHeaderBytes + kCells, kCells, fp.detail_.begin());
+  if (with_colour) {
+    std::copy_n(bytes.data() + kEncodedBytesWithoutColour, 3, fp.colour_.begin());
+    fp.has_colour_ = true;
+  }
   return fp;
 }
 
 Bytes ContentFingerprint::Encode() const {
   Bytes out;
   out.reserve(kEncodedBytes);
-  out.push_back(kVersion);
+  out.push_back(has_colour_ ? kVersion : kVersionWithoutColour);
   out.push_back(uint8_t(kGrid));
   PutU32(&out, uint32_t(width_));
   PutU32(&out, uint32_t(height_));
   out.insert(out.end(), mean_.begin(), mean_.end());
   out.insert(out.end(), detail_.begin(), detail_.end());
+  if (has_colour_) out.insert(out.end(), colour_.begin(), colour_.end());
   return out;
 }
 
