@@ -14,6 +14,7 @@
 #include "generator/generator_only.h"
 #include "generator/imported_model.h"
 #include "pipeline/generate_pipeline.h"
+#include "pipeline/mark_read_back.h"
 #include "pipeline/model_registration.h"
 #endif
 
@@ -70,12 +71,8 @@ void AddGenerate(CLI::App& app, Context& ctx) {
       }
       for (const pipeline::GeneratedAsset& asset : summary.assets) {
         if (!asset.watermark_read_back) {
-          std::fprintf(stderr,
-                       "hallmark: warning: %s: the watermark does not read back from the "
-                       "delivered file (the picture leaves it too little room, or the format "
-                       "removed it); its ledger record says "
-                       "so\n",
-                       asset.file.c_str());
+          std::fprintf(stderr, "hallmark: warning: %s\n",
+                       pipeline::MarkNotReadBackWarning(asset.file).c_str());
         }
         ctx.EmitJson({{"asset_id", asset.id},
                       {"watermark_read_back", asset.watermark_read_back},

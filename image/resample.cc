@@ -196,4 +196,9 @@ Result<Image> Resize(const Image& src, int width, int height, Filter filter, uin
   return FromPlanes(planes, src.bit_depth());
 }
 
+bool SameAspect(int w1, int h1, int w2, int h2) {
+  const double a = double(w1) * double(h2), b = double(w2) * double(h1);
+  return std::fabs(a - b) <= 0.01 * std::max(a, b);
+}
+
 }  // namespace hallmark::image

@@ -28,6 +28,10 @@ Plane Resize(const Plane& src, int width, int height, Filter filter);
 Result<Image> Resize(const Image& src, int width, int height, Filter filter,
                      uint64_t max_pixels = DecodeLimits{}.max_pixels);
 
+// Whether a w1 x h1 and a w2 x h2 image have the same aspect ratio within 1%: one could be the
+// other resized, as the watermark's suspects and the content index ask of a copy.
+bool SameAspect(int w1, int h1, int w2, int h2);
+
 }  // namespace hallmark::image
 
 #endif  // HALLMARK_IMAGE_RESAMPLE_H_

@@ -215,10 +215,7 @@ Result<SignedContent> SignContent(const ContentSigningRequest& request, Studio& 
   result.log_index = committed.front().log_index;
   result.watermark_read_back = marked->reads_back;
   if (!marked->reads_back) {
-    result.notes.push_back(
-        "warning: the watermark does not read back from " + request.out +
-        " (the picture leaves it too little room, or the format removed it); its ledger "
-        "record says so");
+    result.notes.push_back("warning: " + MarkNotReadBackWarning(request.out));
   }
   return result;
 }

@@ -2,6 +2,8 @@
 #ifndef HALLMARK_PIPELINE_MARK_READ_BACK_H_
 #define HALLMARK_PIPELINE_MARK_READ_BACK_H_
 
+#include <string>
+
 #include "base/bytes.h"
 #include "image/codec.h"
 #include "image/image.h"
@@ -19,6 +21,10 @@ namespace hallmark::pipeline {
 // False for a file that does not decode.
 bool MarkReadsBack(const image::Image& marked, image::Format format, const Bytes& encoded,
                    const watermark::Key& key, const watermark::Payload& payload);
+
+// What the studio is told about `file` when MarkReadsBack was false: one sentence, the same from
+// every command that delivers.
+std::string MarkNotReadBackWarning(const std::string& file);
 
 }  // namespace hallmark::pipeline
 

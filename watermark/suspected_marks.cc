@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "image/resample.h"
 #include "watermark/canvas.h"
 #include "watermark/mode.h"
 #include "watermark/spreading_pattern.h"
@@ -14,11 +15,6 @@
 
 namespace hallmark::watermark {
 namespace {
-
-bool SameAspect(int w1, int h1, int w2, int h2) {
-  const double a = double(w1) * double(h2), b = double(w2) * double(h1);
-  return std::fabs(a - b) <= 0.01 * std::max(a, b);
-}
 
 // The share of the false-positive budget the suspect at `rank` (0 = the best) of `n` is tested
 // at: half for the best, the rest split evenly. The shares sum to 1, so the union bound holds as
@@ -39,7 +35,8 @@ KnownPayloadMatch TestSuspectedMarks(const image::Plane& luma, const Key& key,
     const SuspectedMark& s = suspects[i];
     const int bits = int(s.payload.bits().size());
     if (bits != kStandardMode.data_bits && bits != kSmallMode.data_bits) continue;
-    if (s.width <= 0 || s.height <= 0 || !SameAspect(s.width, s.height, luma.width, luma.height)) {
+    if (s.width <= 0 || s.height <= 0 ||
+        !image::SameAspect(s.width, s.height, luma.width, luma.height)) {
       continue;
     }
     tested.emplace_back(i, &ModeFor(bits, s.width, s.height));

@@ -512,10 +512,7 @@ ContentComparison CompareByTone(const ContentFingerprint& rec, double rec_struct
                                 const std::optional<MeasuredMarks>& marks,
                                 const image::Image* colours) {
   double sum = 0.0, squares = 0.0;
-  for (int i = 0; i < kCells; ++i) {
-    const double m = rec.mean(i % kGrid, i / kGrid);
-    sum += m, squares += m * m;
-  }
+  for (const float m : RecordedMeans(rec)) sum += m, squares += double(m) * m;
   const double tone_sd =
       std::sqrt(std::max(0.0, squares / kCells - (sum / kCells) * (sum / kCells)));
   const bool flat = tone_sd < t.min_tone_range;
@@ -562,12 +559,12 @@ ContentComparison CompareByTone(const ContentFingerprint& rec, double rec_struct
     const bool plain = mostly_unchanged && residual <= t.max_tone_residual;
     const double mean_tone = sum / kCells;
     const double tone_shift = std::fabs(a * mean_tone + b - mean_tone);
-    const bool known_colour = rec.has_colour() && colours;
+    const bool known_colour = rec.has_colour() && colours != nullptr;
     double colour_shift = 0.0;
     if (known_colour) {
-      const std::array<double, 3> q = MeanColour(*colours);
+      const std::array<double, 3> seen = MeanColour(*colours);
       for (size_t k = 0; k < 3; ++k)
-        colour_shift = std::max(colour_shift, std::fabs(q[k] - rec.colour()[k]));
+        colour_shift = std::max(colour_shift, std::fabs(seen[k] - rec.colour()[k]));
     }
     // One figure for the tests a copy passes at or above 0: the verdict's "distance".
     c.similarity = 1.0 - std::max({tone_shift / kFlatToneShift, residual / t.max_tone_residual,
@@ -578,8 +575,11 @@ ContentComparison CompareByTone(const ContentFingerprint& rec, double rec_struct
     if (tone_shift > kFlatToneShift) {
       return Uncomparable(t, std::string(kFlat) + ", and the image is not in its tone");
     }
-    if (d.match == ContentMatch::kSame && !known_colour) {
+    if (d.match == ContentMatch::kSame && !rec.has_colour()) {
       return Uncomparable(t, std::string(kFlat) + ", and its colour was not recorded");
+    }
+    if (d.match == ContentMatch::kSame && !colours) {
+      return Uncomparable(t, std::string(kFlat) + ", and the image's colours were not given");
     }
     if (d.match == ContentMatch::kSame && colour_shift > kFlatColourShift) {
       return Uncomparable(t, std::string(kFlat) + ", and the image is not in its colour");

@@ -4,15 +4,12 @@
 #include <cmath>
 #include <utility>
 
+#include "image/resample.h"
+
 namespace hallmark::fingerprint {
 namespace {
 
 constexpr int kCellsPerPixel = kGrid / ContentIndex::kThumbnail;
-
-bool SameAspect(int w1, int h1, int w2, int h2) {
-  const double a = double(w1) * double(h2), b = double(w2) * double(h1);
-  return std::fabs(a - b) <= 0.01 * std::max(a, b);
-}
 
 }  // namespace
 
@@ -72,7 +69,7 @@ std::vector<watermark::SuspectedMark> ContentIndex::Nearest(const ContentFingerp
   std::vector<std::pair<double, size_t>> ranked;  // (distance, entry)
   for (size_t i = 0; i < entries_.size(); ++i) {
     const Entry& e = entries_[i];
-    if (!SameAspect(e.width, e.height, q.width, q.height)) continue;
+    if (!image::SameAspect(e.width, e.height, q.width, q.height)) continue;
     if (q.plain || e.plain) {
       // Cheap first: the means alone differ by no more than the RMS difference does.
       if (std::fabs(e.mean - q.mean) > kPlainTolerance) continue;

@@ -175,13 +175,10 @@ CellMarks MarkShares(const image::Plane& luma, const image::Image* colours,
       }
       RowOfPatternSums sums;
       for (size_t cx = 0; cx < size_t(kGrid); ++cx) {
-        const double centre = 0.5 * (xb[cx] + xb[cx + 1] - 1);
-        PatternSums& s = sums[cx];
-        for (int x = xb[cx]; x < xb[cx + 1]; ++x) {
-          const size_t i = size_t(x);
-          s.r += pattern_col[kR][i], s.rr += pattern_col[kRR][i], s.rv += pattern_col[kRV][i];
-          s.ru += pattern_col[kR][i] * (x - centre);
-        }
+        const int x0 = xb[cx], n = xb[cx + 1] - x0;
+        sums[cx] = {SumOf(pattern_col[kR].data() + x0, n), SumOf(pattern_col[kRR].data() + x0, n),
+                    MomentOf(pattern_col[kR].data() + x0, n),
+                    SumOf(pattern_col[kRV].data() + x0, n)};
       }
       seen.emplace_back(places, sums);
       known = seen.end() - 1;
