@@ -157,6 +157,9 @@ CellMarks MarkShares(const image::Plane& luma, const image::Image* colours,
   std::array<std::vector<float>, kPatternColumns> pattern_col;
   for (auto& c : pattern_col) c.assign(w, 0.0f);
   std::vector<float> cramped(w);
+  // One row of cells' rows: the samples, the pattern and the offsets from the cells' centre line.
+  std::vector<const float*> sample_rows, mark_rows;
+  std::vector<float> offsets;
   CellMarks out{};
   for (int cy = 0; cy < kGrid; ++cy) {
     const int y0 = CellBoundary(luma.height, cy), y1 = CellBoundary(luma.height, cy + 1);
@@ -184,17 +187,23 @@ CellMarks MarkShares(const image::Plane& luma, const image::Image* colours,
       known = seen.end() - 1;
     }
     const RowOfPatternSums& pattern = known->second;
-    for (auto& c : col) std::fill(c.begin(), c.end(), 0.0f);
     double vv = 0.0;
+    sample_rows.clear(), mark_rows.clear(), offsets.clear();
     for (int y = y0; y < y1; ++y) {
-      const float* p = luma.row(y);
       const float v = offset(y);
       vv += double(v) * v;
-      AddMoments(p, pattern_row(y), v, w, col[kX].data(), col[kXR].data(), col[kXX].data(),
-                 col[kXV].data());
+      sample_rows.push_back(luma.row(y));
+      mark_rows.push_back(pattern_row(y));
+      offsets.push_back(v);
+    }
+    SumMoments(sample_rows.data(), mark_rows.data(), offsets.data(), sample_rows.size(), w,
+               col[kX].data(), col[kXR].data(), col[kXX].data(), col[kXV].data());
+    if (cramped_from_luma) {
       // Without the query's colours, its luma tells the cramped cells; every second row is
       // enough, at half the cost.
-      if (cramped_from_luma && (y - y0) % 2 == 0) {
+      std::fill(col[kLumaCramped].begin(), col[kLumaCramped].end(), 0.0f);
+      for (int y = y0; y < y1; y += 2) {
+        const float* p = luma.row(y);
         for (size_t x = 0; x < w; ++x) cramped[x] = Cramped(p[x]) ? 2.0f : 0.0f;
         AddRow(cramped.data(), w, col[kLumaCramped].data());
       }

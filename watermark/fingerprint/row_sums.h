@@ -7,6 +7,7 @@
 #define HALLMARK_WATERMARK_FINGERPRINT_ROW_SUMS_H_
 
 #include <cstddef>
+#include <cstring>
 
 namespace hallmark::fingerprint {
 
@@ -38,27 +39,46 @@ inline void AddProducts(const float* __restrict a, const float* __restrict b, si
   for (size_t i = whole; i < n; ++i) acc[i] += a[i] * b[i];
 }
 
-// The four sums of the lost-mark check in one pass over a row x of samples, r the pattern's row
-// and v the row's offset: acc_x += x, acc_xr += x * r, acc_xx += x * x, acc_xv += x * v. The same
-// additions as four separate loops, with the row read once.
-inline void AddMoments(const float* __restrict x, const float* __restrict r, float v, size_t n,
-                       float* __restrict acc_x, float* __restrict acc_xr, float* __restrict acc_xx,
-                       float* __restrict acc_xv) {
+// The four sums of the lost-mark check over `rows` rows, column by column: x_rows[j] is row j's
+// samples, r_rows[j] the pattern's row there and v[j] the row's offset, and for each column
+// acc_x = sum x, acc_xr = sum x * r, acc_xx = sum x * x, acc_xv = sum x * v (written, not added
+// to). Eight columns at a time, down every row, so that the sums stay in registers and are stored
+// once: adding row by row into the column arrays loads and stores them at every row (measured
+// 60 -> 50 us for a 256-px copy). The lanes are spelled as GCC/Clang vectors of four: as local
+// arrays the straight-line vectoriser kept them in memory, and vectors of eight, wider than the
+// baseline's registers, were split through memory too. Each column adds its rows in order.
+inline void SumMoments(const float* const* x_rows, const float* const* r_rows, const float* v,
+                       size_t rows, size_t n, float* __restrict acc_x, float* __restrict acc_xr,
+                       float* __restrict acc_xx, float* __restrict acc_xv) {
+  typedef float Lanes __attribute__((vector_size(16)));
+  auto load = [](const float* p) {
+    Lanes l;
+    std::memcpy(&l, p, sizeof l);
+    return l;
+  };
+  auto store = [](const Lanes& l, float* p) { std::memcpy(p, &l, sizeof l); };
   const size_t whole = n & ~size_t{7};
   for (size_t i = 0; i < whole; i += 8) {
-    for (size_t k = 0; k < 8; ++k) {
-      const float s = x[i + k];
-      acc_x[i + k] += s;
-      acc_xr[i + k] += s * r[i + k];
-      acc_xx[i + k] += s * s;
-      acc_xv[i + k] += s * v;
+    Lanes sx0 = {}, sxr0 = {}, sxx0 = {}, sxv0 = {}, sx1 = {}, sxr1 = {}, sxx1 = {}, sxv1 = {};
+    for (size_t j = 0; j < rows; ++j) {
+      const Lanes s0 = load(x_rows[j] + i), s1 = load(x_rows[j] + i + 4);
+      sx0 += s0, sx1 += s1;
+      sxr0 += s0 * load(r_rows[j] + i), sxr1 += s1 * load(r_rows[j] + i + 4);
+      sxx0 += s0 * s0, sxx1 += s1 * s1;
+      sxv0 += s0 * v[j], sxv1 += s1 * v[j];
     }
+    store(sx0, acc_x + i), store(sxr0, acc_xr + i), store(sxx0, acc_xx + i),
+        store(sxv0, acc_xv + i);
+    store(sx1, acc_x + i + 4), store(sxr1, acc_xr + i + 4), store(sxx1, acc_xx + i + 4),
+        store(sxv1, acc_xv + i + 4);
   }
   for (size_t i = whole; i < n; ++i) {
-    acc_x[i] += x[i];
-    acc_xr[i] += x[i] * r[i];
-    acc_xx[i] += x[i] * x[i];
-    acc_xv[i] += x[i] * v;
+    float sx = 0, sxr = 0, sxx = 0, sxv = 0;
+    for (size_t j = 0; j < rows; ++j) {
+      const float s = x_rows[j][i];
+      sx += s, sxr += s * r_rows[j][i], sxx += s * s, sxv += s * v[j];
+    }
+    acc_x[i] = sx, acc_xr[i] = sxr, acc_xx[i] = sxx, acc_xv[i] = sxv;
   }
 }
 
