@@ -16,6 +16,7 @@
 #include "watermark/fingerprint/content_comparison.h"
 #include "watermark/fingerprint/content_fingerprint.h"
 #include "watermark/fingerprint/content_index.h"
+#include "watermark/fingerprint/mark_loss.h"
 #include "watermark/watermark.h"
 
 using namespace hallmark;
@@ -106,6 +107,64 @@ BOOST_AUTO_TEST_CASE(one_pass_grid_equals_the_tables_at_the_origin) {
       }
     }
     BOOST_TEST(worst < 1e-3, w << "x" << h << ": differs by " << worst);
+  }
+}
+
+// MarkShares' column sums (the pattern read from the tile where the image is its own canvas,
+// resampled places elsewhere) must give each cell the share a direct least-squares fit gives: the
+// samples and the pattern each less their plane fit over the cell, correlated per unit of the
+// pattern's remaining energy. Sizes with and without a periodic canvas, and uneven cells.
+BOOST_AUTO_TEST_CASE(mark_shares_equal_a_direct_fit_per_cell) {
+  uint32_t state = 777;
+  const watermark::Key key = TestKey();
+  const auto payload = watermark::Payload::FromUint64(0x1234567890abcdefull, 64);
+  for (const auto& [w, h] : {std::pair{256, 256}, std::pair{300, 260}, std::pair{517, 300}}) {
+    image::Plane luma(w, h);
+    for (float& v : luma.px) {
+      state = state * 1664525u + 1013904223u;
+      v = 20.0f + float(state >> 25);  // 20..147: nothing cramped
+    }
+    Result<watermark::KnownMarkPattern> pattern =
+        watermark::KnownMarkPatternFor(key, payload, w, h);
+    BOOST_REQUIRE(pattern.ok());
+    for (int y = 0; y < h; ++y)  // a faint copy of the mark, so the shares are not all noise
+      for (int x = 0; x < w; ++x) luma.at(x, y) += 2.0f * pattern->at(x, y);
+    const CellMarks marks = MarkShares(luma, nullptr, *pattern);
+    double worst = 0.0;
+    int checked = 0;
+    for (int cy = 0; cy < kGrid; cy += 3) {
+      for (int cx = 0; cx < kGrid; cx += 3) {
+        const int x0 = CellBoundary(w, cx), x1 = CellBoundary(w, cx + 1);
+        const int y0 = CellBoundary(h, cy), y1 = CellBoundary(h, cy + 1);
+        // Plane fits by the normal equations of 1, u, v over the rectangle (u, v centred: they
+        // are orthogonal to 1 and to each other there).
+        auto residuals = [&](auto value) {
+          double s = 0, su = 0, sv = 0, uu = 0, vv = 0;
+          const double xc = 0.5 * (x0 + x1 - 1), yc = 0.5 * (y0 + y1 - 1);
+          for (int y = y0; y < y1; ++y)
+            for (int x = x0; x < x1; ++x) {
+              const double f = value(x, y), u = x - xc, v = y - yc;
+              s += f, su += f * u, sv += f * v, uu += u * u, vv += v * v;
+            }
+          const double n = double(x1 - x0) * (y1 - y0);
+          std::vector<double> out;
+          for (int y = y0; y < y1; ++y)
+            for (int x = x0; x < x1; ++x)
+              out.push_back(value(x, y) - s / n - su / uu * (x - xc) - sv / vv * (y - yc));
+          return out;
+        };
+        const std::vector<double> xr = residuals([&](int x, int y) { return luma.at(x, y); });
+        const std::vector<double> rr = residuals([&](int x, int y) { return pattern->at(x, y); });
+        double xrr = 0, rrr = 0;
+        for (size_t i = 0; i < xr.size(); ++i) xrr += xr[i] * rr[i], rrr += rr[i] * rr[i];
+        const CellMark& m = marks[size_t(cy) * size_t(kGrid) + size_t(cx)];
+        BOOST_REQUIRE(m.usable);
+        worst = std::max(worst, std::fabs(m.share - xrr / rrr));
+        ++checked;
+      }
+    }
+    BOOST_TEST(checked == 121);
+    BOOST_TEST(worst < 2e-3, w << "x" << h << ": a share differs by " << worst);
   }
 }
 

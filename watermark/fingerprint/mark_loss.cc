@@ -132,22 +132,22 @@ CellMarks MarkShares(const image::Plane& luma, const image::Image* colours,
   for (int i = 0; i <= kGrid; ++i) xb[size_t(i)] = CellBoundary(luma.width, i);
   PixelColumns col;
   for (auto& c : col) c.assign(w, 0.0f);
-  bool periodic = true;
+  // The image is its own canvas: each pattern row is the tile's, repeated, and is read from the
+  // tile itself (SumMoments wraps around at `period`; its steps of four need t a multiple of 4).
+  bool periodic = t % 4 == 0;
   for (size_t x = 0; x < w && periodic; ++x) periodic = size_t(mark.column[x]) == x % t;
-  // The pattern's rows across the image, one per place along the tile, made when first met.
+  const size_t period = periodic ? t : w;
+  // The pattern's rows across the image, one per place along the tile, made when first met (only
+  // where the image is not the canvas).
   std::vector<std::vector<float>> pattern_rows(t);
   auto pattern_row = [&](int y) -> const float* {
     const size_t place = size_t(mark.row[size_t(y)]);
+    const float* tile_row = mark.values.data() + place * t;
+    if (periodic) return tile_row;
     std::vector<float>& r = pattern_rows[place];
     if (r.empty()) {
       r.resize(w);
-      const float* tile_row = mark.values.data() + place * t;
-      if (periodic) {
-        // The image is its own canvas: the row is the tile's, repeated.
-        for (size_t x0 = 0; x0 < w; x0 += t) std::copy_n(tile_row, std::min(t, w - x0), &r[x0]);
-      } else {
-        for (size_t x = 0; x < w; ++x) r[x] = tile_row[mark.column[x]];
-      }
+      for (size_t x = 0; x < w; ++x) r[x] = tile_row[mark.column[x]];
     }
     return r.data();
   };
@@ -172,10 +172,13 @@ CellMarks MarkShares(const image::Plane& luma, const image::Image* colours,
       for (auto& c : pattern_col) std::fill(c.begin(), c.end(), 0.0f);
       for (int y = y0; y < y1; ++y) {
         const float* r = pattern_row(y);
-        AddRow(r, w, pattern_col[kR].data());
-        AddProducts(r, r, w, pattern_col[kRR].data());
-        AddScaled(r, offset(y), w, pattern_col[kRV].data());
+        AddRow(r, period, pattern_col[kR].data());
+        AddProducts(r, r, period, pattern_col[kRR].data());
+        AddScaled(r, offset(y), period, pattern_col[kRV].data());
       }
+      // A periodic pattern's sums repeat with it.
+      for (auto& c : pattern_col)
+        for (size_t x = period; x < w; ++x) c[x] = c[x - period];
       RowOfPatternSums sums;
       for (size_t cx = 0; cx < size_t(kGrid); ++cx) {
         const int x0 = xb[cx], n = xb[cx + 1] - x0;
@@ -196,7 +199,7 @@ CellMarks MarkShares(const image::Plane& luma, const image::Image* colours,
       mark_rows.push_back(pattern_row(y));
       offsets.push_back(v);
     }
-    SumMoments(sample_rows.data(), mark_rows.data(), offsets.data(), sample_rows.size(), w,
+    SumMoments(sample_rows.data(), mark_rows.data(), period, offsets.data(), sample_rows.size(), w,
                col[kX].data(), col[kXR].data(), col[kXX].data(), col[kXV].data());
     if (cramped_from_luma) {
       // Without the query's colours, its luma tells the cramped cells; every second row is
