@@ -349,6 +349,54 @@ BOOST_AUTO_TEST_CASE(a_smooth_fill_is_found_where_the_mark_was_lost) {
   BOOST_TEST(same_by_content >= 1);
 }
 
+// A whole, unmoved copy in the record's own tone is held to a tighter floor than a resampled or
+// re-toned one: a patch lifted by 7 grey levels where the picture is plainest is an alteration
+// of it (a high-contrast picture's floor was 10 levels), while its JPEG 75 copy is not. A
+// brightened black-and-white drawing keeps its tone fit at the identity (its black and white
+// cells cannot move), but its anti-aliased edges moved by tens of levels: it keeps the loose
+// floor, and is the same picture (with only the fit to go by, its grey block was altered).
+BOOST_AUTO_TEST_CASE(a_faint_patch_on_a_still_copy_is_an_alteration) {
+  for (const char* name : {"chelsea.png", "coffee.png", "rocket.jpg"}) {
+    const Image marked = Marked(Photo(name));
+    const ContentFingerprint recorded = Fingerprint(marked);
+    const int side = int(std::sqrt(0.05 * marked.width() * marked.height()));
+    const Window r = SmoothestWindow(marked, side, side);
+    Image lifted = marked;
+    for (int y = r.y; y < r.y + r.h; ++y)
+      for (int x = r.x; x < r.x + r.w; ++x)
+        for (int c = 0; c < std::min(3, lifted.channels()); ++c)
+          lifted.set_sample(x, y, c, std::min(255, lifted.sample(x, y, c) + 7));
+    Result<ContentComparison> c = CompareContent(recorded, lifted, Alignment{});
+    BOOST_REQUIRE(c.ok());
+    BOOST_TEST_MESSAGE(name << " lifted by 7: " << ContentMatchName(c->match) << ", "
+                            << c->cells_changed << " cells changed");
+    BOOST_TEST((c->match == ContentMatch::kAltered), name);
+    Result<Image> jpeg = watermark::attacks::Jpeg(marked, 75);
+    BOOST_REQUIRE(jpeg.ok());
+    Result<ContentComparison> same = CompareContent(recorded, *jpeg, Alignment{});
+    BOOST_REQUIRE(same.ok());
+    BOOST_TEST((same->match == ContentMatch::kSame), name << " JPEG 75");
+  }
+  // Black bars on white, with a dark grey block (value 35, 40 cells): a brightened copy's black
+  // and white cells stay put, so the tone fit stays the identity, while the grey cells move by 7.
+  Result<Image> made = Image::Create(256, 256, 3);
+  BOOST_REQUIRE(made.ok());
+  Image drawing = *made;
+  for (int y = 0; y < 256; ++y)
+    for (int x = 0; x < 256; ++x) {
+      int v = (x / 32) % 2 == 0 && y < 192 ? 0 : 255;
+      if (x >= 160 && x < 224 && y >= 200 && y < 240) v = 35;
+      for (int c = 0; c < 3; ++c) drawing.set_sample(x, y, c, v);
+    }
+  const ContentFingerprint recorded = Fingerprint(drawing);
+  Result<ContentComparison> c =
+      CompareContent(recorded, watermark::attacks::Brightness(drawing, 1.2), Alignment{});
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST_MESSAGE("brightened drawing: " << ContentMatchName(c->match) << ", "
+                                            << c->cells_changed << " cells changed");
+  BOOST_TEST((c->match == ContentMatch::kSame));
+}
+
 // An edit over a quarter of the picture changes it; it does not make it another picture.
 BOOST_AUTO_TEST_CASE(a_quarter_replaced_is_still_an_alteration) {
   const Image donor = Photo("camera.png");

@@ -31,6 +31,9 @@ constexpr double kFlatToneShift = 10.0;
 // ... and for the asset itself, unedited, only where each colour channel's mean is within this
 // many levels of the recorded colour: two plain pictures can share their luma in other colours.
 constexpr double kFlatColourShift = 6.0;
+// The most a cell's mean floor (ChangedCells) may be for a whole, unmoved copy in the record's
+// tone, in grey levels.
+constexpr double kExactMeanFloorCap = 5.0;
 
 // The query's luma in the recorded image's working frame, and which samples carry content.
 struct Registered {
@@ -308,6 +311,21 @@ std::pair<double, double> FitTone(const ContentFingerprint& rec, const QueryCell
   return {a, b};
 }
 
+// Whether the query keeps the record's tone: the fitted map is the identity, and so is the shift
+// of the middle tones (cells recorded between 20 and 235). The fit alone is not enough: on a
+// black-and-white picture the saturated cells keep it at the identity when a brightened copy's
+// middle tones (its anti-aliased edges) moved by tens of levels. Fewer than 16 middle-tone cells
+// cannot tell.
+bool KeepsTone(const std::array<float, kCells>& rec_mean, const QueryCells& q,
+               const std::vector<size_t>& idx, double a, double b) {
+  if (std::fabs(a - 1.0) >= 0.05 || std::fabs(b) >= 5.0) return false;
+  std::vector<double> shifts;
+  for (size_t i : idx)
+    if (rec_mean[i] >= 20.0f && rec_mean[i] <= 235.0f)
+      shifts.push_back(q.stats[i].mean - rec_mean[i]);
+  return shifts.size() >= 16 && std::fabs(Median(std::move(shifts))) < 2.0;
+}
+
 // Cells whose mean or detail departs from the recorded one beyond what the rest of the image
 // explains. Both channels are compared after a global fit (tone for the means, a gain for the
 // detail: blur and compression flatten texture everywhere), against a noise level measured on
@@ -338,8 +356,14 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_
   }
   const double contrast = rec_structure;
   // A flat record's tones leave contrast unknown: a brightened or contrast-changed copy departs
-  // by a few levels across it, a patch or text by tens.
-  const double mean_floor = flat ? 10.0 : std::clamp(1.5 * contrast, 2.5, 10.0);
+  // by a few levels across it, a patch or text by tens. Elsewhere the floor grows with the
+  // record's contrast, to 10 levels where the copy may have been resampled or re-toned (its
+  // cells then move by a fraction of their neighbours' difference, or clip); a whole, unmoved
+  // copy in the record's own tone is held to 5, which finds a smooth fill over a bright backdrop
+  // (5-10 levels) that the looser floor let pass.
+  const double floor_cap =
+      exact_alignment && KeepsTone(rec_mean, q, idx, a, b) ? kExactMeanFloorCap : 10.0;
+  const double mean_floor = flat ? 10.0 : std::clamp(1.5 * contrast, 2.5, floor_cap);
   const double mean_noise = std::max(0.5, 1.4826 * Median(std::move(abs_mean_resid)));
   // Detail seen = gain x recorded detail, plus noise added in quadrature: blur and compression
   // scale texture down everywhere (the gain, from the textured half of the cells), added noise
