@@ -311,19 +311,14 @@ std::pair<double, double> FitTone(const ContentFingerprint& rec, const QueryCell
   return {a, b};
 }
 
-// Whether the query keeps the record's tone: the fitted map is the identity, and so is the shift
-// of the middle tones (cells recorded between 20 and 235). The fit alone is not enough: on a
-// black-and-white picture the saturated cells keep it at the identity when a brightened copy's
-// middle tones (its anti-aliased edges) moved by tens of levels. Fewer than 16 middle-tone cells
-// cannot tell.
-bool KeepsTone(const std::array<float, kCells>& rec_mean, const QueryCells& q,
-               const std::vector<size_t>& idx, double a, double b) {
+// Whether the query keeps the record's tone: the fitted map is the identity, and so is the median
+// of `middle_shifts` (query minus record on the cells recorded in the middle tones). The fit alone
+// is not enough: on a black-and-white picture the saturated cells keep it at the identity when a
+// brightened copy's middle tones (its anti-aliased edges) moved by tens of levels. Fewer than 16
+// middle-tone cells cannot tell.
+bool KeepsTone(double a, double b, std::vector<double> middle_shifts) {
   if (std::fabs(a - 1.0) >= 0.05 || std::fabs(b) >= 5.0) return false;
-  std::vector<double> shifts;
-  for (size_t i : idx)
-    if (rec_mean[i] >= 20.0f && rec_mean[i] <= 235.0f)
-      shifts.push_back(q.stats[i].mean - rec_mean[i]);
-  return shifts.size() >= 16 && std::fabs(Median(std::move(shifts))) < 2.0;
+  return middle_shifts.size() >= 16 && std::fabs(Median(std::move(middle_shifts))) < 2.0;
 }
 
 // Cells whose mean or detail departs from the recorded one beyond what the rest of the image
@@ -346,13 +341,15 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_
   auto rmean = [&](size_t i) { return double(rec_mean[i]); };
   auto rdetail = [&](size_t i) { return rec_detail[i]; };
 
-  std::vector<double> mean_resid(size_t(kCells), 0.0), abs_mean_resid, rd_all;
+  std::vector<double> mean_resid(size_t(kCells), 0.0), abs_mean_resid, rd_all, middle_shifts;
   abs_mean_resid.reserve(idx.size());
   rd_all.reserve(idx.size());
+  middle_shifts.reserve(idx.size());
   for (size_t i : idx) {
     mean_resid[i] = q.stats[i].mean - std::clamp(a * rmean(i) + b, 0.0, 255.0);
     abs_mean_resid.push_back(std::fabs(mean_resid[i]));
     rd_all.push_back(rdetail(i));
+    if (IsMiddleTone(rmean(i))) middle_shifts.push_back(q.stats[i].mean - rmean(i));
   }
   const double contrast = rec_structure;
   // A flat record's tones leave contrast unknown: a brightened or contrast-changed copy departs
@@ -362,7 +359,7 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_
   // copy in the record's own tone is held to 5, which finds a smooth fill over a bright backdrop
   // (5-10 levels) that the looser floor let pass.
   const double floor_cap =
-      exact_alignment && KeepsTone(rec_mean, q, idx, a, b) ? kExactMeanFloorCap : 10.0;
+      exact_alignment && KeepsTone(a, b, std::move(middle_shifts)) ? kExactMeanFloorCap : 10.0;
   const double mean_floor = flat ? 10.0 : std::clamp(1.5 * contrast, 2.5, floor_cap);
   const double mean_noise = std::max(0.5, 1.4826 * Median(std::move(abs_mean_resid)));
   // Detail seen = gain x recorded detail, plus noise added in quadrature: blur and compression
@@ -414,7 +411,7 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_
     // Clipping flattens texture, and a detail gain near zero means the texture is gone
     // everywhere (heavy blur): the detail channel says nothing there.
     const double predicted = a * rmean(i) + b;
-    const bool detail_usable = gain > 0.2 && predicted <= 235.0 && predicted >= 20.0;
+    const bool detail_usable = gain > 0.2 && IsMiddleTone(predicted);
     const double expected = expected_detail(i), seen = q.stats[i].detail;
     const bool detail_changed =
         detail_usable &&

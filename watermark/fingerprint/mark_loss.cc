@@ -139,7 +139,7 @@ CellMarks MarkShares(const image::Plane& luma, const image::Image* colours,
   const size_t period = periodic ? t : w;
   // The pattern's rows across the image, one per place along the tile, made when first met (only
   // where the image is not the canvas).
-  std::vector<std::vector<float>> pattern_rows(t);
+  std::vector<std::vector<float>> pattern_rows(periodic ? 0 : t);
   auto pattern_row = [&](int y) -> const float* {
     const size_t place = size_t(mark.row[size_t(y)]);
     const float* tile_row = mark.values.data() + place * t;
@@ -247,9 +247,7 @@ std::array<bool, kCells> MarkLostCells(const ContentFingerprint& rec,
   cells.reserve(size_t(kCells));
   for (const uint16_t i : rec.CellsByDetail()) {
     const double rm = rec.mean(i % kGrid, i / kGrid), qm = query[i].mean;
-    if (!marks[i].usable || !measured[i] || rm < 20.0 || rm > 235.0 || qm < 20.0 || qm > 235.0) {
-      continue;
-    }
+    if (!marks[i].usable || !measured[i] || !IsMiddleTone(rm) || !IsMiddleTone(qm)) continue;
     cells.push_back({marks[i].share, marks[i].error, i});
   }
   std::array<bool, kCells> lost{};

@@ -43,7 +43,7 @@ CellMarks MarkShares(const image::Plane& luma, const image::Image* colours,
 // that ranking, against the group's median share: a cell is lost when its share is under a
 // quarter of it, and both that median and the shortfall are at least 6 and 5 of the cell's
 // standard errors (scaled up by the group's robust spread of the errors where that is wider).
-// Cells near black or white (mean under 20 or over 235) in the record or in `query`, the copy's
+// Cells outside the middle tones (IsMiddleTone) in the record or in `query`, the copy's
 // cell statistics where `measured`, are left out, and so are cells that `colours` (optional: the
 // image MarkShares was given) shows cramped.
 std::array<bool, kCells> MarkLostCells(const ContentFingerprint& rec,
