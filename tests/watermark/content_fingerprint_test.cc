@@ -397,6 +397,41 @@ BOOST_AUTO_TEST_CASE(a_faint_patch_on_a_still_copy_is_an_alteration) {
   BOOST_TEST((c->match == ContentMatch::kSame));
 }
 
+// A line drawing's figure on white, as a painted portrait whose transparency became white: a
+// brightened copy clips its light robes to white, so their cells (light paint between dark lines)
+// gain less than the tone fit says, and a fit bent by them makes the dark cells look changed. It
+// must stay the same picture, and a patch pasted on it must still be found.
+BOOST_AUTO_TEST_CASE(a_brightened_copy_that_clips_is_the_same_picture) {
+  Result<Image> made = Image::Create(256, 256, 3);
+  BOOST_REQUIRE(made.ok());
+  Image figure = *made;
+  for (int y = 0; y < 256; ++y)
+    for (int x = 0; x < 256; ++x) {
+      const double dx = (x - 128) / 100.0, dy = (y - 150) / 110.0;
+      int v = 255;  // the white backdrop
+      if (dx * dx + dy * dy < 1.0) {
+        const bool line = (x + y / 3) % 6 < 2;
+        if (y < 90) {
+          v = x < 128 ? 35 + (x * 5 + y * 3) % 11 : (line ? 40 : 110);  // dark hair, grey hat
+        } else {
+          v = line ? 60 : 240;  // light robes drawn with dark lines
+        }
+      }
+      for (int c = 0; c < 3; ++c) figure.set_sample(x, y, c, v);
+    }
+  const ContentFingerprint recorded = Fingerprint(figure);
+  const Image brighter = watermark::attacks::Brightness(figure, 1.2);
+  Result<ContentComparison> c = CompareContent(recorded, brighter, Alignment{});
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST_MESSAGE("brightened figure: " << ContentMatchName(c->match) << ", " << c->cells_changed
+                                           << " cells changed");
+  BOOST_TEST((c->match == ContentMatch::kSame), ContentMatchName(c->match));
+  const Image edited = Pasted(brighter, Photo("camera.png"), 150, 120, 64, 64);
+  Result<ContentComparison> e = CompareContent(recorded, edited, Alignment{});
+  BOOST_REQUIRE(e.ok());
+  BOOST_TEST((e->match == ContentMatch::kAltered), ContentMatchName(e->match));
+}
+
 // An edit over a quarter of the picture changes it; it does not make it another picture.
 BOOST_AUTO_TEST_CASE(a_quarter_replaced_is_still_an_alteration) {
   const Image donor = Photo("camera.png");

@@ -34,6 +34,8 @@ constexpr double kFlatColourShift = 6.0;
 // The most a cell's mean floor (ChangedCells) may be for a whole, unmoved copy in the record's
 // tone, in grey levels.
 constexpr double kExactMeanFloorCap = 5.0;
+// Fewer cells in the middle tones than this say nothing of the tone (FitTone, KeepsTone).
+constexpr size_t kMinToneCells = 16;
 
 // The query's luma in the recorded image's working frame, and which samples carry content.
 struct Registered {
@@ -264,7 +266,11 @@ bool SettledWithoutSearch(const Registered& reg, int ww, int wh, bool native, co
 }
 
 // The query's tone as a function of the record's, q = a r + b, by least squares refitted once
-// without the cells it explains worst (brightness and contrast changes are not edits). A `flat`
+// without the cells it explains worst (brightness and contrast changes are not edits). The first
+// fit takes the darker half of the cells in the middle tones (in the record and in the query),
+// where there are enough: a brightened copy clips at white, channel by channel, from its
+// brightest cells down, and those cells would bend the line (a light-robed portrait on white
+// under +20% fitted a = 0.85, b = 40, and its dark cells then looked changed). A `flat`
 // record's tones span too little for a first fit over every cell to resist an edit: it would
 // follow a large patch, and then no cell would look changed. Its fit starts from the brightness
 // alone, the median offset, which an edit of under half the cells cannot move far.
@@ -287,6 +293,15 @@ std::pair<double, double> FitTone(const ContentFingerprint& rec, const QueryCell
     for (size_t i : idx) offsets.push_back(q.stats[i].mean - rmean(i));
     b = Median(std::move(offsets));
     keep_explained();
+  } else {
+    std::vector<double> middle;
+    for (size_t i : idx)
+      if (IsMiddleTone(rmean(i)) && IsMiddleTone(q.stats[i].mean)) middle.push_back(rmean(i));
+    if (middle.size() >= 2 * kMinToneCells) {
+      const double darker = Median(std::move(middle));
+      for (size_t i : idx)
+        use[i] = IsMiddleTone(rmean(i)) && IsMiddleTone(q.stats[i].mean) && rmean(i) <= darker;
+    }
   }
   for (int pass = 0; pass < 2; ++pass) {
     double sr = 0, sq = 0, srr = 0, srq = 0;
@@ -314,11 +329,10 @@ std::pair<double, double> FitTone(const ContentFingerprint& rec, const QueryCell
 // Whether the query keeps the record's tone: the fitted map is the identity, and so is the median
 // of `middle_shifts` (query minus record on the cells recorded in the middle tones). The fit alone
 // is not enough: on a black-and-white picture the saturated cells keep it at the identity when a
-// brightened copy's middle tones (its anti-aliased edges) moved by tens of levels. Fewer than 16
-// middle-tone cells cannot tell.
+// brightened copy's middle tones (its anti-aliased edges) moved by tens of levels.
 bool KeepsTone(double a, double b, std::vector<double> middle_shifts) {
   if (std::fabs(a - 1.0) >= 0.05 || std::fabs(b) >= 5.0) return false;
-  return middle_shifts.size() >= 16 && std::fabs(Median(std::move(middle_shifts))) < 2.0;
+  return middle_shifts.size() >= kMinToneCells && std::fabs(Median(std::move(middle_shifts))) < 2.0;
 }
 
 // Cells whose mean or detail departs from the recorded one beyond what the rest of the image
@@ -406,8 +420,13 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_
         gradient = std::max(gradient, std::fabs(rmean(CellIndex(nx, ny)) - rmean(i)));
     }
     const double slack = edge_slack * a * gradient;
-    const bool mean_changed =
-        std::fabs(mean_resid[i]) > std::max(mean_floor, 5.0 * mean_noise) + slack;
+    // A copy the fit brightens clips at white channel by channel: a cell whose brightest channel
+    // or pixels reach 255 gains less than the fit says, down to nothing. Falling short of the
+    // fitted value by no more than the fit raised the cell is not a change.
+    const double raised = std::clamp(a * rmean(i) + b, 0.0, 255.0) - rmean(i);
+    const double resid =
+        mean_resid[i] < 0.0 && raised > 0.0 ? std::min(0.0, mean_resid[i] + raised) : mean_resid[i];
+    const bool mean_changed = std::fabs(resid) > std::max(mean_floor, 5.0 * mean_noise) + slack;
     // Clipping flattens texture, and a detail gain near zero means the texture is gone
     // everywhere (heavy blur): the detail channel says nothing there.
     const double predicted = a * rmean(i) + b;
