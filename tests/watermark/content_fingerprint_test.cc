@@ -397,24 +397,27 @@ BOOST_AUTO_TEST_CASE(a_faint_patch_on_a_still_copy_is_an_alteration) {
   BOOST_TEST((c->match == ContentMatch::kSame));
 }
 
-// A line drawing's figure on white, as a painted portrait whose transparency became white: a
-// brightened copy clips its light robes to white, so their cells (light paint between dark lines)
-// gain less than the tone fit says, and a fit bent by them makes the dark cells look changed. It
-// must stay the same picture, and a patch pasted on it must still be found.
+// A figure on white, as a painted portrait whose transparency became white: under +20% the
+// backdrop (most of the cells) stays at 255, and light robes drawn with dark lines clip to white
+// between their lines, while the hair, hat and grey skirt brighten in full. A fit bent by the
+// clipped cells makes the rest look changed. The copy must stay the same picture, and a patch
+// pasted on it must still be found.
 BOOST_AUTO_TEST_CASE(a_brightened_copy_that_clips_is_the_same_picture) {
   Result<Image> made = Image::Create(256, 256, 3);
   BOOST_REQUIRE(made.ok());
   Image figure = *made;
   for (int y = 0; y < 256; ++y)
     for (int x = 0; x < 256; ++x) {
-      const double dx = (x - 128) / 100.0, dy = (y - 150) / 110.0;
+      const double dx = (x - 128) / 80.0, dy = (y - 150) / 95.0;
       int v = 255;  // the white backdrop
       if (dx * dx + dy * dy < 1.0) {
         const bool line = (x + y / 3) % 6 < 2;
         if (y < 90) {
           v = x < 128 ? 35 + (x * 5 + y * 3) % 11 : (line ? 40 : 110);  // dark hair, grey hat
-        } else {
+        } else if (y < 130) {
           v = line ? 60 : 240;  // light robes drawn with dark lines
+        } else {
+          v = 180 + (x * 3 + y) % 9;  // a grey skirt, which brightens without clipping
         }
       }
       for (int c = 0; c < 3; ++c) figure.set_sample(x, y, c, v);

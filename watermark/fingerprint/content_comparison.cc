@@ -266,11 +266,12 @@ bool SettledWithoutSearch(const Registered& reg, int ww, int wh, bool native, co
 }
 
 // The query's tone as a function of the record's, q = a r + b, by least squares refitted once
-// without the cells it explains worst (brightness and contrast changes are not edits). The first
-// fit takes the darker half of the cells in the middle tones (in the record and in the query),
-// where there are enough: a brightened copy clips at white, channel by channel, from its
-// brightest cells down, and those cells would bend the line (a light-robed portrait on white
-// under +20% fitted a = 0.85, b = 40, and its dark cells then looked changed). A `flat`
+// without the cells it explains worst (brightness and contrast changes are not edits). A
+// brightened copy clips at white, channel by channel, from its brightest cells down, and those
+// cells would bend the line (a light-robed portrait on white under +20% fitted a = 0.85, b = 40,
+// and its other cells then looked changed). So the first fit takes the darker half of the cells
+// in the middle tones (in the record and in the query), where there are enough, and the refit
+// leaves out the cells the first maps past black or white. A `flat`
 // record's tones span too little for a first fit over every cell to resist an edit: it would
 // follow a large patch, and then no cell would look changed. Its fit starts from the brightness
 // alone, the median offset, which an edit of under half the cells cannot move far.
@@ -280,12 +281,20 @@ std::pair<double, double> FitTone(const ContentFingerprint& rec, const QueryCell
   double a = 1.0, b = 0.0;
   std::vector<bool> use(size_t(kCells), false);
   for (size_t i : idx) use[i] = true;
+  // The refit keeps the cells the fit explains; a cell it maps past black or white is explained
+  // by its clipping, but says nothing of the line.
   auto keep_explained = [&] {
+    auto resid = [&](size_t i) {
+      return std::fabs(q.stats[i].mean - std::clamp(a * rmean(i) + b, 0.0, 255.0));
+    };
     std::vector<double> abs_resid;
     abs_resid.reserve(idx.size());
-    for (size_t i : idx) abs_resid.push_back(std::fabs(q.stats[i].mean - (a * rmean(i) + b)));
+    for (size_t i : idx) abs_resid.push_back(resid(i));
     const double cut = 3.0 * std::max(2.0, Median(std::move(abs_resid)) * 1.5);
-    for (size_t i : idx) use[i] = std::fabs(q.stats[i].mean - (a * rmean(i) + b)) <= cut;
+    for (size_t i : idx) {
+      const double mapped = a * rmean(i) + b;
+      use[i] = resid(i) <= cut && mapped >= 0.0 && mapped <= 255.0;
+    }
   };
   if (flat) {
     std::vector<double> offsets;
