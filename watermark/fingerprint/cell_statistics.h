@@ -60,6 +60,14 @@ bool CanSummarise(int width, int height);
 // Cell boundaries of the kGrid grid over `extent` working pixels: boundary(i) for i = 0..kGrid.
 int CellBoundary(int extent, int i);
 
+// A cell mean between these bounds is a middle tone. Near black or white, clipping hides both a
+// change of tone and the mark, so the tests that need a cell's tone to move skip those cells.
+inline constexpr double kDarkestMiddleTone = 20.0;
+inline constexpr double kBrightestMiddleTone = 235.0;
+inline bool IsMiddleTone(double mean) {
+  return mean >= kDarkestMiddleTone && mean <= kBrightestMiddleTone;
+}
+
 // The median of `v` (the upper one of an even count; 0 for none): the robust centre that the
 // comparison's noise levels and the lost-mark check's groups are judged by.
 double Median(std::vector<double> v);

@@ -284,16 +284,14 @@ std::pair<double, double> FitTone(const ContentFingerprint& rec, const QueryCell
   // The refit keeps the cells the fit explains; a cell it maps past black or white is explained
   // by its clipping, but says nothing of the line.
   auto keep_explained = [&] {
-    auto resid = [&](size_t i) {
-      return std::fabs(q.stats[i].mean - std::clamp(a * rmean(i) + b, 0.0, 255.0));
-    };
     std::vector<double> abs_resid;
     abs_resid.reserve(idx.size());
-    for (size_t i : idx) abs_resid.push_back(resid(i));
+    for (size_t i : idx)
+      abs_resid.push_back(std::fabs(q.stats[i].mean - std::clamp(a * rmean(i) + b, 0.0, 255.0)));
     const double cut = 3.0 * std::max(2.0, Median(std::move(abs_resid)) * 1.5);
     for (size_t i : idx) {
       const double mapped = a * rmean(i) + b;
-      use[i] = resid(i) <= cut && mapped >= 0.0 && mapped <= 255.0;
+      use[i] = mapped >= 0.0 && mapped <= 255.0 && std::fabs(q.stats[i].mean - mapped) <= cut;
     }
   };
   if (flat) {
@@ -303,13 +301,15 @@ std::pair<double, double> FitTone(const ContentFingerprint& rec, const QueryCell
     b = Median(std::move(offsets));
     keep_explained();
   } else {
+    std::vector<bool> middle_tone(size_t(kCells), false);
     std::vector<double> middle;
-    for (size_t i : idx)
-      if (IsMiddleTone(rmean(i)) && IsMiddleTone(q.stats[i].mean)) middle.push_back(rmean(i));
+    for (size_t i : idx) {
+      middle_tone[i] = IsMiddleTone(rmean(i)) && IsMiddleTone(q.stats[i].mean);
+      if (middle_tone[i]) middle.push_back(rmean(i));
+    }
     if (middle.size() >= 2 * kMinToneCells) {
       const double darker = Median(std::move(middle));
-      for (size_t i : idx)
-        use[i] = IsMiddleTone(rmean(i)) && IsMiddleTone(q.stats[i].mean) && rmean(i) <= darker;
+      for (size_t i : idx) use[i] = middle_tone[i] && rmean(i) <= darker;
     }
   }
   for (int pass = 0; pass < 2; ++pass) {
@@ -364,12 +364,15 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_
   auto rmean = [&](size_t i) { return double(rec_mean[i]); };
   auto rdetail = [&](size_t i) { return rec_detail[i]; };
 
+  // The fitted tone of each cell, clamped as the copy's pixels are.
+  std::array<double, kCells> fitted{};
   std::vector<double> mean_resid(size_t(kCells), 0.0), abs_mean_resid, rd_all, middle_shifts;
   abs_mean_resid.reserve(idx.size());
   rd_all.reserve(idx.size());
   middle_shifts.reserve(idx.size());
   for (size_t i : idx) {
-    mean_resid[i] = q.stats[i].mean - std::clamp(a * rmean(i) + b, 0.0, 255.0);
+    fitted[i] = std::clamp(a * rmean(i) + b, 0.0, 255.0);
+    mean_resid[i] = q.stats[i].mean - fitted[i];
     abs_mean_resid.push_back(std::fabs(mean_resid[i]));
     rd_all.push_back(rdetail(i));
     if (IsMiddleTone(rmean(i))) middle_shifts.push_back(q.stats[i].mean - rmean(i));
@@ -432,14 +435,13 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_
     // A copy the fit brightens clips at white channel by channel: a cell whose brightest channel
     // or pixels reach 255 gains less than the fit says, down to nothing. Falling short of the
     // fitted value by no more than the fit raised the cell is not a change.
-    const double raised = std::clamp(a * rmean(i) + b, 0.0, 255.0) - rmean(i);
+    const double raised = fitted[i] - rmean(i);
     const double resid =
         mean_resid[i] < 0.0 && raised > 0.0 ? std::min(0.0, mean_resid[i] + raised) : mean_resid[i];
     const bool mean_changed = std::fabs(resid) > std::max(mean_floor, 5.0 * mean_noise) + slack;
     // Clipping flattens texture, and a detail gain near zero means the texture is gone
     // everywhere (heavy blur): the detail channel says nothing there.
-    const double predicted = a * rmean(i) + b;
-    const bool detail_usable = gain > 0.2 && IsMiddleTone(predicted);
+    const bool detail_usable = gain > 0.2 && IsMiddleTone(fitted[i]);
     const double expected = expected_detail(i), seen = q.stats[i].detail;
     const bool detail_changed =
         detail_usable &&

@@ -41,13 +41,6 @@ inline constexpr char kAlgorithmWithoutColour[] = "hallmark.blockstats/1";
 bool IsFingerprintAlgorithm(std::string_view name);
 inline constexpr int kGrid = 32;
 inline constexpr int kCells = kGrid * kGrid;
-// A cell mean between these bounds is a middle tone. Near black or white, clipping hides both a
-// change of tone and the mark, so the tests that need a cell's tone to move skip those cells.
-inline constexpr double kDarkestMiddleTone = 20.0;
-inline constexpr double kBrightestMiddleTone = 235.0;
-inline bool IsMiddleTone(double mean) {
-  return mean >= kDarkestMiddleTone && mean <= kBrightestMiddleTone;
-}
 // Images are summarised on a working copy whose long side is at most this many pixels (area
 // averaging), which bounds the cost and memory on large photographs; small images are enlarged to
 // a short side of kWorkingShortSide so that every cell spans at least 4 x 4 working pixels.
