@@ -110,6 +110,31 @@ BOOST_AUTO_TEST_CASE(one_pass_grid_equals_the_tables_at_the_origin) {
   }
 }
 
+// Median's radix select must pick the value a full sort puts at the middle rank: signed values,
+// runs of equal ones (clamped residuals are often exactly 0), integers, and sizes on both sides
+// of its switch to nth_element.
+BOOST_AUTO_TEST_CASE(the_median_is_the_middle_of_the_sorted_values) {
+  uint32_t state = 777;
+  auto next = [&] {
+    state = state * 1664525u + 1013904223u;
+    return double(state >> 8) / double(1u << 24);
+  };
+  for (int trial = 0; trial < 400; ++trial) {
+    const size_t n = 1 + size_t(next() * 1100.0);
+    std::vector<double> v(n);
+    for (double& x : v) {
+      x = (next() - 0.3) * std::pow(10.0, 4.0 * next() - 2.0);
+      if (trial % 3 == 0) x = std::max(0.0, x);
+      if (trial % 5 == 0) x = std::round(x);
+      if (trial % 7 == 0) x = 42.5;
+    }
+    std::vector<double> sorted = v;
+    std::sort(sorted.begin(), sorted.end());
+    BOOST_TEST(Median(v) == sorted[n / 2], "trial " << trial << ", " << n << " values");
+  }
+  BOOST_TEST(Median({}) == 0.0);
+}
+
 // MarkShares' column sums (the pattern read from the tile where the image is its own canvas,
 // resampled places elsewhere) must give each cell the share a direct least-squares fit gives: the
 // samples and the pattern each less their plane fit over the cell, correlated per unit of the
