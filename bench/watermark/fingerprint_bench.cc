@@ -747,6 +747,8 @@ std::vector<attacks::Attack> GenuineAttacks() {
                  return ok(
                      attacks::CropAt(i, (i.width() - w) / 5, (i.height() - h) * 7 / 10, w, h));
                }});
+  // The suite lowers contrast only; raising it clips at black as well as at white.
+  s.push_back({"contrast x1.2", [=](const Image& i) { return ok(attacks::Contrast(i, 1.2)); }});
   return s;
 }
 

@@ -250,6 +250,11 @@ BOOST_AUTO_TEST_CASE(the_same_picture_under_attack_is_the_same_content) {
         {"rotation -5 deg", [](const Image& i) { return Result<Image>(wa::Rotate(i, -5)); }});
     suite.push_back(
         {"horizontal flip", [](const Image& i) { return Result<Image>(wa::FlipHorizontal(i)); }});
+    // Raising contrast clips at black and white at once, which the refit must leave out.
+    suite.push_back(
+        {"contrast x1.2", [](const Image& i) { return Result<Image>(wa::Contrast(i, 1.2)); }});
+    suite.push_back(
+        {"contrast x1.5", [](const Image& i) { return Result<Image>(wa::Contrast(i, 1.5)); }});
     for (const watermark::attacks::Attack& attack : suite) {
       Result<Image> attacked = attack.apply(marked);
       BOOST_REQUIRE(attacked.ok());
@@ -458,6 +463,41 @@ BOOST_AUTO_TEST_CASE(a_brightened_copy_that_clips_is_the_same_picture) {
   Result<ContentComparison> e = CompareContent(recorded, edited, Alignment{});
   BOOST_REQUIRE(e.ok());
   BOOST_TEST((e->match == ContentMatch::kAltered), ContentMatchName(e->match));
+}
+
+// A picture in saturated colours, as an abstract wallpaper: hues that sweep across it keep one
+// channel near white or black while the luma stays in the middle tones. Raising the contrast
+// clips those channels, so the luma gains less than the tone fit says, cell by cell where the
+// colour is strongest. The copy must stay the same picture, and a patch pasted on it must still
+// be found.
+BOOST_AUTO_TEST_CASE(a_stretched_copy_whose_colours_clip_is_the_same_picture) {
+  Result<Image> made = Image::Create(256, 256, 3);
+  BOOST_REQUIRE(made.ok());
+  Image swirl = *made;
+  const double kPi = 3.14159265358979;
+  for (int y = 0; y < 256; ++y)
+    for (int x = 0; x < 256; ++x) {
+      const double hue = 2.0 * kPi * (x + 0.6 * y) / 300.0;
+      const double fold = 0.5 + 0.5 * std::sin(x / 7.0) * std::cos(y / 9.0);  // folds
+      for (int c = 0; c < 3; ++c) {
+        const double v = 128.0 + 140.0 * std::sin(hue + 2.0 * kPi * c / 3.0) * (0.6 + 0.4 * fold);
+        swirl.set_sample(x, y, c, int(std::clamp(v, 0.0, 255.0)));
+      }
+    }
+  const ContentFingerprint recorded = Fingerprint(swirl);
+  for (const double factor : {1.1, 1.2}) {
+    const Image stretched = watermark::attacks::Contrast(swirl, factor);
+    Result<ContentComparison> c = CompareContent(recorded, stretched, Alignment{});
+    BOOST_REQUIRE(c.ok());
+    BOOST_TEST_MESSAGE("contrast x" << factor << ": " << ContentMatchName(c->match) << ", "
+                                    << c->cells_changed << " cells changed");
+    BOOST_TEST((c->match == ContentMatch::kSame),
+               "x" << factor << ": " << ContentMatchName(c->match));
+    const Image edited = Pasted(stretched, Photo("camera.png"), 150, 120, 64, 64);
+    Result<ContentComparison> e = CompareContent(recorded, edited, Alignment{});
+    BOOST_REQUIRE(e.ok());
+    BOOST_TEST((e->match == ContentMatch::kAltered), ContentMatchName(e->match));
+  }
 }
 
 // An edit over a quarter of the picture changes it; it does not make it another picture.

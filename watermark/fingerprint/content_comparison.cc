@@ -10,6 +10,7 @@
 
 #include "watermark/canvas.h"
 #include "watermark/fingerprint/cell_statistics.h"
+#include "watermark/fingerprint/channel_clipping.h"
 #include "watermark/fingerprint/mark_loss.h"
 #include "watermark/fingerprint/working_plane.h"
 
@@ -351,7 +352,7 @@ bool KeepsTone(double a, double b, std::vector<double> middle_shifts) {
 // are judged on their own scale.
 std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_structure,
                                       const QueryCells& q, bool exact_alignment,
-                                      bool flat = false) {
+                                      const image::Image* colours, bool flat = false) {
   std::vector<size_t> idx;
   for (size_t i = 0; i < size_t(kCells); ++i)
     if (q.has[i]) idx.push_back(i);
@@ -421,6 +422,9 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_
   // A query aligned by a recovered scale or rotation is off by a fraction of a cell, which moves
   // a cell on a strong edge by a fraction of its neighbours' difference.
   const double edge_slack = exact_alignment ? 0.1 : 0.35;
+  // How far the fit pushes a channel past white at most (one at 255), and past black (one at 0).
+  const double past_white = std::max(0.0, a * 255.0 + b - 255.0);
+  const double past_black = std::max(0.0, -b);
 
   std::array<bool, kCells> changed{};
   for (size_t i : idx) {
@@ -436,17 +440,40 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_
     // or pixels reach 255 gains less than the fit says, down to nothing. Falling short of the
     // fitted value by no more than the fit raised the cell is not a change.
     const double raised = fitted[i] - rmean(i);
-    const double resid =
+    double resid =
         mean_resid[i] < 0.0 && raised > 0.0 ? std::min(0.0, mean_resid[i] + raised) : mean_resid[i];
-    const bool mean_changed = std::fabs(resid) > std::max(mean_floor, 5.0 * mean_noise) + slack;
+    const double mean_limit = std::max(mean_floor, 5.0 * mean_noise) + slack;
+    // The fit maps each channel as it maps the luma, so the copy's clipped channels (given its
+    // colours) bound what the clipping took: at most past_white short of the fit where a channel
+    // is white, past_black over it where one is black. A saturated colour clips while its luma
+    // stays in the middle tones. Read for the few cells that get this far.
+    std::optional<ChannelClipping> clip;
+    auto clipping = [&] {
+      if (!clip) clip = CellChannelClipping(*colours, i);
+      return *clip;
+    };
+    const bool may_clip = colours && (past_white > 0.0 || past_black > 0.0);
+    if (may_clip && std::fabs(resid) > mean_limit) {
+      resid = resid < 0.0 ? std::min(0.0, resid + clipping().top * past_white)
+                          : std::max(0.0, resid - clipping().bottom * past_black);
+    }
+    const bool mean_changed = std::fabs(resid) > mean_limit;
     // Clipping flattens texture, and a detail gain near zero means the texture is gone
     // everywhere (heavy blur): the detail channel says nothing there.
     const bool detail_usable = gain > 0.2 && IsMiddleTone(fitted[i]);
     const double expected = expected_detail(i), seen = q.stats[i].detail;
-    const bool detail_changed =
-        detail_usable &&
-        std::fabs(detail_dev[i] - dev_median) >
-            std::max({detail_floor, 5.0 * detail_noise, 0.6 * std::max(expected, seen)}) + slack;
+    const double detail_limit =
+        std::max({detail_floor, 5.0 * detail_noise, 0.6 * std::max(expected, seen)}) + slack;
+    double detail_excess = std::fabs(detail_dev[i] - dev_median);
+    // Clipping moves each pixel's luma by at most past levels times its clipped channels'
+    // weight, and the spread of the sub-block means by at most the RMS of those moves: at most
+    // sqrt(largest move x mean move).
+    if (may_clip && detail_usable && detail_excess > detail_limit) {
+      const ChannelClipping c = clipping();
+      detail_excess -= std::sqrt(std::max(past_white, past_black) *
+                                 (c.top * past_white + c.bottom * past_black));
+    }
+    const bool detail_changed = detail_usable && detail_excess > detail_limit;
     changed[i] = mean_changed || detail_changed;
   }
   return changed;
@@ -585,7 +612,12 @@ ContentComparison CompareByTone(const ContentFingerprint& rec, double rec_struct
                                std::to_string(cells.count) + " of " + std::to_string(kCells) +
                                " cells)");
   }
-  std::array<bool, kCells> changed = ChangedCells(rec, rec_structure, cells, native, flat);
+  const image::Image* whole_colours =
+      native && colours && colours->width() == rec.width() && colours->height() == rec.height()
+          ? colours
+          : nullptr;
+  std::array<bool, kCells> changed =
+      ChangedCells(rec, rec_structure, cells, native, whole_colours, flat);
   if (marks) AddLostCells(rec, cells, *marks, &changed);
   c.cells_changed = int(std::count(changed.begin(), changed.end(), true));
   std::vector<size_t> kept;
@@ -743,7 +775,12 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
     return c;
   }
   const bool exact = native && at.ox == 0 && at.oy == 0;
-  std::array<bool, kCells> changed = ChangedCells(recorded, structure, cells, exact);
+  // The colours are read cell by cell on the recorded grid, so only for a copy of the recorded
+  // size in place.
+  const image::Image* whole_colours =
+      exact && query_width == recorded.width() && query_height == recorded.height() ? query_colours
+                                                                                    : nullptr;
+  std::array<bool, kCells> changed = ChangedCells(recorded, structure, cells, exact, whole_colours);
   if (marks && exact) AddLostCells(recorded, cells, *marks, &changed);
   c.cells_changed = int(std::count(changed.begin(), changed.end(), true));
   // Whether the image is the recorded picture is judged on the cells left unchanged: an edit
