@@ -118,9 +118,11 @@ struct RecordedMark {
   const watermark::Key* key = nullptr;
   watermark::Payload payload;
   // The query itself, when the caller has it: where a pixel's channels leave no room above or
-  // below (a saturated colour, as well as black or white), the embedder could not mark it. Without
-  // it only the luma's own extremes are known, and a flat record cannot be confirmed (its colour
-  // is compared). With `key` null only the colours are used.
+  // below (a saturated colour, as well as black or white), the embedder could not mark it, and a
+  // copy whose tone was stretched clipped it (a cell may then fall short of the tone fit by what
+  // its clipped channels explain). Without it only the luma's own extremes are known, and a flat
+  // record cannot be confirmed (its colour is compared). With `key` null only the colours are
+  // used.
   const image::Image* query = nullptr;
 };
 Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
