@@ -82,6 +82,12 @@ image::Image Brightness(const image::Image& img, double factor) {
   return MapSamples(img, [&](double v, int, int, int) { return v * factor; });
 }
 
+image::Image Gamma(const image::Image& img, double gamma) {
+  return MapSamples(img, [&](double v, int, int, int) {
+    return 255.0 * std::pow(std::clamp(v / 255.0, 0.0, 1.0), gamma);
+  });
+}
+
 image::Image Contrast(const image::Image& img, double factor) {
   // PIL uses the mean of the greyscale image.
   double sum = 0.0;

@@ -32,6 +32,9 @@ image::Image GaussianNoise(const image::Image& img, double sigma, uint64_t seed)
 image::Image Brightness(const image::Image& img, double factor);
 // Blend with the mean grey level: mean + factor * (v - mean) (PIL ImageEnhance.Contrast).
 image::Image Contrast(const image::Image& img, double factor);
+// A tone curve: every colour channel v (0..1) becomes v^gamma. Under 1 lightens the middle tones,
+// over 1 darkens them; black and white stay.
+image::Image Gamma(const image::Image& img, double gamma);
 // 3x3 Gaussian blur, kernel [1 2 1]/4 in each direction.
 image::Image Blur3x3(const image::Image& img);
 // Rotation about the centre by `degrees` (counter-clockwise), bilinear, same size, black corners.

@@ -749,6 +749,9 @@ std::vector<attacks::Attack> GenuineAttacks() {
                }});
   // The suite lowers contrast only; raising it clips at black as well as at white.
   s.push_back({"contrast x1.2", [=](const Image& i) { return ok(attacks::Contrast(i, 1.2)); }});
+  // A curves adjustment: the tone map is no longer a line.
+  s.push_back({"gamma 0.7", [=](const Image& i) { return ok(attacks::Gamma(i, 0.7)); }});
+  s.push_back({"gamma 1.4", [=](const Image& i) { return ok(attacks::Gamma(i, 1.4)); }});
   return s;
 }
 
