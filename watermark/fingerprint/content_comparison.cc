@@ -336,6 +336,111 @@ std::pair<double, double> FitTone(const ContentFingerprint& rec, const QueryCell
   return {a, b};
 }
 
+// The query's tone as a bent line of the record's, q = a r + b + c r (255 - r) / 255: a curves
+// adjustment (gamma, levels) bends the map that FitTone takes for a straight line, and the cells
+// in the bend then look changed. The bow is fitted to the medians of eight bins of cells ranked
+// by recorded tone, so an edit that holds under half of every bin cannot move it, and a curve of
+// three numbers cannot follow a patch's tones the way a per-tone map would. It is only taken where
+// it bends the middle tones by more than a still copy's floor (kExactMeanFloorCap), so a straight
+// copy with a faint patch is judged by the line alone, and where it explains the cells as a whole
+// better than the line: a large patch can bend the bins, but the rest of the picture then fits
+// the bent line worse. Built on first use: most copies have no
+// cell that needs it.
+class BentTone {
+ public:
+  template <typename RecordMean>
+  // `line_noise`: the straight line's robust sigma over the same cells.
+  BentTone(RecordMean rmean, const QueryCells& q, const std::vector<size_t>& idx, double line_noise)
+      : q_(q), idx_(idx), line_noise_(line_noise) {
+    for (size_t i : idx) recorded_[i] = rmean(i);
+  }
+
+  // Whether cell i's tone is within `limit` of the bent line (false where there is no bend).
+  bool Explains(size_t i, double limit) const {
+    if (!built_) Build();
+    return bent_ && std::fabs(q_.stats[i].mean - Predicted(i)) <= limit;
+  }
+
+ private:
+  static constexpr int kBins = 8;
+  // The least spread of the bins' recorded tones (grey levels) a bow is fitted over: a quarter
+  // of the range.
+  static constexpr double kMinBowSpan = 64.0;
+
+  void Build() const {
+    built_ = true;
+    if (idx_.size() < size_t(4 * kBins)) return;
+    std::vector<size_t> by_tone = idx_;
+    std::sort(by_tone.begin(), by_tone.end(), [&](size_t l, size_t r) {
+      return recorded_[l] < recorded_[r] || (recorded_[l] == recorded_[r] && l < r);
+    });
+    // Least squares over the bins' medians, in the basis 1, r, r (255 - r) / 255.
+    double m[3][4] = {};
+    double lowest = 255.0, highest = 0.0;
+    for (int k = 0; k < kBins; ++k) {
+      const size_t b = by_tone.size() * size_t(k) / kBins;
+      const size_t e = by_tone.size() * size_t(k + 1) / kBins;
+      std::vector<double> rs, qs;
+      for (size_t j = b; j < e; ++j) {
+        rs.push_back(recorded_[by_tone[j]]);
+        qs.push_back(q_.stats[by_tone[j]].mean);
+      }
+      const double r = Median(std::move(rs)), v = Median(std::move(qs));
+      lowest = std::min(lowest, r), highest = std::max(highest, r);
+      const double basis[3] = {1.0, r, r * (255.0 - r) / 255.0};
+      for (int row = 0; row < 3; ++row) {
+        for (int col = 0; col < 3; ++col) m[row][col] += basis[row] * basis[col];
+        m[row][3] += basis[row] * v;
+      }
+    }
+    // Over a narrow span of tones a bow is a tilt by another name, and would follow an edit.
+    if (highest - lowest < kMinBowSpan) return;
+    double solution[3];
+    if (!Solve3(m, solution)) return;
+    b_ = solution[0], a_ = solution[1], c_ = solution[2];
+    // The bow at the middle tone, r = 127.5, is c / 4 x 255.
+    if (!(a_ > 0.0 && std::fabs(c_) <= a_ && std::fabs(c_) * 63.75 > kExactMeanFloorCap)) return;
+    // A curve explains the whole picture better than the line; a patch that bent the bins leaves
+    // the rest of it worse explained.
+    std::vector<double> abs_resid;
+    abs_resid.reserve(idx_.size());
+    for (size_t i : idx_) abs_resid.push_back(std::fabs(q_.stats[i].mean - Predicted(i)));
+    bent_ = 1.4826 * Median(std::move(abs_resid)) < line_noise_;
+  }
+
+  double Predicted(size_t i) const {
+    const double r = recorded_[i];
+    return std::clamp(a_ * r + b_ + c_ * r * (255.0 - r) / 255.0, 0.0, 255.0);
+  }
+
+  // Gaussian elimination with partial pivoting on the augmented 3 x 4 system; false when it is
+  // singular (the bins' tones too alike to tell a bow from a line).
+  static bool Solve3(double m[3][4], double out[3]) {
+    for (int col = 0; col < 3; ++col) {
+      int pivot = col;
+      for (int row = col + 1; row < 3; ++row)
+        if (std::fabs(m[row][col]) > std::fabs(m[pivot][col])) pivot = row;
+      if (std::fabs(m[pivot][col]) < 1e-9) return false;
+      std::swap(m[col], m[pivot]);
+      for (int row = 0; row < 3; ++row) {
+        if (row == col) continue;
+        const double f = m[row][col] / m[col][col];
+        for (int k = col; k < 4; ++k) m[row][k] -= f * m[col][k];
+      }
+    }
+    for (int k = 0; k < 3; ++k) out[k] = m[k][3] / m[k][k];
+    return true;
+  }
+
+  const QueryCells& q_;
+  const std::vector<size_t>& idx_;
+  const double line_noise_;
+  std::array<double, kCells> recorded_{};
+  mutable bool built_ = false;
+  mutable bool bent_ = false;
+  mutable double a_ = 1.0, b_ = 0.0, c_ = 0.0;
+};
+
 // Whether the query keeps the record's tone: the fitted map is the identity, and so is the median
 // of `middle_shifts` (query minus record on the cells recorded in the middle tones). The fit alone
 // is not enough: on a black-and-white picture the saturated cells keep it at the identity when a
@@ -349,10 +454,12 @@ bool KeepsTone(double a, double b, std::vector<double> middle_shifts) {
 // explains. Both channels are compared after a global fit (tone for the means, a gain for the
 // detail: blur and compression flatten texture everywhere), against a noise level measured on
 // the image itself, with floors that scale with the record's own contrast so that faint pictures
-// are judged on their own scale.
+// are judged on their own scale. With `curves`, a cell whose tone a bent line explains (BentTone)
+// is not changed in its mean; the tone comparison of featureless records leaves it out, as it
+// judges them by the straight line's residual.
 std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_structure,
                                       const QueryCells& q, bool exact_alignment,
-                                      const image::Image* colours, bool flat = false) {
+                                      const image::Image* colours, bool flat, bool curves) {
   std::vector<size_t> idx;
   for (size_t i = 0; i < size_t(kCells); ++i)
     if (q.has[i]) idx.push_back(i);
@@ -426,6 +533,7 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_
   const double past_white = std::max(0.0, a * 255.0 + b - 255.0);
   const double past_black = std::max(0.0, -b);
 
+  const BentTone bent(rmean, q, idx, mean_noise);
   std::array<bool, kCells> changed{};
   for (size_t i : idx) {
     const int cx = int(i) % kGrid, cy = int(i) / kGrid;
@@ -457,7 +565,8 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_
       resid = resid < 0.0 ? std::min(0.0, resid + clipping().top * past_white)
                           : std::max(0.0, resid - clipping().bottom * past_black);
     }
-    const bool mean_changed = std::fabs(resid) > mean_limit;
+    const bool mean_changed =
+        std::fabs(resid) > mean_limit && !(curves && bent.Explains(i, mean_limit));
     // Clipping flattens texture, and a detail gain near zero means the texture is gone
     // everywhere (heavy blur): the detail channel says nothing there.
     const bool detail_usable = gain > 0.2 && IsMiddleTone(fitted[i]);
@@ -617,7 +726,7 @@ ContentComparison CompareByTone(const ContentFingerprint& rec, double rec_struct
           ? colours
           : nullptr;
   std::array<bool, kCells> changed =
-      ChangedCells(rec, rec_structure, cells, native, whole_colours, flat);
+      ChangedCells(rec, rec_structure, cells, native, whole_colours, flat, /*curves=*/false);
   if (marks) AddLostCells(rec, cells, *marks, &changed);
   c.cells_changed = int(std::count(changed.begin(), changed.end(), true));
   std::vector<size_t> kept;
@@ -780,7 +889,9 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
   const image::Image* whole_colours =
       exact && query_width == recorded.width() && query_height == recorded.height() ? query_colours
                                                                                     : nullptr;
-  std::array<bool, kCells> changed = ChangedCells(recorded, structure, cells, exact, whole_colours);
+  std::array<bool, kCells> changed =
+      ChangedCells(recorded, structure, cells, exact, whole_colours, /*flat=*/false,
+                   /*curves=*/true);
   if (marks && exact) AddLostCells(recorded, cells, *marks, &changed);
   c.cells_changed = int(std::count(changed.begin(), changed.end(), true));
   // Whether the image is the recorded picture is judged on the cells left unchanged: an edit
