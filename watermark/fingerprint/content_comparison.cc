@@ -369,7 +369,7 @@ class BentTone {
 
   void Build() const {
     built_ = true;
-    if (idx_.size() < size_t(4 * kBins)) return;
+    if (idx_.size() < 4 * size_t{kBins}) return;
     std::vector<size_t> by_tone = idx_;
     std::sort(by_tone.begin(), by_tone.end(), [&](size_t l, size_t r) {
       return recorded_[l] < recorded_[r] || (recorded_[l] == recorded_[r] && l < r);
