@@ -344,12 +344,11 @@ std::pair<double, double> FitTone(const ContentFingerprint& rec, const QueryCell
 // it bends the middle tones by more than a still copy's floor (kExactMeanFloorCap), so a straight
 // copy with a faint patch is judged by the line alone, and where it explains the cells as a whole
 // better than the line: a large patch can bend the bins, but the rest of the picture then fits
-// the bent line worse. Built on first use: most copies have no
-// cell that needs it.
+// the bent line worse. Built on first use: most copies have no cell that needs it.
 class BentTone {
  public:
-  template <typename RecordMean>
   // `line_noise`: the straight line's robust sigma over the same cells.
+  template <typename RecordMean>
   BentTone(RecordMean rmean, const QueryCells& q, const std::vector<size_t>& idx, double line_noise)
       : q_(q), idx_(idx), line_noise_(line_noise) {
     for (size_t i : idx) recorded_[i] = rmean(i);
