@@ -1,5 +1,7 @@
 #include "watermark/fingerprint/channel_clipping.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include "watermark/fingerprint/cell_statistics.h"
@@ -8,51 +10,107 @@
 namespace hallmark::fingerprint {
 namespace {
 
-// Per-channel counts of clipped samples over [x0, x1) of one row of interleaved channels, with
-// `white` the full-scale value (255 or 65535) and `slack` 2 levels on that scale: compression
-// rings a clipped edge by a level or two.
-template <typename T>
-void CountClipped(const T* row, int channels, int used, int x0, int x1, uint32_t white,
-                  uint32_t slack, long* top, long* bottom) {
-  for (int x = x0; x < x1; ++x) {
-    for (int c = 0; c < used; ++c) {
-      const uint32_t v = row[size_t(x) * size_t(channels) + size_t(c)];
-      top[c] += v + slack >= white ? 1 : 0;
-      bottom[c] += v <= slack ? 1 : 0;
-    }
-  }
-}
-
-}  // namespace
-
-ChannelClipping CellChannelClipping(const image::Image& colours, size_t cell) {
+// Calls visit(row, x0, x1, white) for each row of cell `cell` of `colours`, with `row` its
+// interleaved samples as uint8_t or uint16_t, [x0, x1) the cell's columns and `white` the
+// full-scale value (255 or 65535). Returns the cell's pixel count.
+template <typename Visit>
+long ForEachCellRow(const image::Image& colours, size_t cell, Visit visit) {
   const int cx = int(cell) % kGrid, cy = int(cell) / kGrid;
   const int x0 = CellBoundary(colours.width(), cx), x1 = CellBoundary(colours.width(), cx + 1);
   const int y0 = CellBoundary(colours.height(), cy), y1 = CellBoundary(colours.height(), cy + 1);
-  const long pixels = long(x1 - x0) * long(y1 - y0);
-  if (pixels <= 0) return {};
-  const int used = colours.channels() >= 3 ? 3 : 1;
-  long top[3] = {0, 0, 0}, bottom[3] = {0, 0, 0};
   const bool wide = colours.bit_depth() == 16;
   for (int y = y0; y < y1; ++y) {
     const uint8_t* row = colours.row(y);
     if (wide) {
-      CountClipped(reinterpret_cast<const uint16_t*>(row), colours.channels(), used, x0, x1, 65535u,
-                   2u * 257u, top, bottom);
+      visit(reinterpret_cast<const uint16_t*>(row), x0, x1, uint32_t{65535});
     } else {
-      CountClipped(row, colours.channels(), used, x0, x1, 255u, 2u, top, bottom);
+      visit(row, x0, x1, uint32_t{255});
     }
   }
+  return std::max(0L, long(x1 - x0) * long(y1 - y0));
+}
+
+// The colour channels of `channels` interleaved ones (grey, grey+alpha, RGB, RGBA): alpha is left
+// out.
+int ColourChannels(int channels) { return channels >= 3 ? 3 : 1; }
+
+}  // namespace
+
+ChannelClipping CellChannelClipping(const image::Image& colours, size_t cell) {
+  const int channels = colours.channels(), used = ColourChannels(channels);
+  long top[3] = {0, 0, 0}, bottom[3] = {0, 0, 0};
+  // A clipped sample is within 2 levels (on the 8-bit scale) of black or white: compression rings
+  // a clipped edge by a level or two.
+  const long pixels =
+      ForEachCellRow(colours, cell, [&](const auto* row, int x0, int x1, uint32_t white) {
+        const uint32_t slack = white == 255 ? 2u : 2u * 257u;
+        for (int x = x0; x < x1; ++x) {
+          for (int c = 0; c < used; ++c) {
+            const uint32_t v = row[size_t(x) * size_t(channels) + size_t(c)];
+            top[c] += v + slack >= white ? 1 : 0;
+            bottom[c] += v <= slack ? 1 : 0;
+          }
+        }
+      });
+  if (pixels <= 0) return {};
   // The luma weights of watermark::Luma.
   static constexpr double kRgbWeights[3] = {0.299, 0.587, 0.114};
-  static constexpr double kGreyWeight[1] = {1.0};
-  const double* weights = used == 3 ? kRgbWeights : kGreyWeight;
   ChannelClipping out;
   for (int c = 0; c < used; ++c) {
-    out.top += weights[c] * double(top[c]) / double(pixels);
-    out.bottom += weights[c] * double(bottom[c]) / double(pixels);
+    const double weight = used == 3 ? kRgbWeights[c] : 1.0;
+    out.top += weight * double(top[c]) / double(pixels);
+    out.bottom += weight * double(bottom[c]) / double(pixels);
   }
   return out;
+}
+
+bool CellCramped(const image::Image& colours, size_t cell) {
+  const int channels = colours.channels(), used = ColourChannels(channels);
+  long cramped = 0;
+  const long pixels =
+      ForEachCellRow(colours, cell, [&](const auto* row, int x0, int x1, uint32_t white) {
+        const uint32_t margin = white == 255 ? 3u : 3u * 257u;
+        for (int x = x0; x < x1; ++x) {
+          bool any = false;
+          for (int c = 0; c < used; ++c) {
+            const uint32_t v = row[size_t(x) * size_t(channels) + size_t(c)];
+            any |= v < margin || v > white - margin;
+          }
+          cramped += any ? 1 : 0;
+        }
+      });
+  return cramped * 20 > pixels;
+}
+
+ClippingAllowance::ClippingAllowance(double a, double b, const image::Image* colours)
+    : colours_(colours),
+      past_white_(std::max(0.0, a * 255.0 + b - 255.0)),
+      past_black_(std::max(0.0, -b)) {
+  if (past_white_ <= 0.0 && past_black_ <= 0.0) colours_ = nullptr;  // nothing clips
+}
+
+double ClippingAllowance::MeanResidual(size_t cell, double resid, double raised,
+                                       double limit) const {
+  if (resid < 0.0 && raised > 0.0) resid = std::min(0.0, resid + raised);
+  if (!colours_ || std::fabs(resid) <= limit) return resid;
+  const ChannelClipping& c = Clipping(cell);
+  return resid < 0.0 ? std::min(0.0, resid + c.top * past_white_)
+                     : std::max(0.0, resid - c.bottom * past_black_);
+}
+
+double ClippingAllowance::Detail(size_t cell) const {
+  if (!colours_) return 0.0;
+  const ChannelClipping& c = Clipping(cell);
+  return std::sqrt(std::max(past_white_, past_black_) *
+                   (c.top * past_white_ + c.bottom * past_black_));
+}
+
+const ChannelClipping& ClippingAllowance::Clipping(size_t cell) const {
+  if (cell != cached_cell_) {
+    cached_ = CellChannelClipping(*colours_, cell);
+    cached_cell_ = cell;
+  }
+  return cached_;
 }
 
 }  // namespace hallmark::fingerprint

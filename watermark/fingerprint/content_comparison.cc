@@ -12,6 +12,7 @@
 #include "watermark/fingerprint/cell_statistics.h"
 #include "watermark/fingerprint/channel_clipping.h"
 #include "watermark/fingerprint/mark_loss.h"
+#include "watermark/fingerprint/tone_fit.h"
 #include "watermark/fingerprint/working_plane.h"
 
 namespace hallmark::fingerprint {
@@ -32,11 +33,6 @@ constexpr double kFlatToneShift = 10.0;
 // ... and for the asset itself, unedited, only where each colour channel's mean is within this
 // many levels of the recorded colour: two plain pictures can share their luma in other colours.
 constexpr double kFlatColourShift = 6.0;
-// The most a cell's mean floor (ChangedCells) may be for a whole, unmoved copy in the record's
-// tone, in grey levels.
-constexpr double kExactMeanFloorCap = 5.0;
-// Fewer cells in the middle tones than this say nothing of the tone (FitTone, KeepsTone).
-constexpr size_t kMinToneCells = 16;
 
 // The query's luma in the recorded image's working frame, and which samples carry content.
 struct Registered {
@@ -98,13 +94,8 @@ Grid GridFor(int working_width, int working_height) {
 }
 
 // The query's cells with the recorded origin at (ox, oy) of the registered plane's frame.
-struct QueryCells {
-  std::array<CellStats, kCells> stats{};
-  std::array<bool, kCells> has{};
-  int count = 0;
-};
-
-// Only the means: what the placement search compares, at a sixteenth of the cost.
+// MeasureMeans takes only the means: what the placement search compares, at a sixteenth of the
+// cost.
 void MeasureMeans(const CellStatistics& q, const Grid& g, int ox, int oy, QueryCells* out) {
   out->count = 0;
   for (int cy = 0; cy < kGrid; ++cy) {
@@ -165,7 +156,7 @@ BandPass BandPassOf(const std::array<float, kCells>& mean, const std::array<bool
   return b;
 }
 
-std::array<float, kCells> RecordedMeans(const ContentFingerprint& rec) {
+RecordedTones RecordedMeans(const ContentFingerprint& rec) {
   std::array<float, kCells> out{};
   for (size_t i = 0; i < size_t(kCells); ++i) out[i] = rec.mean(int(i) % kGrid, int(i) / kGrid);
   return out;
@@ -266,205 +257,23 @@ bool SettledWithoutSearch(const Registered& reg, int ww, int wh, bool native, co
   return true;
 }
 
-// The query's tone as a function of the record's, q = a r + b, by least squares refitted once
-// without the cells it explains worst (brightness and contrast changes are not edits). A
-// brightened copy clips at white, channel by channel, from its brightest cells down, and those
-// cells would bend the line (a light-robed portrait on white under +20% fitted a = 0.85, b = 40,
-// and its other cells then looked changed). So the first fit takes the darker half of the cells
-// in the middle tones (in the record and in the query), where there are enough, and the refit
-// leaves out the cells the first maps past black or white. A `flat`
-// record's tones span too little for a first fit over every cell to resist an edit: it would
-// follow a large patch, and then no cell would look changed. Its fit starts from the brightness
-// alone, the median offset, which an edit of under half the cells cannot move far.
-std::pair<double, double> FitTone(const ContentFingerprint& rec, const QueryCells& q,
-                                  const std::vector<size_t>& idx, bool flat = false) {
-  auto rmean = [&](size_t i) { return double(rec.mean(int(i) % kGrid, int(i) / kGrid)); };
-  double a = 1.0, b = 0.0;
-  std::vector<bool> use(size_t(kCells), false);
-  for (size_t i : idx) use[i] = true;
-  // The refit keeps the cells the fit explains; a cell it maps past black or white is explained
-  // by its clipping, but says nothing of the line.
-  auto keep_explained = [&] {
-    std::vector<double> abs_resid;
-    abs_resid.reserve(idx.size());
-    for (size_t i : idx)
-      abs_resid.push_back(std::fabs(q.stats[i].mean - std::clamp(a * rmean(i) + b, 0.0, 255.0)));
-    const double cut = 3.0 * std::max(2.0, Median(std::move(abs_resid)) * 1.5);
-    for (size_t i : idx) {
-      const double mapped = a * rmean(i) + b;
-      use[i] = mapped >= 0.0 && mapped <= 255.0 && std::fabs(q.stats[i].mean - mapped) <= cut;
-    }
-  };
-  if (flat) {
-    std::vector<double> offsets;
-    offsets.reserve(idx.size());
-    for (size_t i : idx) offsets.push_back(q.stats[i].mean - rmean(i));
-    b = Median(std::move(offsets));
-    keep_explained();
-  } else {
-    std::vector<bool> middle_tone(size_t(kCells), false);
-    std::vector<double> middle;
-    for (size_t i : idx) {
-      middle_tone[i] = IsMiddleTone(rmean(i)) && IsMiddleTone(q.stats[i].mean);
-      if (middle_tone[i]) middle.push_back(rmean(i));
-    }
-    if (middle.size() >= 2 * kMinToneCells) {
-      const double darker = Median(std::move(middle));
-      for (size_t i : idx) use[i] = middle_tone[i] && rmean(i) <= darker;
-    }
-  }
-  for (int pass = 0; pass < 2; ++pass) {
-    double sr = 0, sq = 0, srr = 0, srq = 0;
-    int n = 0;
-    for (size_t i : idx) {
-      if (!use[i]) continue;
-      const double r = rmean(i), v = q.stats[i].mean;
-      sr += r, sq += v, srr += r * r, srq += r * v, ++n;
-    }
-    // n^2 times the variance of the record's tones: under a grey level's spread they say
-    // nothing of contrast, so only the brightness is fitted.
-    const double den = n * srr - sr * sr;
-    if (n >= 2 && den > double(n) * n) {
-      a = std::clamp((n * srq - sr * sq) / den, 0.25, 4.0);
-      b = (sq - a * sr) / n;
-    } else if (n >= 1) {
-      a = 1.0;
-      b = (sq - sr) / n;
-    }
-    if (pass == 0) keep_explained();
-  }
-  return {a, b};
-}
-
-// The query's tone as a bent line of the record's, q = a r + b + c r (255 - r) / 255: a curves
-// adjustment (gamma, levels) bends the map that FitTone takes for a straight line, and the cells
-// in the bend then look changed. The bow is fitted to the medians of eight bins of cells ranked
-// by recorded tone, so an edit that holds under half of every bin cannot move it, and a curve of
-// three numbers cannot follow a patch's tones the way a per-tone map would. It is only taken where
-// it bends the middle tones by more than a still copy's floor (kExactMeanFloorCap), so a straight
-// copy with a faint patch is judged by the line alone, and where it explains the cells as a whole
-// better than the line: a large patch can bend the bins, but the rest of the picture then fits
-// the bent line worse. Built on first use: most copies have no cell that needs it.
-class BentTone {
- public:
-  // `line_noise`: the straight line's robust sigma over the same cells.
-  template <typename RecordMean>
-  BentTone(RecordMean rmean, const QueryCells& q, const std::vector<size_t>& idx, double line_noise)
-      : q_(q), idx_(idx), line_noise_(line_noise) {
-    for (size_t i : idx) recorded_[i] = rmean(i);
-  }
-
-  // Whether cell i's tone is within `limit` of the bent line (false where there is no bend).
-  bool Explains(size_t i, double limit) const {
-    if (!built_) Build();
-    return bent_ && std::fabs(q_.stats[i].mean - Predicted(i)) <= limit;
-  }
-
- private:
-  static constexpr int kBins = 8;
-  // The least spread of the bins' recorded tones (grey levels) a bow is fitted over: a quarter
-  // of the range.
-  static constexpr double kMinBowSpan = 64.0;
-
-  void Build() const {
-    built_ = true;
-    if (idx_.size() < 4 * size_t{kBins}) return;
-    std::vector<size_t> by_tone = idx_;
-    std::sort(by_tone.begin(), by_tone.end(), [&](size_t l, size_t r) {
-      return recorded_[l] < recorded_[r] || (recorded_[l] == recorded_[r] && l < r);
-    });
-    // Least squares over the bins' medians, in the basis 1, r, r (255 - r) / 255.
-    double m[3][4] = {};
-    double lowest = 255.0, highest = 0.0;
-    for (int k = 0; k < kBins; ++k) {
-      const size_t b = by_tone.size() * size_t(k) / kBins;
-      const size_t e = by_tone.size() * size_t(k + 1) / kBins;
-      std::vector<double> rs, qs;
-      for (size_t j = b; j < e; ++j) {
-        rs.push_back(recorded_[by_tone[j]]);
-        qs.push_back(q_.stats[by_tone[j]].mean);
-      }
-      const double r = Median(std::move(rs)), v = Median(std::move(qs));
-      lowest = std::min(lowest, r), highest = std::max(highest, r);
-      const double basis[3] = {1.0, r, r * (255.0 - r) / 255.0};
-      for (int row = 0; row < 3; ++row) {
-        for (int col = 0; col < 3; ++col) m[row][col] += basis[row] * basis[col];
-        m[row][3] += basis[row] * v;
-      }
-    }
-    // Over a narrow span of tones a bow is a tilt by another name, and would follow an edit.
-    if (highest - lowest < kMinBowSpan) return;
-    double solution[3];
-    if (!Solve3(m, solution)) return;
-    b_ = solution[0], a_ = solution[1], c_ = solution[2];
-    // The bow at the middle tone, r = 127.5, is c / 4 x 255.
-    if (!(a_ > 0.0 && std::fabs(c_) <= a_ && std::fabs(c_) * 63.75 > kExactMeanFloorCap)) return;
-    // A curve explains the whole picture better than the line; a patch that bent the bins leaves
-    // the rest of it worse explained.
-    std::vector<double> abs_resid;
-    abs_resid.reserve(idx_.size());
-    for (size_t i : idx_) abs_resid.push_back(std::fabs(q_.stats[i].mean - Predicted(i)));
-    bent_ = 1.4826 * Median(std::move(abs_resid)) < line_noise_;
-  }
-
-  double Predicted(size_t i) const {
-    const double r = recorded_[i];
-    return std::clamp(a_ * r + b_ + c_ * r * (255.0 - r) / 255.0, 0.0, 255.0);
-  }
-
-  // Gaussian elimination with partial pivoting on the augmented 3 x 4 system; false when it is
-  // singular (the bins' tones too alike to tell a bow from a line).
-  static bool Solve3(double m[3][4], double out[3]) {
-    for (int col = 0; col < 3; ++col) {
-      int pivot = col;
-      for (int row = col + 1; row < 3; ++row)
-        if (std::fabs(m[row][col]) > std::fabs(m[pivot][col])) pivot = row;
-      if (std::fabs(m[pivot][col]) < 1e-9) return false;
-      std::swap(m[col], m[pivot]);
-      for (int row = 0; row < 3; ++row) {
-        if (row == col) continue;
-        const double f = m[row][col] / m[col][col];
-        for (int k = col; k < 4; ++k) m[row][k] -= f * m[col][k];
-      }
-    }
-    for (int k = 0; k < 3; ++k) out[k] = m[k][3] / m[k][k];
-    return true;
-  }
-
-  const QueryCells& q_;
-  const std::vector<size_t>& idx_;
-  const double line_noise_;
-  std::array<double, kCells> recorded_{};
-  mutable bool built_ = false;
-  mutable bool bent_ = false;
-  mutable double a_ = 1.0, b_ = 0.0, c_ = 0.0;
-};
-
-// Whether the query keeps the record's tone: the fitted map is the identity, and so is the median
-// of `middle_shifts` (query minus record on the cells recorded in the middle tones). The fit alone
-// is not enough: on a black-and-white picture the saturated cells keep it at the identity when a
-// brightened copy's middle tones (its anti-aliased edges) moved by tens of levels.
-bool KeepsTone(double a, double b, std::vector<double> middle_shifts) {
-  if (std::fabs(a - 1.0) >= 0.05 || std::fabs(b) >= 5.0) return false;
-  return middle_shifts.size() >= kMinToneCells && std::fabs(Median(std::move(middle_shifts))) < 2.0;
-}
-
 // Cells whose mean or detail departs from the recorded one beyond what the rest of the image
 // explains. Both channels are compared after a global fit (tone for the means, a gain for the
 // detail: blur and compression flatten texture everywhere), against a noise level measured on
 // the image itself, with floors that scale with the record's own contrast so that faint pictures
 // are judged on their own scale. With `curves`, a cell whose tone a bent line explains (BentTone)
 // is not changed in its mean; the tone comparison of featureless records leaves it out, as it
-// judges them by the straight line's residual.
+// judges them by the straight line's residual. `colours`, the copy's where they lie on the
+// recorded grid (else null), bound what clipping explains (ClippingAllowance).
 std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_structure,
                                       const QueryCells& q, bool exact_alignment,
                                       const image::Image* colours, bool flat, bool curves) {
   std::vector<size_t> idx;
   for (size_t i = 0; i < size_t(kCells); ++i)
     if (q.has[i]) idx.push_back(i);
-  const auto [a, b] = FitTone(rec, q, idx, flat);
   // The record's cells decoded once: the loops below read each several times.
-  const std::array<float, kCells> rec_mean = RecordedMeans(rec);
+  const RecordedTones rec_mean = RecordedMeans(rec);
+  const auto [a, b] = FitTone(rec_mean, q, idx, flat);
   std::array<double, kCells> rec_detail;
   for (size_t i = 0; i < size_t(kCells); ++i)
     rec_detail[i] = rec.detail(int(i) % kGrid, int(i) / kGrid);
@@ -528,11 +337,9 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_
   // A query aligned by a recovered scale or rotation is off by a fraction of a cell, which moves
   // a cell on a strong edge by a fraction of its neighbours' difference.
   const double edge_slack = exact_alignment ? 0.1 : 0.35;
-  // How far the fit pushes a channel past white at most (one at 255), and past black (one at 0).
-  const double past_white = std::max(0.0, a * 255.0 + b - 255.0);
-  const double past_black = std::max(0.0, -b);
+  const ClippingAllowance clipping(a, b, colours);
 
-  const BentTone bent(rmean, q, idx, mean_noise);
+  const BentTone bent(rec_mean, q, idx, mean_noise);
   std::array<bool, kCells> changed{};
   for (size_t i : idx) {
     const int cx = int(i) % kGrid, cy = int(i) / kGrid;
@@ -543,27 +350,8 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_
         gradient = std::max(gradient, std::fabs(rmean(CellIndex(nx, ny)) - rmean(i)));
     }
     const double slack = edge_slack * a * gradient;
-    // A copy the fit brightens clips at white channel by channel: a cell whose brightest channel
-    // or pixels reach 255 gains less than the fit says, down to nothing. Falling short of the
-    // fitted value by no more than the fit raised the cell is not a change.
-    const double raised = fitted[i] - rmean(i);
-    double resid =
-        mean_resid[i] < 0.0 && raised > 0.0 ? std::min(0.0, mean_resid[i] + raised) : mean_resid[i];
     const double mean_limit = std::max(mean_floor, 5.0 * mean_noise) + slack;
-    // The fit maps each channel as it maps the luma, so the copy's clipped channels (given its
-    // colours) bound what the clipping took: at most past_white short of the fit where a channel
-    // is white, past_black over it where one is black. A saturated colour clips while its luma
-    // stays in the middle tones. Read for the few cells that get this far.
-    std::optional<ChannelClipping> clip;
-    auto clipping = [&] {
-      if (!clip) clip = CellChannelClipping(*colours, i);
-      return *clip;
-    };
-    const bool may_clip = colours && (past_white > 0.0 || past_black > 0.0);
-    if (may_clip && std::fabs(resid) > mean_limit) {
-      resid = resid < 0.0 ? std::min(0.0, resid + clipping().top * past_white)
-                          : std::max(0.0, resid - clipping().bottom * past_black);
-    }
+    const double resid = clipping.MeanResidual(i, mean_resid[i], fitted[i] - rmean(i), mean_limit);
     const bool mean_changed =
         std::fabs(resid) > mean_limit && !(curves && bent.Explains(i, mean_limit));
     // Clipping flattens texture, and a detail gain near zero means the texture is gone
@@ -573,14 +361,7 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_
     const double detail_limit =
         std::max({detail_floor, 5.0 * detail_noise, 0.6 * std::max(expected, seen)}) + slack;
     double detail_excess = std::fabs(detail_dev[i] - dev_median);
-    // Clipping moves each pixel's luma by at most past levels times its clipped channels'
-    // weight, and the spread of the sub-block means by at most the RMS of those moves: at most
-    // sqrt(largest move x mean move).
-    if (may_clip && detail_usable && detail_excess > detail_limit) {
-      const ChannelClipping c = clipping();
-      detail_excess -= std::sqrt(std::max(past_white, past_black) *
-                                 (c.top * past_white + c.bottom * past_black));
-    }
+    if (detail_usable && detail_excess > detail_limit) detail_excess -= clipping.Detail(i);
     const bool detail_changed = detail_usable && detail_excess > detail_limit;
     changed[i] = mean_changed || detail_changed;
   }
@@ -691,14 +472,16 @@ ContentComparison Decided(ContentComparison c, bool matches,
 // and colour: a whole, plain copy within kFlatToneShift of its tone and kFlatColourShift of its
 // recorded colour is the asset; one in its tone with changed regions is the asset, altered (a
 // patch or text on a plain background); a textured picture is not it. Without a recorded colour
-// (an old record) or the query's colours, a plain copy is left uncomparable.
+// (an old record) or the query's colours, a plain copy is left uncomparable. `colours` are the
+// query's, or null; `colours_in_place` the same where they lie on the recorded grid, else null.
 ContentComparison CompareByTone(const ContentFingerprint& rec, double rec_structure,
                                 const Registered& reg, int ww, int wh, const Grid& grid,
                                 bool native, const ComparisonThresholds& t,
                                 const std::optional<MeasuredMarks>& marks,
-                                const image::Image* colours) {
+                                const image::Image* colours, const image::Image* colours_in_place) {
+  const RecordedTones rec_mean = RecordedMeans(rec);
   double sum = 0.0, squares = 0.0;
-  for (const float m : RecordedMeans(rec)) sum += m, squares += double(m) * m;
+  for (const float m : rec_mean) sum += m, squares += double(m) * m;
   const double tone_sd =
       std::sqrt(std::max(0.0, squares / kCells - (sum / kCells) * (sum / kCells)));
   const bool flat = tone_sd < t.min_tone_range;
@@ -720,22 +503,18 @@ ContentComparison CompareByTone(const ContentFingerprint& rec, double rec_struct
                                std::to_string(cells.count) + " of " + std::to_string(kCells) +
                                " cells)");
   }
-  const image::Image* whole_colours =
-      native && colours && colours->width() == rec.width() && colours->height() == rec.height()
-          ? colours
-          : nullptr;
   std::array<bool, kCells> changed =
-      ChangedCells(rec, rec_structure, cells, native, whole_colours, flat, /*curves=*/false);
+      ChangedCells(rec, rec_structure, cells, native, colours_in_place, flat, /*curves=*/false);
   if (marks) AddLostCells(rec, cells, *marks, &changed);
   c.cells_changed = int(std::count(changed.begin(), changed.end(), true));
   std::vector<size_t> kept;
   for (size_t i = 0; i < size_t(kCells); ++i)
     if (cells.has[i] && !changed[i]) kept.push_back(i);
-  const auto [a, b] = FitTone(rec, cells, kept, flat);
+  const auto [a, b] = FitTone(rec_mean, cells, kept, flat);
   std::vector<double> abs_resid;
   double sr = 0, sq = 0, srr = 0, sqq = 0, srq = 0;  // for the correlation of the cell means
   for (size_t i : kept) {
-    const double r = rec.mean(int(i) % kGrid, int(i) / kGrid), v = cells.stats[i].mean;
+    const double r = rec_mean[i], v = cells.stats[i].mean;
     abs_resid.push_back(std::fabs(v - std::clamp(a * r + b, 0.0, 255.0)));
     sr += r, sq += v, srr += r * r, sqq += v * v, srq += r * v;
   }
@@ -858,11 +637,18 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
                                               mark->query->height() == query_height
                                           ? mark->query
                                           : nullptr;
+  // ... and read cell by cell on the recorded grid (ChangedCells), so only where that grid lies on
+  // them: a copy of the recorded size, neither rescaled, turned nor mirrored.
+  const image::Image* colours_in_place = native && !alignment.mirrored &&
+                                                 query_width == recorded.width() &&
+                                                 query_height == recorded.height()
+                                             ? query_colours
+                                             : nullptr;
   const Registered reg = Register(std::move(query_luma), to_working, alignment);
   const Grid grid = GridFor(ww, wh);
   if (featureless) {
     return CompareByTone(recorded, structure, reg, ww, wh, grid, native, thresholds, marks,
-                         query_colours);
+                         query_colours, colours_in_place);
   }
   QueryCells cells;
   Placement at;
@@ -883,14 +669,9 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
     return c;
   }
   const bool exact = native && at.ox == 0 && at.oy == 0;
-  // The colours are read cell by cell on the recorded grid, so only for a copy of the recorded
-  // size in place.
-  const image::Image* whole_colours =
-      exact && query_width == recorded.width() && query_height == recorded.height() ? query_colours
-                                                                                    : nullptr;
   std::array<bool, kCells> changed =
-      ChangedCells(recorded, structure, cells, exact, whole_colours, /*flat=*/false,
-                   /*curves=*/true);
+      ChangedCells(recorded, structure, cells, exact, exact ? colours_in_place : nullptr,
+                   /*flat=*/false, /*curves=*/true);
   if (marks && exact) AddLostCells(recorded, cells, *marks, &changed);
   c.cells_changed = int(std::count(changed.begin(), changed.end(), true));
   // Whether the image is the recorded picture is judged on the cells left unchanged: an edit

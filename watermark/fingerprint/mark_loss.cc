@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "watermark/fingerprint/channel_clipping.h"
 #include "watermark/fingerprint/row_sums.h"
 
 namespace hallmark::fingerprint {
@@ -39,41 +40,9 @@ float MomentOf(const float* p, int n) {
   return (s[0] + s[1]) + (s[2] + s[3]);
 }
 
-// Whether a sample is within 3 levels of black or white (of 255, or 65535 for 16-bit samples):
-// the embedder limits each pixel's offset to its channels' room there, so the mark is mostly
-// clipped away.
-inline bool Cramped(uint8_t v) { return uint8_t(v - 3) >= 250; }
-inline bool Cramped(uint16_t v) { return uint16_t(v - 771) >= 63994; }
+// Whether a pixel's luma is within 3 levels of black or white, where the embedder clipped most of
+// the mark away (CellCramped tests the colour channels themselves).
 inline bool Cramped(float luma) { return luma < 3.0f || luma > 252.0f; }
-
-// The cramped pixels of [x0, x1) on `row`, a row of 1 to 4 interleaved channels (grey,
-// grey+alpha, RGB, RGBA): those with any colour channel Cramped.
-template <typename T>
-int CrampedPixels(const T* row, int channels, int x0, int x1) {
-  const int used = channels >= 3 ? 3 : 1;
-  int n = 0;
-  for (int x = x0; x < x1; ++x) {
-    bool any = false;
-    for (int c = 0; c < used; ++c) any |= Cramped(row[size_t(x) * size_t(channels) + size_t(c)]);
-    n += any ? 1 : 0;
-  }
-  return n;
-}
-
-// Whether more than 5% of cell i's pixels of `colours` are cramped.
-bool CellCramped(const image::Image& colours, size_t i) {
-  const int cx = int(i) % kGrid, cy = int(i) / kGrid;
-  const int x0 = CellBoundary(colours.width(), cx), x1 = CellBoundary(colours.width(), cx + 1);
-  const int y0 = CellBoundary(colours.height(), cy), y1 = CellBoundary(colours.height(), cy + 1);
-  long cramped = 0;
-  for (int y = y0; y < y1; ++y) {
-    const uint8_t* row = colours.row(y);
-    cramped += colours.bit_depth() == 16 ? CrampedPixels(reinterpret_cast<const uint16_t*>(row),
-                                                         colours.channels(), x0, x1)
-                                         : CrampedPixels(row, colours.channels(), x0, x1);
-  }
-  return cramped * 20 > long(x1 - x0) * long(y1 - y0);
-}
 
 // The pattern's own sums over each cell of one row of cells. The pattern repeats, so rows of cells
 // that cover the same places along the tile share them (on a 256-px image, rows eight apart).
