@@ -17,6 +17,7 @@
 #include "watermark/fingerprint/content_fingerprint.h"
 #include "watermark/fingerprint/content_index.h"
 #include "watermark/fingerprint/mark_loss.h"
+#include "watermark/fingerprint/tone_fit.h"
 #include "watermark/watermark.h"
 
 using namespace hallmark;
@@ -502,6 +503,32 @@ BOOST_AUTO_TEST_CASE(a_stretched_copy_whose_colours_clip_is_the_same_picture) {
     BOOST_REQUIRE(e.ok());
     BOOST_TEST((e->match == ContentMatch::kAltered), ContentMatchName(e->match));
   }
+}
+
+// The tone fit starts from the darker half of the cells, against a brightened copy's clipping, and
+// a patch over a picture's darker side can make up half of them. A painting lit from the right,
+// with a dark patch over a quarter of it on the left, drew that fit and then the refit over every
+// cell to a = 1.06, b = -28: every cell was off by some 20 levels, and the patch hid in that noise.
+// The fit must stay at the identity the untouched three quarters follow.
+BOOST_AUTO_TEST_CASE(a_patch_over_the_darker_side_does_not_lead_the_tone_fit) {
+  RecordedTones recorded{};
+  QueryCells copy;
+  std::vector<size_t> all;
+  for (int cy = 0; cy < kGrid; ++cy)
+    for (int cx = 0; cx < kGrid; ++cx) {
+      const size_t i = size_t(cy) * kGrid + size_t(cx);
+      const int texture = (cx * 7 + cy * 13) % 31 - 15;
+      recorded[i] = float(60 + 150 * cx / (kGrid - 1) + texture);
+      const bool patched = cx < kGrid / 2 && cy >= kGrid / 4 && cy < 3 * kGrid / 4;
+      copy.stats[i].mean = patched ? float(20 + (cx * 5 + cy * 11) % 60) : recorded[i];
+      copy.has[i] = true;
+      all.push_back(i);
+    }
+  copy.count = kCells;
+  const auto [a, b] = FitTone(recorded, copy, all, /*flat=*/false);
+  BOOST_TEST_MESSAGE("tone fit over a darker-side patch: a = " << a << ", b = " << b);
+  BOOST_TEST(std::fabs(a - 1.0) < 0.02);
+  BOOST_TEST(std::fabs(b) < 2.0);
 }
 
 // An edit over a quarter of the picture changes it; it does not make it another picture.

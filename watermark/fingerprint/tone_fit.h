@@ -37,10 +37,12 @@ struct QueryCells {
 // cells would bend the line (a light-robed portrait on white under +20% fitted a = 0.85, b = 40,
 // and its other cells then looked changed). So the first fit takes the darker half of the cells
 // in the middle tones (in the record and in the query), where there are enough, and the refit
-// leaves out the cells the first maps past black or white. A `flat` record's tones span too
-// little for a first fit over every cell to resist an edit: it would follow a large patch, and
-// then no cell would look changed. Its fit starts from the brightness alone, the median offset,
-// which an edit of under half the cells cannot move far.
+// leaves out the cells the first maps past black or white. An edit can make up most of that darker
+// half, though, so the median shift of the middle tones (brightness alone) is the first fit
+// instead where it lies closer to them. A `flat` record's tones span too little for a first fit
+// over every cell to resist an edit: it would follow a large patch, and then no cell would look
+// changed. Its fit starts from the brightness alone, the median offset, which an edit of under
+// half the cells cannot move far.
 std::pair<double, double> FitTone(const RecordedTones& recorded, const QueryCells& q,
                                   const std::vector<size_t>& idx, bool flat);
 
