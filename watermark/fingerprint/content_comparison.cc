@@ -157,7 +157,7 @@ BandPass BandPassOf(const std::array<float, kCells>& mean, const std::array<bool
 }
 
 RecordedTones RecordedMeans(const ContentFingerprint& rec) {
-  std::array<float, kCells> out{};
+  RecordedTones out{};
   for (size_t i = 0; i < size_t(kCells); ++i) out[i] = rec.mean(int(i) % kGrid, int(i) / kGrid);
   return out;
 }
@@ -265,15 +265,16 @@ bool SettledWithoutSearch(const Registered& reg, int ww, int wh, bool native, co
 // is not changed in its mean; the tone comparison of featureless records leaves it out, as it
 // judges them by the straight line's residual. `colours`, the copy's where they lie on the
 // recorded grid (else null), bound what clipping explains (ClippingAllowance).
-std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, double rec_structure,
-                                      const QueryCells& q, bool exact_alignment,
-                                      const image::Image* colours, bool flat, bool curves) {
+std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, const RecordedTones& rec_mean,
+                                      double rec_structure, const QueryCells& q,
+                                      bool exact_alignment, const image::Image* colours, bool flat,
+                                      bool curves) {
   std::vector<size_t> idx;
   for (size_t i = 0; i < size_t(kCells); ++i)
     if (q.has[i]) idx.push_back(i);
-  // The record's cells decoded once: the loops below read each several times.
-  const RecordedTones rec_mean = RecordedMeans(rec);
   const auto [a, b] = FitTone(rec_mean, q, idx, flat);
+  // The record's details decoded once, as its means (`rec_mean`): the loops below read each
+  // several times.
   std::array<double, kCells> rec_detail;
   for (size_t i = 0; i < size_t(kCells); ++i)
     rec_detail[i] = rec.detail(int(i) % kGrid, int(i) / kGrid);
@@ -474,12 +475,11 @@ ContentComparison Decided(ContentComparison c, bool matches,
 // patch or text on a plain background); a textured picture is not it. Without a recorded colour
 // (an old record) or the query's colours, a plain copy is left uncomparable. `colours` are the
 // query's, or null; `colours_in_place` the same where they lie on the recorded grid, else null.
-ContentComparison CompareByTone(const ContentFingerprint& rec, double rec_structure,
-                                const Registered& reg, int ww, int wh, const Grid& grid,
-                                bool native, const ComparisonThresholds& t,
+ContentComparison CompareByTone(const ContentFingerprint& rec, const RecordedTones& rec_mean,
+                                double rec_structure, const Registered& reg, int ww, int wh,
+                                const Grid& grid, bool native, const ComparisonThresholds& t,
                                 const std::optional<MeasuredMarks>& marks,
                                 const image::Image* colours, const image::Image* colours_in_place) {
-  const RecordedTones rec_mean = RecordedMeans(rec);
   double sum = 0.0, squares = 0.0;
   for (const float m : rec_mean) sum += m, squares += double(m) * m;
   const double tone_sd =
@@ -504,7 +504,8 @@ ContentComparison CompareByTone(const ContentFingerprint& rec, double rec_struct
                                " cells)");
   }
   std::array<bool, kCells> changed =
-      ChangedCells(rec, rec_structure, cells, native, colours_in_place, flat, /*curves=*/false);
+      ChangedCells(rec, rec_mean, rec_structure, cells, native, colours_in_place, flat,
+                   /*curves=*/false);
   if (marks) AddLostCells(rec, cells, *marks, &changed);
   c.cells_changed = int(std::count(changed.begin(), changed.end(), true));
   std::vector<size_t> kept;
@@ -603,7 +604,9 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
   if (query_luma.px.empty() || !CanSummarise(query_width, query_height)) {
     return Uncomparable(thresholds, "the image is too small or too elongated to compare");
   }
-  const BandPass rec = BandPassOf(RecordedMeans(recorded), AllCells());
+  // The record's means, decoded once for every step below.
+  const RecordedTones rec_mean = RecordedMeans(recorded);
+  const BandPass rec = BandPassOf(rec_mean, AllCells());
   // ContentFingerprint::structure(), from the band-pass values just made (the same exact values,
   // summed in the same order).
   double structure_sum = 0.0;
@@ -647,8 +650,8 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
   const Registered reg = Register(std::move(query_luma), to_working, alignment);
   const Grid grid = GridFor(ww, wh);
   if (featureless) {
-    return CompareByTone(recorded, structure, reg, ww, wh, grid, native, thresholds, marks,
-                         query_colours, colours_in_place);
+    return CompareByTone(recorded, rec_mean, structure, reg, ww, wh, grid, native, thresholds,
+                         marks, query_colours, colours_in_place);
   }
   QueryCells cells;
   Placement at;
@@ -670,7 +673,7 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
   }
   const bool exact = native && at.ox == 0 && at.oy == 0;
   std::array<bool, kCells> changed =
-      ChangedCells(recorded, structure, cells, exact, exact ? colours_in_place : nullptr,
+      ChangedCells(recorded, rec_mean, structure, cells, exact, exact ? colours_in_place : nullptr,
                    /*flat=*/false, /*curves=*/true);
   if (marks && exact) AddLostCells(recorded, cells, *marks, &changed);
   c.cells_changed = int(std::count(changed.begin(), changed.end(), true));
