@@ -11,6 +11,7 @@
 #include "watermark/canvas.h"
 #include "watermark/fingerprint/cell_statistics.h"
 #include "watermark/fingerprint/channel_clipping.h"
+#include "watermark/fingerprint/channel_curve.h"
 #include "watermark/fingerprint/mark_loss.h"
 #include "watermark/fingerprint/tone_fit.h"
 #include "watermark/fingerprint/working_plane.h"
@@ -261,10 +262,11 @@ bool SettledWithoutSearch(const Registered& reg, int ww, int wh, bool native, co
 // explains. Both channels are compared after a global fit (tone for the means, a gain for the
 // detail: blur and compression flatten texture everywhere), against a noise level measured on
 // the image itself, with floors that scale with the record's own contrast so that faint pictures
-// are judged on their own scale. With `curves`, a cell whose tone a bent line explains (BentTone)
-// is not changed in its mean; the tone comparison of featureless records leaves it out, as it
-// judges them by the straight line's residual. `colours`, the copy's where they lie on the
-// recorded grid (else null), bound what clipping explains (ClippingAllowance).
+// are judged on their own scale. With `curves`, a cell whose tone a bent line explains (BentTone),
+// or the copy's colours taken back through a curve on the channels (ChannelCurve), is not changed
+// in its mean; the tone comparison of featureless records leaves it out, as it judges them by the
+// straight line's residual. `colours`, the copy's where they lie on the recorded grid (else
+// null), bound what clipping explains (ClippingAllowance) and give the channels' curve.
 std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, const RecordedTones& rec_mean,
                                       double rec_structure, const QueryCells& q,
                                       bool exact_alignment, const image::Image* colours, bool flat,
@@ -341,6 +343,7 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, const Recor
   const ClippingAllowance clipping(a, b, colours);
 
   const BentTone bent(rec_mean, q, idx, mean_noise);
+  const ChannelCurve curve(rec_mean, idx, colours, mean_noise);
   std::array<bool, kCells> changed{};
   for (size_t i : idx) {
     const int cx = int(i) % kGrid, cy = int(i) / kGrid;
@@ -354,7 +357,8 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, const Recor
     const double mean_limit = std::max(mean_floor, 5.0 * mean_noise) + slack;
     const double resid = clipping.MeanResidual(i, mean_resid[i], fitted[i] - rmean(i), mean_limit);
     const bool mean_changed =
-        std::fabs(resid) > mean_limit && !(curves && bent.Explains(i, mean_limit));
+        std::fabs(resid) > mean_limit &&
+        !(curves && (bent.Explains(i, mean_limit) || curve.Explains(i, mean_floor, slack)));
     // Clipping flattens texture, and a detail gain near zero means the texture is gone
     // everywhere (heavy blur): the detail channel says nothing there.
     const bool detail_usable = gain > 0.2 && IsMiddleTone(fitted[i]);

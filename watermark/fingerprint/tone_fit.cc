@@ -7,10 +7,6 @@
 namespace hallmark::fingerprint {
 namespace {
 
-// The least slope of a copy's tone line that FitTone takes a shift of the record's tones for an
-// alternative to: the least amplitude a copy's structure keeps (ComparisonThresholds'
-// min_amplitude).
-constexpr double kMinToneSlope = 0.35;
 // BentTone's bins of cells ranked by recorded tone.
 constexpr int kBins = 8;
 // The least spread of the bins' recorded tones (grey levels) a bow is fitted over: a quarter of

@@ -19,6 +19,10 @@ namespace hallmark::fingerprint {
 inline constexpr double kExactMeanFloorCap = 5.0;
 // Fewer cells in the middle tones than this say nothing of the tone (FitTone, KeepsTone).
 inline constexpr size_t kMinToneCells = 16;
+// The least slope of a copy's tone map: the least amplitude a copy's structure keeps
+// (ComparisonThresholds' min_amplitude). A flatter map says the copy's tones do not follow the
+// record's, as on a copied mark's host, or fits a narrow-toned record whatever the copy shows.
+inline constexpr double kMinToneSlope = 0.35;
 
 // The recorded means of every cell, decoded once (cell i = cy * kGrid + cx).
 using RecordedTones = std::array<float, kCells>;
