@@ -48,11 +48,17 @@ const Cbor& Cbor::Null_() {
 }
 
 Cbor Cbor::Int(int64_t v) {
+  return v < 0 ? Negative(static_cast<uint64_t>(-(v + 1))) : Uint(static_cast<uint64_t>(v));
+}
+
+Cbor Cbor::Negative(uint64_t magnitude) {
   Cbor c;
   c.type_ = Type::kInt;
-  c.int_ = v;
-  c.negative_ = v < 0;
-  c.magnitude_ = v < 0 ? static_cast<uint64_t>(-(v + 1)) : static_cast<uint64_t>(v);
+  c.negative_ = true;
+  c.magnitude_ = magnitude;
+  c.int_ = magnitude > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
+               ? std::numeric_limits<int64_t>::min()
+               : -1 - static_cast<int64_t>(magnitude);
   return c;
 }
 
@@ -132,10 +138,17 @@ const Cbor* Cbor::Find(std::string_view key) const {
 
 const Cbor* Cbor::FindInt(int64_t key) const {
   if (type_ != Type::kMap) return nullptr;
+  const Cbor wanted = Int(key);
   for (const auto& [k, v] : entries_) {
-    if (k.type_ == Type::kInt && k.int_ == key && k.negative_ == (key < 0)) return &v;
+    if (k.SameInt(wanted)) return &v;
   }
   return nullptr;
+}
+
+bool Cbor::SameInt(const Cbor& other) const {
+  // By sign and magnitude: int_ saturates below INT64_MIN.
+  return type_ == Type::kInt && other.type_ == Type::kInt && negative_ == other.negative_ &&
+         magnitude_ == other.magnitude_;
 }
 
 Cbor& Cbor::Set(std::string_view key, Cbor value) {
@@ -150,8 +163,9 @@ Cbor& Cbor::Set(std::string_view key, Cbor value) {
 }
 
 Cbor& Cbor::SetInt(int64_t key, Cbor value) {
+  const Cbor wanted = Int(key);
   for (auto& [k, v] : entries_) {
-    if (k.type_ == Type::kInt && k.int_ == key) {
+    if (k.SameInt(wanted)) {
       v = std::move(value);
       return *this;
     }
@@ -231,8 +245,11 @@ void Cbor::EncodeTo(Bytes& out) const {
 nlohmann::json Cbor::ToJson() const {
   switch (type_) {
     case Type::kInt:
-      if (negative_) return int_;
-      return nlohmann::json(magnitude_);
+      if (!negative_) return nlohmann::json(magnitude_);
+      if (magnitude_ <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return int_;
+      // JSON numbers here stop at INT64_MIN; the exact value, down to -2^64, is kept as text.
+      if (magnitude_ == std::numeric_limits<uint64_t>::max()) return "-18446744073709551616";
+      return "-" + std::to_string(magnitude_ + 1);
     case Type::kBytes:
       return HexEncode(bytes_);
     case Type::kText:
@@ -330,10 +347,8 @@ class Decoder {
     switch (major) {
       case 0:
         return Cbor::Uint(arg);
-      case 1: {
-        return arg < (uint64_t{1} << 63) ? Cbor::Int(-1 - static_cast<int64_t>(arg))
-                                         : NegativeBig(arg);
-      }
+      case 1:
+        return Cbor::Negative(arg);
       case 2:
       case 3: {
         if (arg > data_.size() - pos_) return Fail("string runs past the end");
@@ -398,12 +413,6 @@ class Decoder {
   }
 
  private:
-  static Cbor NegativeBig(uint64_t magnitude) {
-    Cbor c = Cbor::Uint(magnitude);
-    // Values below INT64_MIN cannot be represented as int64; keep the magnitude.
-    return Cbor::Map({{Cbor::Text("negative-bignum"), c}});
-  }
-
   Status Argument(uint8_t info, uint64_t* arg) {
     if (info < 24) {
       *arg = info;

@@ -34,6 +34,9 @@ class Cbor {
   Cbor() : type_(Type::kNull) {}
   static Cbor Int(int64_t v);
   static Cbor Uint(uint64_t v);  // values above INT64_MAX keep their magnitude
+  // -1 - magnitude, CBOR's negative integer, whose range reaches -2^64: below INT64_MIN,
+  // int_value() saturates and magnitude() keeps the value.
+  static Cbor Negative(uint64_t magnitude);
   static Cbor ByteString(ByteView b);
   static Cbor Text(std::string_view s);
   static Cbor Array(std::vector<Cbor> items = {});
@@ -87,6 +90,7 @@ class Cbor {
 
  private:
   static const Cbor& Null_();
+  bool SameInt(const Cbor& other) const;
 
   Type type_;
   int64_t int_ = 0;

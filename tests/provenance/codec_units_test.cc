@@ -5,6 +5,7 @@
 
 #include <openssl/evp.h>
 
+#include <limits>
 #include <string>
 
 #include "base/hex.h"
@@ -111,6 +112,24 @@ BOOST_AUTO_TEST_CASE(decode_round_trip_and_lookups) {
   auto back = CborDecode(Cbor::FromJson(j).Encode());
   BOOST_REQUIRE(back.ok());
   BOOST_TEST(back->ToJson() == j);
+}
+
+// RFC 8949 §3.1: major type 1 reaches -2^64. Such an integer stays an integer, so re-encoding
+// gives back the input byte for byte and nests no deeper: the decoder once wrapped it in a map,
+// which pushed one at depth 64 past the depth limit on the way back (found by fuzzing).
+BOOST_AUTO_TEST_CASE(negative_integers_below_int64_min_round_trip) {
+  BOOST_TEST(Hex(Decode("3bffffffffffffffff")) == "3bffffffffffffffff");
+  BOOST_TEST(Decode("3bffffffffffffffff").ToJson() == "-18446744073709551616");
+  BOOST_TEST(Decode("3b8000000000000000").ToJson() == "-9223372036854775809");
+  BOOST_TEST(Decode("3b7fffffffffffffff").ToJson() == std::numeric_limits<int64_t>::min());
+  BOOST_TEST(Hex(Cbor::Negative(0)) == "20");
+  std::string deep;
+  for (int i = 0; i < 64; ++i) deep += "81";
+  const Cbor nested = Decode(deep + "3b8000000000000000");
+  BOOST_TEST(HexEncode(nested.Encode()) == deep + "3b8000000000000000");
+  // An integer key below INT64_MIN is not the key INT64_MIN.
+  const Cbor m = Decode("a13b800000000000000001");
+  BOOST_TEST(m.FindInt(std::numeric_limits<int64_t>::min()) == nullptr);
 }
 
 BOOST_AUTO_TEST_CASE(hostile_input_is_rejected_not_crashed_on) {
