@@ -29,6 +29,8 @@ class Image {
   bool empty() const { return width_ == 0 || height_ == 0; }
   bool has_alpha() const { return channels_ == 2 || channels_ == 4; }
   bool is_color() const { return channels_ >= 3; }
+  // The channels that carry colour, alpha left out: 3 for RGB(A), 1 for grey(+alpha).
+  int colour_channels() const { return channels_ >= 3 ? 3 : 1; }
   uint64_t pixel_count() const { return uint64_t(width_) * uint64_t(height_); }
 
   size_t bytes_per_sample() const { return bit_depth_ == 16 ? 2 : 1; }

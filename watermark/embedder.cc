@@ -66,7 +66,7 @@ Status CheckImage(const image::Image& img) {
 template <typename T>
 void AddLumaRow(const float* delta, int y, float scale, int max_value, image::Image* img) {
   const int n = img->channels();
-  const int colour = n >= 3 ? 3 : 1;
+  const int colour = img->colour_channels();
   T* p = reinterpret_cast<T*>(img->row(y));
   for (int x = 0; x < img->width(); ++x, p += n) {
     int lo = p[0], hi = p[0];

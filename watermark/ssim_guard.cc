@@ -27,7 +27,7 @@ SsimGuard::SsimGuard(const image::Image& img, int width, int height)
       steps_per_level_(img.bit_depth() == 16 ? 257.0f : 1.0f),
       floor_room_(width, height, 255.0f),
       ceil_room_(width, height, 255.0f) {
-  const int colour = img.channels() >= 3 ? 3 : 1;
+  const int colour = img.colour_channels();
   for (int c = 0; c < colour; ++c) {
     channels_.push_back(ResampleCanvas(image::ChannelPlane(img, c), width, height));
   }

@@ -4,45 +4,16 @@
 #include <cmath>
 #include <cstdint>
 
-#include "watermark/fingerprint/cell_statistics.h"
-#include "watermark/fingerprint/content_fingerprint.h"
+#include "watermark/fingerprint/cell_pixels.h"
 
 namespace hallmark::fingerprint {
-namespace {
-
-// Calls visit(row, x0, x1, white) for each row of cell `cell` of `colours`, with `row` its
-// interleaved samples as uint8_t or uint16_t, [x0, x1) the cell's columns and `white` the
-// full-scale value (255 or 65535). Returns the cell's pixel count.
-template <typename Visit>
-long ForEachCellRow(const image::Image& colours, size_t cell, Visit visit) {
-  const int cx = int(cell) % kGrid, cy = int(cell) / kGrid;
-  const int x0 = CellBoundary(colours.width(), cx), x1 = CellBoundary(colours.width(), cx + 1);
-  const int y0 = CellBoundary(colours.height(), cy), y1 = CellBoundary(colours.height(), cy + 1);
-  const bool wide = colours.bit_depth() == 16;
-  for (int y = y0; y < y1; ++y) {
-    const uint8_t* row = colours.row(y);
-    if (wide) {
-      visit(reinterpret_cast<const uint16_t*>(row), x0, x1, uint32_t{65535});
-    } else {
-      visit(row, x0, x1, uint32_t{255});
-    }
-  }
-  return std::max(0L, long(x1 - x0) * long(y1 - y0));
-}
-
-// The colour channels of `channels` interleaved ones (grey, grey+alpha, RGB, RGBA): alpha is left
-// out.
-int ColourChannels(int channels) { return channels >= 3 ? 3 : 1; }
-
-}  // namespace
-
 ChannelClipping CellChannelClipping(const image::Image& colours, size_t cell) {
-  const int channels = colours.channels(), used = ColourChannels(channels);
+  const int channels = colours.channels(), used = colours.colour_channels();
   long top[3] = {0, 0, 0}, bottom[3] = {0, 0, 0};
   // A clipped sample is within 2 levels (on the 8-bit scale) of black or white: compression rings
   // a clipped edge by a level or two.
   const long pixels =
-      ForEachCellRow(colours, cell, [&](const auto* row, int x0, int x1, uint32_t white) {
+      ForEachCellRow(colours, cell, 0, [&](const auto* row, int x0, int x1, int, uint32_t white) {
         const uint32_t slack = white == 255 ? 2u : 2u * 257u;
         for (int x = x0; x < x1; ++x) {
           for (int c = 0; c < used; ++c) {
@@ -53,11 +24,9 @@ ChannelClipping CellChannelClipping(const image::Image& colours, size_t cell) {
         }
       });
   if (pixels <= 0) return {};
-  // The luma weights of watermark::Luma.
-  static constexpr double kRgbWeights[3] = {0.299, 0.587, 0.114};
   ChannelClipping out;
   for (int c = 0; c < used; ++c) {
-    const double weight = used == 3 ? kRgbWeights[c] : 1.0;
+    const double weight = LumaWeight(c, used);
     out.top += weight * double(top[c]) / double(pixels);
     out.bottom += weight * double(bottom[c]) / double(pixels);
   }
@@ -65,10 +34,10 @@ ChannelClipping CellChannelClipping(const image::Image& colours, size_t cell) {
 }
 
 bool CellCramped(const image::Image& colours, size_t cell) {
-  const int channels = colours.channels(), used = ColourChannels(channels);
+  const int channels = colours.channels(), used = colours.colour_channels();
   long cramped = 0;
   const long pixels =
-      ForEachCellRow(colours, cell, [&](const auto* row, int x0, int x1, uint32_t white) {
+      ForEachCellRow(colours, cell, 0, [&](const auto* row, int x0, int x1, int, uint32_t white) {
         const uint32_t margin = white == 255 ? 3u : 3u * 257u;
         for (int x = x0; x < x1; ++x) {
           bool any = false;

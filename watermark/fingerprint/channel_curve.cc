@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "watermark/fingerprint/cell_pixels.h"
 #include "watermark/fingerprint/cell_statistics.h"
 #include "watermark/fingerprint/content_fingerprint.h"
 
@@ -30,41 +31,30 @@ constexpr double kScoreCap = 10.0;
 // Per cell, the mean luma of the copy's colours taken back through the gamma g (each channel
 // through 255 (c / 255)^g), over a lattice of at most `samples` x `samples` pixels per cell.
 std::array<double, kCells> TakenBack(const image::Image& colours, double g, int samples) {
-  const int channels = colours.channels(), used = channels >= 3 ? 3 : 1;
-  static constexpr double kRgbWeights[3] = {0.299, 0.587, 0.114};
+  const int channels = colours.channels(), used = colours.colour_channels();
   // One table per channel, with its luma weight in it; 16-bit samples are read by their high byte.
   // One power per level, not one per level and channel: a search makes eight such tables.
   std::array<std::array<float, 256>, 3> table{};
   for (int v = 0; v < 256; ++v) {
     const double taken_back = 255.0 * std::pow(v / 255.0, g);
     for (int c = 0; c < used; ++c)
-      table[size_t(c)][size_t(v)] = float((used == 3 ? kRgbWeights[c] : 1.0) * taken_back);
+      table[size_t(c)][size_t(v)] = float(LumaWeight(c, used) * taken_back);
   }
-  const bool wide = colours.bit_depth() == 16;
   std::array<double, kCells> out{};
-  for (int cy = 0; cy < kGrid; ++cy) {
-    const int y0 = CellBoundary(colours.height(), cy), y1 = CellBoundary(colours.height(), cy + 1);
-    const int sy = std::max(1, (y1 - y0) / samples);
-    for (int cx = 0; cx < kGrid; ++cx) {
-      const int x0 = CellBoundary(colours.width(), cx), x1 = CellBoundary(colours.width(), cx + 1);
-      const int sx = std::max(1, (x1 - x0) / samples);
-      double sum = 0.0;
-      long n = 0;
-      for (int y = y0 + sy / 2; y < y1; y += sy) {
-        const uint8_t* row = colours.row(y);
-        for (int x = x0 + sx / 2; x < x1; x += sx) {
-          float v = 0.0f;
-          for (int c = 0; c < used; ++c) {
-            const size_t at = size_t(x) * size_t(channels) + size_t(c);
-            const unsigned s = wide ? reinterpret_cast<const uint16_t*>(row)[at] >> 8 : row[at];
-            v += table[size_t(c)][s];
+  for (size_t cell = 0; cell < size_t(kCells); ++cell) {
+    double sum = 0.0;
+    const long n = ForEachCellRow(
+        colours, cell, samples, [&](const auto* row, int x0, int x1, int step, uint32_t white) {
+          for (int x = x0; x < x1; x += step) {
+            float v = 0.0f;
+            for (int c = 0; c < used; ++c) {
+              const unsigned s = row[size_t(x) * size_t(channels) + size_t(c)];
+              v += table[size_t(c)][white == 255 ? s : s >> 8];
+            }
+            sum += v;
           }
-          sum += v;
-          ++n;
-        }
-      }
-      out[size_t(cy) * kGrid + size_t(cx)] = n > 0 ? sum / double(n) : 0.0;
-    }
+        });
+    out[cell] = n > 0 ? sum / double(n) : 0.0;
   }
   return out;
 }

@@ -40,7 +40,7 @@ bool IsFingerprintAlgorithm(std::string_view name) {
 std::array<double, 3> MeanColour(const image::Image& img) {
   std::array<double, 3> out{};
   if (img.empty()) return out;
-  const int n = img.channels(), colours = n >= 3 ? 3 : 1;
+  const int n = img.channels(), colours = img.colour_channels();
   const bool wide = img.bit_depth() == 16;
   std::array<double, 3> sum{};
   for (int y = 0; y < img.height(); ++y) {
