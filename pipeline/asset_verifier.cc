@@ -109,6 +109,10 @@ nlohmann::json ContentJson(const ContentEvidence& c) {
   j["threshold"] = 1.0 - c.min_similarity;
   j["cells_compared"] = c.cells_compared;
   j["cells_changed"] = c.cells_changed;
+  if (c.max_tone_noise > 0.0) {
+    j["tone_noise"] = c.tone_noise;
+    j["tone_noise_threshold"] = c.max_tone_noise;
+  }
   nlohmann::json regions = nlohmann::json::array();
   for (const ContentRegion& r : c.changed_regions) {
     regions.push_back({{"x", r.x}, {"y", r.y}, {"width", r.width}, {"height", r.height}});
@@ -405,6 +409,8 @@ ContentEvidence AssetVerifier::CheckContent(image::Plane luma, const image::Imag
   c.min_similarity = compared->min_similarity;
   c.cells_compared = compared->cells_compared;
   c.cells_changed = compared->cells_changed;
+  c.tone_noise = compared->tone_noise;
+  c.max_tone_noise = compared->max_tone_noise;
   c.note = compared->note;
   for (const fingerprint::ChangedRegion& r : compared->changed_regions) {
     c.changed_regions.push_back({r.x, r.y, r.width, r.height});

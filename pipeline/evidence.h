@@ -163,6 +163,10 @@ struct ContentEvidence {
   double min_similarity = 0.0;  // the threshold the comparison used
   int cells_compared = 0;
   int cells_changed = 0;
+  // The cell means' scatter about the image's tone map and its threshold (grey levels), for a
+  // record with structure; 0 for a featureless one.
+  double tone_noise = 0.0;
+  double max_tone_noise = 0.0;
   std::vector<ContentRegion> changed_regions;  // for kAltered
   std::string note;                            // why, for kUncomparable
 

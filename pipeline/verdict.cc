@@ -118,7 +118,8 @@ Decision DecideByContent(const Evidence& e) {
                                      std::to_string(c.cells_compared) + " cells differ)"};
     case ContentState::kDifferent:
       return {Verdict::kWatermarkMismatch, names + " but the image shows other content (" +
-                                               distance + "): the mark was copied or forged"};
+                                               distance + (c.note.empty() ? "" : "; " + c.note) +
+                                               "): the mark was copied or forged"};
     case ContentState::kUncomparable:
       return {Verdict::kNoProvenance, names + " but its content cannot be confirmed: " + c.note};
     case ContentState::kNotRecorded:

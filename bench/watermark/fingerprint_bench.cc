@@ -26,9 +26,11 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <functional>
 #include <map>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/allocator_tuning.h"
@@ -760,7 +762,9 @@ struct GenuineResults {
   std::map<std::string, VerdictCounts> by_kind;
   int wrong_payload = 0;
   std::vector<double> same_similarities;  // every comparison of an asset with itself
-  std::vector<std::string> cases;         // found, recorded, not VERIFIED
+  // ... and the tone scatter of those against a record with structure, with what they were.
+  std::vector<std::pair<double, std::string>> same_tone_noise;
+  std::vector<std::string> cases;  // found, recorded, not VERIFIED
   std::vector<std::string> not_found_intact;
   std::map<std::string, std::vector<std::string>> not_found;  // attack -> assets missed
   std::map<std::string, int> uncomparable;                    // asset and reason -> attacks
@@ -780,8 +784,12 @@ void RecordGenuine(const Asset& a, const std::string& attack, const Verification
                        v.asset->name);
     return;
   }
-  if (v.compared && v.content.match != fp::ContentMatch::kUncomparable)
+  if (v.compared && v.content.match != fp::ContentMatch::kUncomparable) {
     r->same_similarities.push_back(v.content.similarity);
+    if (v.content.max_tone_noise > 0.0)
+      r->same_tone_noise.emplace_back(v.content.tone_noise,
+                                      a.name + " (" + a.kind + "), " + attack);
+  }
   if (!v.recorded || v.verdict == Verdict::kVerified) return;
   if (v.compared && v.content.match == fp::ContentMatch::kUncomparable) {
     // One line per asset: a featureless record is uncomparable under every attack.
@@ -1257,6 +1265,10 @@ struct AcceptedPair {
 
 struct DifferentResults {
   std::vector<double> similarities;
+  // The tone scatter of the pairs with structure whose similarity reaches the default threshold:
+  // the ones the correlation alone would take for the record.
+  std::vector<double> correlated_tone_noise;
+  int tones_decided = 0;  // ... of them kDifferent by their tone scatter alone
   int pairs = 0, cropped = 0, uncomparable = 0, same = 0, altered = 0;
   std::vector<AcceptedPair> accepted;  // kSame or kAltered
   double max_full = -2, max_cropped = -2;
@@ -1281,6 +1293,11 @@ void CompareDifferent(const RocImage& rec, const RocImage& query, bool crop, Rng
     return;
   }
   r->similarities.push_back(c->similarity);
+  if (c->max_tone_noise > 0.0 && c->similarity >= c->min_similarity) {
+    r->correlated_tone_noise.push_back(c->tone_noise);
+    r->tones_decided +=
+        c->match == fp::ContentMatch::kDifferent && c->tone_noise > c->max_tone_noise;
+  }
   r->same += c->match == fp::ContentMatch::kSame;
   r->altered += c->match == fp::ContentMatch::kAltered;
   if (c->match == fp::ContentMatch::kSame || c->match == fp::ContentMatch::kAltered) {
@@ -1328,8 +1345,41 @@ std::vector<std::string> NameAccepted(const std::vector<AcceptedPair>& accepted,
   return out;
 }
 
+// The value at quantile q (0..1) of v, by the nearest rank.
+double Quantile(std::vector<double> v, double q) {
+  if (v.empty()) return 0.0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, size_t(q * double(v.size())))];
+}
+
+// The tone scatter (ComparisonThresholds::max_tone_noise) of copies against that of other
+// pictures whose structure correlates with the record.
+void PrintToneNoise(const DifferentResults& d, const GenuineResults& genuine) {
+  const double limit = fp::ComparisonThresholds{}.max_tone_noise;
+  std::vector<std::pair<double, std::string>> copies = genuine.same_tone_noise;
+  std::sort(copies.begin(), copies.end(), std::greater<>());
+  std::vector<double> same;
+  for (const auto& [noise, what] : copies) same.push_back(noise);
+  const auto over = std::count_if(same.begin(), same.end(), [&](double n) { return n > limit; });
+  std::printf(
+      "\nTone scatter (robust sigma of the cell means about the tone map, grey levels; "
+      "max_tone_noise %.0f), against records with structure: the %zu copies of section 2 median "
+      "%.2f, 99th percentile %.2f, max **%.2f** (%ld over the threshold); the %zu different pairs "
+      "whose similarity reaches %.2f: min **%.2f**, 10th percentile %.2f, median %.2f; %d of them "
+      "kDifferent by their tone scatter alone.\n",
+      limit, same.size(), Quantile(same, 0.5), Quantile(same, 0.99), Quantile(same, 1.0),
+      long(over), d.correlated_tone_noise.size(), fp::ComparisonThresholds{}.min_similarity,
+      Quantile(d.correlated_tone_noise, 0.0), Quantile(d.correlated_tone_noise, 0.1),
+      Quantile(d.correlated_tone_noise, 0.5), d.tones_decided);
+  std::vector<std::string> top;
+  for (size_t i = 0; i < std::min<size_t>(5, copies.size()); ++i)
+    top.push_back(Number(copies[i].first, "%.2f") + ": " + copies[i].second);
+  PrintCases("The copies that scatter most", top, 5);
+}
+
 void PrintRoc(const std::vector<RocImage>& images, const std::vector<Picture>& pool,
-              const DifferentResults& d, const std::vector<double>& same) {
+              const DifferentResults& d, const GenuineResults& genuine) {
+  const std::vector<double>& same = genuine.same_similarities;
   const size_t n_pictures = pool.size();
   std::printf("\n### 4. Similarity distributions and ROC\n\n");
   std::printf(
@@ -1367,6 +1417,7 @@ void PrintRoc(const std::vector<RocImage>& images, const std::vector<Picture>& p
       d.similarities.size() - size_t(d.same + d.altered), d.altered, d.same, d.uncomparable);
   PrintCases("Different-content pairs at or above the default threshold",
              NameAccepted(d.accepted, pool), 40);
+  PrintToneNoise(d, genuine);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1640,7 +1691,7 @@ int main(int argc, char** argv) {
     timer.Lap("genuine");
     if (cfg.Runs("roc")) {
       const std::vector<RocImage> roc = MakeRocImages(pool, cfg.roc_images);
-      PrintRoc(roc, pool, RunDifferent(cfg, roc), genuine.same_similarities);
+      PrintRoc(roc, pool, RunDifferent(cfg, roc), genuine);
       std::fflush(stdout);
       timer.Lap("ROC");
     }

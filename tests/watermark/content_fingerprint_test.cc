@@ -633,6 +633,73 @@ BOOST_AUTO_TEST_CASE(a_faint_ghost_of_the_asset_is_other_content) {
   }
 }
 
+// Another picture can share a record's structure by chance (two portraits of one composition):
+// the band-pass view then correlates, and no cell stands out against a scatter that spans the
+// whole picture. Its tones do not follow the record's through any tone map, a copy's do. Here
+// the two share a pattern of cell-sized blocks, under light that falls from the left on one and
+// from above on the other.
+BOOST_AUTO_TEST_CASE(a_picture_that_shares_only_the_structure_is_other_content) {
+  auto blocks = [](int x, int y) {
+    const unsigned h = unsigned(x / 8) * 73856093u ^ unsigned(y / 8) * 19349663u;
+    return double(int(h % 61u) - 30);
+  };
+  const Image recorded_img =
+      Painted([&](int x, int y, int c) { return 128.0 + blocks(x, y) + 0.55 * (x - 128) + 4 * c; });
+  const Image other =
+      Painted([&](int x, int y, int c) { return 128.0 + blocks(x, y) + 0.55 * (y - 128) + 4 * c; });
+  const ContentFingerprint recorded = Fingerprint(recorded_img);
+  Result<ContentComparison> c = CompareContent(recorded, other, Alignment{});
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST_MESSAGE("lit from above: " << ContentMatchName(c->match) << ", similarity "
+                                        << c->similarity << ", tone noise " << c->tone_noise);
+  BOOST_TEST((c->match == ContentMatch::kDifferent));
+  BOOST_TEST(c->tone_noise > c->max_tone_noise);
+  BOOST_TEST(c->note.find("tones scatter") != std::string::npos);
+  // Without the tones' test, the correlation alone takes it for the record.
+  ComparisonThresholds blind;
+  blind.max_tone_noise = 1e9;
+  Result<ContentComparison> b = CompareContent(recorded, other, Alignment{}, blind);
+  BOOST_REQUIRE(b.ok());
+  BOOST_TEST((b->match != ContentMatch::kDifferent), ContentMatchName(b->match));
+  BOOST_TEST(b->similarity >= blind.min_similarity);
+  // A copy of the record under a strong contrast change keeps its tones on a line.
+  const Image contrasted = Painted(
+      [&](int x, int y, int ch) { return 128.0 + 1.15 * (recorded_img.sample(x, y, ch) - 128.0); });
+  Result<ContentComparison> s = CompareContent(recorded, contrasted, Alignment{});
+  BOOST_REQUIRE(s.ok());
+  BOOST_TEST((s->match == ContentMatch::kSame), ContentMatchName(s->match));
+  BOOST_TEST(s->tone_noise < 3.0);
+}
+
+// A bright patch over a quarter of a dark picture makes up most of its middle tones and draws the
+// tone line fitted over every cell: the cells then scatter about it by far more than a copy's
+// (42 levels on a photograph of the night sky). The tones are judged again over the cells left
+// unchanged, so the picture stays the record, altered, rather than other content. Here the line's
+// scatter is 19.5 levels, judged against a ceiling of 12.
+BOOST_AUTO_TEST_CASE(a_bright_patch_over_a_quarter_of_a_dark_picture_is_an_alteration) {
+  const Image camera = Photo("camera.png");
+  const Image dark = Painted([&](int x, int y, int c) {
+    const double v = camera.sample(x * camera.width() / 256, y * camera.height() / 256, 0);
+    return v * v * v / (255.0 * 255.0 * 3.0) + c;
+  });
+  const ContentFingerprint recorded = Fingerprint(dark);
+  const Image patched = Pasted(dark, Photo("coffee.png"), 64, 64, 128, 128);
+  ComparisonThresholds strict, blind;
+  strict.max_tone_noise = 12.0;
+  blind.max_tone_noise = 1e9;
+  Result<ContentComparison> line = CompareContent(recorded, patched, Alignment{}, blind);
+  BOOST_REQUIRE(line.ok());
+  BOOST_TEST(line->tone_noise > strict.max_tone_noise);
+  Result<ContentComparison> c = CompareContent(recorded, patched, Alignment{}, strict);
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST_MESSAGE("dark picture, patched: " << ContentMatchName(c->match) << ", "
+                                               << c->cells_changed << " cells changed, tone noise "
+                                               << c->tone_noise << " (the line's "
+                                               << line->tone_noise << ")");
+  BOOST_TEST((c->match == ContentMatch::kAltered), ContentMatchName(c->match));
+  BOOST_TEST(c->tone_noise <= strict.max_tone_noise);
+}
+
 // A smooth 256-px colour gradient with a soft glow: featureless to the fingerprint.
 Image Gradient(int seed) {
   Image img = *Image::Create(256, 256, 3);

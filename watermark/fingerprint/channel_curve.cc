@@ -107,6 +107,11 @@ bool ChannelCurve::Explains(size_t i, double floor, double slack) const {
   return curved_ && std::fabs(recorded_[i] - taken_back_[i]) <= limit;
 }
 
+double ChannelCurve::Noise() const {
+  if (!built_) Build();
+  return curved_ ? std::min(noise_, line_noise_) : line_noise_;
+}
+
 void ChannelCurve::Build() const {
   built_ = true;
   if (!colours_ || colours_->empty() || idx_.size() < 4 * kMinToneCells) return;

@@ -37,6 +37,8 @@ class ChannelCurve {
   // sigma would pass a patch; and the curve is never looser than the line. Built on first use: most
   // copies never ask.
   bool Explains(size_t i, double floor, double slack) const;
+  // The smaller of the curve's robust sigma, where a curve explains the picture, and the line's.
+  double Noise() const;
 
  private:
   void Build() const;

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -169,6 +170,19 @@ std::array<bool, kCells> AllCells() {
   return all;
 }
 
+// The root mean square of the band-pass values: ContentFingerprint::structure() for the record,
+// the same measure of what a query shows.
+double Rms(const BandPass& b) {
+  double sum = 0.0;
+  int n = 0;
+  for (size_t i = 0; i < size_t(kCells); ++i) {
+    if (!b.has[i]) continue;
+    sum += double(b.value[i]) * b.value[i];
+    ++n;
+  }
+  return n > 0 ? std::sqrt(sum / n) : 0.0;
+}
+
 // Correlation of the recorded and query band-pass values over the cells both have; `slope`, when
 // given, receives the query's band-pass amplitude relative to the record's (about 1 for the same
 // picture, whatever its tone; near 0 for a faint ghost of it, such as a copied mark carries).
@@ -267,10 +281,18 @@ bool SettledWithoutSearch(const Registered& reg, int ww, int wh, bool native, co
 // in its mean; the tone comparison of featureless records leaves it out, as it judges them by the
 // straight line's residual. `colours`, the copy's where they lie on the recorded grid (else
 // null), bound what clipping explains (ClippingAllowance) and give the channels' curve.
-std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, const RecordedTones& rec_mean,
-                                      double rec_structure, const QueryCells& q,
-                                      bool exact_alignment, const image::Image* colours, bool flat,
-                                      bool curves) {
+struct CellChanges {
+  std::array<bool, kCells> changed{};
+  // The cell means' robust sigma about the straight tone line, or, where that is over
+  // `max_tone_noise` and `curves` is set, about the model that explains them best (the line, the
+  // bow or the channels' curve): a strong curve bends a copy's tones away from any line.
+  double tone_noise = 0.0;
+};
+
+CellChanges ChangedCells(const ContentFingerprint& rec, const RecordedTones& rec_mean,
+                         double rec_structure, const QueryCells& q, bool exact_alignment,
+                         const image::Image* colours, bool flat, bool curves,
+                         double max_tone_noise) {
   std::vector<size_t> idx;
   for (size_t i = 0; i < size_t(kCells); ++i)
     if (q.has[i]) idx.push_back(i);
@@ -344,7 +366,10 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, const Recor
 
   const BentTone bent(rec_mean, q, idx, mean_noise);
   const ChannelCurve curve(rec_mean, idx, colours, mean_noise);
-  std::array<bool, kCells> changed{};
+  CellChanges out;
+  out.tone_noise = mean_noise;
+  if (curves && mean_noise > max_tone_noise) out.tone_noise = std::min(bent.Noise(), curve.Noise());
+  std::array<bool, kCells>& changed = out.changed;
   for (size_t i : idx) {
     const int cx = int(i) % kGrid, cy = int(i) / kGrid;
     double gradient = 0.0;
@@ -370,7 +395,7 @@ std::array<bool, kCells> ChangedCells(const ContentFingerprint& rec, const Recor
     const bool detail_changed = detail_usable && detail_excess > detail_limit;
     changed[i] = mean_changed || detail_changed;
   }
-  return changed;
+  return out;
 }
 
 // The copy's cell marks (MarkShares) and the colours they were measured on, for MarkLostCells.
@@ -453,6 +478,54 @@ bool PlausibleAmplitude(double amplitude, const ComparisonThresholds& t) {
   return amplitude >= t.min_amplitude && amplitude <= 1.0 / t.min_amplitude;
 }
 
+// The query's tone map fitted over the cells `kept` (FitTone), and their robust sigma about it.
+struct ToneScatter {
+  double a = 1.0, b = 0.0;
+  double sigma = 0.0;
+};
+
+// The absolute residuals of the cells `kept` about q = a r + b, clamped as the copy's pixels are.
+std::vector<double> AbsToneResiduals(const RecordedTones& rec_mean, const QueryCells& q,
+                                     const std::vector<size_t>& kept, double a, double b) {
+  std::vector<double> abs_resid;
+  abs_resid.reserve(kept.size());
+  for (size_t i : kept) {
+    const double r = rec_mean[i], v = q.stats[i].mean;
+    abs_resid.push_back(std::fabs(v - std::clamp(a * r + b, 0.0, 255.0)));
+  }
+  return abs_resid;
+}
+
+ToneScatter ScatterAboutTone(const RecordedTones& rec_mean, const QueryCells& q,
+                             const std::vector<size_t>& kept, bool flat) {
+  const auto [a, b] = FitTone(rec_mean, q, kept, flat);
+  return {a, b, 1.4826 * Median(AbsToneResiduals(rec_mean, q, kept, a, b))};
+}
+
+// The sigma of a normal scatter whose absolute values have `abs_resid`'s lower quartile (0.3186
+// sigma): a share of up to three quarters of the values off the map cannot move it.
+double LowerQuartileSigma(std::vector<double> abs_resid) {
+  if (abs_resid.empty()) return 0.0;
+  const auto quartile = abs_resid.begin() + long(abs_resid.size() / 4);
+  std::nth_element(abs_resid.begin(), quartile, abs_resid.end());
+  return *quartile / 0.3186;
+}
+
+// How closely the query's tones follow the record's over the cells `kept`, however many of them
+// an edit changed unseen: the lower quartile's sigma about the best of FitTone's line and the
+// record's own tone shifted by the median offset. A large patch can draw FitTone's line (on a
+// dark picture, whose middle tones it makes up), but not the median offset of a stripped copy.
+double ClosestToneScatter(const RecordedTones& rec_mean, const QueryCells& q,
+                          const std::vector<size_t>& kept) {
+  const auto [a, b] = FitTone(rec_mean, q, kept, /*flat=*/false);
+  std::vector<double> offsets;
+  offsets.reserve(kept.size());
+  for (size_t i : kept) offsets.push_back(q.stats[i].mean - rec_mean[i]);
+  const double shift = Median(std::move(offsets));
+  return std::min(LowerQuartileSigma(AbsToneResiduals(rec_mean, q, kept, a, b)),
+                  LowerQuartileSigma(AbsToneResiduals(rec_mean, q, kept, 1.0, shift)));
+}
+
 // The verdict once the unchanged cells have been judged: other content where they do not match
 // the record, else the recorded picture, altered where regions of cells changed.
 ContentComparison Decided(ContentComparison c, bool matches,
@@ -509,22 +582,21 @@ ContentComparison CompareByTone(const ContentFingerprint& rec, const RecordedTon
   }
   std::array<bool, kCells> changed =
       ChangedCells(rec, rec_mean, rec_structure, cells, native, colours_in_place, flat,
-                   /*curves=*/false);
+                   /*curves=*/false, t.max_tone_noise)
+          .changed;
   if (marks) AddLostCells(rec, cells, *marks, &changed);
   c.cells_changed = int(std::count(changed.begin(), changed.end(), true));
   std::vector<size_t> kept;
   for (size_t i = 0; i < size_t(kCells); ++i)
     if (cells.has[i] && !changed[i]) kept.push_back(i);
-  const auto [a, b] = FitTone(rec_mean, cells, kept, flat);
-  std::vector<double> abs_resid;
+  const ToneScatter tone = ScatterAboutTone(rec_mean, cells, kept, flat);
+  const double a = tone.a, b = tone.b, residual = tone.sigma;
   double sr = 0, sq = 0, srr = 0, sqq = 0, srq = 0;  // for the correlation of the cell means
   for (size_t i : kept) {
     const double r = rec_mean[i], v = cells.stats[i].mean;
-    abs_resid.push_back(std::fabs(v - std::clamp(a * r + b, 0.0, 255.0)));
     sr += r, sq += v, srr += r * r, sqq += v * v, srq += r * v;
   }
   const double n = double(kept.size());
-  const double residual = 1.4826 * Median(std::move(abs_resid));
   const bool mostly_unchanged = 2 * c.cells_changed <= c.cells_compared && kept.size() >= 16;
   if (flat) {
     // Only the tones' residual tells a plain copy from a textured picture here. Only a copy in
@@ -613,14 +685,7 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
   const BandPass rec = BandPassOf(rec_mean, AllCells());
   // ContentFingerprint::structure(), from the band-pass values just made (the same exact values,
   // summed in the same order).
-  double structure_sum = 0.0;
-  int structure_cells = 0;
-  for (size_t i = 0; i < size_t(kCells); ++i) {
-    if (!rec.has[i]) continue;
-    structure_sum += double(rec.value[i]) * rec.value[i];
-    ++structure_cells;
-  }
-  const double structure = std::sqrt(structure_sum / structure_cells);
+  const double structure = Rms(rec);
   const bool featureless = structure < thresholds.min_structure;
   const double s0 = WorkingScale(recorded.width(), recorded.height());
   const int ww = ScaledExtent(recorded.width(), s0), wh = ScaledExtent(recorded.height(), s0);
@@ -676,9 +741,12 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
     return c;
   }
   const bool exact = native && at.ox == 0 && at.oy == 0;
-  std::array<bool, kCells> changed =
+  CellChanges changes =
       ChangedCells(recorded, rec_mean, structure, cells, exact, exact ? colours_in_place : nullptr,
-                   /*flat=*/false, /*curves=*/true);
+                   /*flat=*/false, /*curves=*/true, thresholds.max_tone_noise);
+  std::array<bool, kCells>& changed = changes.changed;
+  c.tone_noise = changes.tone_noise;
+  c.max_tone_noise = thresholds.max_tone_noise;
   if (marks && exact) AddLostCells(recorded, cells, *marks, &changed);
   c.cells_changed = int(std::count(changed.begin(), changed.end(), true));
   // Whether the image is the recorded picture is judged on the cells left unchanged: an edit
@@ -690,10 +758,33 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
   int kept_cells = 0;
   double slope = 0.0;
   const double kept_similarity = Similarity(rec, kept, &kept_cells, &slope);
+  if (c.tone_noise > thresholds.max_tone_noise) {
+    // A large edit pulls the line fitted over every cell, and the median's scatter with it (a
+    // bright patch over a quarter of a dark picture: 42 levels), and not all of a patch's cells
+    // stand out. So a copy's tones are judged again over the cells left unchanged, by the scatter
+    // of the closest quarter of them. Another picture's cells hardly ever stand out against its
+    // scatter, nor does a quarter of them follow the record's tones closely.
+    std::vector<size_t> unchanged;
+    for (size_t i = 0; i < size_t(kCells); ++i)
+      if (kept.has[i]) unchanged.push_back(i);
+    c.tone_noise = std::min(c.tone_noise, ClosestToneScatter(rec_mean, cells, unchanged));
+  }
   const bool mostly_unchanged = 2 * c.cells_changed <= c.cells_compared && kept_cells >= 16;
   if (mostly_unchanged) c.similarity = kept_similarity;
+  // A copy's cell means follow the record's through its tone map, whatever the attack; another
+  // picture's scatter about any map by tens of levels, and then no cell stands out against that
+  // scatter as changed, so the cells' correlation alone would judge it.
+  const bool tones_follow = c.tone_noise <= thresholds.max_tone_noise;
+  if (!tones_follow) {
+    char why[160];
+    std::snprintf(why, sizeof why,
+                  "its tones scatter %.1f grey levels about the best tone map of the record's, "
+                  "over the %.1f a copy stays within",
+                  c.tone_noise, thresholds.max_tone_noise);
+    c.note = why;
+  }
   const bool matches = mostly_unchanged && kept_similarity >= thresholds.min_similarity &&
-                       PlausibleAmplitude(slope, thresholds);
+                       PlausibleAmplitude(slope, thresholds) && tones_follow;
   return Decided(std::move(c), matches, changed, recorded, thresholds);
 }
 

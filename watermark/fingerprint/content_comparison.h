@@ -17,7 +17,8 @@
 //   contrast), over the unchanged cells. Different content scores near 0, the same content near
 //   1. The content is kDifferent when more than half the compared cells changed, when the
 //   similarity is under ComparisonThresholds::min_similarity, or when the query's structure is
-//   far fainter or stronger than the record's (min_amplitude).
+//   far fainter or stronger than the record's (min_amplitude), or when its cell means scatter
+//   about its tone map by more than a copy's do (max_tone_noise).
 // - Otherwise changed cells in a connected group of at least min_changed_cells make the content
 //   kAltered; each group is reported as a rectangle of the recorded image.
 // - A featureless recorded image (one smooth gradient) has no structure to correlate: the query
@@ -77,6 +78,12 @@ struct ComparisonThresholds {
   // ... and the least spread of the record's cell means (standard deviation, grey levels): a
   // flatter record is flat, matched by tone and colour (above).
   double min_tone_range = 8.0;
+  // Records with structure: the most the query's cell means may scatter about the tone map that
+  // explains them best (robust sigma, grey levels; over the cells left unchanged where the line
+  // over all of them is over it). Copies under every attack measured stay within 16.1; another
+  // picture whose structure correlates by chance may scatter by tens of levels (a portrait taken
+  // for another of the same composition: 48), while no cell stands out against that scatter.
+  double max_tone_noise = 24.0;
 };
 
 enum class ContentMatch { kSame, kAltered, kDifferent, kUncomparable };
@@ -95,8 +102,12 @@ struct ContentComparison {
   double min_similarity = 0.0;  // the threshold the decision used
   int cells_compared = 0;
   int cells_changed = 0;
+  // For records with structure: the cell means' robust sigma about the query's tone map, and its
+  // threshold (ComparisonThresholds::max_tone_noise); 0 for featureless records.
+  double tone_noise = 0.0;
+  double max_tone_noise = 0.0;
   std::vector<ChangedRegion> changed_regions;  // only for kAltered
-  std::string note;                            // why, for kUncomparable
+  std::string note;  // why, for kUncomparable, and for kDifferent when the tones decided it
 
   // 1 - similarity, and its threshold: the "distance" reports show.
   double distance() const { return 1.0 - similarity; }

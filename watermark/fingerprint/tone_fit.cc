@@ -144,6 +144,11 @@ bool BentTone::Explains(size_t i, double limit) const {
   return bent_ && std::fabs(q_.stats[i].mean - Predicted(i)) <= limit;
 }
 
+double BentTone::Noise() const {
+  if (!built_) Build();
+  return bent_ ? noise_ : line_noise_;
+}
+
 void BentTone::Build() const {
   built_ = true;
   if (idx_.size() < 4 * size_t{kBins}) return;
@@ -182,7 +187,8 @@ void BentTone::Build() const {
   std::vector<double> abs_resid;
   abs_resid.reserve(idx_.size());
   for (size_t i : idx_) abs_resid.push_back(std::fabs(q_.stats[i].mean - Predicted(i)));
-  bent_ = 1.4826 * Median(std::move(abs_resid)) < line_noise_;
+  noise_ = 1.4826 * Median(std::move(abs_resid));
+  bent_ = noise_ < line_noise_;
 }
 
 double BentTone::Predicted(size_t i) const {

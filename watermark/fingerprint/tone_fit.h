@@ -76,6 +76,8 @@ class BentTone {
 
   // Whether cell i's tone is within `limit` of the bent line (false where there is no bend).
   bool Explains(size_t i, double limit) const;
+  // The robust sigma of the cells about the bent line where it is taken, else the line's.
+  double Noise() const;
 
  private:
   void Build() const;
@@ -88,6 +90,7 @@ class BentTone {
   mutable bool built_ = false;
   mutable bool bent_ = false;
   mutable double a_ = 1.0, b_ = 0.0, c_ = 0.0;
+  mutable double noise_ = 0.0;  // the bent line's robust sigma
 };
 
 }  // namespace hallmark::fingerprint
