@@ -700,6 +700,38 @@ BOOST_AUTO_TEST_CASE(a_bright_patch_over_a_quarter_of_a_dark_picture_is_an_alter
   BOOST_TEST(c->tone_noise <= strict.max_tone_noise);
 }
 
+// A crop of a record's plain part (an empty sky) shows nothing to place it by or to correlate.
+// That is no evidence of other content: the comparison cannot tell, not "different". A crop of
+// another picture that shows structure is still other content.
+BOOST_AUTO_TEST_CASE(a_crop_of_a_featureless_part_is_uncomparable_not_other_content) {
+  auto blocks = [](int x, int y) {
+    const unsigned h = unsigned(x / 8) * 73856093u ^ unsigned(y / 8) * 19349663u;
+    return double(int(h % 61u) - 30);
+  };
+  // Blocks on the left third, one plain colour on the rest.
+  const Image recorded_img =
+      Painted([&](int x, int y, int c) { return x < 85 ? 128.0 + blocks(x, y) : 150.0 + 5 * c; });
+  const ContentFingerprint recorded = Fingerprint(recorded_img);
+  // With a camera's noise, which is all the crop shows.
+  const Image plain_part = watermark::attacks::GaussianNoise(
+      watermark::attacks::CropAt(recorded_img, 120, 40, 128, 180), 3.0, 7);
+  Result<ContentComparison> c = CompareContent(recorded, plain_part, Alignment{});
+  BOOST_REQUIRE(c.ok());
+  BOOST_TEST_MESSAGE("plain part: " << ContentMatchName(c->match) << ": " << c->note);
+  BOOST_TEST((c->match == ContentMatch::kUncomparable), ContentMatchName(c->match));
+  BOOST_TEST(c->note.find("featureless part") != std::string::npos);
+  // Judged as if it showed structure, its low correlation would call it other content.
+  ComparisonThresholds as_if_structured;
+  as_if_structured.min_structure = 0.0;
+  Result<ContentComparison> a = CompareContent(recorded, plain_part, Alignment{}, as_if_structured);
+  BOOST_REQUIRE(a.ok());
+  BOOST_TEST((a->match == ContentMatch::kDifferent), ContentMatchName(a->match));
+  const Image other = watermark::attacks::CropAt(Photo("coffee.png"), 100, 100, 128, 180);
+  Result<ContentComparison> o = CompareContent(recorded, other, Alignment{});
+  BOOST_REQUIRE(o.ok());
+  BOOST_TEST((o->match == ContentMatch::kDifferent), ContentMatchName(o->match));
+}
+
 // A smooth 256-px colour gradient with a soft glow: featureless to the fingerprint.
 Image Gradient(int seed) {
   Image img = *Image::Create(256, 256, 3);
