@@ -102,8 +102,7 @@ Line FitTakenBack(const RecordedTones& recorded, const std::array<double, kCells
 }  // namespace
 
 bool ChannelCurve::Explains(size_t i, double floor, double slack) const {
-  if (!built_) Build();
-  const double limit = std::max(floor, 5.0 * std::min(noise_, line_noise_)) + slack;
+  const double limit = std::max(floor, 5.0 * Noise()) + slack;
   return curved_ && std::fabs(recorded_[i] - taken_back_[i]) <= limit;
 }
 

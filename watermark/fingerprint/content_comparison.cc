@@ -185,13 +185,24 @@ double Rms(const BandPass& b) {
   return n > 0 ? std::sqrt(sum / n) : 0.0;
 }
 
+// Whether a registered query of width x height shows the whole recorded frame (ww x wh): only
+// rounding separates them. Anything else is a crop.
+bool ShowsWholeFrame(int width, int height, int ww, int wh) {
+  return std::abs(width - ww) <= 2 && std::abs(height - wh) <= 2;
+}
+
+// The band-pass values of the query's cell means, where it has them.
+BandPass QueryBandPass(const QueryCells& q) {
+  std::array<float, kCells> means{};
+  for (size_t i = 0; i < size_t(kCells); ++i) means[i] = float(q.stats[i].mean);
+  return BandPassOf(means, q.has);
+}
+
 // Correlation of the recorded and query band-pass values over the cells both have; `slope`, when
 // given, receives the query's band-pass amplitude relative to the record's (about 1 for the same
 // picture, whatever its tone; near 0 for a faint ghost of it, such as a copied mark carries).
 double Similarity(const BandPass& rec, const QueryCells& q, int* cells, double* slope = nullptr) {
-  std::array<float, kCells> means{};
-  for (size_t i = 0; i < size_t(kCells); ++i) means[i] = q.stats[i].mean;
-  const BandPass qb = BandPassOf(means, q.has);
+  const BandPass qb = QueryBandPass(q);
   double rq = 0.0, rr = 0.0, qq = 0.0;
   int n = 0;
   for (size_t i = 0; i < size_t(kCells); ++i) {
@@ -219,7 +230,7 @@ Placement FindPlacement(const CellStatistics& q, const Grid& g, const BandPass& 
                         int wh) {
   // A query the size of the recorded frame is the whole picture (re-encoded, resized, edited):
   // only rounding can move it. Anything else is a crop, searched over every placement.
-  const bool whole = std::abs(q.width() - ww) <= 2 && std::abs(q.height() - wh) <= 2;
+  const bool whole = ShowsWholeFrame(q.width(), q.height(), ww, wh);
   // The coarse grid keeps to about kCoarsePlacements per axis however small the crop, so the
   // search costs the same for every query; the refinement then works to the pixel.
   const int span = std::max(std::abs(q.width() - ww), std::abs(q.height() - wh));
@@ -593,7 +604,7 @@ ContentComparison CompareByTone(const ContentFingerprint& rec, const RecordedTon
       std::sqrt(std::max(0.0, squares / kCells - (sum / kCells) * (sum / kCells)));
   const bool flat = tone_sd < t.min_tone_range;
   const char* const kFlat = "the recorded image is featureless and flat";
-  if (std::abs(reg.plane.width - ww) > 2 || std::abs(reg.plane.height - wh) > 2) {
+  if (!ShowsWholeFrame(reg.plane.width, reg.plane.height, ww, wh)) {
     return Uncomparable(
         t, flat ? kFlat : "the recorded image is featureless and the image shows only part of it");
   }
@@ -773,12 +784,8 @@ Result<ContentComparison> CompareContent(const ContentFingerprint& recorded,
   // A crop that shows only a featureless part of the record (a plain sky, a wallpaper's empty
   // side) has little to place it by or to correlate: a low similarity at whatever placement scores
   // best says nothing of whose part it is (a high one still says it is the record's).
-  bool featureless_view = false;
-  if (std::abs(reg.plane.width - ww) > 2 || std::abs(reg.plane.height - wh) > 2) {
-    std::array<float, kCells> means{};
-    for (size_t i = 0; i < size_t(kCells); ++i) means[i] = float(cells.stats[i].mean);
-    featureless_view = Rms(BandPassOf(means, cells.has)) < thresholds.min_structure;
-  }
+  const bool featureless_view = !ShowsWholeFrame(reg.plane.width, reg.plane.height, ww, wh) &&
+                                Rms(QueryBandPass(cells)) < thresholds.min_structure;
   const bool exact = native && at.ox == 0 && at.oy == 0;
   CellChanges changes =
       ChangedCells(recorded, rec_mean, structure, cells, exact, exact ? colours_in_place : nullptr,
